@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/**
+ * Button values travel through chat platforms and come back from anyone who can click,
+ * so they are parsed and validated here, never trusted. Shape: `verb:jobId[:arg]`.
+ */
+const id = z.string().regex(/^[A-Za-z0-9-]{1,100}$/);
+
+export type ButtonAction =
+  | { kind: 'approve_once'; jobId: string; requestId: string }
+  | { kind: 'approve_for'; jobId: string; requestId: string; minutes: number }
+  | { kind: 'deny'; jobId: string; requestId: string }
+  | { kind: 'cancel'; jobId: string }
+  | { kind: 'choose_repo'; jobId: string; repo: string };
+
+/** Encodes an action as a button value (≤ 2,000 characters, Slack's and Discord's limits are 2,000 and 100). */
+export function buttonValue(action: ButtonAction): string {
+  switch (action.kind) {
+    case 'approve_once':
+      return `ok1:${action.jobId}:${action.requestId}`;
+    case 'approve_for':
+      return `okt${action.minutes}:${action.jobId}:${action.requestId}`;
+    case 'deny':
+      return `no:${action.jobId}:${action.requestId}`;
+    case 'cancel':
+      return `cancel:${action.jobId}`;
+    case 'choose_repo':
+      return `repo:${action.jobId}:${action.repo}`;
+  }
+}
+
+/** Parses a pressed button's value; undefined when it is not one of ours. */
+export function parseButtonValue(value: string): ButtonAction | undefined {
+  if (value.length > 400) return undefined;
+  const [verb, jobId, arg, extra] = value.split(':');
+  if (extra !== undefined || !verb || !id.safeParse(jobId).success) return undefined;
+  const job = jobId!;
+  if (verb === 'cancel') return arg === undefined ? { kind: 'cancel', jobId: job } : undefined;
+  if (verb === 'repo') return arg && /^[\w.-]{1,200}$/.test(arg) ? { kind: 'choose_repo', jobId: job, repo: arg } : undefined;
+  if (!id.safeParse(arg).success) return undefined;
+  const requestId = arg!;
+  if (verb === 'ok1') return { kind: 'approve_once', jobId: job, requestId };
+  if (verb === 'no') return { kind: 'deny', jobId: job, requestId };
+  const minutes = /^okt(\d{1,4})$/.exec(verb)?.[1];
+  if (minutes && Number(minutes) >= 1 && Number(minutes) <= 1440) return { kind: 'approve_for', jobId: job, requestId, minutes: Number(minutes) };
+  return undefined;
+}

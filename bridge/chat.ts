@@ -1,0 +1,99 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+/**
+ * The chat side's one vocabulary. Transports (Slack, Discord, web) turn platform events
+ * into these shapes and render them back; nothing platform-specific crosses this line.
+ */
+export type Platform = 'slack' | 'discord' | 'web';
+
+/** A person on a chat platform. platform + userId is the identity pairing binds. */
+export interface ChatUser {
+  platform: Platform;
+  userId: string;
+  displayName?: string;
+}
+
+/** Where replies go: a thread (Slack thread_ts, Discord thread or DM, web thread). */
+export interface ThreadRef {
+  platform: Platform;
+  channelId: string;
+  threadId: string;
+}
+
+/** A message the bot posted, so it can be edited in place. */
+export interface MessageRef {
+  thread: ThreadRef;
+  messageId: string;
+}
+
+/** A message from a person, already stripped of platform markup where the transport must. */
+export interface ChatMessage {
+  user: ChatUser;
+  thread: ThreadRef;
+  messageId: string;
+  text: string;
+  /** A DM (or the web chat): every message is for the bot. */
+  isDirect: boolean;
+}
+
+export interface Button {
+  label: string;
+  /** An opaque value the dispatcher parses and validates when pressed. */
+  value: string;
+  style?: 'primary' | 'danger';
+}
+
+export interface Field {
+  label: string;
+  value: string;
+}
+
+/** What the bot says, in platform-neutral form. */
+export interface OutgoingMessage {
+  text: string;
+  title?: string;
+  fields?: Field[];
+  buttons?: Button[];
+  /** Mention this person so their phone buzzes (push notifications). */
+  mention?: ChatUser;
+  tone?: 'info' | 'success' | 'warning' | 'error';
+}
+
+/** Someone pressed a button on a bot message. */
+export interface ButtonPress {
+  user: ChatUser;
+  message: MessageRef;
+  value: string;
+}
+
+/** How a transport answers a press: a note only the presser sees, and/or a new version of the pressed message. */
+export interface ButtonReply {
+  ephemeral?: string;
+  update?: OutgoingMessage;
+}
+
+/** What the dispatcher offers every transport. */
+export interface ChatHandler {
+  onMessage(message: ChatMessage): Promise<void>;
+  onButton(press: ButtonPress): Promise<ButtonReply>;
+}
+
+/** One chat platform. */
+export interface Transport {
+  readonly platform: Platform;
+  /** Whether `edit` changes a posted message in place (else the notifier posts anew). */
+  readonly canEdit: boolean;
+  start(handler: ChatHandler): Promise<void>;
+  stop(): Promise<void>;
+  post(thread: ThreadRef, message: OutgoingMessage): Promise<MessageRef>;
+  edit(ref: MessageRef, message: OutgoingMessage): Promise<void>;
+}
+
+/** A transport that serves pages or sockets on the bridge's own HTTP server (the web chat). */
+export interface HttpMountable {
+  /** Returns true when it answered the request. */
+  handleRequest(request: IncomingMessage, response: ServerResponse): boolean;
+  /** Returns true when it took the upgrade. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+}

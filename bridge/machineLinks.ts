@@ -1,0 +1,11 @@
+import type { ApprovalDecision } from '../shared/sessions.js';
+import type { JobRecord } from './store/store.js';
+
+/** What the dispatcher needs from the machine link (the MachineHub implements it). Methods resolve false when the machine is offline. */
+export interface MachineLinks {
+  isOnline(machineId: string): boolean;
+  offer(job: JobRecord): Promise<void>;
+  decide(job: JobRecord, decision: ApprovalDecision): Promise<boolean>;
+  cancel(job: JobRecord): Promise<boolean>;
+  followUp(job: JobRecord, text: string): Promise<boolean>;
+}

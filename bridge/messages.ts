@@ -1,0 +1,112 @@
+import type { ApprovalRequest, SessionState } from '../shared/sessions.js';
+import { shortId } from '../shared/ids.js';
+import { buttonValue } from './buttons.js';
+import type { Field, OutgoingMessage } from './chat.js';
+import type { JobRecord } from './store/store.js';
+
+/** What the bot says about jobs, in platform-neutral form. Transports do the styling. */
+
+const STATE_LABEL: Record<SessionState, string> = {
+  queued: 'queued',
+  preparing: 'preparing a worktree',
+  running: 'running',
+  waiting_for_approval: 'waiting for your approval',
+  completed: 'completed',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  interrupted: 'interrupted',
+};
+
+/** Short human duration: 850 ms, 12 s, 3 min 4 s. */
+export function formatDuration(ms: number): string {
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
+  const seconds = Math.round(ms / 1_000);
+  if (seconds < 60) return `${seconds} s`;
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
+function jobFields(job: JobRecord, machineName: string): Field[] {
+  const fields: Field[] = [
+    { label: 'Repo', value: job.repo ?? 'default' },
+    { label: 'Machine', value: machineName },
+  ];
+  if (job.branch) fields.push({ label: 'Branch', value: job.branch });
+  fields.push({ label: 'State', value: STATE_LABEL[job.state] });
+  if (job.result) fields.push({ label: 'Duration', value: formatDuration(job.result.durationMs) });
+  return fields;
+}
+
+/** The one status message per job, edited in place as the session moves. */
+export function statusMessage(job: JobRecord, machineName: string, latest?: string, offline = false): OutgoingMessage {
+  const session = shortId(job.id);
+  const lead = offline
+    ? `Saved — session ${session}. Your machine ${machineName} is offline — this runs when it reconnects.`
+    : `On it — session ${session} on ${machineName}${job.repo ? `, repo ${job.repo}` : ''}${job.branch ? `, branch ${job.branch}` : ''}.`;
+  const active = job.state !== 'completed' && job.state !== 'failed' && job.state !== 'cancelled' && job.state !== 'interrupted';
+  return {
+    title: `Code session ${session}: ${STATE_LABEL[job.state]}`,
+    text: latest ? `${lead}\n${latest}` : lead,
+    fields: jobFields(job, machineName),
+    ...(active ? { buttons: [{ label: 'Cancel', value: buttonValue({ kind: 'cancel', jobId: job.id }), style: 'danger' as const }] } : {}),
+    tone: job.state === 'failed' ? 'error' : job.state === 'completed' ? 'success' : 'info',
+  };
+}
+
+/** The push notification asking for approval, with its three buttons. */
+export function approvalMessage(job: JobRecord, request: ApprovalRequest, ttlMinutes: number, reminder = false): OutgoingMessage {
+  const command = request.command ? `\n\`${request.command.join(' ')}\`` : '';
+  return {
+    title: reminder ? `Still waiting for your approval (session ${shortId(job.id)})` : `Approval needed (session ${shortId(job.id)})`,
+    text: `${request.summary}${command}`,
+    fields: [{ label: 'Tool', value: request.tool }],
+    buttons: [
+      { label: 'Approve once', value: buttonValue({ kind: 'approve_once', jobId: job.id, requestId: request.requestId }), style: 'primary' },
+      { label: `Approve ${ttlMinutes} min`, value: buttonValue({ kind: 'approve_for', jobId: job.id, requestId: request.requestId, minutes: ttlMinutes }) },
+      { label: 'Deny', value: buttonValue({ kind: 'deny', jobId: job.id, requestId: request.requestId }), style: 'danger' },
+    ],
+    mention: job.owner,
+    tone: 'warning',
+  };
+}
+
+/** The approval message after someone decided. */
+export function decidedMessage(request: ApprovalRequest, verdict: string, by: string): OutgoingMessage {
+  return { title: `${verdict} by ${by}`, text: request.summary, fields: [{ label: 'Tool', value: request.tool }], tone: verdict.startsWith('Denied') ? 'error' : 'success' };
+}
+
+/** The push notification when a session ends. */
+export function finalMessage(job: JobRecord, machineName: string): OutgoingMessage {
+  const result = job.result;
+  const fields = jobFields(job, machineName);
+  if (result) {
+    if (result.worktree) fields.push({ label: 'Worktree', value: result.worktree });
+    if (result.tests) fields.push({ label: 'Tests', value: `${result.tests.passed} passed, ${result.tests.failed} failed` });
+    if (result.costUsd !== undefined) fields.push({ label: 'Cost', value: `$${result.costUsd.toFixed(2)}` });
+  }
+  const lines = [result?.summary ?? STATE_LABEL[job.state]];
+  if (result?.error && result.error !== result.summary) lines.push(result.error);
+  if (result && result.filesChanged.length > 0) lines.push(`Files changed:\n${result.diffstat}`);
+  if (job.state === 'interrupted') lines.push('The session stopped when the runner did; its worktree is kept. Reply here to continue it.');
+  return {
+    title: `Session ${shortId(job.id)} ${STATE_LABEL[job.state]}`,
+    text: lines.join('\n'),
+    fields,
+    mention: job.owner,
+    tone: job.state === 'completed' ? 'success' : job.state === 'cancelled' ? 'info' : 'error',
+  };
+}
+
+/** Asks which repository, one button each. */
+export function chooseRepoMessage(job: JobRecord, repos: string[], hint?: string): OutgoingMessage {
+  return {
+    title: 'Which repository?',
+    text: hint ? `I couldn't find a repository called "${hint}" on your machine. Pick one:` : 'Your machine has several repositories. Pick one:',
+    buttons: repos.slice(0, 20).map((repo) => ({ label: repo, value: buttonValue({ kind: 'choose_repo', jobId: job.id, repo }) })),
+    mention: job.owner,
+  };
+}
+
+/** Plain text reply. */
+export function note(text: string, tone: OutgoingMessage['tone'] = 'info'): OutgoingMessage {
+  return { text, tone };
+}

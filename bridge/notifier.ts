@@ -1,0 +1,150 @@
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { isFinal, type SessionEvent } from '../shared/sessions.js';
+import type { MessageRef, OutgoingMessage, Platform, ThreadRef, Transport } from './chat.js';
+import { approvalMessage, finalMessage, statusMessage } from './messages.js';
+import type { JobRecord, Store } from './store/store.js';
+
+export interface NotifierOptions {
+  store: Store;
+  transports: Map<Platform, Transport>;
+  clock: Clock;
+  logger: Logger;
+  approvalTtlMinutes: number;
+  /** At most one status edit per job in this window (chat APIs rate-limit edits). */
+  editIntervalMs?: number;
+}
+
+/**
+ * Turns stored session events into chat messages: the job's status message is edited
+ * in place (throttled), and approval requests, reminders and endings are posted as new
+ * messages that mention the requester — the push notifications. It works from the
+ * store's unnotified events, so after a crash it picks up exactly where it stopped.
+ */
+export class Notifier {
+  private draining: Promise<void> | undefined;
+  private again = false;
+  private readonly lastEdit = new Map<string, number>();
+  private readonly pendingEdits = new Map<string, NodeJS.Timeout>();
+  private readonly latestLine = new Map<string, string>();
+
+  constructor(private readonly options: NotifierOptions) {}
+
+  /** Posts a message through the thread's transport. */
+  async post(thread: ThreadRef, message: OutgoingMessage): Promise<MessageRef> {
+    return this.transport(thread.platform).post(thread, message);
+  }
+
+  /** Processes every stored event not yet notified; safe to call often. */
+  kick(): Promise<void> {
+    if (this.draining) {
+      this.again = true;
+      return this.draining;
+    }
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      if (this.again) {
+        this.again = false;
+        void this.kick();
+      }
+    });
+    return this.draining;
+  }
+
+  /** Edits the job's status message now (`immediate`) or within the throttle window. */
+  async refreshStatus(jobId: string, immediate = false): Promise<void> {
+    const wait = (this.lastEdit.get(jobId) ?? 0) + (this.options.editIntervalMs ?? 2_000) - this.options.clock.now();
+    if (!immediate && wait > 0) {
+      if (!this.pendingEdits.has(jobId)) {
+        this.pendingEdits.set(jobId, setTimeout(() => void this.refreshStatus(jobId, true), wait).unref());
+      }
+      return;
+    }
+    clearTimeout(this.pendingEdits.get(jobId));
+    this.pendingEdits.delete(jobId);
+    const job = this.options.store.getJob(jobId);
+    if (!job?.statusMessage) return;
+    const transport = this.transport(job.thread.platform);
+    if (!transport.canEdit) return;
+    this.lastEdit.set(jobId, this.options.clock.now());
+    try {
+      await transport.edit(job.statusMessage, statusMessage(job, this.machineName(job), this.latestLine.get(jobId)));
+    } catch (error) {
+      this.options.logger.warn('status edit failed', { jobId, error: String(error) });
+    }
+  }
+
+  /** Posts a final message for a job that ended on the bridge's side (refused by the runner). */
+  async jobRejected(job: JobRecord, error: string): Promise<void> {
+    this.latestLine.set(job.id, error);
+    await this.refreshStatus(job.id, true);
+    await this.post(job.thread, { title: 'Could not start the session', text: error, mention: job.owner, tone: 'error' });
+  }
+
+  stop(): void {
+    for (const timer of this.pendingEdits.values()) clearTimeout(timer);
+    this.pendingEdits.clear();
+  }
+
+  private async drain(): Promise<void> {
+    const { store, logger } = this.options;
+    for (;;) {
+      const batch = store.unnotifiedEvents(200);
+      if (batch.length === 0) return;
+      for (const { jobId, event } of batch) {
+        const job = store.getJob(jobId);
+        try {
+          if (job) await this.notify(job, event);
+        } catch (error) {
+          // A chat API that keeps failing must not wedge every later notification.
+          logger.error('notification failed', { jobId, seq: event.seq, error: String(error) });
+        }
+        store.markNotified(jobId, event.seq);
+      }
+    }
+  }
+
+  private async notify(job: JobRecord, event: SessionEvent): Promise<void> {
+    switch (event.kind) {
+      case 'progress':
+        this.latestLine.set(job.id, event.text.split('\n').slice(-3).join('\n'));
+        await this.refreshStatus(job.id);
+        return;
+      case 'workspace':
+        await this.refreshStatus(job.id);
+        return;
+      case 'approval_requested':
+        await this.refreshStatus(job.id, true);
+        await this.post(job.thread, approvalMessage(job, event.request, this.options.approvalTtlMinutes));
+        return;
+      case 'approval_reminder': {
+        const request = job.pendingApprovals.find((pending) => pending.requestId === event.requestId);
+        if (request) await this.post(job.thread, approvalMessage(job, request, this.options.approvalTtlMinutes, true));
+        return;
+      }
+      case 'approval_resolved':
+      case 'result':
+        return;
+      case 'state':
+        if (event.message) this.latestLine.set(job.id, event.message);
+        if (!isFinal(event.state)) {
+          await this.refreshStatus(job.id);
+          return;
+        }
+        await this.refreshStatus(job.id, true);
+        // The ending is judged from the event, not the job row, which may already be newer (a follow-up).
+        await this.post(job.thread, finalMessage({ ...job, state: event.state }, this.machineName(job)));
+        return;
+    }
+  }
+
+  private machineName(job: JobRecord): string {
+    return this.options.store.getMachine(job.machineId)?.name ?? 'your machine';
+  }
+
+  private transport(platform: Platform): Transport {
+    const transport = this.options.transports.get(platform);
+    if (!transport) throw new Error(`No ${platform} transport is running`);
+    return transport;
+  }
+}

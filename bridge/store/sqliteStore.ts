@@ -1,0 +1,297 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  ApprovalDecisionSchema,
+  ApprovalRequestSchema,
+  SessionEventSchema,
+  SessionResultSchema,
+  type ApprovalDecision,
+  type SessionEvent,
+  type SessionState,
+} from '../../shared/sessions.js';
+import type { ChatUser, ThreadRef } from '../chat.js';
+import { migrate } from './migrations.js';
+import { SqliteWebHistory } from './sqliteWebHistory.js';
+import { foldEvent } from './foldEvent.js';
+import type { ApprovalRecord, AuditEntry, JobFilter, JobPatch, JobRecord, MachineRecord, PairingRecord, Store, StoredEvent } from './store.js';
+
+type Row = Record<string, unknown>;
+
+/** The embedded store: one SQLite file in WAL mode. */
+export class SqliteStore implements Store {
+  readonly webMessages: SqliteWebHistory;
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode survives a process crash (kill -9); only an OS crash may lose the last commits.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
+    this.webMessages = new SqliteWebHistory(this.db);
+  }
+
+  upsertMachine(machine: MachineRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO machines (id, name, platform, agent, repos, last_seen_at) VALUES (@id, @name, @platform, @agent, @repos, @lastSeenAt)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, platform = excluded.platform, agent = excluded.agent,
+           repos = excluded.repos, last_seen_at = excluded.last_seen_at`,
+      )
+      .run({ ...machine, repos: JSON.stringify(machine.repos) });
+  }
+
+  getMachine(id: string): MachineRecord | undefined {
+    const row = this.db.prepare(`SELECT * FROM machines WHERE id = ?`).get(id) as Row | undefined;
+    if (!row) return undefined;
+    return {
+      id: String(row.id),
+      name: String(row.name),
+      platform: String(row.platform),
+      agent: String(row.agent),
+      repos: JSON.parse(String(row.repos)) as MachineRecord['repos'],
+      lastSeenAt: Number(row.last_seen_at),
+    };
+  }
+
+  createPairingCode(machineId: string, code: string, expiresAt: number): void {
+    this.db.prepare(`INSERT OR REPLACE INTO pairing_codes (code, machine_id, expires_at, used_at) VALUES (?, ?, ?, NULL)`).run(code, machineId, expiresAt);
+  }
+
+  consumePairingCode(code: string, now: number): string | undefined {
+    const row = this.db
+      .prepare(`UPDATE pairing_codes SET used_at = ? WHERE code = ? AND used_at IS NULL AND expires_at > ? RETURNING machine_id`)
+      .get(now, code, now) as Row | undefined;
+    return row ? String(row.machine_id) : undefined;
+  }
+
+  recordFailedPairing(user: ChatUser, at: number): void {
+    this.db.prepare(`INSERT INTO pairing_failures (platform, user_id, at) VALUES (?, ?, ?)`).run(user.platform, user.userId, at);
+  }
+
+  countFailedPairings(user: ChatUser, since: number): number {
+    const row = this.db
+      .prepare(`SELECT COUNT(*) AS n FROM pairing_failures WHERE platform = ? AND user_id = ? AND at >= ?`)
+      .get(user.platform, user.userId, since) as Row;
+    return Number(row.n);
+  }
+
+  addPairing(user: ChatUser, machineId: string, at: number): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(`INSERT INTO users (platform, user_id, display_name, first_seen_at) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET display_name = excluded.display_name`)
+        .run(user.platform, user.userId, user.displayName ?? null, at);
+      const hasDefault = this.pairings(user).some((pairing) => pairing.isDefault);
+      this.db
+        .prepare(`INSERT OR IGNORE INTO pairings (platform, user_id, machine_id, is_default, paired_at) VALUES (?, ?, ?, ?, ?)`)
+        .run(user.platform, user.userId, machineId, hasDefault ? 0 : 1, at);
+    })();
+  }
+
+  removePairings(user: ChatUser): number {
+    return this.db.prepare(`DELETE FROM pairings WHERE platform = ? AND user_id = ?`).run(user.platform, user.userId).changes;
+  }
+
+  pairings(user: ChatUser): PairingRecord[] {
+    const rows = this.db
+      .prepare(`SELECT machine_id, is_default, paired_at FROM pairings WHERE platform = ? AND user_id = ? ORDER BY paired_at`)
+      .all(user.platform, user.userId) as Row[];
+    return rows.map((row) => ({ machineId: String(row.machine_id), isDefault: row.is_default === 1, pairedAt: Number(row.paired_at) }));
+  }
+
+  setDefaultMachine(user: ChatUser, machineId: string): void {
+    this.db
+      .prepare(`UPDATE pairings SET is_default = (machine_id = ?) WHERE platform = ? AND user_id = ?`)
+      .run(machineId, user.platform, user.userId);
+  }
+
+  createJob(job: JobRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO jobs (id, owner_platform, owner_id, owner_name, machine_id, task, repo, agent, forced, route_reason,
+           thread_platform, thread_channel, thread_id, status_message_id, delivery, state, last_seq, pending_approvals, created_at, updated_at)
+         VALUES (@id, @ownerPlatform, @ownerId, @ownerName, @machineId, @task, @repo, @agent, @forced, @routeReason,
+           @threadPlatform, @threadChannel, @threadId, @statusMessageId, @delivery, @state, @lastSeq, '[]', @createdAt, @updatedAt)`,
+      )
+      .run({
+        id: job.id,
+        ownerPlatform: job.owner.platform,
+        ownerId: job.owner.userId,
+        ownerName: job.owner.displayName ?? null,
+        machineId: job.machineId,
+        task: job.task,
+        repo: job.repo ?? null,
+        agent: job.agent ?? null,
+        forced: job.forced ? 1 : 0,
+        routeReason: job.routeReason,
+        threadPlatform: job.thread.platform,
+        threadChannel: job.thread.channelId,
+        threadId: job.thread.threadId,
+        statusMessageId: job.statusMessage?.messageId ?? null,
+        delivery: job.delivery,
+        state: job.state,
+        lastSeq: job.lastSeq,
+        createdAt: job.createdAt,
+        updatedAt: job.updatedAt,
+      });
+  }
+
+  getJob(id: string): JobRecord | undefined {
+    const row = this.db.prepare(`SELECT * FROM jobs WHERE id = ?`).get(id) as Row | undefined;
+    return row ? toJob(row) : undefined;
+  }
+
+  findJobByThread(thread: ThreadRef): JobRecord | undefined {
+    const row = this.db
+      .prepare(`SELECT * FROM jobs WHERE thread_platform = ? AND thread_channel = ? AND thread_id = ? ORDER BY created_at DESC LIMIT 1`)
+      .get(thread.platform, thread.channelId, thread.threadId) as Row | undefined;
+    return row ? toJob(row) : undefined;
+  }
+
+  findJobsByPrefix(owner: ChatUser, prefix: string): JobRecord[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM jobs WHERE owner_platform = ? AND owner_id = ? AND replace(id, '-', '') LIKE ? ESCAPE '\\' ORDER BY created_at DESC LIMIT 5`)
+      .all(owner.platform, owner.userId, `${prefix.replace(/[\\%_]/g, '\\$&')}%`) as Row[];
+    return rows.map(toJob);
+  }
+
+  listJobs(filter: JobFilter): JobRecord[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.owner) {
+      where.push('owner_platform = ? AND owner_id = ?');
+      params.push(filter.owner.platform, filter.owner.userId);
+    }
+    if (filter.machineId) {
+      where.push('machine_id = ?');
+      params.push(filter.machineId);
+    }
+    if (filter.delivery) {
+      where.push('delivery = ?');
+      params.push(filter.delivery);
+    }
+    if (filter.active) where.push(`state IN ('queued', 'preparing', 'running', 'waiting_for_approval')`);
+    const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...params, filter.limit ?? 50) as Row[]).map(toJob);
+  }
+
+  updateJob(id: string, patch: JobPatch): void {
+    const row = this.db.prepare(`SELECT id FROM jobs WHERE id = ?`).get(id);
+    if (!row) return;
+    if (patch.statusMessage !== undefined) this.db.prepare(`UPDATE jobs SET status_message_id = ? WHERE id = ?`).run(patch.statusMessage.messageId, id);
+    if (patch.delivery !== undefined) this.db.prepare(`UPDATE jobs SET delivery = ? WHERE id = ?`).run(patch.delivery, id);
+    if (patch.repo !== undefined) this.db.prepare(`UPDATE jobs SET repo = ? WHERE id = ?`).run(patch.repo, id);
+    if (patch.state !== undefined) this.db.prepare(`UPDATE jobs SET state = ? WHERE id = ?`).run(patch.state, id);
+    if (patch.updatedAt !== undefined) this.db.prepare(`UPDATE jobs SET updated_at = ? WHERE id = ?`).run(patch.updatedAt, id);
+  }
+
+  recordEvents(jobId: string, events: SessionEvent[]): SessionEvent[] {
+    const insert = this.db.prepare(`INSERT OR IGNORE INTO job_events (job_id, seq, kind, body, at) VALUES (?, ?, ?, ?, ?)`);
+    const saveApproval = this.db.prepare(`INSERT OR IGNORE INTO approvals (job_id, request_id, request) VALUES (?, ?, ?)`);
+    return this.db.transaction(() => {
+      const job = this.getJob(jobId);
+      if (!job) return [];
+      const fresh: SessionEvent[] = [];
+      for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
+        if (insert.run(jobId, event.seq, event.kind, JSON.stringify(event), event.at).changes === 0) continue;
+        fresh.push(event);
+        foldEvent(job, event);
+        if (event.kind === 'approval_requested') saveApproval.run(jobId, event.request.requestId, JSON.stringify(event.request));
+      }
+      if (fresh.length > 0) {
+        this.db
+          .prepare(`UPDATE jobs SET state = ?, repo = ?, branch = ?, worktree = ?, last_seq = ?, result = ?, pending_approvals = ?, delivery = ?, updated_at = ? WHERE id = ?`)
+          .run(
+            job.state,
+            job.repo ?? null,
+            job.branch ?? null,
+            job.worktree ?? null,
+            job.lastSeq,
+            job.result ? JSON.stringify(job.result) : null,
+            JSON.stringify(job.pendingApprovals),
+            job.delivery,
+            job.updatedAt,
+            jobId,
+          );
+      }
+      return fresh;
+    })();
+  }
+
+  unnotifiedEvents(limit: number): StoredEvent[] {
+    const rows = this.db.prepare(`SELECT job_id, body FROM job_events WHERE notified = 0 ORDER BY at, job_id, seq LIMIT ?`).all(limit) as Row[];
+    return rows.map((row) => ({ jobId: String(row.job_id), event: SessionEventSchema.parse(JSON.parse(String(row.body))) }));
+  }
+
+  markNotified(jobId: string, seq: number): void {
+    this.db.prepare(`UPDATE job_events SET notified = 1 WHERE job_id = ? AND seq = ?`).run(jobId, seq);
+  }
+
+  events(jobId: string): SessionEvent[] {
+    const rows = this.db.prepare(`SELECT body FROM job_events WHERE job_id = ? ORDER BY seq`).all(jobId) as Row[];
+    return rows.map((row) => SessionEventSchema.parse(JSON.parse(String(row.body))));
+  }
+
+  decideApproval(jobId: string, requestId: string, decision: ApprovalDecision, at: number): boolean {
+    const result = this.db
+      .prepare(`UPDATE approvals SET decision = ?, decided_by = ?, decided_at = ? WHERE job_id = ? AND request_id = ? AND decision IS NULL`)
+      .run(JSON.stringify(decision), decision.decidedBy ?? null, at, jobId, requestId);
+    return result.changes === 1;
+  }
+
+  approval(jobId: string, requestId: string): ApprovalRecord | undefined {
+    const row = this.db.prepare(`SELECT * FROM approvals WHERE job_id = ? AND request_id = ?`).get(jobId, requestId) as Row | undefined;
+    if (!row) return undefined;
+    return {
+      jobId,
+      request: ApprovalRequestSchema.parse(JSON.parse(String(row.request))),
+      ...(row.decision ? { decision: ApprovalDecisionSchema.parse(JSON.parse(String(row.decision))), decidedAt: Number(row.decided_at) } : {}),
+    };
+  }
+
+  audit(entry: AuditEntry): void {
+    this.db
+      .prepare(`INSERT INTO audit_log (at, actor, action, job_id, detail) VALUES (?, ?, ?, ?, ?)`)
+      .run(entry.at, entry.actor, entry.action, entry.jobId ?? null, entry.detail ? JSON.stringify(entry.detail) : null);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function toJob(row: Row): JobRecord {
+  const thread: ThreadRef = {
+    platform: row.thread_platform as ThreadRef['platform'],
+    channelId: String(row.thread_channel),
+    threadId: String(row.thread_id),
+  };
+  return {
+    id: String(row.id),
+    owner: {
+      platform: row.owner_platform as ChatUser['platform'],
+      userId: String(row.owner_id),
+      ...(row.owner_name ? { displayName: String(row.owner_name) } : {}),
+    },
+    machineId: String(row.machine_id),
+    task: String(row.task),
+    ...(row.repo ? { repo: String(row.repo) } : {}),
+    ...(row.agent ? { agent: String(row.agent) } : {}),
+    forced: row.forced === 1,
+    routeReason: String(row.route_reason),
+    thread,
+    ...(row.status_message_id ? { statusMessage: { thread, messageId: String(row.status_message_id) } } : {}),
+    delivery: row.delivery as JobRecord['delivery'],
+    state: row.state as SessionState,
+    ...(row.branch ? { branch: String(row.branch) } : {}),
+    ...(row.worktree ? { worktree: String(row.worktree) } : {}),
+    lastSeq: Number(row.last_seq),
+    ...(row.result ? { result: SessionResultSchema.parse(JSON.parse(String(row.result))) } : {}),
+    pendingApprovals: (JSON.parse(String(row.pending_approvals)) as unknown[]).map((item) => ApprovalRequestSchema.parse(item)),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}

@@ -1,0 +1,135 @@
+import type { ApprovalDecision, ApprovalRequest, JobSpec, SessionEvent, SessionResult, SessionState } from '../../shared/sessions.js';
+import type { ChatUser, MessageRef, ThreadRef } from '../chat.js';
+import type { WebChatHistory } from '../transports/web/webHistory.js';
+
+/**
+ * Everything the bridge must not lose, behind one interface: SQLite is the embedded
+ * default; a PostgreSQL store can implement the same for teams. No SQL outside stores.
+ */
+export interface Store {
+  readonly webMessages: WebChatHistory;
+
+  upsertMachine(machine: MachineRecord): void;
+  getMachine(id: string): MachineRecord | undefined;
+
+  createPairingCode(machineId: string, code: string, expiresAt: number): void;
+  /** Uses a code once: returns its machine if the code exists, is unused and unexpired. */
+  consumePairingCode(code: string, now: number): string | undefined;
+  recordFailedPairing(user: ChatUser, at: number): void;
+  countFailedPairings(user: ChatUser, since: number): number;
+
+  /** Binds a chat identity to a machine; the first machine becomes the default. */
+  addPairing(user: ChatUser, machineId: string, at: number): void;
+  removePairings(user: ChatUser): number;
+  pairings(user: ChatUser): PairingRecord[];
+  setDefaultMachine(user: ChatUser, machineId: string): void;
+
+  /** Writes a new job; durable when it returns. */
+  createJob(job: JobRecord): void;
+  getJob(id: string): JobRecord | undefined;
+  findJobByThread(thread: ThreadRef): JobRecord | undefined;
+  /** Jobs of an owner whose id starts with `prefix` (what users type: "cancel 3f9a1c2e"). */
+  findJobsByPrefix(owner: ChatUser, prefix: string): JobRecord[];
+  listJobs(filter: JobFilter): JobRecord[];
+  updateJob(id: string, patch: JobPatch): void;
+
+  /**
+   * Stores session events once each (by job + seq) and folds them into the job's state,
+   * in one transaction. Returns only the events that were new.
+   */
+  recordEvents(jobId: string, events: SessionEvent[]): SessionEvent[];
+  /** Stored events not yet turned into chat messages (survives restarts). */
+  unnotifiedEvents(limit: number): StoredEvent[];
+  markNotified(jobId: string, seq: number): void;
+  events(jobId: string): SessionEvent[];
+
+  /** Records a decision once; false when the request was already decided or is unknown. */
+  decideApproval(jobId: string, requestId: string, decision: ApprovalDecision, at: number): boolean;
+  approval(jobId: string, requestId: string): ApprovalRecord | undefined;
+
+  audit(entry: AuditEntry): void;
+  close(): void;
+}
+
+export interface MachineRecord {
+  id: string;
+  name: string;
+  platform: string;
+  agent: string;
+  repos: { name: string; default: boolean }[];
+  lastSeenAt: number;
+}
+
+export interface PairingRecord {
+  machineId: string;
+  isDefault: boolean;
+  pairedAt: number;
+}
+
+/** Whether the runner has taken the job yet (`choosing_repo`: the user is picking a repository first). */
+export type Delivery = 'choosing_repo' | 'waiting' | 'accepted' | 'rejected';
+
+export interface JobRecord {
+  id: string;
+  owner: ChatUser;
+  machineId: string;
+  task: string;
+  repo?: string;
+  agent?: string;
+  forced: boolean;
+  routeReason: string;
+  thread: ThreadRef;
+  statusMessage?: MessageRef;
+  delivery: Delivery;
+  state: SessionState;
+  branch?: string;
+  worktree?: string;
+  lastSeq: number;
+  result?: SessionResult;
+  pendingApprovals: ApprovalRequest[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type JobPatch = Partial<Pick<JobRecord, 'statusMessage' | 'delivery' | 'state' | 'repo' | 'updatedAt'>>;
+
+export interface JobFilter {
+  owner?: ChatUser;
+  machineId?: string;
+  delivery?: Delivery;
+  /** Only jobs whose session has not finished. */
+  active?: boolean;
+  limit?: number;
+}
+
+export interface StoredEvent {
+  jobId: string;
+  event: SessionEvent;
+}
+
+export interface ApprovalRecord {
+  jobId: string;
+  request: ApprovalRequest;
+  decision?: ApprovalDecision;
+  decidedAt?: number;
+}
+
+export interface AuditEntry {
+  at: number;
+  actor: string;
+  action: string;
+  jobId?: string;
+  detail?: Record<string, unknown>;
+}
+
+/** The JobSpec a runner receives for a stored job. */
+export function jobSpecOf(job: JobRecord): JobSpec {
+  return {
+    jobId: job.id,
+    task: job.task,
+    ...(job.repo ? { repo: job.repo } : {}),
+    ...(job.agent ? { agent: job.agent } : {}),
+    requestedBy: { platform: job.owner.platform, userId: job.owner.userId, ...(job.owner.displayName ? { displayName: job.owner.displayName } : {}) },
+    createdAt: job.createdAt,
+  };
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/**
+ * The local web chat: the page talks to the bridge over one WebSocket (`/chat`),
+ * authenticated by the login cookie the token URL sets. Every frame is one JSON object.
+ */
+export const WEB_CHAT_PATH = '/chat';
+
+const FieldSchema = z.object({ label: z.string(), value: z.string() });
+const ButtonSchema = z.object({ label: z.string(), value: z.string(), style: z.enum(['primary', 'danger']).optional() });
+
+/** A message as the page shows it. Bot messages can be edited (same id, new content). */
+export const WebMessageSchema = z.object({
+  id: z.string(),
+  threadId: z.string(),
+  author: z.enum(['user', 'bot']),
+  text: z.string(),
+  title: z.string().optional(),
+  fields: z.array(FieldSchema).optional(),
+  buttons: z.array(ButtonSchema).optional(),
+  tone: z.enum(['info', 'success', 'warning', 'error']).optional(),
+  /** The message mentions the user: the page raises a notification. */
+  mention: z.boolean().optional(),
+  at: z.number(),
+});
+export type WebMessage = z.infer<typeof WebMessageSchema>;
+
+/** Page → bridge. */
+export const WebClientFrameSchema = z.discriminatedUnion('type', [
+  /** A new message; without threadId it starts a thread. clientId lets the page match the echo. */
+  z.object({
+    type: z.literal('send'),
+    clientId: z.string().max(100),
+    threadId: z.string().max(100).optional(),
+    text: z.string().min(1).max(20_000),
+  }),
+  z.object({ type: z.literal('press'), messageId: z.string().max(100), value: z.string().max(500) }),
+]);
+export type WebClientFrame = z.infer<typeof WebClientFrameSchema>;
+
+/** Bridge → page. */
+export type WebServerFrame =
+  | { type: 'snapshot'; user: { id: string; name: string }; messages: WebMessage[] }
+  | { type: 'message'; message: WebMessage; clientId?: string }
+  | { type: 'edit'; message: WebMessage }
+  | { type: 'notice'; text: string; threadId?: string }
+  | { type: 'error'; text: string };
