@@ -1,0 +1,408 @@
+// Dispatch web chat: plain browser JS, no build step. Every piece of data reaches the
+// page through textContent or a validated href — never innerHTML — so nothing a message
+// says can run as markup. The bridge is the source of truth: on every (re)connect it
+// sends a snapshot, and the page rebuilds its state from it.
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+const el = {
+  app: $('app'), conn: $('conn'), threads: $('threads'), threadsEmpty: $('threads-empty'),
+  newTask: $('new-task'), back: $('back'), title: $('thread-title'), banner: $('banner'),
+  scroller: $('scroller'), welcome: $('welcome'), suggestions: $('suggestions'),
+  messages: $('messages'), toast: $('toast'), composer: $('composer'), input: $('input'),
+  send: $('send'), signedout: $('signedout'),
+};
+
+const state = {
+  messages: new Map(), // id → WebMessage
+  threads: new Map(), // threadId → { id, ids: [], activity, unread, mentions }
+  seen: new Set(), // ids the page has shown, to spot what arrived while away
+  current: null, // open thread id, or null for "new task"
+  pendingNew: null, // clientId of the send that starts a thread: open it when echoed
+  pressed: new Set(), // bot message ids whose buttons were pressed, awaiting an answer
+  socket: null, online: false, everOnline: false, retries: 0, retryTimer: 0,
+};
+
+// ── connection ─────────────────────────────────────────────────────────────
+
+function connect() {
+  clearTimeout(state.retryTimer);
+  if (state.socket) return;
+  setConnection('connecting');
+  const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/chat`);
+  state.socket = socket;
+  let opened = false;
+  socket.addEventListener('open', () => { opened = true; state.retries = 0; });
+  socket.addEventListener('message', (event) => {
+    let frame;
+    try { frame = JSON.parse(event.data); } catch { return; }
+    onFrame(frame);
+  });
+  socket.addEventListener('close', async () => {
+    state.socket = null;
+    setConnection('offline');
+    render();
+    // A refused upgrade looks like any failure; ask the page URL whether we are signed out.
+    if (!opened && (await signedOut())) return;
+    const delay = Math.min(10000, 500 * 2 ** state.retries++) * (0.6 + Math.random() * 0.4);
+    state.retryTimer = setTimeout(connect, delay);
+  });
+}
+
+async function signedOut() {
+  try {
+    const response = await fetch('/', { method: 'HEAD', cache: 'no-store' });
+    if (response.status !== 401) return false;
+    el.signedout.hidden = false;
+    return true;
+  } catch { return false; }
+}
+
+function setConnection(mode) {
+  state.online = mode === 'online';
+  if (mode === 'online') state.everOnline = true;
+  el.conn.dataset.state = mode;
+  el.conn.title = { online: 'Connected', connecting: 'Connecting…', offline: 'Offline — reconnecting' }[mode];
+  el.banner.hidden = mode === 'online' || (!state.everOnline && mode === 'connecting');
+  el.banner.textContent = 'Connection lost — reconnecting…';
+  updateSendButton();
+}
+
+function sendFrame(frame) {
+  if (!state.online || !state.socket) { showToast('Not connected yet — reconnecting…', 'error'); return false; }
+  state.socket.send(JSON.stringify(frame));
+  return true;
+}
+
+// Phones freeze background tabs: retry at once when the page or the network comes back.
+window.addEventListener('online', () => { state.retries = 0; connect(); });
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden) return;
+  if (!state.socket) { state.retries = 0; connect(); }
+  clearMentions(state.current);
+});
+
+// ── frames ─────────────────────────────────────────────────────────────────
+
+function onFrame(frame) {
+  switch (frame.type) {
+    case 'snapshot': {
+      const first = !state.everOnline;
+      state.messages.clear();
+      state.threads.clear();
+      for (const message of frame.messages) addMessage(message, !first);
+      setConnection('online');
+      applyLocation();
+      break;
+    }
+    case 'message':
+      addMessage(frame.message, true);
+      if (frame.clientId && frame.clientId === state.pendingNew) {
+        state.pendingNew = null;
+        openThread(frame.message.threadId);
+      }
+      if (frame.message.author === 'bot' && frame.message.mention) notify(frame.message);
+      render();
+      break;
+    case 'edit':
+      state.pressed.delete(frame.message.id);
+      addMessage(frame.message, false);
+      touch(frame.message.threadId, Date.now());
+      render();
+      break;
+    case 'notice':
+      // A press that was refused or answered privately: let the buttons be pressed again.
+      for (const id of state.pressed) if (state.messages.get(id)?.threadId === frame.threadId) state.pressed.delete(id);
+      showToast(frame.text, 'info');
+      render();
+      break;
+    case 'error':
+      state.pressed.clear();
+      showToast(frame.text, 'error');
+      render();
+      break;
+  }
+}
+
+function addMessage(message, live) {
+  const known = state.messages.has(message.id);
+  state.messages.set(message.id, message);
+  let thread = state.threads.get(message.threadId);
+  if (!thread) {
+    thread = { id: message.threadId, ids: [], activity: 0, unread: false, mentions: 0 };
+    state.threads.set(message.threadId, thread);
+  }
+  if (!known) {
+    thread.ids.push(message.id);
+    thread.ids.sort((a, b) => state.messages.get(a).at - state.messages.get(b).at);
+  }
+  touch(message.threadId, message.at);
+  const away = document.hidden || state.current !== message.threadId;
+  if (live && !state.seen.has(message.id) && message.author === 'bot' && away) {
+    thread.unread = true;
+    if (message.mention) thread.mentions += 1;
+  }
+  state.seen.add(message.id);
+}
+
+function touch(threadId, at) {
+  const thread = state.threads.get(threadId);
+  if (thread) thread.activity = Math.max(thread.activity, at);
+}
+
+// ── navigation: the hash names the open thread, so reload and the phone's back button work ──
+
+function applyLocation() {
+  const hash = decodeURIComponent(location.hash.slice(1));
+  state.current = hash && hash !== 'new' && state.threads.has(hash) ? hash : null;
+  const showList = hash === '' && state.threads.size > 0;
+  el.app.dataset.view = showList ? 'list' : 'thread';
+  if (state.current) {
+    const thread = state.threads.get(state.current);
+    thread.unread = false;
+    clearMentions(state.current);
+  }
+  render(true);
+}
+
+function openThread(id) {
+  const target = id ? `#${encodeURIComponent(id)}` : '#new';
+  if (location.hash !== target) location.hash = target;
+  else applyLocation();
+}
+
+window.addEventListener('hashchange', applyLocation);
+el.back.addEventListener('click', () => { location.hash = ''; });
+el.newTask.addEventListener('click', () => { openThread(null); el.input.focus(); });
+
+// ── composer ───────────────────────────────────────────────────────────────
+
+el.composer.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = el.input.value.trim();
+  if (!text) return;
+  const clientId = crypto.randomUUID();
+  const frame = { type: 'send', clientId, text };
+  if (state.current) frame.threadId = state.current;
+  else state.pendingNew = clientId;
+  if (!sendFrame(frame)) return;
+  el.input.value = '';
+  resizeInput();
+  askNotificationPermission();
+});
+
+el.input.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    el.composer.requestSubmit();
+  }
+});
+el.input.addEventListener('input', resizeInput);
+
+el.suggestions.addEventListener('click', (event) => {
+  const chip = event.target.closest('.chip');
+  if (!chip) return;
+  el.input.value = chip.textContent;
+  resizeInput();
+  el.input.focus();
+});
+
+function resizeInput() {
+  el.input.style.height = 'auto';
+  el.input.style.height = `${Math.min(el.input.scrollHeight, 160)}px`;
+  updateSendButton();
+}
+
+function updateSendButton() {
+  el.send.disabled = !state.online || el.input.value.trim() === '';
+}
+
+// ── buttons ────────────────────────────────────────────────────────────────
+
+el.messages.addEventListener('click', (event) => {
+  const button = event.target.closest('button[data-value]');
+  if (!button || button.disabled) return;
+  const messageId = button.closest('[data-id]').dataset.id;
+  if (!sendFrame({ type: 'press', messageId, value: button.dataset.value })) return;
+  state.pressed.add(messageId);
+  for (const other of button.parentElement.querySelectorAll('button')) other.disabled = true;
+  button.classList.add('busy');
+});
+
+// ── mentions: a title badge always, a system notification when permitted and away ──
+
+function askNotificationPermission() {
+  if ('Notification' in window && Notification.permission === 'default') Notification.requestPermission().catch(() => {});
+}
+
+function notify(message) {
+  updateTitle();
+  if (!document.hidden || !('Notification' in window) || Notification.permission !== 'granted') return;
+  const notification = new Notification(message.title || 'Dispatch', { body: message.text.slice(0, 180), tag: message.id, icon: '/icon.svg' });
+  notification.addEventListener('click', () => { window.focus(); openThread(message.threadId); notification.close(); });
+}
+
+function clearMentions(threadId) {
+  const thread = threadId && state.threads.get(threadId);
+  if (thread && !document.hidden) { thread.mentions = 0; thread.unread = false; }
+  updateTitle();
+}
+
+function updateTitle() {
+  let count = 0;
+  for (const thread of state.threads.values()) count += thread.mentions;
+  document.title = count > 0 ? `(${count}) Dispatch` : 'Dispatch';
+}
+
+// ── toast ──────────────────────────────────────────────────────────────────
+
+let toastTimer = 0;
+function showToast(text, kind) {
+  el.toast.textContent = text;
+  el.toast.dataset.kind = kind;
+  el.toast.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { el.toast.hidden = true; }, 6000);
+}
+
+// ── rendering ──────────────────────────────────────────────────────────────
+
+function render(jump = false) {
+  renderThreads();
+  renderConversation(jump);
+  updateTitle();
+}
+
+function renderThreads() {
+  const threads = [...state.threads.values()].sort((a, b) => b.activity - a.activity);
+  el.threadsEmpty.hidden = threads.length > 0;
+  el.threads.replaceChildren(...threads.map(threadItem));
+}
+
+function threadItem(thread) {
+  const first = state.messages.get(thread.ids.find((id) => state.messages.get(id).author === 'user') ?? thread.ids[0]);
+  const latest = [...thread.ids].reverse().map((id) => state.messages.get(id)).find((m) => m.author === 'bot');
+  const button = node('button', 'thread');
+  button.type = 'button';
+  if (thread.id === state.current) button.setAttribute('aria-current', 'true');
+  button.addEventListener('click', () => openThread(thread.id));
+  const dot = node('span', `dot tone-${latest?.tone ?? (latest ? 'none' : 'pending')}`);
+  const main = node('span', 'thread-main');
+  main.append(node('span', 'thread-first', firstLine(first?.text ?? '')));
+  main.append(node('span', 'thread-status', latest ? firstLine(latest.title || latest.text) : 'Waiting for Dispatch…'));
+  const meta = node('span', 'thread-meta');
+  meta.append(node('time', '', relativeTime(thread.activity)));
+  if (thread.mentions > 0) meta.append(node('span', 'badge', String(thread.mentions)));
+  else if (thread.unread) meta.append(node('span', 'unread'));
+  button.append(dot, main, meta);
+  const item = node('li');
+  item.append(button);
+  return item;
+}
+
+function renderConversation(jump) {
+  const thread = state.current && state.threads.get(state.current);
+  el.welcome.hidden = Boolean(thread);
+  el.title.textContent = thread ? firstLine(state.messages.get(thread.ids[0])?.text ?? 'Task') : 'New task';
+  el.input.placeholder = thread ? 'Reply in this thread…' : 'Text a task… e.g. run the tests';
+  const nearBottom = el.scroller.scrollHeight - el.scroller.scrollTop - el.scroller.clientHeight < 120;
+  el.messages.replaceChildren(...(thread ? thread.ids.map((id) => messageItem(state.messages.get(id))) : []));
+  if (jump || nearBottom) el.scroller.scrollTop = el.scroller.scrollHeight;
+}
+
+function messageItem(message) {
+  const item = node('li', `msg ${message.author}`);
+  item.dataset.id = message.id;
+  if (message.author === 'user') {
+    const bubble = node('div', 'bubble');
+    rich(bubble, message.text);
+    item.append(bubble, node('time', '', clockTime(message.at)));
+    return item;
+  }
+  item.classList.add(`tone-${message.tone ?? 'none'}`);
+  if (message.mention) item.classList.add('mention');
+  const avatar = node('img', 'avatar');
+  avatar.src = '/icon.svg';
+  avatar.alt = '';
+  const card = node('div', 'card');
+  if (message.title) card.append(node('div', 'title', message.title));
+  if (message.text) {
+    const text = node('div', 'text');
+    rich(text, message.text);
+    card.append(text);
+  }
+  if (message.fields?.length) {
+    const fields = node('dl', 'fields');
+    for (const field of message.fields) {
+      const row = node('div');
+      row.append(node('dt', '', field.label), node('dd', '', field.value));
+      fields.append(row);
+    }
+    card.append(fields);
+  }
+  if (message.buttons?.length) {
+    const actions = node('div', 'actions');
+    const pressed = state.pressed.has(message.id);
+    for (const spec of message.buttons) {
+      const button = node('button', `btn ${spec.style ?? 'default'}`, spec.label);
+      button.type = 'button';
+      button.dataset.value = spec.value;
+      button.disabled = pressed || !state.online;
+      actions.append(button);
+    }
+    card.append(actions);
+  }
+  card.append(node('time', '', clockTime(message.at)));
+  item.append(avatar, card);
+  return item;
+}
+
+// Inline `code` and http(s) links; everything else is plain text.
+function rich(parent, text) {
+  const pattern = /`([^`\n]+)`|\bhttps?:\/\/[^\s<>"'`]+/g;
+  let last = 0;
+  for (const match of text.matchAll(pattern)) {
+    parent.append(text.slice(last, match.index));
+    if (match[1] !== undefined) {
+      parent.append(node('code', '', match[1]));
+      last = match.index + match[0].length;
+      continue;
+    }
+    const url = match[0].replace(/[.,;:!?)\]]+$/, '');
+    const link = node('a', '', url);
+    link.href = url;
+    link.target = '_blank';
+    link.rel = 'noopener noreferrer';
+    parent.append(link);
+    last = match.index + url.length;
+  }
+  parent.append(text.slice(last));
+}
+
+function node(tag, className = '', text) {
+  const element = document.createElement(tag);
+  if (className) element.className = className;
+  if (text !== undefined) element.textContent = text;
+  return element;
+}
+
+function firstLine(text) {
+  const line = text.split('\n', 1)[0].trim();
+  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+}
+
+function clockTime(at) {
+  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+function relativeTime(at) {
+  const seconds = (Date.now() - at) / 1000;
+  if (seconds < 60) return 'now';
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h`;
+  return new Date(at).toLocaleDateString([], { month: 'short', day: 'numeric' });
+}
+
+setInterval(renderThreads, 60000);
+applyLocation();
+connect();

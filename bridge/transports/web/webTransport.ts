@@ -1,0 +1,268 @@
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { userInfo } from 'node:os';
+import type { Duplex } from 'node:stream';
+import type { RawData, WebSocket } from 'ws';
+import type {
+  ButtonReply,
+  ChatHandler,
+  ChatUser,
+  HttpMountable,
+  MessageRef,
+  OutgoingMessage,
+  ThreadRef,
+  Transport,
+} from '../../chat.js';
+import { DispatchError } from '../../../shared/errors.js';
+import { newId } from '../../../shared/ids.js';
+import { silentLogger, type Logger } from '../../../shared/logger.js';
+import { WEB_CHAT_PATH, WebClientFrameSchema, type WebClientFrame } from '../../../shared/protocol/webChat.js';
+import { loadAssets, PUBLIC_PATHS, sendAsset, sendStatus, type Asset } from './webAssets.js';
+import { originMatchesHost, WebAuth } from './webAuth.js';
+import type { WebChatHistory } from './webHistory.js';
+import { botMessage, userMessage, webThread } from './webMessages.js';
+import { WebSocketHub } from './webSockets.js';
+
+/** How much history a page gets when it (re)connects. */
+export const SNAPSHOT_LIMIT = 500;
+
+export interface WebTransportOptions {
+  history: WebChatHistory;
+  /** The secret in the printed login URL (DISPATCH_WEB_TOKEN, or a fresh one per start). */
+  loginToken: string;
+  /** The one person at this machine; pairing binds `web:local`. */
+  user?: { id: 'local'; name: string };
+  logger?: Logger;
+  /** The page's files; tests may point elsewhere. Defaults to public/ in the package. */
+  assetsFolder?: string;
+}
+
+type Send = Extract<WebClientFrame, { type: 'send' }>;
+type Press = Extract<WebClientFrame, { type: 'press' }>;
+
+/**
+ * The embedded default chat: a page and a WebSocket on the bridge's own HTTP server,
+ * for the single local user. Everything said is kept in `history`, so a reload or a
+ * restarted bridge shows every thread.
+ */
+export class WebTransport implements Transport, HttpMountable {
+  readonly platform = 'web' as const;
+  readonly canEdit = true;
+
+  private readonly history: WebChatHistory;
+  private readonly auth: WebAuth;
+  private readonly user: { id: 'local'; name: string };
+  private readonly chatUser: ChatUser;
+  private readonly logger: Logger;
+  private readonly assets: Map<string, Asset>;
+  private readonly hub: WebSocketHub;
+  private handler: ChatHandler | undefined;
+  private stopped = false;
+
+  constructor(options: WebTransportOptions) {
+    this.history = options.history;
+    this.auth = new WebAuth(options.loginToken);
+    this.user = options.user ?? { id: 'local', name: localUserName() };
+    this.chatUser = { platform: 'web', userId: this.user.id, displayName: this.user.name };
+    this.logger = (options.logger ?? silentLogger).child({ transport: 'web' });
+    // Read now so a broken install fails at start, not on the first visit.
+    this.assets = loadAssets(options.assetsFolder);
+    this.hub = new WebSocketHub(
+      { connected: (ws) => this.onConnected(ws), frame: (ws, data, isBinary) => this.onFrame(ws, data, isBinary) },
+      this.logger,
+    );
+  }
+
+  async start(handler: ChatHandler): Promise<void> {
+    this.handler = handler;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.handler = undefined;
+    await this.hub.close();
+  }
+
+  async post(thread: ThreadRef, out: OutgoingMessage): Promise<MessageRef> {
+    if (thread.platform !== 'web') throw new DispatchError('bad_input', `The web chat cannot post to a ${thread.platform} thread.`);
+    const message = botMessage(newId(), thread.threadId, out, Date.now());
+    this.history.save(message);
+    this.hub.broadcast({ type: 'message', message });
+    return { thread: webThread(thread.threadId), messageId: message.id };
+  }
+
+  async edit(ref: MessageRef, out: OutgoingMessage): Promise<void> {
+    const previous = this.history.get(ref.messageId);
+    if (previous === undefined) throw new DispatchError('not_found', 'That web chat message no longer exists.');
+    if (previous.author !== 'bot') throw new DispatchError('bad_input', 'Only the bot’s own messages can be edited.');
+    // Same id and time: the message changes where it stands in the thread.
+    const message = botMessage(previous.id, previous.threadId, out, previous.at);
+    this.history.save(message);
+    this.hub.broadcast({ type: 'edit', message });
+  }
+
+  handleRequest(request: IncomingMessage, response: ServerResponse): boolean {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const publicAsset = PUBLIC_PATHS[path];
+    if (path !== '/' && path !== WEB_CHAT_PATH && publicAsset === undefined) return false;
+
+    const method = request.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD') {
+      sendStatus(response, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
+      return true;
+    }
+    const headOnly = method === 'HEAD';
+    if (publicAsset !== undefined) {
+      sendAsset(response, 200, this.asset(publicAsset), headOnly);
+    } else if (path === WEB_CHAT_PATH) {
+      sendStatus(response, 426, 'The chat speaks WebSocket', { Upgrade: 'websocket' });
+    } else if (url.searchParams.has('token')) {
+      this.signIn(url.searchParams.get('token') ?? '', response, headOnly);
+    } else if (this.auth.hasSession(request)) {
+      sendAsset(response, 200, this.asset('index.html'), headOnly);
+    } else {
+      sendAsset(response, 401, this.asset('signin.html'), headOnly);
+    }
+    return true;
+  }
+
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== WEB_CHAT_PATH) return false;
+    // Refuse before upgrading, so an unauthenticated page never holds an open socket.
+    if (this.stopped) {
+      refuseUpgrade(socket, 503);
+    } else if (!this.auth.hasSession(request)) {
+      refuseUpgrade(socket, 401);
+    } else if (!originMatchesHost(request)) {
+      this.logger.warn('web chat socket refused: foreign origin', { origin: request.headers.origin ?? null });
+      refuseUpgrade(socket, 403);
+    } else {
+      this.hub.accept(request, socket, head);
+    }
+    return true;
+  }
+
+  private signIn(token: string, response: ServerResponse, headOnly: boolean): void {
+    if (!this.auth.tokenMatches(token)) {
+      this.logger.warn('web chat sign-in with a wrong token');
+      sendAsset(response, 401, this.asset('signin.html'), headOnly);
+      return;
+    }
+    // 303 to a clean URL: the token leaves the address bar and the history entry.
+    sendStatus(response, 303, 'Signed in', { Location: '/', 'Set-Cookie': this.auth.sessionCookie() });
+  }
+
+  private onConnected(ws: WebSocket): void {
+    try {
+      this.hub.send(ws, { type: 'snapshot', user: this.user, messages: this.history.recent(SNAPSHOT_LIMIT) });
+    } catch (thrown) {
+      this.logger.error('web chat history could not be read', { error: String(thrown) });
+      ws.close(1011, 'History unavailable');
+    }
+  }
+
+  private onFrame(ws: WebSocket, data: RawData, isBinary: boolean): void {
+    const frame = parseFrame(data, isBinary);
+    if (typeof frame === 'string') {
+      this.hub.send(ws, { type: 'error', text: frame });
+      return;
+    }
+    const handler = this.handler;
+    if (handler === undefined) {
+      this.hub.send(ws, { type: 'notice', text: 'Dispatch is still starting — try again in a moment.' });
+      return;
+    }
+    const work = frame.type === 'send' ? this.onSend(handler, frame) : this.onPress(handler, ws, frame);
+    // The boundary: whatever goes wrong is logged and told, and the socket stays up.
+    work.catch((thrown: unknown) => {
+      this.logger.error('web chat frame failed', { frame: frame.type, error: String(thrown) });
+      this.hub.send(ws, { type: 'error', text: 'Something went wrong on the bridge; see its log.' });
+    });
+  }
+
+  private async onSend(handler: ChatHandler, frame: Send): Promise<void> {
+    const id = newId();
+    // A new thread is named after its first message.
+    const threadId = frame.threadId ?? id;
+    const message = userMessage(id, threadId, frame.text, Date.now());
+    this.history.save(message);
+    this.hub.broadcast({ type: 'message', message, clientId: frame.clientId });
+    const thread = webThread(threadId);
+    try {
+      await handler.onMessage({ user: this.chatUser, thread, messageId: id, text: frame.text, isDirect: true });
+    } catch (thrown) {
+      this.logger.error('chat handler failed on a web message', { threadId, error: String(thrown) });
+      this.hub.broadcast({ type: 'notice', text: userFacing(thrown, 'Dispatch could not handle that message'), threadId });
+    }
+  }
+
+  private async onPress(handler: ChatHandler, ws: WebSocket, frame: Press): Promise<void> {
+    const pressed = this.history.get(frame.messageId);
+    if (pressed === undefined || pressed.author !== 'bot') {
+      this.hub.send(ws, { type: 'error', text: 'That message no longer exists.' });
+      return;
+    }
+    // Only values the message still offers: a stale tab or a forged frame changes nothing.
+    if (!(pressed.buttons ?? []).some((button) => button.value === frame.value)) {
+      this.hub.send(ws, { type: 'notice', text: 'That choice is no longer available.', threadId: pressed.threadId });
+      return;
+    }
+    const message: MessageRef = { thread: webThread(pressed.threadId), messageId: pressed.id };
+    let reply: ButtonReply;
+    try {
+      reply = await handler.onButton({ user: this.chatUser, message, value: frame.value });
+    } catch (thrown) {
+      this.logger.error('chat handler failed on a web button', { threadId: pressed.threadId, error: String(thrown) });
+      this.hub.send(ws, { type: 'notice', text: userFacing(thrown, 'That button did not work'), threadId: pressed.threadId });
+      return;
+    }
+    if (reply.update !== undefined) await this.edit(message, reply.update);
+    if (reply.ephemeral !== undefined) this.hub.send(ws, { type: 'notice', text: reply.ephemeral, threadId: pressed.threadId });
+  }
+
+  private asset(name: string): Asset {
+    const asset = this.assets.get(name);
+    if (asset === undefined) throw new DispatchError('internal', `web chat asset ${name} is missing`);
+    return asset;
+  }
+}
+
+/** A frame the schema accepts, or the text of the error to send back. */
+function parseFrame(data: RawData, isBinary: boolean): WebClientFrame | string {
+  if (isBinary) return 'Frames are JSON text.';
+  let json: unknown;
+  try {
+    json = JSON.parse(rawText(data));
+  } catch {
+    return 'Frames are JSON text.';
+  }
+  const parsed = WebClientFrameSchema.safeParse(json);
+  if (!parsed.success) return 'That frame is not one the chat understands.';
+  if (parsed.data.type === 'send' && parsed.data.text.trim() === '') return 'Type a message first.';
+  return parsed.data;
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8');
+}
+
+/** DispatchErrors are written for people; anything else stays in the log. */
+function userFacing(thrown: unknown, fallback: string): string {
+  if (thrown instanceof DispatchError && thrown.code !== 'internal') return thrown.message;
+  return `${fallback} — something went wrong on the bridge; its log has the details.`;
+}
+
+function refuseUpgrade(socket: Duplex, status: number): void {
+  // Destroy only once the answer is flushed, or the client sees a reset instead of the status.
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function localUserName(): string {
+  try {
+    return userInfo().username || 'you';
+  } catch {
+    return 'you';
+  }
+}
