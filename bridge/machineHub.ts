@@ -126,6 +126,8 @@ export class MachineHub {
       }
       machineId = hello.machineId;
       store.upsertMachine({ id: hello.machineId, name: hello.machineName, platform: hello.platform, agent: hello.agent, repos: hello.repos, lastSeenAt: clock.now() });
+      if (hello.role === 'pairing') return { bridgeVersion: this.options.version, protocolVersion: PROTOCOL_VERSION };
+      // The newest connection of a machine wins: the old one is usually a half-dead socket.
       this.links.get(hello.machineId)?.connection.dispose();
       this.links.set(hello.machineId, { machineId: hello.machineId, connection });
       logger.info('runner connected', { machineId, machineName: hello.machineName });

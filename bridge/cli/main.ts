@@ -2,10 +2,18 @@ import { asDispatchError } from '../../shared/errors.js';
 import { packageVersion } from '../packageRoot.js';
 import { processIo, writeLine, type CliIo } from './io.js';
 import { runRouteCommand } from './routeCommand.js';
+import { runStartCommand } from './startCommand.js';
+import { runBridgeCommand } from './bridgeCommand.js';
+import { runPairCommand } from '../../extension/core/cli/pairCommand.js';
+import { runRunnerCommand } from '../../extension/core/cli/runnerCommand.js';
 
 type Command = { summary: string; run: (argv: string[], io: CliIo) => Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
+  start: { summary: 'Run the bridge with the local web chat and a runner for this repository', run: runStartCommand },
+  bridge: { summary: 'Run the bridge alone (chats from .env; runners dial in)', run: runBridgeCommand },
+  runner: { summary: 'Run one session here (--task), or serve a bridge (--bridge URL); `runner prune`', run: runRunnerCommand },
+  pair: { summary: 'Show a code that pairs your chat account with this machine', run: runPairCommand },
   route: { summary: 'Show how a message would be routed (Code or Cowork); --jsonl for a stream', run: runRouteCommand },
 };
 

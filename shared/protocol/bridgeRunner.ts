@@ -38,6 +38,8 @@ export const runnerToBridge = {
       platform: z.string().max(50),
       agent: z.string().max(50),
       repos: z.array(RepoInfoSchema).max(200),
+      /** `pairing`: a short-lived connection that only asks for a pairing code. */
+      role: z.enum(['runner', 'pairing']).default('runner'),
     }),
     result: z.object({ bridgeVersion: z.string(), protocolVersion: z.number().int() }),
   },

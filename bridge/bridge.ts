@@ -1,0 +1,144 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { systemClock, type Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import type { Platform, Transport } from './chat.js';
+import { databasePath, type BridgeEnv } from './config.js';
+import { AnthropicCowork, noModelCowork, type CoworkResponder } from './cowork.js';
+import { Dispatcher } from './dispatcher.js';
+import { MachineHub } from './machineHub.js';
+import { Notifier } from './notifier.js';
+import { packageVersion } from './packageRoot.js';
+import { Pairing } from './pairing.js';
+import type { BridgeSecrets } from './secrets.js';
+import { SqliteStore } from './store/sqliteStore.js';
+import type { Store } from './store/store.js';
+import { WebTransport } from './transports/web/webTransport.js';
+
+export interface BridgeStartOptions {
+  config: BridgeEnv;
+  secrets: BridgeSecrets;
+  logger: Logger;
+  clock?: Clock;
+  /** Slack, Discord: built by the caller from the configured tokens. */
+  transports?: Transport[];
+  cowork?: CoworkResponder;
+  approvalTtlMinutes?: number;
+  /** Status edits at most this often per job (default 2 s). */
+  editIntervalMs?: number;
+}
+
+/**
+ * The bridge: one HTTP server (web chat on `/`, runners on `/runner`, `/healthz`), the
+ * store, the machine hub, the dispatcher and the notifier, wired once here.
+ */
+export class Bridge {
+  private constructor(
+    readonly store: Store,
+    readonly hub: MachineHub,
+    readonly dispatcher: Dispatcher,
+    readonly notifier: Notifier,
+    readonly transports: Map<Platform, Transport>,
+    readonly web: WebTransport | undefined,
+    private readonly server: Server,
+    private readonly secrets: BridgeSecrets,
+    private readonly logger: Logger,
+  ) {}
+
+  static async start(options: BridgeStartOptions): Promise<Bridge> {
+    const { config, logger, secrets } = options;
+    const clock = options.clock ?? systemClock;
+    const store = new SqliteStore(databasePath(config));
+    const transports = new Map<Platform, Transport>();
+    const web =
+      config.DISPATCH_WEB === 'on'
+        ? new WebTransport({ history: store.webMessages, loginToken: secrets.webToken, logger: logger.child({ transport: 'web' }) })
+        : undefined;
+    for (const transport of [...(web ? [web] : []), ...(options.transports ?? [])]) transports.set(transport.platform, transport);
+
+    const approvalTtlMinutes = options.approvalTtlMinutes ?? 30;
+    const notifier = new Notifier({ store, transports, clock, logger, approvalTtlMinutes, ...(options.editIntervalMs !== undefined ? { editIntervalMs: options.editIntervalMs } : {}) });
+    const pairing = new Pairing(store, clock);
+    const hub = new MachineHub({
+      store,
+      pairing,
+      runnerToken: secrets.runnerToken,
+      clock,
+      logger: logger.child({ part: 'hub' }),
+      version: packageVersion(),
+      on: {
+        eventsStored: () => void notifier.kick(),
+        jobRejected: (job, error) => void notifier.jobRejected(job, error),
+        machineOnline: () => undefined,
+      },
+    });
+    const cowork =
+      options.cowork ??
+      (config.ANTHROPIC_API_KEY
+        ? new AnthropicCowork({ apiKey: config.ANTHROPIC_API_KEY, model: config.DISPATCH_COWORK_MODEL, ...(config.ANTHROPIC_BASE_URL ? { baseURL: config.ANTHROPIC_BASE_URL } : {}) }, logger)
+        : noModelCowork);
+    const dispatcher = new Dispatcher({
+      store,
+      machines: hub,
+      pairing,
+      cowork,
+      notifier,
+      clock,
+      logger: logger.child({ part: 'dispatcher' }),
+      ...(config.DISPATCH_ALLOWED_USERS ? { allowedUsers: config.DISPATCH_ALLOWED_USERS } : {}),
+      ...(config.DISPATCH_ADMINS ? { admins: config.DISPATCH_ADMINS } : {}),
+    });
+
+    const server = createServer((request, response) => {
+      if (request.url === '/healthz') {
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, version: packageVersion() }));
+        return;
+      }
+      if (web?.handleRequest(request, response)) return;
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+    });
+    server.on('upgrade', (request, socket, head) => {
+      if (hub.handleUpgrade(request, socket, head)) return;
+      if (web?.handleUpgrade(request, socket, head)) return;
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.DISPATCH_PORT, config.DISPATCH_HOST, () => resolve());
+    });
+    for (const transport of transports.values()) await transport.start(dispatcher);
+    const bridge = new Bridge(store, hub, dispatcher, notifier, transports, web, server, secrets, logger);
+    logger.info('bridge started', { url: bridge.url, transports: [...transports.keys()] });
+    // Whatever was stored but not yet told before a crash is told now.
+    void notifier.kick();
+    return bridge;
+  }
+
+  /** Where the bridge listens, e.g. http://127.0.0.1:7878. */
+  get url(): string {
+    const address = this.server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${host}:${address.port}`;
+  }
+
+  /** The web chat's ready-to-open login link (contains the login token: show it only to the user). */
+  get loginUrl(): string {
+    return `${this.url}/?token=${encodeURIComponent(this.secrets.webToken)}`;
+  }
+
+  async stop(): Promise<void> {
+    this.notifier.stop();
+    for (const transport of this.transports.values()) {
+      await transport.stop().catch((error) => this.logger.warn('transport stop failed', { platform: transport.platform, error: String(error) }));
+    }
+    this.hub.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.store.close();
+  }
+}
+
+/** True for 127.0.0.0/8, ::1 and localhost. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}

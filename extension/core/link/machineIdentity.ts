@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+
+/** Who this machine is to the bridge: a stable id (kept under DISPATCH_HOME) and a name people read. */
+export interface MachineIdentity {
+  machineId: string;
+  machineName: string;
+}
+
+/** Loads the machine id, creating it on first use; `name` overrides the host name. */
+export function loadMachineIdentity(home: string, name?: string): MachineIdentity {
+  const file = join(home, 'machine.json');
+  let machineId: string | undefined;
+  try {
+    machineId = (JSON.parse(readFileSync(file, 'utf8')) as { machineId?: string }).machineId;
+  } catch {
+    // First run (or an unreadable file): a new identity is made below.
+  }
+  if (!machineId) {
+    machineId = randomUUID();
+    mkdirSync(home, { recursive: true });
+    writeFileSync(`${file}.tmp`, JSON.stringify({ machineId }, null, 2));
+    renameSync(`${file}.tmp`, file);
+  }
+  const machineName = (name ?? hostname()).trim().replace(/\s+/g, '-').slice(0, 100) || 'machine';
+  return { machineId, machineName };
+}
