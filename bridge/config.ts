@@ -31,6 +31,8 @@ export const BridgeEnvSchema = z.object({
   SLACK_APP_TOKEN: z.string().optional(),
   SLACK_SIGNING_SECRET: z.string().optional(),
   DISPATCH_SLACK_API_URL: url.optional(),
+  /** HTTP mode only: where Slack's event requests arrive (Bolt's own server). */
+  DISPATCH_SLACK_PORT: port.default(3000),
   DISCORD_BOT_TOKEN: z.string().optional(),
   DISCORD_GUILD_ID: z.string().optional(),
   DISPATCH_DISCORD_API_URL: url.optional(),

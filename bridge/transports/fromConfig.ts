@@ -1,8 +1,33 @@
 import type { Logger } from '../../shared/logger.js';
 import type { Transport } from '../chat.js';
 import type { BridgeEnv } from '../config.js';
+import { DiscordTransport } from './discord/discordTransport.js';
+import { SlackTransport } from './slack/slackTransport.js';
 
 /** The chat transports whose tokens are configured (Slack, Discord). The web chat is built by the bridge itself. */
-export function buildChatTransports(_config: BridgeEnv, _logger: Logger): Transport[] {
-  return [];
+export function buildChatTransports(config: BridgeEnv, logger: Logger): Transport[] {
+  const transports: Transport[] = [];
+  if (config.SLACK_BOT_TOKEN) {
+    transports.push(
+      new SlackTransport({
+        botToken: config.SLACK_BOT_TOKEN,
+        ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
+        ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
+        ...(config.DISPATCH_SLACK_API_URL ? { apiUrl: config.DISPATCH_SLACK_API_URL } : {}),
+        httpPort: config.DISPATCH_SLACK_PORT,
+        logger: logger.child({ transport: 'slack' }),
+      }),
+    );
+  }
+  if (config.DISCORD_BOT_TOKEN) {
+    transports.push(
+      new DiscordTransport({
+        token: config.DISCORD_BOT_TOKEN,
+        ...(config.DISCORD_GUILD_ID ? { guildId: config.DISCORD_GUILD_ID } : {}),
+        ...(config.DISPATCH_DISCORD_API_URL ? { apiUrl: config.DISPATCH_DISCORD_API_URL } : {}),
+        logger: logger.child({ transport: 'discord' }),
+      }),
+    );
+  }
+  return transports;
 }

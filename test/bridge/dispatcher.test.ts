@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { RecordingTransport } from '../helpers/recordingTransport.js';
+import { dispatcherHarness } from '../helpers/bridgeHarness.js';
+
+const alice = { platform: 'slack' as const, userId: 'UALICE', displayName: 'alice' };
+const mallory = { platform: 'slack' as const, userId: 'UMAL', displayName: 'mallory' };
+const text = (posted: { message: { text: string; title?: string } }) => `${posted.message.title ?? ''} ${posted.message.text}`;
+
+describe('the dispatcher', () => {
+  let h: ReturnType<typeof dispatcherHarness>;
+  afterEach(() => h.dispose());
+
+  function pairAlice(): void {
+    h.store.addPairing(alice, 'm1', 0);
+    h.machines.online.add('m1');
+  }
+
+  it('tells an unpaired user how to pair and starts nothing', async () => {
+    h = dispatcherHarness();
+    const thread = await h.chat.say(alice, 'run the tests');
+    assert.match(text(h.chat.inThread(thread)[0]!), /dispatch pair/);
+    assert.equal(h.machines.offers.length, 0);
+    assert.equal(h.store.listJobs({}).length, 0);
+  });
+
+  it('pairs with a code shown on the machine, then a coding task is stored, acknowledged and offered', async () => {
+    h = dispatcherHarness();
+    h.machines.online.add('m1');
+    const { code } = h.pairing.createCode('m1');
+    const pairThread = await h.chat.say(alice, `pair ${code}`);
+    assert.match(text(h.chat.inThread(pairThread)[0]!), /Paired with laptop/);
+
+    const thread = await h.chat.say(alice, 'run the tests in the frontend repo');
+    const [job] = h.store.listJobs({ owner: alice });
+    assert.ok(job, 'the job is stored');
+    assert.equal(job.repo, 'frontend');
+    assert.match(text(h.chat.inThread(thread)[0]!), /On it — session [0-9a-f]{8} on laptop, repo frontend/);
+    assert.deepEqual(h.machines.offers.map((offer) => offer.id), [job.id]);
+  });
+
+  it('says the machine is offline and keeps the job waiting', async () => {
+    h = dispatcherHarness();
+    h.store.addPairing(alice, 'm1', 0);
+    const thread = await h.chat.say(alice, 'fix the crash when the cart is empty');
+    assert.match(text(h.chat.inThread(thread)[0]!), /offline — this runs when it reconnects/);
+    assert.equal(h.store.listJobs({ delivery: 'waiting' }).length, 1);
+    assert.equal(h.machines.offers.length, 0);
+  });
+
+  it('rate-limits wrong pairing codes: five per hour, then even the right code is refused', async () => {
+    h = dispatcherHarness();
+    for (let attempt = 0; attempt < 5; attempt += 1) await h.chat.say(alice, 'pair 000000');
+    const { code } = h.pairing.createCode('m1');
+    const thread = await h.chat.say(alice, `pair ${code}`);
+    assert.match(text(h.chat.inThread(thread)[0]!), /Too many wrong pairing codes/);
+    assert.equal(h.store.pairings(alice).length, 0);
+  });
+
+  it('answers a non-coding message in the thread without starting a session', async () => {
+    h = dispatcherHarness();
+    pairAlice();
+    const thread = await h.chat.say(alice, 'draft a friendly email to the team about friday');
+    assert.match(text(h.chat.inThread(thread)[0]!), /open a Code session and/);
+    assert.equal(h.store.listJobs({}).length, 0);
+  });
+
+  it('forces a Code session when asked, whatever the rest says', async () => {
+    h = dispatcherHarness();
+    pairAlice();
+    await h.chat.say(alice, 'open a Code session and summarize the quarterly report');
+    const [job] = h.store.listJobs({ owner: alice });
+    assert.equal(job?.forced, true);
+    assert.equal(job?.task, 'summarize the quarterly report');
+  });
+
+  it('asks with one button per repository when the named repository does not exist', async () => {
+    h = dispatcherHarness();
+    pairAlice();
+    const thread = await h.chat.say(alice, 'run the tests in the payments repo');
+    const question = h.chat.inThread(thread)[0]!;
+    assert.deepEqual(question.message.buttons?.map((button) => button.label), ['api', 'frontend']);
+    assert.equal(h.machines.offers.length, 0, 'nothing runs before the choice');
+    const reply = await h.chat.press(alice, question, question.message.buttons![1]!.value);
+    assert.match(reply.update?.text ?? '', /frontend/);
+    assert.equal(h.machines.offers[0]?.repo, 'frontend');
+  });
+
+  it('refuses a button press from someone who is not the requester, and changes nothing', async () => {
+    h = dispatcherHarness();
+    pairAlice();
+    const thread = await h.chat.say(alice, 'run the tests');
+    const status = h.chat.inThread(thread)[0]!;
+    const cancel = status.message.buttons!.find((button) => button.label === 'Cancel')!;
+    const reply = await h.chat.press(mallory, status, cancel.value);
+    assert.equal(reply.ephemeral, 'Only the requester can do that.');
+    assert.equal(h.machines.cancels.length, 0);
+    assert.equal(h.store.listJobs({})[0]?.state, 'queued');
+  });
+
+  it('lets an admin press the requester’s buttons', async () => {
+    h = dispatcherHarness({ admins: ['slack:UMAL'] });
+    pairAlice();
+    h.store.updateJob; // (admins act through the same path as owners)
+    const thread = await h.chat.say(alice, 'run the tests');
+    const job = h.store.listJobs({})[0]!;
+    h.store.updateJob(job.id, { delivery: 'accepted' });
+    const status = h.chat.inThread(thread)[0]!;
+    await h.chat.press(mallory, status, status.message.buttons![0]!.value);
+    assert.deepEqual(h.machines.cancels, [job.id]);
+  });
+
+  it('rejects forged and malformed button values without touching any job', async () => {
+    h = dispatcherHarness();
+    pairAlice();
+    const thread = await h.chat.say(alice, 'run the tests');
+    const status = h.chat.inThread(thread)[0]!;
+    const job = h.store.listJobs({})[0]!;
+    for (const value of ['cancel:../../etc', `ok1:${job.id}:nope`, `okt99999:${job.id}:r1`, 'drop table jobs', `cancel:${job.id}:extra`, 'x'.repeat(5000)]) {
+      const reply = await h.chat.press(alice, status, value);
+      assert.ok(reply.ephemeral, `a refusal for ${value.slice(0, 30)}`);
+    }
+    assert.equal(h.machines.cancels.length + h.machines.decisions.length, 0);
+    assert.equal(h.store.getJob(job.id)?.state, 'queued');
+  });
+
+  it('turns a message in a job’s thread into a follow-up of that session', async () => {
+    h = dispatcherHarness();
+    pairAlice();
+    const thread = await h.chat.say(alice, 'run the tests');
+    await h.chat.say(alice, 'now run the linter too', thread);
+    assert.deepEqual(h.machines.followUps.map((f) => f.text), ['now run the linter too']);
+    assert.equal(h.store.listJobs({}).length, 1, 'no second job');
+  });
+
+  it('serves nobody outside the allowlist', async () => {
+    h = dispatcherHarness({ allowedUsers: ['slack:USOMEONE'] });
+    pairAlice();
+    const thread = await h.chat.say(alice, 'run the tests');
+    assert.match(text(h.chat.inThread(thread)[0]!), /doesn't serve you/);
+    assert.equal(h.store.listJobs({}).length, 0);
+  });
+
+  it('answers the chat commands', async () => {
+    h = dispatcherHarness();
+    pairAlice();
+    const help = await h.chat.say(alice, 'help');
+    assert.match(text(h.chat.inThread(help)[0]!), /pair CODE/);
+    const machines = await h.chat.say(alice, 'machines');
+    assert.match(text(h.chat.inThread(machines)[0]!), /laptop — online \(default\)/);
+    const repos = await h.chat.say(alice, 'repos');
+    assert.match(text(h.chat.inThread(repos)[0]!), /api \(default\)[\s\S]*frontend/);
+    await h.chat.say(alice, 'run the tests');
+    const sessions = await h.chat.say(alice, 'sessions');
+    assert.match(text(h.chat.inThread(sessions)[0]!), /queued — run the tests/);
+    const cancel = await h.chat.say(alice, 'cancel');
+    assert.match(text(h.chat.inThread(cancel)[0]!), /Cancelled before it started/);
+    assert.equal(RecordingTransport.latest(h.chat.posted.find((p) => /On it/.test(p.message.text))!).title?.includes('cancelled'), true);
+  });
+});
