@@ -17,6 +17,7 @@ const FILES: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
   'signin.html': 'text/html; charset=utf-8',
   'chat.js': 'text/javascript; charset=utf-8',
+  'chatView.js': 'text/javascript; charset=utf-8',
   'chat.css': 'text/css; charset=utf-8',
   'icon.svg': 'image/svg+xml',
 };
@@ -24,6 +25,7 @@ const FILES: Record<string, string> = {
 /** The URL paths served to anyone: code and styles only, never data. */
 export const PUBLIC_PATHS: Record<string, string> = {
   '/chat.js': 'chat.js',
+  '/chatView.js': 'chatView.js',
   '/chat.css': 'chat.css',
   '/icon.svg': 'icon.svg',
 };

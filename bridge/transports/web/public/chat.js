@@ -2,7 +2,7 @@
 // page through textContent or a validated href — never innerHTML — so nothing a message
 // says can run as markup. The bridge is the source of truth: on every (re)connect it
 // sends a snapshot, and the page rebuilds its state from it.
-'use strict';
+import { firstLine, messageItem, threadItem } from './chatView.js';
 
 const $ = (id) => document.getElementById(id);
 const el = {
@@ -172,7 +172,7 @@ function openThread(id) {
 }
 
 window.addEventListener('hashchange', applyLocation);
-el.back.addEventListener('click', () => { location.hash = ''; });
+el.back.addEventListener('click', () => { if (location.hash) location.hash = ''; else applyLocation(); });
 el.newTask.addEventListener('click', () => { openThread(null); el.input.focus(); });
 
 // ── composer ───────────────────────────────────────────────────────────────
@@ -276,131 +276,19 @@ function render(jump = false) {
 function renderThreads() {
   const threads = [...state.threads.values()].sort((a, b) => b.activity - a.activity);
   el.threadsEmpty.hidden = threads.length > 0;
-  el.threads.replaceChildren(...threads.map(threadItem));
-}
-
-function threadItem(thread) {
-  const first = state.messages.get(thread.ids.find((id) => state.messages.get(id).author === 'user') ?? thread.ids[0]);
-  const latest = [...thread.ids].reverse().map((id) => state.messages.get(id)).find((m) => m.author === 'bot');
-  const button = node('button', 'thread');
-  button.type = 'button';
-  if (thread.id === state.current) button.setAttribute('aria-current', 'true');
-  button.addEventListener('click', () => openThread(thread.id));
-  const dot = node('span', `dot tone-${latest?.tone ?? (latest ? 'none' : 'pending')}`);
-  const main = node('span', 'thread-main');
-  main.append(node('span', 'thread-first', firstLine(first?.text ?? '')));
-  main.append(node('span', 'thread-status', latest ? firstLine(latest.title || latest.text) : 'Waiting for Dispatch…'));
-  const meta = node('span', 'thread-meta');
-  meta.append(node('time', '', relativeTime(thread.activity)));
-  if (thread.mentions > 0) meta.append(node('span', 'badge', String(thread.mentions)));
-  else if (thread.unread) meta.append(node('span', 'unread'));
-  button.append(dot, main, meta);
-  const item = node('li');
-  item.append(button);
-  return item;
+  el.threads.replaceChildren(...threads.map((thread) => threadItem(thread, state.messages, state.current, openThread)));
 }
 
 function renderConversation(jump) {
   const thread = state.current && state.threads.get(state.current);
   el.welcome.hidden = Boolean(thread);
+  // With nothing in the list yet, "back" would lead to an empty page.
+  el.back.hidden = state.threads.size === 0;
   el.title.textContent = thread ? firstLine(state.messages.get(thread.ids[0])?.text ?? 'Task') : 'New task';
   el.input.placeholder = thread ? 'Reply in this thread…' : 'Text a task… e.g. run the tests';
   const nearBottom = el.scroller.scrollHeight - el.scroller.scrollTop - el.scroller.clientHeight < 120;
-  el.messages.replaceChildren(...(thread ? thread.ids.map((id) => messageItem(state.messages.get(id))) : []));
+  el.messages.replaceChildren(...(thread ? thread.ids.map((id) => messageItem(state.messages.get(id), state.pressed.has(id) || !state.online)) : []));
   if (jump || nearBottom) el.scroller.scrollTop = el.scroller.scrollHeight;
-}
-
-function messageItem(message) {
-  const item = node('li', `msg ${message.author}`);
-  item.dataset.id = message.id;
-  if (message.author === 'user') {
-    const bubble = node('div', 'bubble');
-    rich(bubble, message.text);
-    item.append(bubble, node('time', '', clockTime(message.at)));
-    return item;
-  }
-  item.classList.add(`tone-${message.tone ?? 'none'}`);
-  if (message.mention) item.classList.add('mention');
-  const avatar = node('img', 'avatar');
-  avatar.src = '/icon.svg';
-  avatar.alt = '';
-  const card = node('div', 'card');
-  if (message.title) card.append(node('div', 'title', message.title));
-  if (message.text) {
-    const text = node('div', 'text');
-    rich(text, message.text);
-    card.append(text);
-  }
-  if (message.fields?.length) {
-    const fields = node('dl', 'fields');
-    for (const field of message.fields) {
-      const row = node('div');
-      row.append(node('dt', '', field.label), node('dd', '', field.value));
-      fields.append(row);
-    }
-    card.append(fields);
-  }
-  if (message.buttons?.length) {
-    const actions = node('div', 'actions');
-    const pressed = state.pressed.has(message.id);
-    for (const spec of message.buttons) {
-      const button = node('button', `btn ${spec.style ?? 'default'}`, spec.label);
-      button.type = 'button';
-      button.dataset.value = spec.value;
-      button.disabled = pressed || !state.online;
-      actions.append(button);
-    }
-    card.append(actions);
-  }
-  card.append(node('time', '', clockTime(message.at)));
-  item.append(avatar, card);
-  return item;
-}
-
-// Inline `code` and http(s) links; everything else is plain text.
-function rich(parent, text) {
-  const pattern = /`([^`\n]+)`|\bhttps?:\/\/[^\s<>"'`]+/g;
-  let last = 0;
-  for (const match of text.matchAll(pattern)) {
-    parent.append(text.slice(last, match.index));
-    if (match[1] !== undefined) {
-      parent.append(node('code', '', match[1]));
-      last = match.index + match[0].length;
-      continue;
-    }
-    const url = match[0].replace(/[.,;:!?)\]]+$/, '');
-    const link = node('a', '', url);
-    link.href = url;
-    link.target = '_blank';
-    link.rel = 'noopener noreferrer';
-    parent.append(link);
-    last = match.index + url.length;
-  }
-  parent.append(text.slice(last));
-}
-
-function node(tag, className = '', text) {
-  const element = document.createElement(tag);
-  if (className) element.className = className;
-  if (text !== undefined) element.textContent = text;
-  return element;
-}
-
-function firstLine(text) {
-  const line = text.split('\n', 1)[0].trim();
-  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
-}
-
-function clockTime(at) {
-  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-}
-
-function relativeTime(at) {
-  const seconds = (Date.now() - at) / 1000;
-  if (seconds < 60) return 'now';
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h`;
-  return new Date(at).toLocaleDateString([], { month: 'short', day: 'numeric' });
 }
 
 setInterval(renderThreads, 60000);

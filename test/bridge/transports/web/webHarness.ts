@@ -68,8 +68,8 @@ export interface Harness {
 }
 
 /** A transport mounted on a plain HTTP server the way the bridge mounts it, on a free port. */
-export async function startHarness(history = new MemoryWebHistory()): Promise<Harness> {
-  const transport = new WebTransport({ history, loginToken: TOKEN, user: { id: 'local', name: 'Ada' } });
+export async function startHarness({ history = new MemoryWebHistory(), port = 0, token = TOKEN } = {}): Promise<Harness> {
+  const transport = new WebTransport({ history, loginToken: token, user: { id: 'local', name: 'Ada' } });
   const handler = new RecordingHandler();
   await transport.start(handler);
   const server = createServer((request, response) => {
@@ -81,7 +81,7 @@ export async function startHarness(history = new MemoryWebHistory()): Promise<Ha
   server.on('upgrade', (request, socket, head) => {
     if (!transport.handleUpgrade(request, socket, head)) socket.destroy();
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(port, '127.0.0.1');
   await once(server, 'listening');
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

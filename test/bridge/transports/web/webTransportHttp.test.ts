@@ -27,7 +27,7 @@ describe('web chat: sign-in and pages', () => {
     const response = await fetch(`${harness.base}/`, { headers: { cookie } });
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
-    assert.match(await response.text(), /<script src="\/chat\.js"/);
+    assert.match(await response.text(), /<script type="module" src="\/chat\.js">/);
     const csp = response.headers.get('content-security-policy') ?? '';
     assert.match(csp, /script-src 'self'/);
     assert.match(csp, /connect-src 'self'/);
@@ -47,6 +47,7 @@ describe('web chat: sign-in and pages', () => {
   it('serves the page scripts and styles with their types and nosniff', async () => {
     for (const [path, type] of [
       ['/chat.js', 'text/javascript'],
+      ['/chatView.js', 'text/javascript'],
       ['/chat.css', 'text/css'],
       ['/icon.svg', 'image/svg+xml'],
     ] as const) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { DispatchError } from '../../../../shared/errors.js';
-import { ChatClient, MemoryWebHistory, signIn, startHarness, type Harness } from './webHarness.js';
+import { ChatClient, signIn, startHarness, type Harness } from './webHarness.js';
 
 describe('web chat: the socket', () => {
   let harness: Harness;
@@ -165,7 +165,7 @@ describe('web chat: the socket', () => {
     await client.close();
     await harness.close();
 
-    harness = await startHarness(harness.history as MemoryWebHistory);
+    harness = await startHarness({ history: harness.history });
     client = await ChatClient.open(harness.base, await signIn(harness.base));
     const snapshot = await client.next('snapshot');
     assert.deepEqual(
