@@ -101,8 +101,7 @@ export class WebTransport implements Transport, HttpMountable {
   }
 
   handleRequest(request: IncomingMessage, response: ServerResponse): boolean {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const path = url.pathname;
+    const { path, query } = splitUrl(request.url);
     const publicAsset = PUBLIC_PATHS[path];
     if (path !== '/' && path !== WEB_CHAT_PATH && publicAsset === undefined) return false;
 
@@ -116,8 +115,8 @@ export class WebTransport implements Transport, HttpMountable {
       sendAsset(response, 200, this.asset(publicAsset), headOnly);
     } else if (path === WEB_CHAT_PATH) {
       sendStatus(response, 426, 'The chat speaks WebSocket', { Upgrade: 'websocket' });
-    } else if (url.searchParams.has('token')) {
-      this.signIn(url.searchParams.get('token') ?? '', response, headOnly);
+    } else if (query.has('token')) {
+      this.signIn(query.get('token') ?? '', response, headOnly);
     } else if (this.auth.hasSession(request)) {
       sendAsset(response, 200, this.asset('index.html'), headOnly);
     } else {
@@ -127,7 +126,7 @@ export class WebTransport implements Transport, HttpMountable {
   }
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    if (new URL(request.url ?? '/', 'http://localhost').pathname !== WEB_CHAT_PATH) return false;
+    if (splitUrl(request.url).path !== WEB_CHAT_PATH) return false;
     // Refuse before upgrading, so an unauthenticated page never holds an open socket.
     if (this.stopped) {
       refuseUpgrade(socket, 503);
@@ -225,6 +224,12 @@ export class WebTransport implements Transport, HttpMountable {
     if (asset === undefined) throw new DispatchError('internal', `web chat asset ${name} is missing`);
     return asset;
   }
+}
+
+/** The raw path, compared exactly (no normalising: `//x` or `/a/../` are not ours), and the query. */
+function splitUrl(url = '/'): { path: string; query: URLSearchParams } {
+  const mark = url.indexOf('?');
+  return mark < 0 ? { path: url, query: new URLSearchParams() } : { path: url.slice(0, mark), query: new URLSearchParams(url.slice(mark + 1)) };
 }
 
 /** A frame the schema accepts, or the text of the error to send back. */

@@ -80,6 +80,7 @@ document.addEventListener('visibilitychange', () => {
   if (document.hidden) return;
   if (!state.socket) { state.retries = 0; connect(); }
   clearMentions(state.current);
+  renderThreads();
 });
 
 // ── frames ─────────────────────────────────────────────────────────────────
@@ -90,6 +91,7 @@ function onFrame(frame) {
       const first = !state.everOnline;
       state.messages.clear();
       state.threads.clear();
+      state.pressed.clear();
       for (const message of frame.messages) addMessage(message, !first);
       setConnection('online');
       applyLocation();
@@ -238,8 +240,12 @@ function askNotificationPermission() {
 function notify(message) {
   updateTitle();
   if (!document.hidden || !('Notification' in window) || Notification.permission !== 'granted') return;
-  const notification = new Notification(message.title || 'Dispatch', { body: message.text.slice(0, 180), tag: message.id, icon: '/icon.svg' });
-  notification.addEventListener('click', () => { window.focus(); openThread(message.threadId); notification.close(); });
+  try {
+    const notification = new Notification(message.title || 'Dispatch', { body: message.text.slice(0, 180), tag: message.id, icon: '/icon.svg' });
+    notification.addEventListener('click', () => { window.focus(); openThread(message.threadId); notification.close(); });
+  } catch {
+    // Android Chrome allows notifications only from a service worker; the title badge remains.
+  }
 }
 
 function clearMentions(threadId) {
@@ -284,7 +290,7 @@ function renderConversation(jump) {
   el.welcome.hidden = Boolean(thread);
   // With nothing in the list yet, "back" would lead to an empty page.
   el.back.hidden = state.threads.size === 0;
-  el.title.textContent = thread ? firstLine(state.messages.get(thread.ids[0])?.text ?? 'Task') : 'New task';
+  el.title.textContent = thread ? firstLine(state.messages.get(thread.ids[0])?.text ?? 'Task') : state.threads.size ? 'New task' : 'Dispatch';
   el.input.placeholder = thread ? 'Reply in this thread…' : 'Text a task… e.g. run the tests';
   const nearBottom = el.scroller.scrollHeight - el.scroller.scrollTop - el.scroller.clientHeight < 120;
   el.messages.replaceChildren(...(thread ? thread.ids.map((id) => messageItem(state.messages.get(id), state.pressed.has(id) || !state.online)) : []));
