@@ -31,6 +31,7 @@ export interface WebTransportOptions {
   loginToken: string;
   /** The one person at this machine; pairing binds `web:local`. */
   user?: { id: 'local'; name: string };
+  /** The bridge passes a child logger tagged `transport: 'web'`. */
   logger?: Logger;
   /** The page's files; tests may point elsewhere. Defaults to public/ in the package. */
   assetsFolder?: string;
@@ -63,7 +64,7 @@ export class WebTransport implements Transport, HttpMountable {
     this.auth = new WebAuth(options.loginToken);
     this.user = options.user ?? { id: 'local', name: localUserName() };
     this.chatUser = { platform: 'web', userId: this.user.id, displayName: this.user.name };
-    this.logger = (options.logger ?? silentLogger).child({ transport: 'web' });
+    this.logger = options.logger ?? silentLogger;
     // Read now so a broken install fails at start, not on the first visit.
     this.assets = loadAssets(options.assetsFolder);
     this.hub = new WebSocketHub(
