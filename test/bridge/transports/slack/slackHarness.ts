@@ -1,0 +1,58 @@
+import type { ButtonPress, ButtonReply, ChatHandler, ChatMessage } from '../../../../bridge/chat.js';
+import { SlackTransport } from '../../../../bridge/transports/slack/slackTransport.js';
+import { silentLogger } from '../../../../shared/logger.js';
+import { FakeSlack } from '../../../helpers/fakeSlack.js';
+
+export const BOT_TOKEN = 'xoxb-test-bot-token';
+export const APP_TOKEN = 'xapp-test-app-token';
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+
+/** A ChatHandler that records what reaches it and answers presses as told. */
+export class RecordingHandler implements ChatHandler {
+  readonly messages: ChatMessage[] = [];
+  readonly presses: ButtonPress[] = [];
+  buttonReply: (press: ButtonPress) => ButtonReply = () => ({});
+  onMessageHook: (message: ChatMessage) => Promise<void> = async () => undefined;
+
+  async onMessage(message: ChatMessage): Promise<void> {
+    this.messages.push(message);
+    await this.onMessageHook(message);
+  }
+
+  async onButton(press: ButtonPress): Promise<ButtonReply> {
+    this.presses.push(press);
+    return this.buttonReply(press);
+  }
+}
+
+/** A fake Slack, the real transport (Bolt) connected to it, and a recording handler. */
+export async function slackHarness(mode: 'socket' | 'http' = 'socket') {
+  const fake = await FakeSlack.start();
+  const handler = new RecordingHandler();
+  const transport = new SlackTransport({
+    botToken: BOT_TOKEN,
+    ...(mode === 'socket' ? { appToken: APP_TOKEN } : { signingSecret: SIGNING_SECRET }),
+    apiUrl: fake.url,
+    httpPort: 0,
+    httpHost: '127.0.0.1',
+    logger: silentLogger,
+    // Reconnects after a `disconnect` envelope within ~0.5 s instead of Bolt's 5 s.
+    socketPingTimeoutMs: 500,
+  });
+  await transport.start(handler);
+  return {
+    fake,
+    handler,
+    transport,
+    /** Resolves once the handler has seen `count` messages. */
+    async messages(count: number): Promise<ChatMessage[]> {
+      await fake.waitFor(() => handler.messages.length >= count, `${count} message(s) at the handler`);
+      return handler.messages;
+    },
+    async dispose(): Promise<void> {
+      await transport.stop();
+      await fake.close();
+    },
+  };
+}
+export type SlackHarness = Awaited<ReturnType<typeof slackHarness>>;
