@@ -80,10 +80,18 @@ export class FakeSlack {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** WebSocket connections still open. */
+  get openSockets(): number {
+    return this.sockets.size;
+  }
+
   /** What DISPATCH_SLACK_API_URL / clientOptions.slackApiUrl point at. */
   get apiUrl(): string {
     return `${this.url}/api/`;
   }
+
+  /** Tokens answered with `invalid_auth`, as Slack does for a revoked or mistyped token. */
+  readonly rejectedTokens = new Set<string>();
 
   /** Answers the next `times` calls of `method` with 429 and Retry-After. */
   rateLimit(method: string, times: number, retryAfterSec = 1): void {
@@ -266,7 +274,7 @@ export class FakeSlack {
       response.writeHead(429, { 'retry-after': String(limit.retryAfterSec), 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: 'ratelimited' }));
       return;
     }
-    const answer = this.answer(method, args);
+    const answer = token && this.rejectedTokens.has(token) ? { ok: false, error: 'invalid_auth' } : this.answer(method, args);
     this.wake();
     json(response, 200, answer);
   }

@@ -48,8 +48,9 @@ export function createBoltApp(settings: BoltSettings): BoltParts {
       appToken: settings.appToken,
       logger,
       // A custom receiver does not inherit the App's client options: the Socket Mode client
-      // calls apps.connections.open with these.
-      installerOptions: { clientOptions },
+      // calls apps.connections.open with these. A copy, because it sets its own long retry
+      // policy on the object it gets, which must not leak into the App's chat.* calls.
+      installerOptions: { clientOptions: { ...clientOptions } },
       ...(settings.socketPingTimeoutMs ? { clientPingTimeout: settings.socketPingTimeoutMs } : {}),
       ...(settings.customProperties ? { customPropertiesExtractor: settings.customProperties } : {}),
     });

@@ -87,7 +87,8 @@ export class SlackTransport implements Transport {
       }
     } catch (thrown) {
       const error = asDispatchError(thrown);
-      throw new DispatchError('bad_config', `Slack did not accept the bot (check SLACK_BOT_TOKEN and SLACK_APP_TOKEN): ${error.message}`);
+      const check = mode === 'socket' ? 'SLACK_BOT_TOKEN and SLACK_APP_TOKEN' : `SLACK_BOT_TOKEN, and that port ${this.options.httpPort} is free`;
+      throw new DispatchError('bad_config', `Could not start the Slack app (check ${check}): ${error.message}`);
     }
     this.logger.info('slack transport started', { mode, botUserId: this.botUserId, ...(this.httpAddress ? { port: this.httpAddress.port } : {}) });
   }

@@ -1,6 +1,6 @@
 import type { ButtonPress, ButtonReply, ChatHandler, ChatMessage } from '../../../../bridge/chat.js';
 import { SlackTransport } from '../../../../bridge/transports/slack/slackTransport.js';
-import { silentLogger } from '../../../../shared/logger.js';
+import { silentLogger, type Logger } from '../../../../shared/logger.js';
 import { FakeSlack } from '../../../helpers/fakeSlack.js';
 
 export const BOT_TOKEN = 'xoxb-test-bot-token';
@@ -26,7 +26,7 @@ export class RecordingHandler implements ChatHandler {
 }
 
 /** A fake Slack, the real transport (Bolt) connected to it, and a recording handler. */
-export async function slackHarness(mode: 'socket' | 'http' = 'socket') {
+export async function slackHarness(mode: 'socket' | 'http' = 'socket', logger: Logger = silentLogger) {
   const fake = await FakeSlack.start();
   const handler = new RecordingHandler();
   const transport = new SlackTransport({
@@ -35,7 +35,7 @@ export async function slackHarness(mode: 'socket' | 'http' = 'socket') {
     apiUrl: fake.url,
     httpPort: 0,
     httpHost: '127.0.0.1',
-    logger: silentLogger,
+    logger,
     // Reconnects after a `disconnect` envelope within ~0.5 s instead of Bolt's 5 s.
     socketPingTimeoutMs: 500,
   });
