@@ -1,0 +1,157 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { once } from 'node:events';
+import { Client, Events, GatewayIntentBits, Partials, Routes, type APIMessage, type Interaction, type Message } from 'discord.js';
+import type { ChatHandler, MessageRef, OutgoingMessage, ThreadRef, Transport } from '../../chat.js';
+import { DispatchError } from '../../../shared/errors.js';
+import type { Logger } from '../../../shared/logger.js';
+import { handleButton } from './buttonPresses.js';
+import { toChatMessage } from './incoming.js';
+import { Lru } from './lru.js';
+import { editBody, interactionOptions, messageBody, renderMessage, type DiscordPayload } from './render.js';
+import { handleSlash, registerCommands, type PendingAnswer } from './slashCommands.js';
+import { ThreadMap, replyTarget, sameThread } from './threads.js';
+
+export interface DiscordTransportOptions {
+  /** DISCORD_BOT_TOKEN. Never logged. */
+  token: string;
+  /** DISCORD_GUILD_ID: register the slash command in this guild only (shows at once). */
+  guildId?: string;
+  /** DISPATCH_DISCORD_API_URL: REST base (the gateway URL then comes from GET /gateway/bot). */
+  apiUrl?: string;
+  logger: Logger;
+  /** How long start() waits for the gateway's READY. */
+  readyTimeoutMs?: number;
+}
+
+/** Gateway events and interactions already handled; a resume may replay some. */
+const SEEN_CAPACITY = 2_000;
+
+/**
+ * Discord through discord.js: DMs and guild mentions in, embeds with buttons out, the
+ * `/dispatch` slash command, button presses. It only translates; the dispatcher decides.
+ * Rate limits (429 + Retry-After) are left to @discordjs/rest, gateway reconnects and
+ * resumes to @discordjs/ws; this class makes a replayed event harmless (seen ids).
+ */
+export class DiscordTransport implements Transport {
+  readonly platform = 'discord' as const;
+  readonly canEdit = true;
+
+  private readonly logger: Logger;
+  private readonly threads = new ThreadMap();
+  private readonly seen = new Lru<string, true>(SEEN_CAPACITY);
+  private readonly answering = new AsyncLocalStorage<PendingAnswer>();
+  private client: Client<true> | undefined;
+  private handler: ChatHandler | undefined;
+
+  constructor(private readonly options: DiscordTransportOptions) {
+    this.logger = options.logger;
+  }
+
+  async start(handler: ChatHandler): Promise<void> {
+    this.handler = handler;
+    const client = new Client({
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages, GatewayIntentBits.MessageContent],
+      // Without Partials.Channel, discord.js drops DMs: their channel is never cached up front.
+      partials: [Partials.Channel],
+      // Defence in depth: whatever goes through discord.js pings nobody unless it says so.
+      allowedMentions: { parse: [] },
+      ...(this.options.apiUrl ? { rest: { api: this.options.apiUrl } } : {}),
+    });
+    client.on(Events.MessageCreate, (message) => void this.onMessage(message));
+    client.on(Events.InteractionCreate, (interaction) => void this.onInteraction(interaction));
+    client.on(Events.Error, (error) => this.logger.error('discord client error', { error: error.message }));
+    client.on(Events.Warn, (warning) => this.logger.warn('discord warning', { warning }));
+    client.on(Events.ShardReconnecting, (shardId) => this.logger.info('discord gateway reconnecting', { shardId }));
+    client.on(Events.ShardResume, (shardId, replayed) => this.logger.info('discord gateway resumed', { shardId, replayed }));
+
+    const ready = once(client, Events.ClientReady, { signal: AbortSignal.timeout(this.options.readyTimeoutMs ?? 30_000) });
+    try {
+      await client.login(this.options.token);
+      await ready;
+    } catch (error) {
+      await client.destroy().catch(() => undefined);
+      throw new DispatchError(
+        'bad_config',
+        `Discord login failed (${error instanceof Error ? error.message : String(error)}). Check DISCORD_BOT_TOKEN, and that the bot's Message Content intent is enabled in the Developer Portal.`,
+      );
+    }
+    this.client = client as Client<true>;
+    this.logger.info('discord connected', { botId: client.user?.id, guilds: client.guilds.cache.size });
+    try {
+      await registerCommands(this.client, this.options.guildId);
+    } catch (error) {
+      // Messages and buttons still work without the slash command; say why it is missing.
+      this.logger.warn('could not register the /dispatch command (was the bot invited with the applications.commands scope?)', { error: String(error) });
+    }
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.destroy();
+  }
+
+  async post(thread: ThreadRef, message: OutgoingMessage): Promise<MessageRef> {
+    const client = this.requireClient();
+    const payload = this.render(message);
+    const pending = this.answering.getStore();
+    if (pending?.open && !pending.answered && sameThread(pending.thread, thread)) {
+      // The answer to a deferred `/dispatch status|cancel` is the deferred reply itself.
+      pending.answered = true;
+      const reply = await pending.interaction.editReply(interactionOptions(payload));
+      return { thread, messageId: reply.id };
+    }
+    const sent = (await client.rest.post(Routes.channelMessages(thread.channelId), { body: messageBody(payload, replyTarget(thread)) })) as APIMessage;
+    this.threads.remember(sent.id, thread);
+    return { thread, messageId: sent.id };
+  }
+
+  async edit(ref: MessageRef, message: OutgoingMessage): Promise<void> {
+    const client = this.requireClient();
+    await client.rest.patch(Routes.channelMessage(ref.thread.channelId, ref.messageId), { body: editBody(this.render(message)) });
+  }
+
+  private render(message: OutgoingMessage): DiscordPayload {
+    const payload = renderMessage(message);
+    if (payload.dropped > 0) this.logger.warn('buttons left out of a Discord message', { dropped: payload.dropped, title: message.title });
+    return payload;
+  }
+
+  private async onMessage(message: Message): Promise<void> {
+    const client = this.client;
+    const handler = this.handler;
+    if (!client || !handler) return;
+    // A resumed gateway may replay a message already handled: handle each id once.
+    if (!this.seen.add(`m:${message.id}`, true)) return;
+    try {
+      const chat = await toChatMessage(message, client.user.id, this.threads, this.logger);
+      if (chat) await handler.onMessage(chat);
+    } catch (error) {
+      this.logger.error('discord message handling failed', { messageId: message.id, error: String(error) });
+    }
+  }
+
+  private async onInteraction(interaction: Interaction): Promise<void> {
+    const handler = this.handler;
+    if (!handler || !this.seen.add(`i:${interaction.id}`, true)) return;
+    try {
+      if (interaction.isChatInputCommand() && interaction.commandName === 'dispatch') {
+        await handleSlash(interaction, {
+          handler,
+          threads: this.threads,
+          logger: this.logger,
+          answering: (pending, run) => this.answering.run(pending, run),
+        });
+      } else if (interaction.isButton()) {
+        await handleButton(interaction, { handler, threads: this.threads, logger: this.logger });
+      }
+    } catch (error) {
+      this.logger.error('discord interaction failed', { interactionId: interaction.id, error: String(error) });
+    }
+  }
+
+  private requireClient(): Client<true> {
+    if (!this.client) throw new DispatchError('offline', 'The Discord transport is not connected.');
+    return this.client;
+  }
+}
