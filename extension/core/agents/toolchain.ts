@@ -1,0 +1,131 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { BuiltinIntent } from './taskIntent.js';
+
+/** A command the builtin agent can run for an intent, and where it came from. */
+export interface PlannedCommand {
+  command: string[];
+  /** How it was found, for the summary ("package.json script `test` (npm)"). */
+  source: string;
+  /** Exit codes that mean "ran fine" besides 0 (`npm outdated` exits 1 when something is outdated). */
+  okExitCodes?: number[];
+}
+
+type PackageManager = 'npm' | 'pnpm' | 'yarn';
+
+const NPM_PLACEHOLDER_TEST = /no test specified/;
+
+function readJson(file: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The package manager by lockfile, then the `packageManager` field, else npm. */
+export function detectPackageManager(dir: string, pkg: Record<string, unknown>): PackageManager {
+  if (existsSync(path.join(dir, 'pnpm-lock.yaml'))) return 'pnpm';
+  if (existsSync(path.join(dir, 'yarn.lock'))) return 'yarn';
+  if (existsSync(path.join(dir, 'package-lock.json'))) return 'npm';
+  const declared = typeof pkg.packageManager === 'string' ? pkg.packageManager.split('@')[0] : undefined;
+  return declared === 'pnpm' || declared === 'yarn' ? declared : 'npm';
+}
+
+function nodePlan(dir: string, intent: BuiltinIntent): PlannedCommand | undefined {
+  const pkg = readJson(path.join(dir, 'package.json'));
+  if (!pkg) return undefined;
+  const pm = detectPackageManager(dir, pkg);
+  const scripts = (pkg.scripts && typeof pkg.scripts === 'object' ? pkg.scripts : {}) as Record<string, unknown>;
+  const script = (name: string) => typeof scripts[name] === 'string' && !(name === 'test' && NPM_PLACEHOLDER_TEST.test(scripts[name]));
+  const source = (name: string) => `the \`${name}\` script of package.json, ${pm}`;
+  switch (intent) {
+    case 'test':
+      return script('test') ? { command: [pm, 'test'], source: source('test') } : undefined;
+    case 'lint':
+      return script('lint') ? { command: [pm, 'run', 'lint'], source: source('lint') } : undefined;
+    case 'build':
+      return script('build') ? { command: [pm, 'run', 'build'], source: source('build') } : undefined;
+    case 'audit':
+      return { command: [pm, 'audit'], source: `${pm} audit` };
+    case 'outdated':
+      return { command: [pm, 'outdated'], source: `${pm} outdated`, okExitCodes: [1] };
+  }
+}
+
+function makeTargets(dir: string): Set<string> {
+  const file = ['GNUmakefile', 'makefile', 'Makefile'].map((name) => path.join(dir, name)).find((f) => existsSync(f));
+  if (!file) return new Set();
+  const text = readFileSync(file, 'utf8');
+  return new Set([...text.matchAll(/^([A-Za-z0-9_.-]+)\s*:(?!=)/gm)].map((match) => match[1] ?? ''));
+}
+
+function makePlan(dir: string, intent: BuiltinIntent): PlannedCommand | undefined {
+  const targets = makeTargets(dir);
+  const target = { test: 'test', lint: 'lint', build: 'build', audit: 'audit', outdated: 'outdated' }[intent];
+  if (targets.has(target)) return { command: ['make', target], source: `Makefile target \`${target}\`` };
+  if (intent === 'test' && targets.has('check')) return { command: ['make', 'check'], source: 'Makefile target `check`' };
+  return undefined;
+}
+
+function hasPythonTests(dir: string): boolean {
+  if (['pytest.ini', 'conftest.py', 'tox.ini'].some((name) => existsSync(path.join(dir, name)))) return true;
+  const pyproject = path.join(dir, 'pyproject.toml');
+  if (existsSync(pyproject) && /\[tool\.pytest/.test(readFileSync(pyproject, 'utf8'))) return true;
+  for (const folder of ['tests', 'test']) {
+    try {
+      if (readdirSync(path.join(dir, folder)).some((name) => /^test_.*\.py$|_test\.py$/.test(name))) return true;
+    } catch {
+      // no such folder
+    }
+  }
+  return false;
+}
+
+function python(): string {
+  return process.platform === 'win32' ? 'python' : 'python3';
+}
+
+function pythonPlan(dir: string, intent: BuiltinIntent): PlannedCommand | undefined {
+  const isPython = ['pyproject.toml', 'setup.py', 'setup.cfg', 'requirements.txt'].some((n) => existsSync(path.join(dir, n)));
+  if (intent === 'test' && hasPythonTests(dir)) return { command: [python(), '-m', 'pytest'], source: 'pytest' };
+  if (!isPython) return undefined;
+  const pyproject = existsSync(path.join(dir, 'pyproject.toml')) ? readFileSync(path.join(dir, 'pyproject.toml'), 'utf8') : '';
+  if (intent === 'lint' && /\[tool\.ruff/.test(pyproject)) return { command: ['ruff', 'check', '.'], source: 'ruff' };
+  if (intent === 'lint' && existsSync(path.join(dir, '.flake8'))) return { command: [python(), '-m', 'flake8'], source: 'flake8' };
+  if (intent === 'audit') return { command: ['pip-audit'], source: 'pip-audit' };
+  if (intent === 'outdated') return { command: [python(), '-m', 'pip', 'list', '--outdated'], source: 'pip list --outdated' };
+  return undefined;
+}
+
+function goPlan(dir: string, intent: BuiltinIntent): PlannedCommand | undefined {
+  if (!existsSync(path.join(dir, 'go.mod'))) return undefined;
+  const commands: Record<BuiltinIntent, string[]> = {
+    test: ['go', 'test', '-v', './...'],
+    lint: ['go', 'vet', './...'],
+    build: ['go', 'build', './...'],
+    audit: ['govulncheck', './...'],
+    outdated: ['go', 'list', '-u', '-m', 'all'],
+  };
+  return { command: commands[intent], source: 'go.mod' };
+}
+
+function cargoPlan(dir: string, intent: BuiltinIntent): PlannedCommand | undefined {
+  if (!existsSync(path.join(dir, 'Cargo.toml'))) return undefined;
+  const sub: Record<BuiltinIntent, string> = { test: 'test', lint: 'clippy', build: 'build', audit: 'audit', outdated: 'outdated' };
+  return { command: ['cargo', sub[intent]], source: 'Cargo.toml' };
+}
+
+/**
+ * The command for `intent` in `dir`: the project's own npm/pnpm/yarn script first, then
+ * a Makefile target, then the language's standard tool. Undefined when nothing fits.
+ */
+export function planCommand(dir: string, intent: BuiltinIntent): PlannedCommand | undefined {
+  const pkgScript = readJson(path.join(dir, 'package.json')) ? nodePlan(dir, intent) : undefined;
+  if (pkgScript && (intent === 'test' || intent === 'lint' || intent === 'build')) return pkgScript;
+  return makePlan(dir, intent) ?? pkgScript ?? pythonPlan(dir, intent) ?? goPlan(dir, intent) ?? cargoPlan(dir, intent);
+}
+
+/** What was looked for, for a clear "nothing to run" message. */
+export const LOOKED_FOR = 'package.json scripts (npm/pnpm/yarn), a Makefile target, pytest, go.mod, Cargo.toml';

@@ -1,0 +1,224 @@
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { asDispatchError, DispatchError } from '../../../shared/errors.js';
+import { newId } from '../../../shared/ids.js';
+import { isFinal, type SessionEvent, type SessionResult, type SessionState } from '../../../shared/sessions.js';
+import { createAgentFactory } from '../agents/registry.js';
+import type { RepoConfig } from '../repositories.js';
+import { Runner } from '../runner.js';
+import { loadRunnerConfig, type RunnerConfig } from '../runnerConfig.js';
+import { formatEvent, formatResult, resultJson } from './format.js';
+import { TerminalApprovals } from './terminalApprovals.js';
+
+export interface RunnerCommandIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+const USAGE = `Usage:
+  dispatch runner --repo PATH --task "TEXT" [--agent builtin] [--json] [--yes]
+  dispatch runner prune [--older-than 7d] [--branches]
+
+  --repo PATH      repository to work in (a path, or a name from DISPATCH_REPOS); default: the one containing cwd
+  --task TEXT      what to do, e.g. "run the tests"
+  --agent NAME     agent backend (default: DISPATCH_AGENT or builtin)
+  --json           print the result as one JSON object on the last line
+  --yes            approve every tool call for this session without asking
+  --older-than D   prune: only sessions finished more than D ago (e.g. 7d, 12h, 30m; default 7d)
+  --branches       prune: delete the session branches too
+`;
+
+/** Input mistakes (exit 2) as opposed to sessions that ran and failed (exit 1). */
+const USAGE_CODES = new Set(['bad_input', 'bad_config', 'not_found', 'not_a_repository', 'empty_repository']);
+
+function fail(io: RunnerCommandIo, error: DispatchError | string, usage = false): number {
+  const message = typeof error === 'string' ? error : error.message;
+  io.stderr.write(`dispatch runner: ${message}\n${usage ? `\n${USAGE}` : ''}`);
+  return typeof error === 'string' || USAGE_CODES.has(error.code) ? 2 : 1;
+}
+
+/**
+ * `dispatch runner …` (argv without the leading `runner`). Returns the exit code:
+ * 0 only when the session completed; 1 when it ran and did not; 2 for bad input.
+ */
+export async function runRunnerCommand(argv: string[], io: RunnerCommandIo): Promise<number> {
+  if (argv[0] === 'prune') return runPrune(argv.slice(1), io);
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        repo: { type: 'string' },
+        task: { type: 'string' },
+        agent: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        yes: { type: 'boolean', default: false },
+        bridge: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    return fail(io, (error as Error).message, true);
+  }
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  // Connected mode belongs to the bridge issue: it will dial values.bridge and serve jobs here.
+  if (values.bridge !== undefined) return fail(io, '--bridge comes with the bridge (connected mode is not available yet).');
+  if (!values.task?.trim()) return fail(io, '--task is required.', true);
+  let config: RunnerConfig;
+  let repos: RepoConfig[];
+  try {
+    config = loadRunnerConfig(io.env, io.cwd);
+    repos = chooseRepos(config, values.repo, io.cwd);
+  } catch (error) {
+    return fail(io, asDispatchError(error));
+  }
+  return runOneSession(io, config, repos, {
+    task: values.task,
+    agent: values.agent ?? config.agent,
+    json: values.json,
+    yes: values.yes,
+  });
+}
+
+/** `--repo` as a configured name, else as a path; without it, the configured default. */
+function chooseRepos(config: RunnerConfig, repo: string | undefined, cwd: string): RepoConfig[] {
+  if (repo === undefined) {
+    if (config.repos.length === 0) throw new DispatchError('bad_config', 'Not inside a git repository: pass --repo PATH or set DISPATCH_REPOS.');
+    return config.repos;
+  }
+  const named = config.repos.find((r) => r.name.toLowerCase() === repo.toLowerCase());
+  if (named) return [named];
+  const resolved = path.resolve(cwd, repo);
+  return [{ name: path.basename(resolved) || 'repo', path: resolved }];
+}
+
+interface SessionChoices {
+  task: string;
+  agent: string;
+  json: boolean;
+  yes: boolean;
+}
+
+async function runOneSession(io: RunnerCommandIo, config: RunnerConfig, repos: RepoConfig[], choices: SessionChoices): Promise<number> {
+  const runner = new Runner({
+    home: config.home,
+    repos,
+    agents: createAgentFactory(),
+    defaultAgent: choices.agent,
+    maxSessions: config.maxSessions,
+    approvalTtlMinutes: config.approvalTtlMinutes,
+    approvalRemindMinutes: config.approvalRemindMinutes,
+  });
+  const jobId = newId();
+  const terminal = choices.yes ? undefined : new TerminalApprovals(io.stdin, io.stdout, config.approvalTtlMinutes);
+  let result: SessionResult | undefined;
+  let finalState: SessionState | undefined;
+  let markDone: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (markDone = resolve));
+  const unsubscribe = runner.onEvent((event: SessionEvent) => {
+    if (event.sessionId !== jobId) return;
+    const line = formatEvent(event);
+    if (line) io.stdout.write(`${line}\n`);
+    if (event.kind === 'approval_requested') void answer(runner, jobId, event, terminal, config.approvalTtlMinutes);
+    if (event.kind === 'result') result = event.result;
+    runner.acknowledge(jobId, event.seq); // shown on the terminal: delivered
+    if (event.kind === 'state' && isFinal(event.state)) {
+      finalState = event.state;
+      markDone();
+    }
+  });
+  const onInterrupt = () => void runner.cancel(jobId).catch(() => undefined);
+  process.once('SIGINT', onInterrupt);
+  try {
+    await runner.start();
+    await runner.submit({
+      jobId,
+      task: choices.task,
+      agent: choices.agent,
+      requestedBy: { platform: 'cli', userId: safeUser() },
+      createdAt: Date.now(),
+    });
+    await done;
+  } catch (error) {
+    return fail(io, asDispatchError(error));
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    unsubscribe();
+    terminal?.close();
+    await runner.stop();
+  }
+  if (!finalState || !result) return fail(io, 'The session ended without a result.');
+  io.stdout.write(`${formatResult(finalState, result)}\n`);
+  if (choices.json) io.stdout.write(`${resultJson(jobId, finalState, result)}\n`);
+  return finalState === 'completed' ? 0 : 1;
+}
+
+async function answer(
+  runner: Runner,
+  sessionId: string,
+  event: Extract<SessionEvent, { kind: 'approval_requested' }>,
+  terminal: TerminalApprovals | undefined,
+  minutes: number,
+): Promise<void> {
+  const decision = terminal
+    ? await terminal.ask(event.request)
+    : { requestId: event.request.requestId, decision: 'approve_for' as const, minutes, decidedBy: '--yes' };
+  try {
+    runner.decide(sessionId, decision);
+  } catch {
+    // The session ended (cancelled) while the question was on screen.
+  }
+}
+
+function safeUser(): string {
+  try {
+    return os.userInfo().username || 'local';
+  } catch {
+    return 'local';
+  }
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** "7d", "12h", "30m", "0" → milliseconds; undefined when unreadable. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+)(ms|s|m|h|d|w)?$/.exec(text.trim());
+  if (!match) return undefined;
+  return Number(match[1]) * (UNIT_MS[match[2] ?? 'd'] ?? 0);
+}
+
+async function runPrune(argv: string[], io: RunnerCommandIo): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: { 'older-than': { type: 'string', default: '7d' }, branches: { type: 'boolean', default: false } },
+    }));
+  } catch (error) {
+    return fail(io, (error as Error).message, true);
+  }
+  const olderThanMs = parseDuration(values['older-than']);
+  if (olderThanMs === undefined) return fail(io, `--older-than wants a duration like 7d, 12h or 30m, not "${values['older-than']}".`);
+  try {
+    const config = loadRunnerConfig(io.env, io.cwd);
+    // No start(): pruning must not resume queued sessions as a side effect.
+    const runner = new Runner({ home: config.home, repos: config.repos, agents: createAgentFactory() });
+    const removed = await runner.prune({ olderThanMs, branches: values.branches });
+    for (const worktree of removed) io.stdout.write(`removed ${worktree}\n`);
+    io.stdout.write(`${removed.length} worktree${removed.length === 1 ? '' : 's'} removed${values.branches ? ' (with branches)' : ''}.\n`);
+    return 0;
+  } catch (error) {
+    return fail(io, asDispatchError(error));
+  }
+}
