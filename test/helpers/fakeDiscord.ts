@@ -195,7 +195,7 @@ export class FakeDiscord {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const url = new URL(request.url ?? '/', 'http://fake');
-    const path = url.pathname.replace(/^\/api\/v\d+/, '');
+    const path = decodeURIComponent(url.pathname).replace(/^\/api\/v\d+/, '');
     const text = Buffer.concat(chunks).toString();
     const call: RecordedCall = { at: performance.now(), method: request.method ?? 'GET', path, query: url.searchParams, body: text ? JSON.parse(text) : undefined };
     this.calls.push(call);

@@ -21,6 +21,8 @@ export interface DiscordTransportOptions {
   logger: Logger;
   /** How long start() waits for the gateway's READY. */
   readyTimeoutMs?: number;
+  /** How long a button press may take before it is acknowledged with deferUpdate (tests shorten it). */
+  buttonAckMs?: number;
 }
 
 /** Gateway events and interactions already handled; a resume may replay some. */
@@ -143,7 +145,7 @@ export class DiscordTransport implements Transport {
           answering: (pending, run) => this.answering.run(pending, run),
         });
       } else if (interaction.isButton()) {
-        await handleButton(interaction, { handler, threads: this.threads, logger: this.logger });
+        await handleButton(interaction, { handler, threads: this.threads, logger: this.logger, ...(this.options.buttonAckMs !== undefined ? { ackBudgetMs: this.options.buttonAckMs } : {}) });
       }
     } catch (error) {
       this.logger.error('discord interaction failed', { interactionId: interaction.id, error: String(error) });

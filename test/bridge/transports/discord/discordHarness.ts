@@ -45,9 +45,9 @@ export class RecordingHandler implements ChatHandler {
 }
 
 /** A fake Discord, the real DiscordTransport (real discord.js) connected to it, and a recording handler. */
-export async function startDiscord(options: { guildId?: boolean } = {}) {
+export async function startDiscord(options: { guildId?: boolean; buttonAckMs?: number } = {}) {
   const fake = await FakeDiscord.start();
-  const transport = new DiscordTransport({ token: TOKEN, apiUrl: fake.apiUrl, logger: silentLogger, ...(options.guildId ? { guildId: fake.guildId } : {}) });
+  const transport = new DiscordTransport({ token: TOKEN, apiUrl: fake.apiUrl, logger: silentLogger, ...(options.guildId ? { guildId: fake.guildId } : {}), ...(options.buttonAckMs ? { buttonAckMs: options.buttonAckMs } : {}) });
   const handler = new RecordingHandler();
   await transport.start(handler);
   const rig = {
