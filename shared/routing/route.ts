@@ -1,0 +1,75 @@
+/**
+ * The router: decides whether a chat message is coding work for a Code session on the
+ * user's machine, or office work for Cowork. A pure function, run on every message.
+ */
+
+import { foldText, normalizeChatText } from './normalize.js';
+import { detectOverride } from './override.js';
+import { findRepoHint } from './repoHint.js';
+import { weigh } from './score.js';
+import { joinContractions, wordSignals } from './signals.js';
+import { structuralSignals } from './structure.js';
+
+/** Where a chat message goes, and why. */
+export interface RouteDecision {
+  /** `code`: a Code session on the user's machine; `cowork`: answered in the thread. */
+  route: 'code' | 'cowork';
+  /** True when the message asked to open a Code session; the route is then `code`. */
+  forced: boolean;
+  /** A short sentence for the user: why the message went where it went. */
+  reason: string;
+  /** The task to run: the message without mentions, and without the override phrase when forced. */
+  task: string;
+  /** The repository the message names ("in the frontend repo" → `frontend`), when it names one. */
+  repoHint?: string;
+}
+
+const FORCED_REASON = 'forced: the message asks to open a Code session';
+// Quoted words are talked about, not asked for: 'translate "pull request" into French'.
+const QUOTED = /"[^"\n]{1,80}"|\u201C[^\u201C\u201D\n]{1,80}\u201D/g;
+const blankOut = (quoted: string): string => ' '.repeat(quoted.length);
+
+/**
+ * Routes a chat message to a Code session or to Cowork.
+ *
+ * "Open a Code session and …" (or "open a Claude Code session: …", politely or not) forces
+ * `code`; a negated request or a question about the product forces nothing. Otherwise
+ * the message is weighed: intent verbs next to code objects, and the shapes of code
+ * (code spans, stack traces, file paths, branch names), point at `code`; writing,
+ * spreadsheets, research and questions point at `cowork`, the default. Works on Slack and
+ * Discord markup and on French, Spanish and German requests.
+ *
+ * @param text - The message as received from the chat platform.
+ * @returns The route, whether it was forced, a reason, the task and any repository named.
+ */
+export function route(text: string): RouteDecision {
+  const normalized = normalizeChatText(text);
+  const override = detectOverride(normalized.text, normalized.masked);
+  const masked = blank(normalized.masked, override.spans);
+  const repoHint = findRepoHint(normalized.text, normalized.links);
+  const withHint = (decision: RouteDecision): RouteDecision => (repoHint === undefined ? decision : { ...decision, repoHint });
+
+  if (override.kind === 'forced') {
+    return withHint({ route: 'code', forced: true, reason: FORCED_REASON, task: override.task });
+  }
+  const verdict = weigh({
+    words: wordSignals(joinContractions(foldText(masked.replace(QUOTED, blankOut)))),
+    structure: structuralSignals(normalized, masked),
+    declinesCodeSession: override.kind === 'negated',
+    asksAboutCodeSessions: override.kind === 'question',
+  });
+  return withHint({ route: verdict.route, forced: false, reason: verdict.reason, task: normalized.text });
+}
+
+/** Replaces the given spans with spaces, so that later analysis does not read them. */
+function blank(text: string, spans: ReadonlyArray<readonly [number, number]>): string {
+  if (spans.length === 0) return text;
+  const parts: string[] = [];
+  let from = 0;
+  for (const [start, end] of spans) {
+    parts.push(text.slice(from, start), ' '.repeat(end - start));
+    from = end;
+  }
+  parts.push(text.slice(from));
+  return parts.join('');
+}

@@ -1,0 +1,217 @@
+/**
+ * Weighing the signals of a message into a route and a reason a person can read.
+ */
+
+import type { Term } from './lexicon.js';
+import type { WordMatch, WordSignals } from './signals.js';
+import type { StructuralSignal } from './structure.js';
+
+/** The signals of one message, as found by the other routing modules. */
+export interface MessageSignals {
+  readonly words: WordSignals;
+  readonly structure: readonly StructuralSignal[];
+  /** The message says not to open a Code session (routing is unchanged; the reason says so). */
+  readonly declinesCodeSession: boolean;
+  /** The message asks a question about Code sessions ("how do I open a Code session?"). */
+  readonly asksAboutCodeSessions: boolean;
+}
+
+/** A scored message. */
+export interface Verdict {
+  readonly route: 'code' | 'cowork';
+  readonly score: number;
+  readonly reason: string;
+}
+
+/** The score from which a message with a code anchor is coding work. */
+export const CODE_THRESHOLD = 3;
+const STRUCTURE_CAP = 8;
+const TECH_CAP = 2;
+const CODE_VERB_CAP = 4;
+const INFORMATIONAL_WEIGHT = -3;
+const DEPENDENCY_UPDATE_WEIGHT = 3;
+const UPDATE_VERBS = new Set(['update', 'upgrade', 'bump', 'install']);
+
+interface Tally {
+  codeObjects: number;
+  tech: number;
+  codeVerbs: number;
+  coworkVerbs: number;
+  coworkObjects: number;
+  strongestCodeVerb: number;
+  failure: boolean;
+}
+
+/**
+ * Weighs the signals of a message.
+ *
+ * A message is coding work when it has a code anchor (a structural signal, code objects
+ * worth 2, or a verb that is coding work by itself) and its total reaches
+ * `CODE_THRESHOLD`. Ambiguous verbs (update, write, review) add weight only next to a code
+ * object; office objects (email, spreadsheet) and questions subtract.
+ *
+ * @param signals - The signals of the message.
+ * @returns The route, the score and a short reason.
+ */
+export function weigh(signals: MessageSignals): Verdict {
+  const { words, structure } = signals;
+  const tally = tallyTerms(words.matches);
+  const structureScore =
+    Math.min(STRUCTURE_CAP, structure.reduce((sum, s) => sum + Math.max(0, s.weight), 0)) +
+    structure.reduce((sum, s) => sum + Math.min(0, s.weight), 0);
+  const codeEvidence = tally.codeObjects + Math.min(TECH_CAP, tally.tech);
+  const hasStructure = structure.some((s) => s.weight > 0);
+  const acts = words.matches.some((m) => m.term.kind === 'codeVerb' || m.term.kind === 'actionVerb') || words.diagnostic;
+  const dependencyUpdate =
+    words.versionTarget &&
+    words.matches.some((m) => UPDATE_VERBS.has(m.term.label)) &&
+    (codeEvidence > 0 || structure.some((s) => s.label === 'a version number'));
+
+  // In a question ("explain how git rebase works") a code verb is the topic, not the request.
+  // A question about Code sessions is a question too.
+  const informational = (words.informational || signals.asksAboutCodeSessions) && !words.diagnostic;
+  const verbsAreTopics = informational && !words.imperative;
+  const codeVerbs = verbsAreTopics ? 0 : tally.codeVerbs;
+  const strongestCodeVerb = verbsAreTopics ? 0 : tally.strongestCodeVerb;
+  let score = structureScore + codeEvidence + codeVerbs + tally.coworkVerbs + tally.coworkObjects;
+  if (acts && codeEvidence + (hasStructure ? 2 : 0) >= 2) score += 1;
+  // What the request acts on counts twice: "review this email" is about the email.
+  if (words.headObject) score += words.headObject.term.weight;
+  if (informational) score += INFORMATIONAL_WEIGHT;
+  if (dependencyUpdate) score += DEPENDENCY_UPDATE_WEIGHT;
+  // "the build fails", "failing tests": a failure of something that lives in a codebase.
+  if (tally.failure && words.matches.some((m) => m.term.failLabel !== undefined)) score += 1;
+
+  const anchored = hasStructure || codeEvidence >= 2 || strongestCodeVerb >= 3 || strongestCodeVerb + codeEvidence >= 3 || dependencyUpdate;
+  const route = anchored && score >= CODE_THRESHOLD ? 'code' : 'cowork';
+  const reason = route === 'code' ? codeReason(signals, tally, dependencyUpdate) : coworkReason(signals, codeEvidence, hasStructure);
+  return { route, score, reason };
+}
+
+function tallyTerms(matches: readonly WordMatch[]): Tally {
+  const tally: Tally = {
+    codeObjects: 0,
+    tech: 0,
+    codeVerbs: 0,
+    coworkVerbs: 0,
+    coworkObjects: 0,
+    strongestCodeVerb: 0,
+    failure: false,
+  };
+  const seen = new Set<Term | string>();
+  for (const { term, word } of matches) {
+    // Each term counts once; each tool counts once by name.
+    const key = term.kind === 'tech' ? word : term;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    switch (term.kind) {
+      case 'codeVerb':
+        tally.codeVerbs = Math.min(CODE_VERB_CAP, tally.codeVerbs + term.weight);
+        tally.strongestCodeVerb = Math.max(tally.strongestCodeVerb, term.weight);
+        break;
+      case 'coworkVerb':
+        tally.coworkVerbs += term.weight;
+        break;
+      case 'codeObject':
+        tally.codeObjects += term.weight;
+        break;
+      case 'failure':
+        tally.codeObjects += term.weight;
+        tally.failure = true;
+        break;
+      case 'tech':
+        tally.tech += term.weight;
+        break;
+      case 'coworkObject':
+        tally.coworkObjects += term.weight;
+        break;
+      case 'actionVerb':
+        break;
+    }
+  }
+  return tally;
+}
+
+function codeReason(signals: MessageSignals, tally: Tally, dependencyUpdate: boolean): string {
+  const { words } = signals;
+  const objects = codeObjectLabels(signals, tally.failure);
+  if (dependencyUpdate) {
+    const verb = words.matches.find((m) => UPDATE_VERBS.has(m.term.label))?.term.label ?? 'update';
+    const rest = objects.filter((label) => label !== 'a dependency' && label !== 'a version number');
+    return `asks to ${verb} a dependency${mentions(rest)}`;
+  }
+  const verb = words.imperative && words.mainVerb?.term.kind === 'codeVerb' ? words.mainVerb.term.label : undefined;
+  const head = words.headObject?.term;
+  if (verb && head?.kind === 'codeObject') {
+    const headLabel = tally.failure && head.failLabel ? head.failLabel : head.label;
+    return `asks to ${verb} ${headLabel}${mentions(objects.filter((label) => label !== headLabel))}`;
+  }
+  if (verb) return `asks to ${verb}${mentions(objects)}`;
+  return objects.length > 0 ? `mentions ${joinAnd(objects.slice(0, 3))}` : 'looks like coding work';
+}
+
+function mentions(labels: readonly string[]): string {
+  return labels.length > 0 ? ` (mentions ${joinAnd(labels.slice(0, 2))})` : '';
+}
+
+// A more precise label makes a vaguer one redundant.
+const REDUNDANT: ReadonlyArray<readonly [precise: string, vague: string]> = [
+  ['a branch name', 'a branch'],
+  ['a file path with a line number', 'a file path'],
+  ['a file path with a line number', 'a file name'],
+  ['a stack trace', 'an error message'],
+  ['a package version', 'a version number'],
+  ['a pull request', 'git'],
+];
+
+function codeObjectLabels(signals: MessageSignals, failure: boolean): string[] {
+  const scored: Array<{ label: string; weight: number; order: number }> = [];
+  signals.structure.forEach((s, order) => {
+    if (s.weight > 0) scored.push({ label: s.label, weight: s.weight, order });
+  });
+  signals.words.matches.forEach((m, order) => {
+    const { term } = m;
+    if (term.kind === 'codeObject') {
+      const failing = failure && term.failLabel !== undefined;
+      scored.push({ label: failing ? (term.failLabel ?? term.label) : term.label, weight: term.weight + (failing ? 2 : 0), order: 100 + order });
+    } else if (term.kind === 'tech') {
+      scored.push({ label: m.word, weight: 0.5, order: 100 + order });
+    }
+  });
+  scored.sort((a, b) => b.weight - a.weight || a.order - b.order);
+  const labels = new Set(scored.map((s) => s.label));
+  for (const [precise, vague] of REDUNDANT) if (labels.has(precise)) labels.delete(vague);
+  return [...labels];
+}
+
+function coworkReason(signals: MessageSignals, codeEvidence: number, hasStructure: boolean): string {
+  const area = coworkArea(signals.words);
+  if (signals.asksAboutCodeSessions) return 'a question about Code sessions, not a coding task';
+  if (signals.declinesCodeSession) return `the message says not to open a Code session; looks like ${area}`;
+  if (codeEvidence >= 2 || hasStructure) {
+    const labels = codeObjectLabels(signals, false).slice(0, 2);
+    return `weak coding signal${labels.length > 0 ? ` (mentions ${joinAnd(labels)})` : ''}; looks like ${area}`;
+  }
+  return `no coding signal: looks like ${area}`;
+}
+
+/** The kind of office work the message looks like, for the reason. */
+function coworkArea(words: WordSignals): string {
+  const main = words.mainVerb?.term;
+  if (main?.kind === 'coworkVerb') return main.label;
+  if (main?.label === 'summarize') return 'a summary';
+  const head = words.headObject?.term;
+  if (head?.kind === 'coworkObject') return head.label;
+  if (words.informational) return 'a question';
+  let strongest: Term | undefined;
+  for (const { term } of words.matches) {
+    if ((term.kind === 'coworkObject' || term.kind === 'coworkVerb') && term.weight < (strongest?.weight ?? 0)) strongest = term;
+  }
+  if (strongest) return strongest.label;
+  return main?.label === 'write' ? 'writing' : 'writing/research';
+}
+
+function joinAnd(items: readonly string[]): string {
+  if (items.length <= 1) return items[0] ?? '';
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

@@ -1,0 +1,184 @@
+/**
+ * Word signals: the vocabulary matched against a folded message, with the main verb, the
+ * object it acts on, and the framing of the message (a question, a diagnosis).
+ */
+
+import { LEXICON, POLITE, type Term } from './lexicon.js';
+
+/** A vocabulary term found in the message. */
+export interface WordMatch {
+  readonly term: Term;
+  /** Position in the message, in words. */
+  readonly index: number;
+  /** The word (or words) as folded. */
+  readonly word: string;
+}
+
+/** What the words of a message say. */
+export interface WordSignals {
+  /** Every vocabulary term found, in order. */
+  readonly matches: readonly WordMatch[];
+  /** The verb of the request: the first verb near the start of the message. */
+  readonly mainVerb?: WordMatch;
+  /** The message starts with its main verb, after greetings and politeness ("please fix …"). */
+  readonly imperative: boolean;
+  /** The first object after the main verb: what the request acts on. */
+  readonly headObject?: WordMatch;
+  /** Asks for information ("what is", "explain", "how do I"). */
+  readonly informational: boolean;
+  /** Asks why something fails ("why does", "what's wrong with"). */
+  readonly diagnostic: boolean;
+  /** Names a version target ("to the latest", "to v5", "to 22"). */
+  readonly versionTarget: boolean;
+}
+
+const MAIN_VERB_WINDOW = 12;
+const HEAD_OBJECT_WINDOW = 6;
+const WORD = /[a-z0-9]+/g;
+const ELISION = /\b(qu|[cdjlmnst])'/g;
+const APOSTROPHE = /'/g;
+
+const INFORMATIONAL =
+  /\b(?:what(?:s| is| are| was| were| does| do| did| should| would| will| can| could| happens| about)|who (?:is|are|was|were)|when (?:is|are|was|did|does|do|will|should)|where (?:is|are|can|do|does|should)|which (?:is|are|one|ones)|how (?:do|does|did|can|could|should|would|is|are|many|much|long|often|far|old|to)|explain|describe|define|tell me|teach me|help me understand|difference between|meaning of|eli5|give me (?:a |an |some )?(?:summary|overview|list|ideas?|tips|examples|rundown|recap|brief|breakdown)|is it (?:true|possible|worth|better|ok|okay)|should i|qu est[- ]ce|c est quoi|explique|que significa|explica|como funciona|was ist|was sind|wie (?:viel|viele|lange|funktioniert)|erklare)\b/;
+const DIAGNOSTIC =
+  /\b(?:why|what(?:s| is) (?:wrong|broken|failing|causing|breaking|happening with)|what broke|pourquoi|por que|porque falla|warum)\b/;
+const VERSION_TARGET = /\b(?:to|a|auf) (?:the )?(?:latest|newest|derniere|ultima|neueste)\b|\bto v?\d{1,4}(?:\.(?:\d{1,6}|x)){0,3}\b/;
+
+// Typos are looked for only near the start (the request), in words of 6+ letters, against
+// long words whose one-typo neighbours are not common words ("branch" is not: "brunch").
+const TYPO_WINDOW = 60;
+const MIN_TYPO_LENGTH = 6;
+const TYPO_TARGETS: ReadonlyMap<number, readonly string[]> = groupByLength(
+  'refactor implement upgrade migrate migration deployment dependency dependencies repository endpoint function component pipeline exception changelog database middleware webhook frontend codebase compile install spreadsheet presentation summarize proofread newsletter calendar itinerary announcement translate',
+);
+
+function groupByLength(words: string): Map<number, string[]> {
+  const byLength = new Map<number, string[]>();
+  for (const word of words.split(' ')) {
+    if (!LEXICON.words.has(word)) throw new Error(`typo target "${word}" is not in the lexicon`);
+    byLength.set(word.length, [...(byLength.get(word.length) ?? []), word]);
+  }
+  return byLength;
+}
+
+const BRANCH_TERM = LEXICON.words.get('branch');
+const BRANCH_WORDS = new Set(['main', 'master', 'develop', 'trunk']);
+const BRANCH_PREPOSITIONS = new Set(['on', 'to', 'into', 'onto', 'from', 'off', 'against', 'of', 'sur', 'en', 'auf']);
+
+/**
+ * Folds apostrophes for word matching: French elisions split ("l'erreur" → "l erreur"),
+ * English contractions joined ("don't" → "dont").
+ *
+ * @param folded - Text already folded with `foldText`.
+ * @returns The text ready for `wordSignals`.
+ */
+export function joinContractions(folded: string): string {
+  return folded.includes("'") ? folded.replace(ELISION, '$1 ').replace(APOSTROPHE, '') : folded;
+}
+
+/**
+ * Matches the vocabulary against a folded message.
+ *
+ * @param text - The message folded with `foldText` and `joinContractions`, code masked.
+ * @returns The terms found and the shape of the request.
+ */
+export function wordSignals(text: string): WordSignals {
+  const words = text.match(WORD) ?? [];
+  const matches: WordMatch[] = [];
+  let firstWord = 0;
+  while (firstWord < words.length && POLITE.has(words[firstWord] ?? '')) firstWord++;
+  let mainVerb: WordMatch | undefined;
+  let headObject: WordMatch | undefined;
+  for (let i = 0; i < words.length; ) {
+    const match = matchAt(words, i, i < TYPO_WINDOW);
+    if (!match) {
+      i++;
+      continue;
+    }
+    matches.push(match);
+    const kind = match.term.kind;
+    const isVerb = kind === 'codeVerb' || kind === 'actionVerb' || kind === 'coworkVerb';
+    if (!mainVerb && isVerb && i - firstWord < MAIN_VERB_WINDOW) mainVerb = match;
+    // A tool or a failure word is a modifier ("a python script"), not the object.
+    else if (mainVerb && !headObject && !isVerb && kind !== 'failure' && kind !== 'tech' && i - mainVerb.index <= HEAD_OBJECT_WINDOW) {
+      headObject = match;
+    }
+    i += match.word.split(' ').length;
+  }
+  return {
+    matches,
+    ...(mainVerb && { mainVerb }),
+    imperative: mainVerb?.index === firstWord,
+    ...(headObject && { headObject }),
+    informational: INFORMATIONAL.test(text),
+    diagnostic: DIAGNOSTIC.test(text),
+    versionTarget: VERSION_TARGET.test(text),
+  };
+}
+
+function matchAt(words: readonly string[], i: number, allowTypos: boolean): WordMatch | undefined {
+  const word = words[i] ?? '';
+  if (LEXICON.phraseStarts.has(word)) {
+    for (let n = LEXICON.maxPhraseWords; n >= 2; n--) {
+      if (i + n > words.length) continue;
+      const phrase = words.slice(i, i + n).join(' ');
+      // "unit tests", "merge conflicts": the last word may be plural.
+      const term = LEXICON.phrases.get(phrase) ?? (phrase.endsWith('s') ? LEXICON.phrases.get(phrase.slice(0, -1)) : undefined);
+      if (term) return { term, index: i, word: phrase };
+    }
+  }
+  if (BRANCH_TERM && BRANCH_WORDS.has(word) && BRANCH_PREPOSITIONS.has(words[i - 1] ?? '')) {
+    return { term: BRANCH_TERM, index: i, word };
+  }
+  const term = lookUp(word) ?? (allowTypos ? lookUpTypo(word) : undefined);
+  return term ? { term, index: i, word } : undefined;
+}
+
+/** Finds a long, distinctive word one typo away ("refacter", "dependancies", "spreadhseet"). */
+function lookUpTypo(word: string): Term | undefined {
+  if (word.length < MIN_TYPO_LENGTH) return undefined;
+  for (let length = word.length - 1; length <= word.length + 1; length++) {
+    for (const target of TYPO_TARGETS.get(length) ?? []) {
+      if (withinOneEdit(word, target)) return LEXICON.words.get(target);
+    }
+  }
+  return undefined;
+}
+
+/** One substitution, insertion, deletion or swap of neighbours apart. */
+function withinOneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length > b.length) return a.slice(i + 1) === b.slice(i);
+  if (a.length < b.length) return a.slice(i) === b.slice(i + 1);
+  if (a.slice(i + 1) === b.slice(i + 1)) return true;
+  return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+}
+
+/** Looks a word up as is, then with regular English inflections removed. */
+function lookUp(word: string): Term | undefined {
+  const exact = LEXICON.words.get(word);
+  if (exact || word.length < 4) return exact;
+  for (const stem of stems(word)) {
+    const term = LEXICON.words.get(stem);
+    if (term) return term;
+  }
+  return undefined;
+}
+
+function stems(word: string): string[] {
+  const out: string[] = [];
+  if (word.endsWith('ies')) out.push(`${word.slice(0, -3)}y`);
+  if (word.endsWith('s')) out.push(word.slice(0, -1));
+  if (word.endsWith('es')) out.push(word.slice(0, -2));
+  if (word.endsWith('ed')) out.push(word.slice(0, -1), word.slice(0, -2), undouble(word.slice(0, -2)));
+  if (word.endsWith('ing')) out.push(word.slice(0, -3), `${word.slice(0, -3)}e`, undouble(word.slice(0, -3)));
+  return out;
+}
+
+/** "runn" → "run", "debugg" → "debug". */
+function undouble(stem: string): string {
+  const n = stem.length;
+  return n > 2 && stem[n - 1] === stem[n - 2] ? stem.slice(0, -1) : stem;
+}
