@@ -100,7 +100,6 @@ describe('the dispatcher', () => {
   it('lets an admin press the requester’s buttons', async () => {
     h = dispatcherHarness({ admins: ['slack:UMAL'] });
     pairAlice();
-    h.store.updateJob; // (admins act through the same path as owners)
     const thread = await h.chat.say(alice, 'run the tests');
     const job = h.store.listJobs({})[0]!;
     h.store.updateJob(job.id, { delivery: 'accepted' });

@@ -142,26 +142,31 @@ export class BridgeLink {
       this.flushAgain = true;
       return this.flushing;
     }
-    this.flushing = (async () => {
-      try {
-        do {
-          this.flushAgain = false;
-          for (;;) {
-            const connection = this.connection;
-            const pending = this.options.runner.unacknowledged().slice(0, EVENT_BATCH);
-            if (!connection || pending.length === 0) break;
-            const { acked } = await call(connection, runnerToBridge, 'session/events', { events: pending });
-            for (const ack of acked) this.options.runner.acknowledge(ack.sessionId, ack.throughSeq);
-          }
-        } while (this.flushAgain);
-      } catch (error) {
-        // The link broke mid-send: the events stay journaled and go out after the next resync.
-        this.options.logger.warn('sending events failed; will resend', { error: asDispatchError(error).message });
-      } finally {
-        this.flushing = undefined;
-      }
-    })();
+    // `.finally` runs after the assignment even when there is nothing to send.
+    this.flushing = this.sendUnacknowledged().finally(() => {
+      this.flushing = undefined;
+      // An event that arrived after the last check must not wait for the next one.
+      if (this.flushAgain && this.connection) void this.flush();
+    });
     return this.flushing;
+  }
+
+  private async sendUnacknowledged(): Promise<void> {
+    try {
+      do {
+        this.flushAgain = false;
+        for (;;) {
+          const connection = this.connection;
+          const pending = this.options.runner.unacknowledged().slice(0, EVENT_BATCH);
+          if (!connection || pending.length === 0) break;
+          const { acked } = await call(connection, runnerToBridge, 'session/events', { events: pending });
+          for (const ack of acked) this.options.runner.acknowledge(ack.sessionId, ack.throughSeq);
+        }
+      } while (this.flushAgain);
+    } catch (error) {
+      // The link broke mid-send: the events stay journaled and go out after the next resync.
+      this.options.logger.warn('sending events failed; will resend', { error: asDispatchError(error).message });
+    }
   }
 
   private lost(connection: MessageConnection): void {

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { RecordingTransport, type Posted } from '../helpers/recordingTransport.js';
+import { TempDirs, hashCheckout, makeRepo, nodeTestProject } from '../helpers/gitRepos.js';
+import { startLiveBridge, type LiveBridge } from '../helpers/liveBridge.js';
+
+const alice = { platform: 'web' as const, userId: 'alice', displayName: 'alice' };
+const bob = { platform: 'web' as const, userId: 'bob', displayName: 'bob' };
+const titleOf = (posted: Posted) => RecordingTransport.latest(posted).title ?? '';
+
+describe('end to end: chat → bridge → WebSocket link → runner → worktree → thread', function () {
+  this.timeout(60_000);
+  const temp = new TempDirs();
+  let live: LiveBridge | undefined;
+  let chat: RecordingTransport;
+  let repo: string;
+
+  beforeEach(() => {
+    repo = makeRepo(join(temp.make(), 'api'), nodeTestProject('failing'));
+    chat = new RecordingTransport('web');
+  });
+  afterEach(async () => {
+    await live?.stop();
+    live = undefined;
+    temp.cleanup();
+  });
+
+  it('runs a task in a worktree after approval and posts the result in the thread exactly once', async () => {
+    live = await startLiveBridge({ repos: [{ name: 'api', path: repo }], transports: [chat], pairedUsers: [alice, bob] });
+    const before = hashCheckout(repo);
+    const thread = await chat.say(alice, 'run the tests');
+
+    const status = chat.inThread(thread)[0]!;
+    assert.match(status.message.text, /On it — session [0-9a-f]{8} on laptop/);
+
+    await chat.waitFor(() => chat.inThread(thread).some((p) => /Approval needed/.test(p.message.title ?? '')), 'the approval request');
+    const approval = chat.inThread(thread).find((p) => /Approval needed/.test(p.message.title ?? ''))!;
+    assert.deepEqual(approval.message.mention, alice, 'the approval request mentions the requester');
+    assert.match(approval.message.text, /npm/);
+
+    const refused = await chat.press(bob, approval, approval.message.buttons![0]!.value);
+    assert.equal(refused.ephemeral, 'Only the requester can do that.');
+    const job = live.bridge.store.listJobs({ owner: alice })[0]!;
+    assert.equal(live.bridge.store.getJob(job.id)?.state, 'waiting_for_approval', 'a refused press changes nothing');
+
+    const approved = await chat.press(alice, approval, approval.message.buttons![0]!.value);
+    assert.match(approved.update?.title ?? '', /Approved once by alice/);
+
+    await chat.waitFor(() => chat.inThread(thread).some((p) => /Session [0-9a-f]{8} failed/.test(p.message.title ?? '')), 'the final message');
+    const finals = chat.inThread(thread).filter((p) => /^Session [0-9a-f]{8} (completed|failed)/.test(p.message.title ?? ''));
+    assert.equal(finals.length, 1, 'one final message');
+    const final = finals[0]!.message;
+    assert.deepEqual(final.mention, alice);
+    assert.match(final.fields!.find((f) => f.label === 'Tests')!.value, /2 passed, 2 failed/);
+    assert.match(final.fields!.find((f) => f.label === 'Branch')!.value, /^dispatch\/[0-9a-f]{8}-run-the-tests$/);
+
+    // The status message was edited in place to the final state.
+    await chat.waitFor(() => /failed/.test(titleOf(status)), 'the status edit');
+    const stored = live.bridge.store.getJob(job.id)!;
+    assert.equal(stored.state, 'failed');
+    assert.deepEqual(
+      live.bridge.store.events(job.id).map((event) => event.seq),
+      Array.from({ length: stored.lastSeq }, (_, index) => index + 1),
+      'every event stored once, in order, no gaps',
+    );
+    assert.equal(hashCheckout(repo), before, "the user's checkout is untouched");
+  });
+
+  it('holds a task while the machine is offline and runs it once the runner connects', async () => {
+    live = await startLiveBridge({ repos: [{ name: 'api', path: repo }], transports: [chat], pairedUsers: [alice], withRunner: false });
+    const thread = await chat.say(alice, 'open a Code session and run the linter');
+    assert.match(chat.inThread(thread)[0]!.message.text, /offline — this runs when it reconnects/);
+    await live.startRunner();
+    await chat.waitFor(() => chat.inThread(thread).some((p) => /^Session [0-9a-f]{8} /.test(p.message.title ?? '')), 'the session to end');
+    const job = live.bridge.store.listJobs({ owner: alice })[0]!;
+    assert.equal(live.runner.sessions().filter((session) => session.sessionId === job.id).length, 1);
+    assert.match(chat.inThread(thread).at(-1)!.message.text, /lint/i);
+  });
+
+  it('continues the same session from a reply in its thread, and cancels from the thread', async () => {
+    live = await startLiveBridge({ repos: [{ name: 'api', path: repo }], transports: [chat], pairedUsers: [alice] });
+    const thread = await chat.say(alice, 'run the tests');
+    await chat.waitFor(() => chat.inThread(thread).some((p) => /Approval needed/.test(p.message.title ?? '')), 'the approval request');
+    await chat.say(alice, 'cancel', thread);
+    await chat.waitFor(() => chat.inThread(thread).some((p) => /cancelled/.test(p.message.title ?? '')), 'the cancellation');
+    const job = live.bridge.store.listJobs({ owner: alice })[0]!;
+    assert.equal(live.bridge.store.getJob(job.id)?.state, 'cancelled');
+
+    await chat.say(alice, 'run the tests again please', thread);
+    await chat.waitFor(() => chat.inThread(thread).filter((p) => /Approval needed/.test(p.message.title ?? '')).length === 2, 'the follow-up to ask again');
+    assert.equal(live.bridge.store.listJobs({ owner: alice }).length, 1, 'still one session');
+    const worktrees = new Set(live.bridge.store.events(job.id).flatMap((event) => (event.kind === 'workspace' ? [event.worktree] : [])));
+    assert.equal(worktrees.size, 1, 'the follow-up ran in the same worktree');
+  });
+});
