@@ -190,7 +190,8 @@ export class Runner {
     const removed: string[] = [];
     for (const record of this.store.all()) {
       const { sessionId, state, worktree, branch, updatedAt } = record.snapshot;
-      if (!isFinal(state) || this.active.has(sessionId) || record.pruned || !worktree || updatedAt > cutoff) continue;
+      // The final state is the last thing a turn writes, so a final session no longer uses its worktree.
+      if (!isFinal(state) || record.pruned || !worktree || updatedAt > cutoff) continue;
       try {
         await this.worktrees.remove(record.repoPath, worktree);
         if (options.branches && branch) await this.worktrees.deleteBranch(record.repoPath, branch).catch(() => undefined);
@@ -296,7 +297,8 @@ export class Runner {
     try {
       await active.done;
     } finally {
-      this.active.delete(sessionId);
+      // A follow-up may already have started the next turn of this session.
+      if (this.active.get(sessionId) === active) this.active.delete(sessionId);
     }
   }
 

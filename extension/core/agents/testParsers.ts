@@ -70,13 +70,24 @@ function nodeTapFailures(text: string): string[] {
     const notOk = /^(\s*)not ok \d+ - (.+?)(?: # (?:SKIP|TODO).*)?$/.exec(line);
     if (!notOk) continue;
     // A suite or file that failed only because a child did is not itself a failing test.
-    const yaml = lines.slice(i + 1, i + 12).join('\n');
-    if (/failureType: 'subtestsFailed'/.test(yaml)) continue;
+    if (yamlBlock(lines, i + 1).includes("failureType: 'subtestsFailed'")) continue;
     const indent = notOk[1]?.length ?? 0;
     const path = parents.filter((p) => p.indent < indent).map((p) => p.name);
     failures.push([...path, notOk[2] ?? ''].join(' > '));
   }
   return failures;
+}
+
+/** The YAML diagnostics block that follows a TAP test line (up to its `...`). */
+function yamlBlock(lines: string[], from: number): string {
+  const block: string[] = [];
+  for (let j = from; j < lines.length && j < from + 200; j++) {
+    const line = lines[j] ?? '';
+    if (/^\s*(?:not )?ok \d+|^\s*# Subtest:/.test(line)) break;
+    block.push(line);
+    if (/^\s*\.\.\.\s*$/.test(line)) break;
+  }
+  return block.join('\n');
 }
 
 /** jest ("Tests: 1 failed, 2 passed, 3 total", "● Suite › name") and vitest ("Tests  1 failed | 2 passed (3)"). */
