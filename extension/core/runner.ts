@@ -161,10 +161,12 @@ export class Runner {
   }
 
   sessions(): SessionSnapshot[] {
+    this.ensureLoaded();
     return this.store.all().map((record) => clone(record.snapshot));
   }
 
   session(sessionId: string): SessionSnapshot | undefined {
+    this.ensureLoaded();
     const record = this.store.get(sessionId);
     return record ? clone(record.snapshot) : undefined;
   }
@@ -313,7 +315,9 @@ export class Runner {
       ...(this.options.reminderPollMs !== undefined ? { pollMs: this.options.reminderPollMs } : {}),
       onRequested: (request) => {
         this.store.emit(record, { kind: 'approval_requested', request });
-        if (record.snapshot.state === 'running') this.store.transition(record, 'waiting_for_approval');
+        // A listener may have answered already (--yes answers synchronously): then no wait.
+        const stillPending = policy?.waiting().some((r) => r.requestId === request.requestId);
+        if (stillPending && record.snapshot.state === 'running') this.store.transition(record, 'waiting_for_approval');
       },
       onReminder: (requestId) => this.store.emit(record, { kind: 'approval_reminder', requestId }),
       onResolved: (decision) => {

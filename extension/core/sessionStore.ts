@@ -18,6 +18,8 @@ export type EventListener = (event: SessionEvent) => void;
 export class SessionStore {
   private readonly records = new Map<string, JournalRecord>();
   private readonly listeners = new Set<EventListener>();
+  private readonly outbox: SessionEvent[] = [];
+  private delivering = false;
 
   constructor(
     private readonly journal: Journal,
@@ -80,14 +82,32 @@ export class SessionStore {
     fold(snapshot, event);
     record.events.push(event);
     this.journal.write(record);
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.logger.error('event listener threw', { error: String(error), sessionId: snapshot.sessionId });
-      }
-    }
+    this.deliver(event);
     return event;
+  }
+
+  /**
+   * Hands events to listeners strictly in order. A listener may cause another event
+   * (an approval answered synchronously); that one waits until every listener has
+   * seen the current one, so no listener ever sees seq 6 before seq 5.
+   */
+  private deliver(event: SessionEvent): void {
+    this.outbox.push(event);
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let next = this.outbox.shift(); next; next = this.outbox.shift()) {
+        for (const listener of this.listeners) {
+          try {
+            listener(next);
+          } catch (error) {
+            this.logger.error('event listener threw', { error: String(error), sessionId: next.sessionId });
+          }
+        }
+      }
+    } finally {
+      this.delivering = false;
+    }
   }
 
   /** Persists a change that is not an event (conversation id, prune mark). */

@@ -5,31 +5,19 @@ import { WebSocketServer, type WebSocket } from 'ws';
 /* eslint-disable @typescript-eslint/no-explicit-any -- Discord payloads are plain JSON here, shaped as discord.js reads them. */
 type Json = any;
 
-/** A REST call the fake received. */
-export interface RecordedCall {
-  at: number;
-  method: string;
-  /** Path below /api/v10, e.g. /channels/123/messages. */
-  path: string;
-  query: URLSearchParams;
-  body: Json;
-}
+/** A REST call the fake received; `path` is below /api/v10 (e.g. /channels/123/messages), `at` is performance.now(). */
+export type RecordedCall = { at: number; method: string; path: string; query: URLSearchParams; body: Json };
 
-export interface FakeUser {
-  id: string;
-  username: string;
-  global_name: string | null;
-  discriminator: '0';
-  avatar: null;
-  bot?: boolean;
-}
+export type FakeUser = { id: string; username: string; global_name: string | null; discriminator: '0'; avatar: null; bot?: boolean };
 
-interface FakeInteraction {
-  id: string;
-  token: string;
-  channelId: string;
-  /** The response message (@original), once there is one. */
-  original?: string;
+/** An interaction the fake sent; `original` is its response message (@original), once there is one. */
+type FakeInteraction = { id: string; token: string; channelId: string; original?: string; acknowledged?: boolean };
+
+export interface FakeDiscordOptions {
+  /** When set, REST calls need `Authorization: Bot <token>` (else 401) and IDENTIFY with another token is closed with 4004. */
+  token?: string;
+  /** Privileged intents the application has not enabled: IDENTIFY asking for any of them is closed with 4014. */
+  disallowedIntents?: number;
 }
 
 const DISCORD_EPOCH = 1_420_070_400_000n;
@@ -65,7 +53,10 @@ export class FakeDiscord {
   private counter = 0;
   private replayOverlap = 0;
 
-  private constructor(private readonly server: Server) {
+  private constructor(
+    private readonly server: Server,
+    private readonly options: FakeDiscordOptions,
+  ) {
     this.appId = this.snowflake();
     this.bot = { id: this.appId, username: 'dispatch', global_name: null, discriminator: '0', avatar: null, bot: true };
     this.guildId = this.snowflake();
@@ -75,8 +66,8 @@ export class FakeDiscord {
     server.on('upgrade', (request, socket, head) => this.wss.handleUpgrade(request, socket, head, (ws) => this.onGateway(ws)));
   }
 
-  static async start(): Promise<FakeDiscord> {
-    const fake = new FakeDiscord(createServer());
+  static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+    const fake = new FakeDiscord(createServer(), options);
     await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
     return fake;
   }
@@ -106,9 +97,8 @@ export class FakeDiscord {
   /** The DM channel between `user` and the bot. */
   dmChannel(user: FakeUser): string {
     const existing = [...this.channels.values()].find((channel) => channel.type === 1 && channel.recipients[0].id === user.id);
-    if (existing) return existing.id;
-    const id = this.snowflake();
-    this.channels.set(id, { id, type: 1, recipients: [user], last_message_id: null, flags: 0 });
+    const id = existing?.id ?? this.snowflake();
+    if (!existing) this.channels.set(id, { id, type: 1, recipients: [user], last_message_id: null, flags: 0 });
     return id;
   }
 
@@ -157,21 +147,21 @@ export class FakeDiscord {
 
   // ── inspecting ──────────────────────────────────────────────────────────────────
 
+  /** Gateway connections still open. */
+  get openSockets(): number {
+    return [...this.wss.clients].filter((client) => client.readyState === client.OPEN).length;
+  }
+
   /** Resolves when `test` holds (checked after every call and gateway frame). */
   waitFor(test: () => boolean, what: string, ms = 10_000): Promise<void> {
-    if (test()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const check = () => {
-        if (!test()) return;
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve();
-      };
+      const check = () => void (test() && (clearTimeout(timer), this.waiters.delete(check), resolve()));
       const timer = setTimeout(() => {
         this.waiters.delete(check);
         reject(new Error(`timed out waiting for ${what}; calls: ${this.calls.map((call) => `${call.method} ${call.path}`).join(', ')}`));
       }, ms);
       this.waiters.add(check);
+      check();
     });
   }
 
@@ -203,6 +193,12 @@ export class FakeDiscord {
       response.writeHead(status, { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers }).end(body === undefined ? undefined : JSON.stringify(body));
       this.wake();
     };
+    // Interaction callbacks and webhooks are authorised by their token in the path, not the bot token.
+    const needsAuth = !/^\/(interactions|webhooks)\//.test(path);
+    if (this.options.token && needsAuth && request.headers.authorization !== `Bot ${this.options.token}`) {
+      send(401, { message: '401: Unauthorized', code: 0 });
+      return;
+    }
     const failure = this.failures.findIndex((f) => f.method === call.method && f.path.test(path));
     if (failure >= 0) {
       const { status, retryAfter } = this.failures.splice(failure, 1)[0]!;
@@ -267,6 +263,9 @@ export class FakeDiscord {
   private interactionCallback(token: string, body: Json, query: URLSearchParams): { status?: number; body: Json } | null {
     const interaction = this.interactions.get(token);
     if (!interaction) throw new Error(`unknown interaction token ${token}`);
+    // Discord takes one initial response per interaction; a second is a bug in the bot.
+    if (interaction.acknowledged) return { status: 400, body: { message: 'Interaction has already been acknowledged.', code: 40060 } };
+    interaction.acknowledged = true;
     const flags = body.data?.flags ?? 0;
     let resource: Json;
     if (body.type === 4 || body.type === 5) {
@@ -300,21 +299,16 @@ export class FakeDiscord {
       if (frame.op === 6) this.resumed(ws, frame.d);
       this.wake();
     });
-    ws.on('close', () => {
-      if (this.socket === ws) this.socket = undefined;
-    });
+    ws.on('close', () => void (this.socket === ws && (this.socket = undefined), this.wake()));
   }
 
   private identified(ws: WebSocket, identify: Json): void {
     this.identifies.push(identify);
+    if (this.options.token && identify.token !== this.options.token) return ws.close(4004, 'Authentication failed.');
+    if ((identify.intents & (this.options.disallowedIntents ?? 0)) !== 0) return ws.close(4014, 'Disallowed intent(s).');
     const ready = {
-      v: 10,
-      user: { ...this.bot, verified: true, flags: 0, mfa_enabled: false },
-      guilds: [{ id: this.guildId, unavailable: true }],
-      session_id: `session-${this.identifies.length}`,
-      resume_gateway_url: `ws://127.0.0.1:${this.port}/gateway`,
-      shard: [0, 1],
-      application: { id: this.appId, flags: 0 },
+      v: 10, user: { ...this.bot, verified: true, flags: 0, mfa_enabled: false }, guilds: [{ id: this.guildId, unavailable: true }], shard: [0, 1],
+      session_id: `session-${this.identifies.length}`, resume_gateway_url: `ws://127.0.0.1:${this.port}/gateway`, application: { id: this.appId, flags: 0 },
     };
     ws.send(JSON.stringify({ op: 0, t: 'READY', s: ++this.seq, d: ready }));
     ws.send(JSON.stringify({ op: 0, t: 'GUILD_CREATE', s: ++this.seq, d: this.guild() }));
@@ -362,26 +356,24 @@ export class FakeDiscord {
     return { user, roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, nick: null, avatar: null, pending: false };
   }
 
+  /** What a REST body sets on a message (allowed_mentions is kept so tests can read it off the message). */
   private messageFields(body: Json): Json {
-    const fields: Json = {};
-    for (const key of ['content', 'embeds', 'components', 'flags']) if (body?.[key] !== undefined) fields[key] = body[key];
-    if (body?.allowed_mentions) fields.allowed_mentions = body.allowed_mentions;
-    return fields;
+    return Object.fromEntries(['content', 'embeds', 'components', 'flags', 'allowed_mentions'].filter((key) => body?.[key] !== undefined).map((key) => [key, body[key]]));
   }
 
   private replyFields(channelId: string, messageId: string): Json {
     const guildId = this.channels.get(channelId)?.guild_id;
-    return { type: 19, message_reference: { type: 0, message_id: messageId, channel_id: channelId, ...(guildId ? { guild_id: guildId } : {}) }, referenced_message: this.messages.get(messageId) ?? null };
+    // Like Discord, one level only: the replied-to message comes without its own referenced_message.
+    const { referenced_message: _nested, ...referenced } = this.messages.get(messageId) ?? {};
+    return { type: 19, message_reference: { type: 0, message_id: messageId, channel_id: channelId, ...(guildId ? { guild_id: guildId } : {}) }, referenced_message: referenced.id ? referenced : null };
   }
 
   private newMessage(channelId: string, author: FakeUser, fields: Json): Json {
     const channel = this.channels.get(channelId);
     if (!channel) throw new Error(`unknown channel ${channelId}`);
     const message = {
-      id: this.snowflake(), channel_id: channelId, author, content: '', timestamp: new Date().toISOString(), edited_timestamp: null, tts: false,
-      mention_everyone: false, mentions: [], mention_roles: [], attachments: [], embeds: [], components: [], pinned: false, type: 0, flags: 0,
-      ...(channel.guild_id ? { guild_id: channel.guild_id } : {}),
-      ...fields,
+      id: this.snowflake(), channel_id: channelId, author, content: '', timestamp: new Date().toISOString(), edited_timestamp: null, tts: false, mention_everyone: false,
+      mentions: [], mention_roles: [], attachments: [], embeds: [], components: [], pinned: false, type: 0, flags: 0, ...(channel.guild_id ? { guild_id: channel.guild_id } : {}), ...fields,
     };
     this.messages.set(message.id, message);
     this.wake();

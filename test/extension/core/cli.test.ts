@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { parseDuration, runRunnerCommand } from '../../../extension/core/cli/runnerCommand.js';
+import { hashCheckout, makeRepo, nodeTestProject, TempDirs } from '../../helpers/gitRepos.js';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function dispatchRunner(argv: string[], options: { home: string; cwd: string; input?: string; env?: NodeJS.ProcessEnv }): Promise<Run> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const stdin = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  stdin.end(options.input ?? '');
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, DISPATCH_HOME: options.home, ...options.env };
+  const code = await runRunnerCommand(argv, { stdout, stderr, stdin, env, cwd: options.cwd });
+  return { code, stdout: out, stderr: err };
+}
+
+function lastLineJson(text: string): Record<string, unknown> {
+  const lines = text.trimEnd().split('\n');
+  return JSON.parse(lines[lines.length - 1] ?? '') as Record<string, unknown>;
+}
+
+describe('dispatch runner (CLI)', function () {
+  this.timeout(30_000);
+  const temp = new TempDirs();
+  after(() => temp.cleanup());
+
+  it('--yes --json: runs the tests, prints progress, the last line is the result JSON, exit 0', async () => {
+    const repo = makeRepo(path.join(temp.make(), 'app'), nodeTestProject('passing'));
+    const before = hashCheckout(repo);
+    const run = await dispatchRunner(['--repo', repo, '--task', 'run the tests', '--yes', '--json'], { home: temp.make(), cwd: temp.make() });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /\] running\n/);
+    assert.match(run.stdout, /approval needed: Run `npm test`/);
+    const result = lastLineJson(run.stdout);
+    assert.equal(result.state, 'completed');
+    assert.match(String(result.summary), /Tests passed: 4 passed, 0 failed/);
+    assert.match(String(result.branch), /^dispatch\/[a-z0-9]{8}-run-the-tests$/);
+    assert.ok(existsSync(String(result.worktree)));
+    assert.deepEqual(result.filesChanged, []);
+    assert.equal(typeof result.durationMs, 'number');
+    assert.equal(hashCheckout(repo), before);
+  });
+
+  it('asks on the terminal: an answer of "n" denies, the session fails, exit 1', async () => {
+    const repo = makeRepo(path.join(temp.make(), 'app'), nodeTestProject('passing'));
+    const run = await dispatchRunner(['--task', 'run the tests', '--json'], { home: temp.make(), cwd: repo, input: 'n\n' });
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /Approve\? Run `npm test`/);
+    assert.equal(lastLineJson(run.stdout).state, 'failed');
+    assert.match(String(lastLineJson(run.stdout).summary), /denied — denied on the terminal/);
+  });
+
+  it('asks on the terminal: "y" approves once and a failing suite exits 1 with the failing names', async () => {
+    const repo = makeRepo(path.join(temp.make(), 'app'), nodeTestProject('failing'));
+    const run = await dispatchRunner(['--repo', repo, '--task', 'ejecuta las pruebas'], { home: temp.make(), cwd: temp.make(), input: 'y\n' });
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /FAILED: Tests failed: 2 passed, 2 failed/);
+    assert.match(run.stdout, /Failing: strings > upper-cases; multiplies/);
+  });
+
+  it('rejects unknown flags and a missing task with exit 2; --bridge is not here yet', async () => {
+    const cwd = temp.make();
+    const unknown = await dispatchRunner(['--task', 'x', '--frobnicate'], { home: temp.make(), cwd });
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /Unknown option '--frobnicate'/);
+    assert.match(unknown.stderr, /Usage:/);
+    const missing = await dispatchRunner(['--repo', cwd], { home: temp.make(), cwd });
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--task is required/);
+    const bridge = await dispatchRunner(['--bridge', 'wss://x', '--task', 'x'], { home: temp.make(), cwd });
+    assert.equal(bridge.code, 2);
+    assert.match(bridge.stderr, /--bridge comes with the bridge/);
+  });
+
+  it('a path that is not a repository is a clear error, exit 2', async () => {
+    const plain = temp.make();
+    const run = await dispatchRunner(['--repo', plain, '--task', 'run the tests'], { home: temp.make(), cwd: plain });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /is not a git repository/);
+  });
+
+  it('a bad environment variable is named', async () => {
+    const run = await dispatchRunner(['--task', 'x'], { home: temp.make(), cwd: temp.make(), env: { DISPATCH_MAX_SESSIONS: 'lots' } });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /DISPATCH_MAX_SESSIONS/);
+  });
+
+  it('prune removes finished worktrees older than --older-than', async () => {
+    const home = temp.make();
+    const repo = makeRepo(path.join(temp.make(), 'app'), nodeTestProject('passing'));
+    const run = await dispatchRunner(['--task', 'run the tests', '--yes', '--json'], { home, cwd: repo });
+    const worktree = String(lastLineJson(run.stdout).worktree);
+    const young = await dispatchRunner(['prune'], { home, cwd: repo });
+    assert.equal(young.code, 0);
+    assert.match(young.stdout, /0 worktrees removed/);
+    const pruned = await dispatchRunner(['prune', '--older-than', '0', '--branches'], { home, cwd: repo });
+    assert.equal(pruned.code, 0, pruned.stderr);
+    assert.match(pruned.stdout, /1 worktree removed \(with branches\)/);
+    assert.ok(!existsSync(worktree));
+    const bad = await dispatchRunner(['prune', '--older-than', 'soon'], { home, cwd: repo });
+    assert.equal(bad.code, 2);
+  });
+
+  it('parses durations', () => {
+    assert.equal(parseDuration('7d'), 7 * 86_400_000);
+    assert.equal(parseDuration('12h'), 12 * 3_600_000);
+    assert.equal(parseDuration('30m'), 30 * 60_000);
+    assert.equal(parseDuration('3'), 3 * 86_400_000);
+    assert.equal(parseDuration('soon'), undefined);
+  });
+});
