@@ -27,7 +27,9 @@ export async function runStartCommand(argv: string[], io: CliIo): Promise<number
     throw new DispatchError('bad_config', 'Run `dispatch start` inside a git repository (sessions run in worktrees of it), or set DISPATCH_REPOS=name=/path/to/repo.');
   }
   const config = loadBridgeEnv({ ...io.env, DISPATCH_HOME: runnerConfig.home });
-  const logger = createBridgeLogger(config.DISPATCH_LOG_LEVEL);
+  // In a terminal the web chat shows the activity; keep stderr for warnings unless asked.
+  const level = io.env.DISPATCH_LOG_LEVEL || !process.stderr.isTTY ? config.DISPATCH_LOG_LEVEL : 'warn';
+  const logger = createBridgeLogger(level);
   const secrets = loadOrCreateSecrets(runnerConfig.home, {
     ...(config.DISPATCH_RUNNER_TOKEN ? { runnerToken: config.DISPATCH_RUNNER_TOKEN } : {}),
     ...(config.DISPATCH_WEB_TOKEN ? { webToken: config.DISPATCH_WEB_TOKEN } : {}),
