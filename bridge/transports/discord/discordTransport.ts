@@ -66,16 +66,11 @@ export class DiscordTransport implements Transport {
     client.on(Events.ShardReconnecting, (shardId) => this.logger.info('discord gateway reconnecting', { shardId }));
     client.on(Events.ShardResume, (shardId, replayed) => this.logger.info('discord gateway resumed', { shardId, replayed }));
 
-    const ready = once(client, Events.ClientReady, { signal: AbortSignal.timeout(this.options.readyTimeoutMs ?? 30_000) });
     try {
-      await client.login(this.options.token);
-      await ready;
+      await this.connect(client);
     } catch (error) {
       await client.destroy().catch(() => undefined);
-      throw new DispatchError(
-        'bad_config',
-        `Discord login failed (${error instanceof Error ? error.message : String(error)}). Check DISCORD_BOT_TOKEN, and that the bot's Message Content intent is enabled in the Developer Portal.`,
-      );
+      throw error;
     }
     this.client = client as Client<true>;
     this.logger.info('discord connected', { botId: client.user?.id, guilds: client.guilds.cache.size });
@@ -84,6 +79,34 @@ export class DiscordTransport implements Transport {
     } catch (error) {
       // Messages and buttons still work without the slash command; say why it is missing.
       this.logger.warn('could not register the /dispatch command (was the bot invited with the applications.commands scope?)', { error: String(error) });
+    }
+  }
+
+  /**
+   * Logs in and waits for READY. A close Discord won't recover from (4004 bad token,
+   * 4014 Message Content intent not enabled) ends the wait at once with a reason a
+   * person can act on, instead of a silent hang.
+   */
+  private async connect(client: Client): Promise<void> {
+    const abort = new AbortController();
+    const timeout = AbortSignal.timeout(this.options.readyTimeoutMs ?? 30_000);
+    const ready = once(client, Events.ClientReady, { signal: AbortSignal.any([abort.signal, timeout]) });
+    const refused = new Promise<never>((_, reject) => {
+      client.once(Events.ShardDisconnect, (event: { code: number }) => reject(new DispatchError('bad_config', loginRefusal(event.code))));
+    });
+    // Whichever loses the race below must not surface later as an unhandled rejection.
+    ready.catch(() => undefined);
+    refused.catch(() => undefined);
+    try {
+      await Promise.race([client.login(this.options.token).then(() => ready), refused]);
+    } catch (error) {
+      if (error instanceof DispatchError) throw error;
+      const reason = timeout.aborted ? 'no READY from the gateway in time' : error instanceof Error ? error.message : String(error);
+      throw new DispatchError('bad_config', `Discord login failed (${reason}). Check DISCORD_BOT_TOKEN${this.options.apiUrl ? ' and DISPATCH_DISCORD_API_URL' : ''}.`);
+    } finally {
+      abort.abort();
+      client.removeAllListeners(Events.ShardDisconnect);
+      client.on(Events.ShardDisconnect, (event: { code: number }) => this.logger.error('discord gateway closed for good', { code: event.code, reason: loginRefusal(event.code) }));
     }
   }
 
@@ -156,4 +179,11 @@ export class DiscordTransport implements Transport {
     if (!this.client) throw new DispatchError('offline', 'The Discord transport is not connected.');
     return this.client;
   }
+}
+
+/** What a person should do about an unrecoverable gateway close. */
+function loginRefusal(code: number): string {
+  if (code === 4004) return 'Discord refused DISCORD_BOT_TOKEN (gateway close 4004). Copy the bot token again from the Developer Portal (Bot → Reset Token).';
+  if (code === 4014) return 'Discord refused the Message Content intent (gateway close 4014). Enable it in the Developer Portal: your application → Bot → Privileged Gateway Intents → Message Content Intent.';
+  return `The Discord gateway closed the connection for good (code ${code}).`;
 }

@@ -1,9 +1,9 @@
 import { ThreadAutoArchiveDuration, type Message } from 'discord.js';
 import type { ChatMessage, ChatUser, ThreadRef } from '../../chat.js';
-import { chatUserOf } from './users.js';
 import type { Logger } from '../../../shared/logger.js';
 import { mentionsBot, stripBotMention, threadName } from './text.js';
 import { channelThread, messageThread, type ThreadMap } from './threads.js';
+import { chatUserOf } from './users.js';
 
 /**
  * What a Discord message means for Dispatch, or undefined when it is not for the bot:

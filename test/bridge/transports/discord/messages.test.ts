@@ -138,6 +138,16 @@ describe('Discord transport: DMs, posts and edits', () => {
     await handler.waitFor(() => handler.messages.length === 1, 'the reply');
     assert.equal(handler.messages[0]!.messageId, reply.id);
     assert.deepEqual(handler.messages[0]!.thread, thread);
+
+    // Restarted again: a reply to that reply walks the chain through Discord (GET the message).
+    await rig.transport.stop();
+    const again = new RecordingHandler();
+    rig.transport = new DiscordTransport({ token: TOKEN, apiUrl: rig.fake.apiUrl, logger: silentLogger });
+    await rig.transport.start(again);
+    rig.fake.dm(alice, 'and the build', { replyTo: reply.id });
+    await again.waitFor(() => again.messages.length === 1, 'the reply to the reply');
+    assert.deepEqual(again.messages[0]!.thread, thread);
+    assert.equal(rig.fake.callsTo('GET', new RegExp(`^/channels/${thread.channelId}/messages/${status.messageId}$`)).length, 1);
   });
 
   it('ignores its own messages and other bots', async () => {
