@@ -143,13 +143,12 @@ export class DiscordTransport implements Transport {
   }
 
   private async onMessage(message: Message): Promise<void> {
-    const client = this.client;
     const handler = this.handler;
-    if (!client || !handler) return;
+    if (!handler) return;
     // A resumed gateway may replay a message already handled: handle each id once.
     if (!this.seen.add(`m:${message.id}`, true)) return;
     try {
-      const chat = await toChatMessage(message, client.user.id, this.threads, this.logger);
+      const chat = await toChatMessage(message, message.client.user.id, this.threads, this.logger);
       if (chat) await handler.onMessage(chat);
     } catch (error) {
       this.logger.error('discord message handling failed', { messageId: message.id, error: String(error) });
@@ -172,6 +171,10 @@ export class DiscordTransport implements Transport {
       }
     } catch (error) {
       this.logger.error('discord interaction failed', { interactionId: interaction.id, error: String(error) });
+      // Don't leave a deferred command "thinking…" forever.
+      if (interaction.isChatInputCommand() && interaction.deferred && !interaction.replied) {
+        await interaction.editReply({ content: 'Something went wrong on the bridge. Try again.', allowedMentions: { parse: [] } }).catch(() => undefined);
+      }
     }
   }
 
