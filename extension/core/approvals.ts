@@ -70,7 +70,7 @@ export class ApprovalPolicy implements ApprovalGate {
 
   check(call: ToolCall, signal?: AbortSignal): Promise<ApprovalVerdict> {
     if (isSafeCall(call)) return Promise.resolve({ allowed: true, how: 'safe' });
-    const scope = scopeOf(call);
+    const scope = scopeOf(call).slice(0, 500); // the length a request's scope may have
     const expiresAt = this.grants.get(scope);
     if (expiresAt !== undefined) {
       if (this.options.clock.now() < expiresAt) return Promise.resolve({ allowed: true, how: 'grant' });
@@ -82,7 +82,7 @@ export class ApprovalPolicy implements ApprovalGate {
       tool: call.tool,
       summary: call.summary.slice(0, 2_000),
       ...(call.command ? { command: call.command.slice(0, 200).map((arg) => arg.slice(0, 4_000)) } : {}),
-      scope: scope.slice(0, 500),
+      scope,
     };
     return new Promise<ApprovalVerdict>((resolve, reject) => {
       const onAbort = () => {

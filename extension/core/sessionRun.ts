@@ -161,6 +161,7 @@ async function finish(ctx: TurnContext, record: JournalRecord, end: TurnEnd): Pr
     logFile: end.logFile,
   };
   if (end.outcome?.conversationId) record.conversationId = end.outcome.conversationId;
+  ctx.logger.info('session turn ended', { state, durationMs: result.durationMs, files: diff.files.length });
   ctx.store.emit(record, { kind: 'result', result });
   ctx.store.transition(record, state, state === 'completed' ? undefined : (error ?? summary).slice(0, 4_000));
 }
