@@ -51,8 +51,10 @@ export class Dispatcher implements ChatHandler {
         await this.reply(message.thread, await runCommand(command, this.commandContext(message, job)));
         return;
       }
-      if (job && identity(job.owner) === identity(message.user)) {
-        await this.followUp(job, text, message.thread);
+      if (job) {
+        // One session per thread: only its requester continues it.
+        if (identity(job.owner) === identity(message.user)) await this.followUp(job, text, message.thread);
+        else await this.reply(message.thread, note("This thread is someone else's session. Start your own task in a new message to me.", 'warning'));
         return;
       }
       await this.startTask(message, text);

@@ -131,6 +131,17 @@ describe('the dispatcher', () => {
     assert.equal(h.store.listJobs({}).length, 1, 'no second job');
   });
 
+  it('does not let someone else continue or hijack a session thread', async () => {
+    h = dispatcherHarness();
+    pairAlice();
+    h.store.addPairing(mallory, 'm1', 0);
+    const thread = await h.chat.say(alice, 'run the tests');
+    await h.chat.say(mallory, 'delete everything on this branch', thread);
+    assert.match(text(h.chat.inThread(thread).at(-1)!), /someone else's session/);
+    assert.equal(h.machines.followUps.length, 0);
+    assert.equal(h.store.listJobs({}).length, 1);
+  });
+
   it('serves nobody outside the allowlist', async () => {
     h = dispatcherHarness({ allowedUsers: ['slack:USOMEONE'] });
     pairAlice();
