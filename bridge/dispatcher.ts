@@ -185,7 +185,7 @@ export class Dispatcher implements ChatHandler {
       store: this.options.store,
       pairing: this.options.pairing,
       machines: this.options.machines,
-      cancel: (target) => this.cancel(target, message.user),
+      cancel: async (target) => (this.mayAct(message.user, target) ? this.cancel(target, message.user) : 'Only the requester can do that.'),
     };
   }
 

@@ -138,6 +138,9 @@ describe('the dispatcher', () => {
     const thread = await h.chat.say(alice, 'run the tests');
     await h.chat.say(mallory, 'delete everything on this branch', thread);
     assert.match(text(h.chat.inThread(thread).at(-1)!), /someone else's session/);
+    await h.chat.say(mallory, 'cancel', thread);
+    assert.match(text(h.chat.inThread(thread).at(-1)!), /Only the requester can do that/);
+    assert.equal(h.store.listJobs({})[0]?.state, 'queued');
     assert.equal(h.machines.followUps.length, 0);
     assert.equal(h.store.listJobs({}).length, 1);
   });
