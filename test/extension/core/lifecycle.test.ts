@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runProcess } from '../../../extension/core/processTree.js';
 import { git, makeRepo } from '../../helpers/gitRepos.js';
@@ -48,6 +48,20 @@ describe('session lifecycle', function () {
     );
     const workspace = events[2];
     assert.equal(workspace?.kind === 'workspace' && existsSync(workspace.worktree), true, 'workspace is emitted once the worktree exists');
+  });
+
+  it('journals every event before any listener hears of it', async () => {
+    const home = h.temp.make();
+    const runner = h.runner({ home, repos: [{ name: 'r', path: makeRepo(path.join(h.temp.make(), 'r')) }], defaultAgent: 'quick' }, [quick]);
+    const unjournaled: number[] = [];
+    runner.onEvent((event) => {
+      const dir = path.join(home, 'journal', 'sessions');
+      const records = readdirSync(dir).map((name) => JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as { snapshot: { lastSeq: number } });
+      if (!records.some((record) => record.snapshot.lastSeq === event.seq)) unjournaled.push(event.seq);
+    });
+    const { sessionId } = await runner.submit(job('do it'));
+    await waitForEnd(runner, sessionId);
+    assert.deepEqual(unjournaled, []);
   });
 
   it('a second submit of the same job id returns the same session and runs nothing twice', async () => {
