@@ -7,7 +7,7 @@ import { loadOrCreateSecrets } from '../secrets.js';
 import { buildChatTransports } from '../transports/fromConfig.js';
 import { writeLine, type CliIo } from './io.js';
 import { startBridgeOrExplain } from './startCommand.js';
-import { untilSignal } from './untilSignal.js';
+import { untilSignal } from '../../extension/core/cli/signals.js';
 
 /** `dispatch bridge`: the bridge alone; runners on other machines dial in with `dispatch runner --bridge`. */
 export async function runBridgeCommand(argv: string[], io: CliIo): Promise<number> {

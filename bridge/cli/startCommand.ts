@@ -11,7 +11,7 @@ import { createBridgeLogger } from '../logger.js';
 import { loadOrCreateSecrets } from '../secrets.js';
 import { buildChatTransports } from '../transports/fromConfig.js';
 import { writeLine, type CliIo } from './io.js';
-import { untilSignal } from './untilSignal.js';
+import { untilSignal } from '../../extension/core/cli/signals.js';
 
 /** The local web user that `dispatch start` pairs with its own runner. */
 export const LOCAL_WEB_USER = { platform: 'web' as const, userId: 'local', displayName: 'you' };

@@ -8,6 +8,8 @@ import { createAgentFactory } from '../agents/registry.js';
 import type { RepoConfig } from '../repositories.js';
 import { Runner } from '../runner.js';
 import { loadRunnerConfig, type RunnerConfig } from '../runnerConfig.js';
+import { untilSignal } from './signals.js';
+import { runConnected } from './connectedRunner.js';
 import { formatEvent, formatResult, resultJson } from './format.js';
 import { TerminalApprovals } from './terminalApprovals.js';
 
@@ -17,10 +19,13 @@ export interface RunnerCommandIo {
   stdin: NodeJS.ReadableStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Connected mode runs until this settles (default: Ctrl+C or SIGTERM). */
+  until?: Promise<unknown>;
 }
 
 const USAGE = `Usage:
   dispatch runner --repo PATH --task "TEXT" [--agent builtin] [--json] [--yes]
+  dispatch runner --bridge ws://HOST:PORT          serve a bridge's chats from this machine
   dispatch runner prune [--older-than 7d] [--branches]
 
   --repo PATH      repository to work in (a path, or a name from DISPATCH_REPOS); default: the one containing cwd
@@ -70,8 +75,14 @@ export async function runRunnerCommand(argv: string[], io: RunnerCommandIo): Pro
     io.stdout.write(USAGE);
     return 0;
   }
-  // Connected mode belongs to the bridge issue: it will dial values.bridge and serve jobs here.
-  if (values.bridge !== undefined) return fail(io, '--bridge comes with the bridge (connected mode is not available yet).');
+  if (values.bridge !== undefined) {
+    if (values.task !== undefined) return fail(io, '--bridge serves tasks from the chat; leave out --task.', true);
+    try {
+      return await runConnected(io, values.bridge, io.until ?? untilSignal());
+    } catch (error) {
+      return fail(io, asDispatchError(error));
+    }
+  }
   if (!values.task?.trim()) return fail(io, '--task is required.', true);
   let config: RunnerConfig;
   let repos: RepoConfig[];

@@ -1,0 +1,58 @@
+import { asDispatchError, DispatchError } from '../../../shared/errors.js';
+import type { Logger } from '../../../shared/logger.js';
+import { createAgentFactory } from '../agents/registry.js';
+import { BridgeLink } from '../link/bridgeLink.js';
+import { loadMachineIdentity } from '../link/machineIdentity.js';
+import { Runner } from '../runner.js';
+import { loadRunnerConfig } from '../runnerConfig.js';
+import { runnerToken } from './pairCommand.js';
+
+interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/**
+ * `dispatch runner --bridge URL`: this machine serves a bridge until Ctrl+C. Sessions go
+ * on while the link is down; it reconnects with backoff and resends what the bridge
+ * has not acknowledged.
+ */
+export async function runConnected(io: Io, bridgeUrl: string, until: Promise<unknown>): Promise<number> {
+  const config = loadRunnerConfig(io.env, io.cwd);
+  if (config.repos.length === 0) throw new DispatchError('bad_config', 'Run it inside a git repository, or set DISPATCH_REPOS=name=/path,other=/path.');
+  const token = runnerToken(io.env, config.home);
+  const logger = lineLogger(io.stderr);
+  const runner = new Runner({
+    home: config.home,
+    repos: config.repos,
+    agents: createAgentFactory(),
+    defaultAgent: config.agent,
+    maxSessions: config.maxSessions,
+    approvalTtlMinutes: config.approvalTtlMinutes,
+    approvalRemindMinutes: config.approvalRemindMinutes,
+    logger,
+  });
+  await runner.start();
+  const identity = loadMachineIdentity(config.home, io.env.DISPATCH_MACHINE_NAME);
+  const link = new BridgeLink({ bridgeUrl, token, runner, identity, agent: config.agent, logger });
+  link.onStatus((status, detail) => io.stdout.write(`${status === 'online' ? `Connected to ${bridgeUrl} as ${identity.machineName}.` : `Bridge link ${status}${detail ? `: ${detail}` : ''}`}\n`));
+  runner.onEvent((event) => {
+    if (event.kind === 'state') io.stdout.write(`[${event.sessionId.slice(0, 8)}] ${event.state}${event.message ? ` — ${event.message}` : ''}\n`);
+  });
+  io.stdout.write(`Serving ${config.repos.map((repo) => repo.name).join(', ')}. Pair a chat with \`dispatch pair --bridge ${bridgeUrl}\`. Ctrl+C stops.\n`);
+  link.start();
+  await until;
+  await link.stop();
+  await runner.stop();
+  return 0;
+}
+
+/** Warnings and errors as plain lines on the terminal. */
+function lineLogger(stream: NodeJS.WritableStream): Logger {
+  const write = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    stream.write(`${level}: ${message}${fields?.error ? ` (${asDispatchError(fields.error).message})` : ''}\n`);
+  const logger: Logger = { debug: () => undefined, info: () => undefined, warn: write('warning'), error: write('error'), child: () => logger };
+  return logger;
+}
