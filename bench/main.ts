@@ -1,0 +1,21 @@
+// `npm run bench`: prints figures (not pass/fail). Each part measures against a baseline in the same run.
+import { benchRouting } from './routing.js';
+import { benchRunner } from './runner.js';
+import { benchBridge } from './bridge.js';
+import { benchSlack } from './slack.js';
+import { benchDiscord } from './discord.js';
+
+const parts: [string, () => Promise<void>][] = [
+  ['router', benchRouting],
+  ['runner', benchRunner],
+  ['bridge', benchBridge],
+  ['slack', benchSlack],
+  ['discord', benchDiscord],
+];
+
+const only = process.argv.slice(2);
+for (const [name, run] of parts) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  console.log(`\n== ${name}`);
+  await run();
+}
