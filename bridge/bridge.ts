@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Platform, Transport } from './chat.js';
 import { databasePath, type BridgeEnv } from './config.js';
-import { AnthropicCowork, noModelCowork, type CoworkResponder } from './cowork.js';
+import { noModelCowork, type CoworkResponder } from './cowork.js';
 import { Dispatcher } from './dispatcher.js';
 import { MachineHub } from './machineHub.js';
 import { Notifier } from './notifier.js';
@@ -72,11 +72,7 @@ export class Bridge {
         machineOnline: () => undefined,
       },
     });
-    const cowork =
-      options.cowork ??
-      (config.ANTHROPIC_API_KEY
-        ? new AnthropicCowork({ apiKey: config.ANTHROPIC_API_KEY, model: config.DISPATCH_COWORK_MODEL, ...(config.ANTHROPIC_BASE_URL ? { baseURL: config.ANTHROPIC_BASE_URL } : {}) }, logger)
-        : noModelCowork);
+    const cowork = options.cowork ?? (await coworkFromConfig(config, logger));
     const dispatcher = new Dispatcher({
       store,
       machines: hub,
@@ -136,6 +132,13 @@ export class Bridge {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.store.close();
   }
+}
+
+/** The Messages API when a key is configured (the SDK loads only then), else the plain note. */
+async function coworkFromConfig(config: BridgeEnv, logger: Logger): Promise<CoworkResponder> {
+  if (!config.ANTHROPIC_API_KEY) return noModelCowork;
+  const { AnthropicCowork } = await import('./anthropicCowork.js');
+  return new AnthropicCowork({ apiKey: config.ANTHROPIC_API_KEY, model: config.DISPATCH_COWORK_MODEL, ...(config.ANTHROPIC_BASE_URL ? { baseURL: config.ANTHROPIC_BASE_URL } : {}) }, logger);
 }
 
 /** True for 127.0.0.0/8, ::1 and localhost. */

@@ -6,7 +6,7 @@ import { createBridgeLogger } from '../logger.js';
 import { loadOrCreateSecrets } from '../secrets.js';
 import { buildChatTransports } from '../transports/fromConfig.js';
 import { writeLine, type CliIo } from './io.js';
-import { startBridgeOrExplain } from './startCommand.js';
+import { startBridgeOrExplain } from './bridgeStartup.js';
 import { untilSignal } from '../../extension/core/cli/signals.js';
 
 /** `dispatch bridge`: the bridge alone; runners on other machines dial in with `dispatch runner --bridge`. */
@@ -19,7 +19,7 @@ export async function runBridgeCommand(argv: string[], io: CliIo): Promise<numbe
     ...(config.DISPATCH_RUNNER_TOKEN ? { runnerToken: config.DISPATCH_RUNNER_TOKEN } : {}),
     ...(config.DISPATCH_WEB_TOKEN ? { webToken: config.DISPATCH_WEB_TOKEN } : {}),
   });
-  const bridge = await startBridgeOrExplain(() => Bridge.start({ config, secrets, logger, transports: buildChatTransports(config, logger) }), config.DISPATCH_PORT);
+  const bridge = await startBridgeOrExplain(async () => Bridge.start({ config, secrets, logger, transports: await buildChatTransports(config, logger) }), config.DISPATCH_PORT);
   writeLine(io.stdout, '');
   writeLine(io.stdout, `  Dispatch bridge listening on ${bridge.url} (chats: ${[...bridge.transports.keys()].join(', ') || 'none'}).`);
   if (bridge.web) writeLine(io.stdout, `  Web chat:  ${bridge.loginUrl}`);

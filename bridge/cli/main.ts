@@ -1,20 +1,18 @@
 import { asDispatchError } from '../../shared/errors.js';
 import { packageVersion } from '../packageRoot.js';
 import { processIo, writeLine, type CliIo } from './io.js';
-import { runRouteCommand } from './routeCommand.js';
-import { runStartCommand } from './startCommand.js';
-import { runBridgeCommand } from './bridgeCommand.js';
-import { runPairCommand } from '../../extension/core/cli/pairCommand.js';
-import { runRunnerCommand } from '../../extension/core/cli/runnerCommand.js';
 
-type Command = { summary: string; run: (argv: string[], io: CliIo) => Promise<number> };
+
+type Run = (argv: string[], io: CliIo) => Promise<number>;
+// Commands load on demand, so `dispatch bridge` does not carry the runner's or agents' modules (memory).
+type Command = { summary: string; load: () => Promise<Run> };
 
 const COMMANDS: Record<string, Command> = {
-  start: { summary: 'Run the bridge with the local web chat and a runner for this repository', run: runStartCommand },
-  bridge: { summary: 'Run the bridge alone (chats from .env; runners dial in)', run: runBridgeCommand },
-  runner: { summary: 'Run one session here (--task), or serve a bridge (--bridge URL); `runner prune`', run: runRunnerCommand },
-  pair: { summary: 'Show a code that pairs your chat account with this machine', run: runPairCommand },
-  route: { summary: 'Show how a message would be routed (Code or Cowork); --jsonl for a stream', run: runRouteCommand },
+  start: { summary: 'Run the bridge with the local web chat and a runner for this repository', load: async () => (await import('./startCommand.js')).runStartCommand },
+  bridge: { summary: 'Run the bridge alone (chats from .env; runners dial in)', load: async () => (await import('./bridgeCommand.js')).runBridgeCommand },
+  runner: { summary: 'Run one session here (--task), or serve a bridge (--bridge URL); `runner prune`', load: async () => (await import('../../extension/core/cli/runnerCommand.js')).runRunnerCommand },
+  pair: { summary: 'Show a code that pairs your chat account with this machine', load: async () => (await import('../../extension/core/cli/pairCommand.js')).runPairCommand },
+  route: { summary: 'Show how a message would be routed (Code or Cowork); --jsonl for a stream', load: async () => (await import('./routeCommand.js')).runRouteCommand },
 };
 
 const USAGE = `Dispatch — text a coding task to a chat bot; it runs on your machine in its own git worktree.
@@ -47,7 +45,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return 2;
   }
   try {
-    return await command.run(rest, io);
+    return await (await command.load())(rest, io);
   } catch (thrown) {
     // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for bad flags.
     const code = (thrown as { code?: string }).code ?? '';

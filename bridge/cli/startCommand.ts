@@ -10,6 +10,7 @@ import { loadBridgeEnv } from '../config.js';
 import { createBridgeLogger } from '../logger.js';
 import { loadOrCreateSecrets } from '../secrets.js';
 import { buildChatTransports } from '../transports/fromConfig.js';
+import { startBridgeOrExplain } from './bridgeStartup.js';
 import { writeLine, type CliIo } from './io.js';
 import { untilSignal } from '../../extension/core/cli/signals.js';
 
@@ -34,7 +35,7 @@ export async function runStartCommand(argv: string[], io: CliIo): Promise<number
     ...(config.DISPATCH_RUNNER_TOKEN ? { runnerToken: config.DISPATCH_RUNNER_TOKEN } : {}),
     ...(config.DISPATCH_WEB_TOKEN ? { webToken: config.DISPATCH_WEB_TOKEN } : {}),
   });
-  const transports = buildChatTransports(config, logger);
+  const transports = await buildChatTransports(config, logger);
   const bridge = await startBridgeOrExplain(
     () => Bridge.start({ config, secrets, logger, transports, approvalTtlMinutes: runnerConfig.approvalTtlMinutes }),
     config.DISPATCH_PORT,
@@ -75,16 +76,4 @@ export async function runStartCommand(argv: string[], io: CliIo): Promise<number
   await runner.stop();
   await bridge.stop();
   return 0;
-}
-
-/** Starts the bridge, turning "port in use" into advice. */
-export async function startBridgeOrExplain(start: () => Promise<Bridge>, port: number): Promise<Bridge> {
-  try {
-    return await start();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new DispatchError('bad_config', `Port ${port} is already in use (another Dispatch?). Stop it or set DISPATCH_PORT to a free port.`);
-    }
-    throw error;
-  }
 }

@@ -1,13 +1,16 @@
 import type { Logger } from '../../shared/logger.js';
 import type { Transport } from '../chat.js';
 import type { BridgeEnv } from '../config.js';
-import { DiscordTransport } from './discord/discordTransport.js';
-import { SlackTransport } from './slack/slackTransport.js';
 
-/** The chat transports whose tokens are configured (Slack, Discord). The web chat is built by the bridge itself. */
-export function buildChatTransports(config: BridgeEnv, logger: Logger): Transport[] {
+/**
+ * The chat transports whose tokens are configured (Slack, Discord). The web chat is built
+ * by the bridge itself. Platform libraries load only when used: Bolt and discord.js are
+ * large, and a bridge without them should stay small in memory.
+ */
+export async function buildChatTransports(config: BridgeEnv, logger: Logger): Promise<Transport[]> {
   const transports: Transport[] = [];
   if (config.SLACK_BOT_TOKEN) {
+    const { SlackTransport } = await import('./slack/slackTransport.js');
     transports.push(
       new SlackTransport({
         botToken: config.SLACK_BOT_TOKEN,
@@ -20,6 +23,7 @@ export function buildChatTransports(config: BridgeEnv, logger: Logger): Transpor
     );
   }
   if (config.DISCORD_BOT_TOKEN) {
+    const { DiscordTransport } = await import('./discord/discordTransport.js');
     transports.push(
       new DiscordTransport({
         token: config.DISCORD_BOT_TOKEN,

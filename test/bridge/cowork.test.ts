@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLogger } from '../../shared/logger.js';
-import { AnthropicCowork } from '../../bridge/cowork.js';
+import { AnthropicCowork } from '../../bridge/anthropicCowork.js';
 import { dispatcherHarness } from '../helpers/bridgeHarness.js';
 
 /** A local stand-in for the Messages API: records requests, answers like the real one. */
