@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { programName } from '../approvals.js';
 import type { ToolCall } from './agent.js';
 import { plainCommand } from './commandLine.js';
 
@@ -25,7 +26,7 @@ export function shellToolCall(commandText: string, why?: string): ToolCall {
   const words = plainCommand(text);
   const [first, flag, script, ...rest] = words ?? [];
   // Unwrap `bash -lc 'npm test'` (quotes keep the script plain-looking) and judge the script.
-  if (first && SHELLS.has(first) && flag && SCRIPT_FLAGS.has(flag) && script !== undefined && rest.length === 0) {
+  if (first && SHELLS.has(programName(first)) && flag && SCRIPT_FLAGS.has(flag) && script !== undefined && rest.length === 0) {
     text = script.trim();
   } else if (!words) {
     const unwrapped = unwrapShell(text);
