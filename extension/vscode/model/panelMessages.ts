@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import type { PanelState } from './panelState.js';
+
+/**
+ * Messages a session panel's webview sends its host. The webview is a web page, so
+ * every message is validated here before anything acts on it.
+ */
+export const PanelToHostSchema = z.discriminatedUnion('type', [
+  /** The page loaded and wants the current state. */
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('approve'), requestId: z.string().min(1).max(100), minutes: z.number().int().positive().max(24 * 60).optional() }),
+  z.object({ type: z.literal('deny'), requestId: z.string().min(1).max(100) }),
+  z.object({ type: z.literal('cancel') }),
+  z.object({ type: z.literal('showChanges') }),
+  z.object({ type: z.literal('openWorktree') }),
+  /** The page drew the state with this seq (lets tests and the host know what the user sees). */
+  z.object({ type: z.literal('rendered'), lastSeq: z.number().int().nonnegative(), state: z.string().max(50), approvals: z.number().int().nonnegative() }),
+]);
+export type PanelToHost = z.infer<typeof PanelToHostSchema>;
+
+/** Messages the host sends its panel's webview. */
+export type HostToPanel = { type: 'state'; state: PanelState } | { type: 'notice'; text: string };
+
+/** The state a serializer saves with `setState` so a reloaded window can revive the panel. */
+export const PanelPersistedSchema = z.object({ sessionId: z.string().min(1).max(100) });

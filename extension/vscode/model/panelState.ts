@@ -1,0 +1,122 @@
+import { shortId } from '../../../shared/ids.js';
+import { isFinal, type SessionEvent, type SessionEventKind, type SessionSnapshot, type SessionState } from '../../../shared/sessions.js';
+import { formatCost, formatDuration, STATE_LABEL } from './format.js';
+
+/** How many log lines a panel keeps (the full output is in the session's log file). */
+export const MAX_LOG_LINES = 500;
+
+export interface LogLine {
+  seq: number;
+  at: number;
+  kind: SessionEventKind;
+  text: string;
+}
+
+/** What a session panel shows: plain data, posted to the webview as it is. */
+export interface PanelState {
+  sessionId: string;
+  shortId: string;
+  task: string;
+  from: string;
+  repo: string;
+  branch?: string;
+  worktree?: string;
+  agent?: string;
+  state: SessionState;
+  stateLabel: string;
+  createdAt: number;
+  updatedAt: number;
+  lastSeq: number;
+  log: LogLine[];
+  approvals: { requestId: string; tool: string; summary: string; command?: string }[];
+  result?: {
+    summary: string;
+    diffstat: string;
+    branch: string;
+    duration: string;
+    filesChanged: number;
+    cost?: string;
+    tests?: string;
+    error?: string;
+  };
+  canCancel: boolean;
+  canShowChanges: boolean;
+  /** The "Approve for N min" button (dispatch.approvalTtlMinutes). */
+  approveForMinutes: number;
+}
+
+/** One event as a line of the panel's log. */
+export function describeEvent(event: SessionEvent): string {
+  switch (event.kind) {
+    case 'state':
+      return `${STATE_LABEL[event.state].replace(/^./, (c) => c.toUpperCase())}${event.message ? ` — ${event.message}` : ''}`;
+    case 'workspace':
+      return `Worktree ${event.worktree} on ${event.branch} (agent ${event.agent})`;
+    case 'progress':
+      return event.text;
+    case 'approval_requested':
+      return `Approval requested: ${event.request.summary}`;
+    case 'approval_reminder':
+      return 'Still waiting for approval';
+    case 'approval_resolved': {
+      const { decision, minutes, decidedBy, reason } = event.decision;
+      const by = decidedBy ? ` by ${decidedBy}` : '';
+      if (decision === 'deny') return `Denied${by}${reason ? ` — ${reason}` : ''}`;
+      return decision === 'approve_for' ? `Approved for ${minutes ?? '?'} min${by}` : `Approved once${by}`;
+    }
+    case 'result':
+      return `Result: ${event.result.summary.split('\n', 1)[0] ?? ''}`;
+  }
+}
+
+/** Adds events to a log by seq (duplicates and reorderings are harmless), keeping the tail. */
+export function mergeEvents(known: readonly SessionEvent[], incoming: readonly SessionEvent[]): SessionEvent[] {
+  const bySeq = new Map<number, SessionEvent>();
+  for (const event of [...known, ...incoming]) bySeq.set(event.seq, event);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq).slice(-MAX_LOG_LINES);
+}
+
+export function panelState(session: SessionSnapshot, events: readonly SessionEvent[], approveForMinutes: number): PanelState {
+  const requester = session.job.requestedBy;
+  const result = session.result;
+  const tests = result?.tests;
+  return {
+    sessionId: session.sessionId,
+    shortId: shortId(session.sessionId),
+    task: session.job.task,
+    from: `${requester.displayName ?? requester.userId} via ${requester.platform}`,
+    repo: session.repo ?? session.job.repo ?? 'default',
+    ...(session.branch ? { branch: session.branch } : {}),
+    ...(session.worktree ? { worktree: session.worktree } : {}),
+    ...(session.agent ? { agent: session.agent } : {}),
+    state: session.state,
+    stateLabel: STATE_LABEL[session.state],
+    createdAt: session.createdAt,
+    updatedAt: session.updatedAt,
+    lastSeq: session.lastSeq,
+    log: events.map((event) => ({ seq: event.seq, at: event.at, kind: event.kind, text: describeEvent(event) })),
+    approvals: session.pendingApprovals.map((request) => ({
+      requestId: request.requestId,
+      tool: request.tool,
+      summary: request.summary,
+      ...(request.command ? { command: request.command.join(' ') } : {}),
+    })),
+    ...(result
+      ? {
+          result: {
+            summary: result.summary,
+            diffstat: result.diffstat,
+            branch: result.branch,
+            duration: formatDuration(result.durationMs),
+            filesChanged: result.filesChanged.length,
+            ...(result.costUsd !== undefined ? { cost: formatCost(result.costUsd) } : {}),
+            ...(tests ? { tests: `${tests.passed} passed, ${tests.failed} failed${tests.skipped ? `, ${tests.skipped} skipped` : ''}` } : {}),
+            ...(result.error ? { error: result.error } : {}),
+          },
+        }
+      : {}),
+    canCancel: !isFinal(session.state),
+    canShowChanges: Boolean(session.worktree && session.baseCommit),
+    approveForMinutes,
+  };
+}

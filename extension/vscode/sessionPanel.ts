@@ -1,0 +1,196 @@
+import * as vscode from 'vscode';
+import { asDispatchError } from '../../shared/errors.js';
+import { shortId } from '../../shared/ids.js';
+import type { Logger } from '../../shared/logger.js';
+import type { ApprovalDecision, SessionEvent } from '../../shared/sessions.js';
+import { shortenTask } from './model/format.js';
+import { PanelPersistedSchema, PanelToHostSchema, type HostToPanel, type PanelToHost } from './model/panelMessages.js';
+import { mergeEvents, panelState } from './model/panelState.js';
+import type { SessionModel } from './model/sessionModel.js';
+import { panelHtml } from './panelHtml.js';
+
+/** What a panel asks the rest of the extension to do; commands implement it. */
+export interface PanelActions {
+  history(sessionId: string): Promise<SessionEvent[]>;
+  decide(sessionId: string, decision: ApprovalDecision): Promise<void>;
+  cancel(sessionId: string): Promise<void>;
+  showChanges(sessionId: string): Promise<void>;
+  openWorktree(sessionId: string): Promise<void>;
+  approveForMinutes(): number;
+}
+
+/** What the webview last reported drawing: the proof that the user sees the live state. */
+export interface RenderedState {
+  lastSeq: number;
+  state: string;
+  approvals: number;
+}
+
+/** One session's panel: the task, its requester, the live log, approvals, the result, Cancel. */
+export class SessionPanel implements vscode.Disposable {
+  rendered: RenderedState | undefined;
+  private disposed = false;
+  private events: SessionEvent[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly renderedEmitter = new vscode.EventEmitter<RenderedState>();
+  readonly onDidRender = this.renderedEmitter.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly sessionId: string,
+    private readonly model: SessionModel,
+    private readonly actions: PanelActions,
+    private readonly logger: Logger,
+    private readonly onDisposed: () => void,
+  ) {
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+      panel.onDidDispose(() => this.dispose()),
+      this.renderedEmitter,
+    );
+    this.setTitle();
+    void this.loadHistory();
+  }
+
+  /** The session changed (a new event, or a reload of the list). */
+  update(event?: SessionEvent): void {
+    if (event) this.events = mergeEvents(this.events, [event]);
+    this.setTitle();
+    this.post();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.onDisposed();
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+    this.panel.dispose();
+  }
+
+  private async loadHistory(): Promise<void> {
+    try {
+      this.events = mergeEvents(await this.actions.history(this.sessionId), this.events);
+    } catch (error) {
+      this.logger.warn('could not load the session log', { sessionId: this.sessionId, error: asDispatchError(error).message });
+    }
+    this.post();
+  }
+
+  private post(): void {
+    const session = this.model.get(this.sessionId);
+    const message: HostToPanel = session
+      ? { type: 'state', state: panelState(session, this.events, this.actions.approveForMinutes()) }
+      : { type: 'notice', text: `Session ${shortId(this.sessionId)} is not known to this machine's runner.` };
+    void this.panel.webview.postMessage(message);
+  }
+
+  private setTitle(): void {
+    const session = this.model.get(this.sessionId);
+    this.panel.title = session ? `${shortenTask(session.job.task, 30)} · ${shortId(this.sessionId)}` : `Session ${shortId(this.sessionId)}`;
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const parsed = PanelToHostSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.logger.warn('ignored a malformed message from a session panel', { sessionId: this.sessionId });
+      return;
+    }
+    try {
+      await this.act(parsed.data);
+    } catch (error) {
+      const message = asDispatchError(error).message;
+      this.logger.error('session panel action failed', { sessionId: this.sessionId, action: parsed.data.type, error: message });
+      void vscode.window.showErrorMessage(`Dispatch: ${message}`);
+    }
+  }
+
+  private async act(message: PanelToHost): Promise<void> {
+    const id = this.sessionId;
+    switch (message.type) {
+      case 'ready':
+        return this.post();
+      case 'rendered':
+        this.rendered = { lastSeq: message.lastSeq, state: message.state, approvals: message.approvals };
+        return this.renderedEmitter.fire(this.rendered);
+      case 'approve':
+        return this.actions.decide(id, message.minutes
+          ? { requestId: message.requestId, decision: 'approve_for', minutes: message.minutes }
+          : { requestId: message.requestId, decision: 'approve_once' });
+      case 'deny':
+        return this.actions.decide(id, { requestId: message.requestId, decision: 'deny', reason: 'Denied in the editor' });
+      case 'cancel':
+        return this.actions.cancel(id);
+      case 'showChanges':
+        return this.actions.showChanges(id);
+      case 'openWorktree':
+        return this.actions.openWorktree(id);
+    }
+  }
+}
+
+/**
+ * One panel per session: `createOrShow` reveals an open one, and the serializer revives
+ * panels after a window reload (the webview saves its session id with setState).
+ */
+export class SessionPanels implements vscode.WebviewPanelSerializer, vscode.Disposable {
+  static readonly viewType = 'dispatch.session';
+  private readonly panels = new Map<string, SessionPanel>();
+  private readonly subscription: { dispose(): void };
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly model: SessionModel,
+    private readonly actions: PanelActions,
+    private readonly logger: Logger,
+  ) {
+    this.subscription = model.onDidChange(({ sessionIds, event }) => {
+      for (const id of sessionIds) this.panels.get(id)?.update(event?.sessionId === id ? event : undefined);
+    });
+  }
+
+  get(sessionId: string): SessionPanel | undefined {
+    return this.panels.get(sessionId);
+  }
+
+  createOrShow(sessionId: string): SessionPanel {
+    const open = this.panels.get(sessionId);
+    if (open) {
+      open.panel.reveal();
+      return open;
+    }
+    const panel = vscode.window.createWebviewPanel(SessionPanels.viewType, `Session ${shortId(sessionId)}`, vscode.ViewColumn.Active, this.webviewOptions());
+    return this.adopt(panel, sessionId);
+  }
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const parsed = PanelPersistedSchema.safeParse(state);
+    if (!parsed.success) {
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = this.webviewOptions();
+    this.adopt(panel, parsed.data.sessionId);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    for (const panel of [...this.panels.values()]) panel.dispose();
+  }
+
+  private adopt(panel: vscode.WebviewPanel, sessionId: string): SessionPanel {
+    const media = vscode.Uri.joinPath(this.extensionUri, 'extension', 'vscode', 'media');
+    panel.iconPath = vscode.Uri.joinPath(media, 'dispatch.svg');
+    panel.webview.html = panelHtml(panel.webview, media, sessionId);
+    const session = new SessionPanel(panel, sessionId, this.model, this.actions, this.logger, () => this.panels.delete(sessionId));
+    this.panels.set(sessionId, session);
+    return session;
+  }
+
+  private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'extension', 'vscode', 'media')],
+    };
+  }
+}

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { ApprovalDecisionSchema, SessionEventSchema, SessionSnapshotSchema } from '../sessions.js';
+
+/**
+ * The editor link: the VS Code extension starts the runner as a child process
+ * (`dist/runner.cjs`, JSON-RPC over stdio, the way an editor starts a language server)
+ * and speaks these custom methods only — no LSP features. The LSP `initialize`
+ * handshake carries {@link RunnerInitOptions}; the runner token travels in the child's
+ * environment (`DISPATCH_RUNNER_TOKEN`), never in settings or on the wire.
+ */
+export const EDITOR_PROTOCOL_VERSION = 1;
+
+const SessionId = z.string().min(1).max(100);
+const Ok = z.object({ ok: z.literal(true) });
+
+/** A repository the editor asks the runner to serve; `name` defaults to the folder name. */
+export const EditorRepositorySchema = z.object({
+  name: z.string().min(1).max(200).optional(),
+  path: z.string().min(1).max(4_096),
+});
+export type EditorRepository = z.infer<typeof EditorRepositorySchema>;
+
+/** What the editor passes as `initializationOptions` (from the `dispatch.*` settings). */
+export const RunnerInitOptionsSchema = z.object({
+  protocolVersion: z.literal(EDITOR_PROTOCOL_VERSION),
+  /** ws://, wss://, http:// or https://; empty means "no bridge" (the runner still serves the editor). */
+  bridgeUrl: z.string().max(2_000).default(''),
+  /** Overrides the host name the chat sees. */
+  machineName: z.string().max(100).default(''),
+  repositories: z.array(EditorRepositorySchema).max(200).default([]),
+  /**
+   * The repositories are the open workspace folders: folders that are not inside a git
+   * repository are skipped (with a log line) instead of failing the runner.
+   */
+  repositoriesFromWorkspace: z.boolean().default(false),
+  maxConcurrentSessions: z.number().int().min(1).max(64).default(2),
+  approvalTtlMinutes: z.number().int().min(1).max(24 * 60).default(30),
+  agent: z.string().regex(/^[a-z][a-z0-9_-]{0,49}$/).default('builtin'),
+});
+export type RunnerInitOptions = z.infer<typeof RunnerInitOptionsSchema>;
+
+/**
+ * The runner's link to the bridge as the editor shows it. `unconfigured`: no bridge URL
+ * or no runner token; `disconnected`: the user chose Disconnect.
+ */
+export const LinkInfoSchema = z.object({
+  status: z.enum(['online', 'connecting', 'offline', 'disconnected', 'unconfigured']),
+  detail: z.string().max(2_000).optional(),
+  machineId: z.string(),
+  machineName: z.string(),
+  bridgeUrl: z.string(),
+});
+export type LinkInfo = z.infer<typeof LinkInfoSchema>;
+
+/** One file that differs between a session's base commit and its worktree. */
+export const ChangedFileSchema = z.object({
+  path: z.string().min(1),
+  status: z.enum(['added', 'modified', 'deleted']),
+  added: z.number().int().nonnegative(),
+  removed: z.number().int().nonnegative(),
+});
+export type ChangedFile = z.infer<typeof ChangedFileSchema>;
+
+/** Editor → runner requests, as a map of `"area/verb"` to params and result. */
+export const editorToRunner = {
+  /** Every session the runner's journal knows, oldest first. */
+  'sessions/list': {
+    params: z.object({}),
+    result: z.object({ sessions: z.array(SessionSnapshotSchema) }),
+  },
+  /** The events this runner has seen for a session (the panel's log), oldest first. */
+  'session/history': {
+    params: z.object({ sessionId: SessionId }),
+    result: z.object({ events: z.array(SessionEventSchema) }),
+  },
+  /** Approve once, approve for N minutes, or deny a pending request. */
+  'approval/decide': {
+    params: z.object({ sessionId: SessionId, decision: ApprovalDecisionSchema }),
+    result: Ok,
+  },
+  'session/cancel': {
+    params: z.object({ sessionId: SessionId }),
+    result: Ok,
+  },
+  /** The session's worktree (committed and uncommitted work) against its base commit. */
+  'session/changes': {
+    params: z.object({ sessionId: SessionId }),
+    result: z.object({ worktree: z.string(), baseCommit: z.string(), files: z.array(ChangedFileSchema).max(5_000) }),
+  },
+  /** A file's content at the session's base commit; `null` when it did not exist there. */
+  'session/baseFile': {
+    params: z.object({ sessionId: SessionId, path: z.string().min(1).max(4_096) }),
+    result: z.object({ content: z.string().nullable() }),
+  },
+  /** A one-time code to send the bot as `pair CODE` (needs the link online). */
+  'pairing/create': {
+    params: z.object({}),
+    result: z.object({ code: z.string().regex(/^\d{6}$/), expiresAt: z.number(), machineName: z.string() }),
+  },
+  /** Removes finished sessions' worktrees older than `olderThanMs`; returns the removed folders. */
+  'worktrees/prune': {
+    params: z.object({ olderThanMs: z.number().int().nonnegative(), branches: z.boolean().default(false) }),
+    result: z.object({ removed: z.array(z.string()) }),
+  },
+  'link/status': { params: z.object({}), result: LinkInfoSchema },
+  /** (Re)connects to the bridge now, resetting the backoff. */
+  'link/connect': { params: z.object({}), result: LinkInfoSchema },
+  /** Drops the bridge link until `link/connect`; sessions keep running locally. */
+  'link/disconnect': { params: z.object({}), result: LinkInfoSchema },
+} as const;
+
+/** Runner → editor notifications (past tense: something changed). */
+export const runnerToEditorNotifications = {
+  /** A session changed; `event` is what changed it. Receivers dedupe by (sessionId, seq). */
+  'session/didChange': z.object({ session: SessionSnapshotSchema, event: SessionEventSchema }),
+  'link/didChange': LinkInfoSchema,
+} as const;
+
+export type EditorToRunner = typeof editorToRunner;
+export type RunnerToEditorNotifications = typeof runnerToEditorNotifications;
+export type EditorNotification = keyof RunnerToEditorNotifications;
+export type EditorNotificationParams<K extends EditorNotification> = z.infer<RunnerToEditorNotifications[K]>;
