@@ -69,7 +69,7 @@ describe('dispatch runner (CLI)', function () {
     assert.match(run.stdout, /Failing: strings > upper-cases; multiplies/);
   });
 
-  it('rejects unknown flags and a missing task with exit 2; --bridge is not here yet', async () => {
+  it('rejects unknown flags, a missing task, and --bridge with --task, with exit 2', async () => {
     const cwd = temp.make();
     const unknown = await dispatchRunner(['--task', 'x', '--frobnicate'], { home: temp.make(), cwd });
     assert.equal(unknown.code, 2);
@@ -80,7 +80,7 @@ describe('dispatch runner (CLI)', function () {
     assert.match(missing.stderr, /--task is required/);
     const bridge = await dispatchRunner(['--bridge', 'wss://x', '--task', 'x'], { home: temp.make(), cwd });
     assert.equal(bridge.code, 2);
-    assert.match(bridge.stderr, /--bridge comes with the bridge/);
+    assert.match(bridge.stderr, /leave out --task/);
   });
 
   it('a path that is not a repository is a clear error, exit 2', async () => {
