@@ -127,6 +127,8 @@ export class Notifier {
         return;
       case 'state':
         if (event.message) this.latestLine.set(job.id, event.message);
+        // At the end the status shows the outcome, not the last progress line.
+        if (isFinal(event.state)) this.latestLine.set(job.id, event.message ?? job.result?.summary.split('\n')[0] ?? event.state);
         if (!isFinal(event.state)) {
           await this.refreshStatus(job.id);
           return;
