@@ -4,9 +4,24 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseEnv } from '../../shared/config.js';
 import { DispatchError } from '../../shared/errors.js';
+import type { AgentSettings } from './agents/agentSettings.js';
 import type { RepoConfig } from './repositories.js';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().max(10_000).default(fallback);
+
+/** The agent backends' variables (issue 7); their meaning is in agents/agentSettings.ts. */
+const AGENT_ENV = {
+  DISPATCH_AGENT_COMMAND: z.string().optional(),
+  DISPATCH_AGENT_ENV: z
+    .string()
+    .regex(/^\s*[A-Za-z_][A-Za-z0-9_]*(\s*,\s*[A-Za-z_][A-Za-z0-9_]*)*\s*$/, 'a list of variable names like "OPENAI_API_KEY,AIDER_MODEL"')
+    .optional(),
+  DISPATCH_CLAUDE_PATH: z.string().optional(),
+  DISPATCH_CLAUDE_MAX_TURNS: z.coerce.number().int().positive().max(10_000).optional(),
+  DISPATCH_CLAUDE_MAX_BUDGET_USD: z.coerce.number().positive().max(100_000).optional(),
+  DISPATCH_CODEX_PATH: z.string().optional(),
+};
+const AgentEnvSchema = z.object(AGENT_ENV);
 
 /** The runner's environment variables and their defaults. */
 export const RunnerEnvSchema = z.object({
@@ -19,6 +34,7 @@ export const RunnerEnvSchema = z.object({
     .string()
     .regex(/^[^=,]+=[^,]+(,[^=,]+=[^,]+)*$/, 'a list like "name=/path,other=/path2"')
     .optional(),
+  ...AGENT_ENV,
 });
 
 export interface RunnerConfig {
@@ -29,6 +45,29 @@ export interface RunnerConfig {
   agent: string;
   /** Configured repositories; empty when DISPATCH_REPOS is unset and cwd is not in a repository. */
   repos: RepoConfig[];
+}
+
+/**
+ * The agent backends' settings (DISPATCH_AGENT_COMMAND, DISPATCH_CLAUDE_*, …), parsed on
+ * their own so a host can hand them to createAgentFactory; `bad_config` names a bad one.
+ */
+export function loadAgentSettings(env: Record<string, string | undefined>, cwd = process.cwd()): AgentSettings {
+  return agentSettings(parseEnv(AgentEnvSchema, env), cwd);
+}
+
+function agentSettings(parsed: z.infer<typeof AgentEnvSchema>, cwd: string): AgentSettings {
+  // A relative executable path means relative to where the runner was started.
+  const program = (value: string | undefined) => (value && /[\\/]/.test(value) ? path.resolve(cwd, value) : value);
+  const claudePath = program(parsed.DISPATCH_CLAUDE_PATH);
+  const codexPath = program(parsed.DISPATCH_CODEX_PATH);
+  return {
+    ...(parsed.DISPATCH_AGENT_COMMAND ? { command: parsed.DISPATCH_AGENT_COMMAND } : {}),
+    ...(parsed.DISPATCH_AGENT_ENV ? { passEnv: parsed.DISPATCH_AGENT_ENV.split(',').map((name) => name.trim()) } : {}),
+    ...(claudePath ? { claudePath } : {}),
+    ...(parsed.DISPATCH_CLAUDE_MAX_TURNS !== undefined ? { claudeMaxTurns: parsed.DISPATCH_CLAUDE_MAX_TURNS } : {}),
+    ...(parsed.DISPATCH_CLAUDE_MAX_BUDGET_USD !== undefined ? { claudeMaxBudgetUsd: parsed.DISPATCH_CLAUDE_MAX_BUDGET_USD } : {}),
+    ...(codexPath ? { codexPath } : {}),
+  };
 }
 
 /** "name=path,name2=path2" → repositories (paths resolved against `cwd`). */

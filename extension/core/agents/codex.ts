@@ -28,6 +28,8 @@ export interface CodexAgentOptions extends Pick<AgentSettings, 'codexPath' | 'pa
   env?: SourceEnv;
 }
 
+export const CODEX_NOT_FOUND = 'Could not find `codex` on PATH: install the Codex CLI or set DISPATCH_CODEX_PATH.';
+
 /** How long a courtesy request (interrupt, steer) may take before we stop waiting. */
 const COURTESY_MS = 2_000;
 
@@ -52,7 +54,7 @@ export class CodexAgent implements Agent {
   run(context: AgentContext): AsyncIterable<AgentEvent> {
     const executable = resolveCodex(this.options.codexPath, this.source);
     if (!executable) {
-      const what = this.options.codexPath ? `DISPATCH_CODEX_PATH (${this.options.codexPath}) is not an executable file.` : 'Could not find `codex` on PATH: install the Codex CLI or set DISPATCH_CODEX_PATH.';
+      const what = this.options.codexPath ? `DISPATCH_CODEX_PATH (${this.options.codexPath}) is not an executable file.` : CODEX_NOT_FOUND;
       return (async function* () {
         yield { kind: 'outcome', outcome: { ...failed(what), commitChanges: false } } satisfies AgentEvent;
       })();

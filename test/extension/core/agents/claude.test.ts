@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ClaudeAgent, type ClaudeAgentOptions } from '../../../../extension/core/agents/claude.js';
+import { createAgentFactory } from '../../../../extension/core/agents/registry.js';
 import { makeRepo } from '../../../helpers/gitRepos.js';
 import { Harness, job, waitForApproval, waitForEnd } from '../harness.js';
 import { approvalAfter, branchLog, endAfter, FAKE_CLAUDE, progressTexts, readRecord, runnerEnv, showOnBranch, waitForExit, waitForRecord } from './standIns.js';
@@ -130,6 +131,21 @@ describe('claude agent: the real Agent SDK against a scripted claude', function 
     assert.equal(second.state, 'completed');
     assert.deepEqual(branchLog(repo, first.branch ?? '').slice(0, 2), ['second version', 'first version']);
     assert.equal(showOnBranch(repo, first.branch ?? '', 'notes.txt'), 'second version\n');
+  });
+
+  it('chosen by name through the registry, configured by DISPATCH_CLAUDE_* variables', async () => {
+    const home = h.temp.make('claude-home-');
+    const repo = makeRepo(path.join(h.temp.make(), 'app'));
+    const env = runnerEnv(home, { ANTHROPIC_API_KEY: 'sk-test', DISPATCH_CLAUDE_PATH: FAKE_CLAUDE, DISPATCH_CLAUDE_MAX_TURNS: '3' });
+    const runner = h.runner({ repos: [{ name: 'app', path: repo }], agents: createAgentFactory({}, { env }) });
+    const { sessionId } = await runner.submit(job('write notes', { agent: 'claude' }));
+    const request = await waitForApproval(runner, sessionId);
+    runner.decide(sessionId, { requestId: request.requestId, decision: 'approve_once' });
+    const end = await waitForEnd(runner, sessionId);
+    assert.equal(end.state, 'completed');
+    const start = readRecord(home, RECORD).find((entry) => entry.kind === 'start');
+    assert.ok((start?.argv as string[]).includes('--max-turns=3'));
+    assert.ok(!(start?.env as string[]).some((name) => name.startsWith('DISPATCH_')));
   });
 
   it('without ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN it fails at once and starts nothing', async () => {
