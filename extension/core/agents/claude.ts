@@ -80,6 +80,7 @@ export class ClaudeAgent implements Agent {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       context.log(`[claude] ${message}\n`);
+      if (!context.signal.aborted) context.logger.warn('claude ended with an error', { error: message });
       // After a result, a late process error (an exit code) does not change what happened.
       if (!context.signal.aborted && !outcome) {
         outcome = { ...failed(`Claude Code stopped: ${message}`), ...(transcript.sessionId ? { conversationId: transcript.sessionId } : {}) };
@@ -141,6 +142,7 @@ export class ClaudeAgent implements Agent {
       onStderr: (text) => context.log(text),
     });
     processes.push(proc);
+    context.logger.debug('claude started', { pid: proc.pid, executable: command, resume: context.conversationId !== undefined });
     options.signal.addEventListener('abort', () => proc.kill('SIGTERM'), { once: true });
     const child = proc.child;
     // The SDK's listener signatures are overloads of Node's own; ChildProcess accepts them all.

@@ -107,6 +107,7 @@ class CodexTurn {
       },
     });
     const child = this.process.child;
+    context.logger.debug('codex app-server started', { pid: this.process.pid, executable: this.executable });
     child.once('error', (error) => this.finish(failed(`Could not start ${this.executable}: ${error.message}`, { commitChanges: false })));
     child.once('close', (code, signal) => {
       // vscode-jsonrpc handles queued messages one per tick: let a final turn/completed land first.
@@ -120,7 +121,10 @@ class CodexTurn {
     connection.onNotification((method, params) => this.notified(method, params));
     connection.onRequest(CodexMethod.commandApproval, (params: unknown) => this.commandApproval(params));
     connection.onRequest(CodexMethod.fileChangeApproval, (params: unknown) => this.fileChangeApproval(params));
-    connection.onError(([error]) => context.log(`[codex rpc] ${error.message}\n`));
+    connection.onError(([error]) => {
+      context.log(`[codex rpc] ${error.message}\n`);
+      context.logger.warn('codex app-server protocol error', { error: error.message });
+    });
     connection.listen();
   }
 

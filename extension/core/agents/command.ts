@@ -60,6 +60,7 @@ export class CommandAgent implements Agent {
     const program = command[0] ?? '';
     const output = new OutputBuffer();
     context.log(`$ ${this.words.join(' ')}\n`);
+    context.logger.debug('command agent started', { program });
     let settled: { result?: ProcessResult; error?: unknown } | undefined;
     const running = runProcess(command, {
       cwd: context.worktree,
