@@ -17,6 +17,9 @@ const common = {
   keepNames: true,
   // ws tries these optional native speed-ups with require() inside try/catch.
   external: ['bufferutil', 'utf-8-validate'],
+  // ESM sources use import.meta.url (createRequire, file paths); in a CJS bundle it is this file's URL.
+  define: { 'import.meta.url': '__dispatchImportMetaUrl' },
+  banner: { js: "const __dispatchImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 const builds = [
   { ...common, entryPoints: ['extension/vscode/extension.ts'], outfile: 'dist/extension.cjs', external: [...common.external, 'vscode'] },

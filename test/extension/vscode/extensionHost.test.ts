@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { RecordingTransport } from '../../helpers/recordingTransport.js';
+import { TempDirs } from '../../helpers/gitRepos.js';
+import { RUNNER_TOKEN, startLiveBridge, type LiveBridge } from '../../helpers/liveBridge.js';
+import { startChatControl } from './chatControl.js';
+import { missingForVsCodeTests, QUIET_WORKBENCH, ROOT, runExtensionTests, startCodeServer, type CodeServer, type ExtensionTestRun } from './codeServer.js';
+import { alice, makeEditorRepo, prepareEditorMachine } from './editorFixtures.js';
+import { BEHAVIOURS, CONTROL_ENV, RESULTS_ENV } from './host/behaviours.js';
+import { buildExtension, buildHostSuite } from './hostSuite.js';
+
+describe('the VS Code extension in a real extension host (code-server + chromium)', function () {
+  this.timeout(240_000);
+  const temp = new TempDirs();
+  let live: LiveBridge | undefined;
+  let control: Awaited<ReturnType<typeof startChatControl>> | undefined;
+  let server: CodeServer | undefined;
+  let run: ExtensionTestRun | undefined;
+  let results: Record<string, string> = {};
+
+  before(async function () {
+    const missing = missingForVsCodeTests();
+    if (missing) {
+      process.stderr.write(`  skipping the VS Code extension-host tests: ${missing}\n`);
+      this.skip();
+    }
+    buildExtension();
+    const suite = await buildHostSuite();
+
+    const chat = new RecordingTransport('web');
+    live = await startLiveBridge({ repos: [], transports: [chat], withRunner: false });
+    const repo = makeEditorRepo(path.join(temp.make(), 'api'));
+    const home = temp.make('dispatch-editor-home-');
+    prepareEditorMachine(home, live.bridge, [alice]);
+    control = await startChatControl(live.bridge, chat, alice);
+    const resultsFile = path.join(temp.make(), 'results.json');
+
+    const data = temp.make('dispatch-code-server-');
+    server = await startCodeServer({
+      userDataDir: path.join(data, 'user-data'),
+      extensionsDir: path.join(data, 'extensions'),
+      // The runner token and DISPATCH_HOME reach the runner through the environment, never settings.
+      env: { DISPATCH_HOME: home, DISPATCH_RUNNER_TOKEN: RUNNER_TOKEN, [CONTROL_ENV]: control.url, [RESULTS_ENV]: resultsFile },
+      userSettings: QUIET_WORKBENCH,
+      machineSettings: { 'dispatch.bridgeUrl': live.bridge.url, 'dispatch.machineName': 'editor-box' },
+    });
+    run = await runExtensionTests(server, { extensionPath: ROOT, testsPath: suite, folder: repo, timeoutMs: 180_000 });
+    results = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, string>) : {};
+  });
+
+  after(async () => {
+    await server?.stop();
+    await control?.close();
+    await live?.stop();
+    temp.cleanup();
+  });
+
+  const tail = () => (run?.log ?? []).filter((line) => !/ENOTFOUND|ServiceWorker|vsda/.test(line)).slice(-40).join('\n');
+
+  for (const title of Object.values(BEHAVIOURS)) {
+    it(title, () => {
+      const outcome = results[title];
+      assert.ok(outcome, `the extension-host suite did not run this test; its output:\n${tail()}`);
+      assert.equal(outcome, 'passed', `${outcome}\n\nextension-host output:\n${tail()}`);
+    });
+  }
+
+  it('the extension-host suite exits 0 with nothing failing besides', () => {
+    const failedHooks = Object.entries(results).filter(([title, outcome]) => outcome !== 'passed' && !Object.values<string>(BEHAVIOURS).includes(title));
+    assert.deepEqual(failedHooks, []);
+    assert.equal(run?.exitCode, 0, tail());
+  });
+});

@@ -1,0 +1,19 @@
+/**
+ * What the extension-host suite checks, one title per test. The outer mocha test
+ * (extensionHost.test.ts) reports one result per title, so CI counts each behaviour.
+ */
+export const BEHAVIOURS = {
+  activates: 'activates and registers its commands, the Sessions view and the settings',
+  connects: 'starts its runner, which connects to the bridge; the status bar shows the machine',
+  listsSession: 'a dispatched task appears in the Sessions tree as needing approval, and the badge counts it',
+  opensPanel: 'opens a panel for the session that shows the pending approval',
+  approves: 'Approve from the tree unblocks the session; the badge clears and the bridge records the result',
+  panelFollows: 'the open panel follows the session live to its result',
+  showsChanges: 'Show Changes opens a diff editor of the worktree against the base commit',
+  cancels: 'Cancel from the tree cancels a waiting session, in the editor and on the bridge',
+} as const;
+
+/** Where the host suite writes `{ title: 'passed' | error message }` (set by the outer test). */
+export const RESULTS_ENV = 'DISPATCH_HOST_RESULTS';
+/** The chat control endpoint (chatControl.ts) the suite uses to act as the chat user. */
+export const CONTROL_ENV = 'DISPATCH_TEST_CONTROL';
