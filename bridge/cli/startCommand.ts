@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DispatchError } from '../../shared/errors.js';
-import { createAgentFactory } from '../../extension/core/agents/registry.js';
+import { agentBanner, agentsFor } from '../../extension/core/cli/agentSetup.js';
 import { BridgeLink } from '../../extension/core/link/bridgeLink.js';
 import { loadMachineIdentity } from '../../extension/core/link/machineIdentity.js';
 import { Runner } from '../../extension/core/runner.js';
@@ -49,7 +49,7 @@ export async function runStartCommand(argv: string[], io: CliIo): Promise<number
   const runner = new Runner({
     home: runnerConfig.home,
     repos: runnerConfig.repos,
-    agents: createAgentFactory(),
+    agents: agentsFor(io),
     defaultAgent: runnerConfig.agent,
     maxSessions: runnerConfig.maxSessions,
     approvalTtlMinutes: runnerConfig.approvalTtlMinutes,
@@ -64,6 +64,8 @@ export async function runStartCommand(argv: string[], io: CliIo): Promise<number
   writeLine(io.stdout, `  Dispatch is running on ${identity.machineName} for ${runnerConfig.repos.map((repo) => `${repo.name} (${repo.path})`).join(', ')}.`);
   if (bridge.web) writeLine(io.stdout, `  Open the web chat:  ${bridge.loginUrl}`);
   for (const platform of bridge.transports.keys()) if (platform !== 'web') writeLine(io.stdout, `  ${platform} bot connected.`);
+  const banner = agentBanner(runnerConfig.agent, io);
+  writeLine(banner.ok ? io.stdout : io.stderr, `  ${banner.line}`);
   writeLine(io.stdout, `  Text it a task, e.g. "run the tests". Ctrl+C stops.`);
   if (!isLoopback(config.DISPATCH_HOST)) {
     writeLine(io.stderr, `  Warning: listening on ${config.DISPATCH_HOST}, reachable from other machines. Anyone with the link can use the chat.`);

@@ -1,6 +1,6 @@
 import { asDispatchError, DispatchError } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/logger.js';
-import { createAgentFactory } from '../agents/registry.js';
+import { agentBanner, agentsFor } from './agentSetup.js';
 import { BridgeLink } from '../link/bridgeLink.js';
 import { loadMachineIdentity } from '../link/machineIdentity.js';
 import { Runner } from '../runner.js';
@@ -27,7 +27,7 @@ export async function runConnected(io: Io, bridgeUrl: string, until: Promise<unk
   const runner = new Runner({
     home: config.home,
     repos: config.repos,
-    agents: createAgentFactory(),
+    agents: agentsFor(io),
     defaultAgent: config.agent,
     maxSessions: config.maxSessions,
     approvalTtlMinutes: config.approvalTtlMinutes,
@@ -41,6 +41,8 @@ export async function runConnected(io: Io, bridgeUrl: string, until: Promise<unk
   runner.onEvent((event) => {
     if (event.kind === 'state') io.stdout.write(`[${event.sessionId.slice(0, 8)}] ${event.state}${event.message ? ` — ${event.message}` : ''}\n`);
   });
+  const banner = agentBanner(config.agent, io);
+  (banner.ok ? io.stdout : io.stderr).write(`${banner.line}\n`);
   io.stdout.write(`Serving ${config.repos.map((repo) => repo.name).join(', ')}. Pair a chat with \`dispatch pair --bridge ${bridgeUrl}\`. Ctrl+C stops.\n`);
   link.start();
   await until;

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { asDispatchError, DispatchError } from '../../../shared/errors.js';
 import { newId } from '../../../shared/ids.js';
 import { isFinal, type SessionEvent, type SessionResult, type SessionState } from '../../../shared/sessions.js';
-import { createAgentFactory } from '../agents/registry.js';
+import { agentsFor } from './agentSetup.js';
 import type { RepoConfig } from '../repositories.js';
 import { Runner } from '../runner.js';
 import { loadRunnerConfig, type RunnerConfig } from '../runnerConfig.js';
@@ -123,7 +123,7 @@ async function runOneSession(io: RunnerCommandIo, config: RunnerConfig, repos: R
   const runner = new Runner({
     home: config.home,
     repos,
-    agents: createAgentFactory(),
+    agents: agentsFor(io),
     defaultAgent: choices.agent,
     maxSessions: config.maxSessions,
     approvalTtlMinutes: config.approvalTtlMinutes,
@@ -224,7 +224,7 @@ async function runPrune(argv: string[], io: RunnerCommandIo): Promise<number> {
   try {
     const config = loadRunnerConfig(io.env, io.cwd);
     // No start(): pruning must not resume queued sessions as a side effect.
-    const runner = new Runner({ home: config.home, repos: config.repos, agents: createAgentFactory() });
+    const runner = new Runner({ home: config.home, repos: config.repos, agents: agentsFor(io) });
     const removed = await runner.prune({ olderThanMs, branches: values.branches });
     for (const worktree of removed) io.stdout.write(`removed ${worktree}\n`);
     io.stdout.write(`${removed.length} worktree${removed.length === 1 ? '' : 's'} removed${values.branches ? ' (with branches)' : ''}.\n`);

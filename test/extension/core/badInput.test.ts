@@ -73,7 +73,7 @@ describe('bad input: a clear error and nothing else changed', function () {
       code: 'not_found',
       message: 'Unknown repository "mobile". Known repositories: backend, web.',
     });
-    await assert.rejects(runner.submit(job('run the tests', { agent: 'claude' })), { code: 'not_found', message: /Unknown agent "claude"/ });
+    await assert.rejects(runner.submit(job('run the tests', { agent: 'gpt' })), { code: 'not_found', message: /Unknown agent "gpt"/ });
     assertNothingCreated(runner, home);
   });
 
