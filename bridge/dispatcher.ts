@@ -2,6 +2,7 @@ import type { Clock } from '../shared/clock.js';
 import { DispatchError, asDispatchError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
+import { parseAgentPrefix } from '../shared/routing/agentPrefix.js';
 import { route } from '../shared/routing/route.js';
 import { isFinal } from '../shared/sessions.js';
 import { parseButtonValue, type ButtonAction } from './buttons.js';
@@ -82,7 +83,10 @@ export class Dispatcher implements ChatHandler {
 
   private async startTask(message: ChatMessage, text: string): Promise<void> {
     const { store, clock, machines } = this.options;
-    const decision = route(text);
+    const chosen = parseAgentPrefix(text);
+    const routed = route(chosen.text);
+    // "with codex: …" names a coding backend, so it asks for a Code session like the override does.
+    const decision = chosen.agent && routed.route === 'cowork' ? { ...routed, route: 'code' as const, forced: true, reason: `forced: the message asks for the ${chosen.agent} agent` } : routed;
     const actor = identity(message.user);
     if (decision.route === 'cowork') {
       store.audit({ at: clock.now(), actor, action: 'route', detail: { route: 'cowork', reason: decision.reason } });
@@ -98,6 +102,7 @@ export class Dispatcher implements ChatHandler {
       machineId: machine.id,
       task: decision.task,
       ...(choice.repo ? { repo: choice.repo } : {}),
+      ...(chosen.agent ? { agent: chosen.agent } : {}),
       forced: decision.forced,
       routeReason: decision.reason,
       thread: message.thread,

@@ -73,6 +73,16 @@ describe('the dispatcher', () => {
     assert.equal(job?.task, 'summarize the quarterly report');
   });
 
+  it('runs a task on the agent a leading "with codex:" names', async () => {
+    h = dispatcherHarness();
+    pairAlice();
+    await h.chat.say(alice, 'with codex: tidy up the onboarding email copy');
+    const [job] = h.store.listJobs({ owner: alice });
+    assert.equal(job?.agent, 'codex');
+    assert.equal(job?.task, 'tidy up the onboarding email copy');
+    assert.equal(h.machines.offers[0]?.agent, 'codex');
+  });
+
   it('asks with one button per repository when the named repository does not exist', async () => {
     h = dispatcherHarness();
     pairAlice();
