@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestOutcome } from '../../../shared/sessions.js';
-import { runProcess, type ProcessResult } from '../processTree.js';
+import type { ProcessResult } from '../processTree.js';
 import type { Agent, AgentContext, AgentEvent, AgentOutcome } from './agent.js';
-import { OutputBuffer, tailExcerpt } from './excerpt.js';
+import { tailExcerpt } from './excerpt.js';
+import { streamProcess } from './streamedProcess.js';
 import { parseTestOutput } from './testParsers.js';
 import { parseBuiltinIntent, type BuiltinIntent } from './taskIntent.js';
 import { LOOKED_FOR, planCommand, type PlannedCommand } from './toolchain.js';
@@ -71,36 +71,13 @@ export class BuiltinAgent implements Agent {
 
   private async *execute(context: AgentContext, intent: BuiltinIntent, plan: PlannedCommand): AsyncIterable<AgentEvent> {
     const shown = display(plan.command);
-    const output = new OutputBuffer();
     context.log(`$ ${shown}\n`);
-    let settled: { result?: ProcessResult; error?: unknown } | undefined;
-    const running = runProcess(plan.command, {
-      cwd: context.worktree,
-      signal: context.signal,
-      onOutput: (text) => {
-        output.append(text);
-        context.log(text);
-      },
-    }).then(
-      (result) => (settled = { result }),
-      (error: unknown) => (settled = { error }),
-    );
-    // Report an excerpt of what is new every interval while the command runs.
-    let reported = 0;
-    const interval = this.options.progressIntervalMs ?? 2_000;
-    while (!settled) {
-      await Promise.race([running, sleep(interval, undefined, { ref: false })]);
-      if (!settled && output.size > reported) {
-        reported = output.size;
-        yield { kind: 'progress', text: tailExcerpt(output.toString(), 8) };
-      }
-    }
-    if (settled.error !== undefined || !settled.result) {
-      const message = settled.error instanceof Error ? settled.error.message : String(settled.error);
-      yield { kind: 'outcome', outcome: failed(`Could not run \`${shown}\`: ${message}`) };
+    const settled = yield* streamProcess(context, plan.command, { intervalMs: this.options.progressIntervalMs ?? 2_000 });
+    if ('error' in settled) {
+      yield { kind: 'outcome', outcome: failed(`Could not run \`${shown}\`: ${settled.error}`) };
       return;
     }
-    const { result } = settled;
+    const { result, output } = settled;
     context.log(`\n[exit ${result.exitCode ?? result.signal}]\n`);
     if (result.aborted) {
       yield { kind: 'outcome', outcome: failed(`\`${shown}\` was cancelled.`) };

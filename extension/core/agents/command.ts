@@ -1,10 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { runProcess, type ProcessResult } from '../processTree.js';
 import type { Agent, AgentContext, AgentEvent, AgentOutcome } from './agent.js';
 import { agentEnv } from './agentEnv.js';
 import type { AgentSettings, SourceEnv } from './agentSettings.js';
 import { fillTemplate, parseTemplate } from './commandLine.js';
-import { OutputBuffer, tailExcerpt } from './excerpt.js';
+import { tailExcerpt } from './excerpt.js';
+import { streamProcess } from './streamedProcess.js';
 
 export interface CommandAgentOptions extends Pick<AgentSettings, 'passEnv'> {
   /** DISPATCH_AGENT_COMMAND, e.g. `aider --message {task} --yes-always`. */
@@ -58,39 +57,18 @@ export class CommandAgent implements Agent {
 
   private async *execute(context: AgentContext, command: string[]): AsyncIterable<AgentEvent> {
     const program = command[0] ?? '';
-    const output = new OutputBuffer();
     context.log(`$ ${this.words.join(' ')}\n`);
     context.logger.debug('command agent started', { program });
-    let settled: { result?: ProcessResult; error?: unknown } | undefined;
-    const running = runProcess(command, {
-      cwd: context.worktree,
+    const settled = yield* streamProcess(context, command, {
+      intervalMs: this.options.progressIntervalMs ?? 5_000,
       // NO_COLOR: the output goes to a chat thread and a log file, not a terminal.
       env: agentEnv('command', this.source, this.options.passEnv, { NO_COLOR: '1', FORCE_COLOR: '0' }),
-      signal: context.signal,
-      onOutput: (text) => {
-        output.append(text);
-        context.log(text);
-      },
-    }).then(
-      (result) => (settled = { result }),
-      (error: unknown) => (settled = { error }),
-    );
-    // An excerpt of what is new, every interval, while the agent works.
-    let reported = 0;
-    const interval = this.options.progressIntervalMs ?? 5_000;
-    while (!settled) {
-      await Promise.race([running, sleep(interval, undefined, { ref: false })]);
-      if (!settled && output.size > reported) {
-        reported = output.size;
-        yield { kind: 'progress', text: tailExcerpt(output.toString(), 8) };
-      }
-    }
-    if (settled.error !== undefined || !settled.result) {
-      const message = settled.error instanceof Error ? settled.error.message : String(settled.error);
-      yield { kind: 'outcome', outcome: { ...failed(`Could not run \`${program}\`: ${message}`), commitChanges: false } };
+    });
+    if ('error' in settled) {
+      yield { kind: 'outcome', outcome: { ...failed(`Could not run \`${program}\`: ${settled.error}`), commitChanges: false } };
       return;
     }
-    const { result } = settled;
+    const { result, output } = settled;
     context.log(`\n[exit ${result.exitCode ?? result.signal}]\n`);
     if (result.aborted) return;
     const excerpt = tailExcerpt(output.toString());
