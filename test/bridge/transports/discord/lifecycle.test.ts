@@ -3,7 +3,7 @@ import { DiscordTransport } from '../../../../bridge/transports/discord/discordT
 import { DispatchError } from '../../../../shared/errors.js';
 import type { Logger } from '../../../../shared/logger.js';
 import { FakeDiscord } from '../../../helpers/fakeDiscord.js';
-import { RecordingHandler } from './discordHarness.js';
+import { RecordingHandler } from '../../../helpers/recordingHandler.js';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.secret-bot-token';
 

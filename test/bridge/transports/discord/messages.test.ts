@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import type { OutgoingMessage } from '../../../../bridge/chat.js';
 import { DiscordTransport } from '../../../../bridge/transports/discord/discordTransport.js';
 import { silentLogger } from '../../../../shared/logger.js';
-import { RecordingHandler, startDiscord, TOKEN, type DiscordRig } from './discordHarness.js';
+import { RecordingHandler } from '../../../helpers/recordingHandler.js';
+import { startDiscord, TOKEN, type DiscordRig } from './discordHarness.js';
 
 const approval: OutgoingMessage = {
   title: 'Approval needed (session abc123)',

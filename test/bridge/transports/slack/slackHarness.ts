@@ -1,4 +1,5 @@
-import type { ButtonPress, ButtonReply, ChatHandler, ChatMessage } from '../../../../bridge/chat.js';
+import type { ChatMessage } from '../../../../bridge/chat.js';
+import { RecordingHandler } from '../../../helpers/recordingHandler.js';
 import { SlackTransport } from '../../../../bridge/transports/slack/slackTransport.js';
 import { silentLogger, type Logger } from '../../../../shared/logger.js';
 import { FakeSlack } from '../../../helpers/fakeSlack.js';
@@ -7,23 +8,6 @@ export const BOT_TOKEN = 'xoxb-test-bot-token';
 export const APP_TOKEN = 'xapp-test-app-token';
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 
-/** A ChatHandler that records what reaches it and answers presses as told. */
-export class RecordingHandler implements ChatHandler {
-  readonly messages: ChatMessage[] = [];
-  readonly presses: ButtonPress[] = [];
-  buttonReply: (press: ButtonPress) => ButtonReply = () => ({});
-  onMessageHook: (message: ChatMessage) => Promise<void> = async () => undefined;
-
-  async onMessage(message: ChatMessage): Promise<void> {
-    this.messages.push(message);
-    await this.onMessageHook(message);
-  }
-
-  async onButton(press: ButtonPress): Promise<ButtonReply> {
-    this.presses.push(press);
-    return this.buttonReply(press);
-  }
-}
 
 /** A fake Slack, the real transport (Bolt) connected to it, and a recording handler. */
 export async function slackHarness(mode: 'socket' | 'http' = 'socket', logger: Logger = silentLogger) {

@@ -47,7 +47,7 @@ describe('the Slack transport in HTTP mode (real Bolt verifying signatures)', ()
   });
 
   it('handles a signed button press (form-encoded payload) and answers through its response_url', async () => {
-    h.handler.buttonReply = () => ({ ephemeral: 'Only the requester can do that.' });
+    h.handler.onButtonDo = () => ({ ephemeral: 'Only the requester can do that.' });
     const payload = {
       type: 'block_actions',
       user: { id: 'UMALLORY', username: 'mallory' },

@@ -4,7 +4,8 @@ import { slackApiUrl } from '../../../../bridge/transports/slack/boltApp.js';
 import { DispatchError } from '../../../../shared/errors.js';
 import { silentLogger, type LogFields, type Logger } from '../../../../shared/logger.js';
 import { FakeSlack } from '../../../helpers/fakeSlack.js';
-import { RecordingHandler, APP_TOKEN, BOT_TOKEN, slackHarness } from './slackHarness.js';
+import { RecordingHandler } from '../../../helpers/recordingHandler.js';
+import { APP_TOKEN, BOT_TOKEN, slackHarness } from './slackHarness.js';
 
 /** Every line logged, at every level, with its fields. */
 function recordingLogger(lines: string[]): Logger {
@@ -51,7 +52,7 @@ describe('the Slack transport’s life cycle', () => {
       const { channel, ts } = h.fake.dm('UALICE', 'run the tests');
       const [message] = await h.messages(1);
       await h.transport.post(message!.thread, { text: 'On it.', buttons: [{ label: 'Cancel', value: 'cancel:job-1' }] });
-      h.handler.buttonReply = () => ({ ephemeral: 'Cancelling…' });
+      h.handler.onButtonDo = () => ({ ephemeral: 'Cancelling…' });
       h.fake.press('UALICE', h.fake.inThread(channel, ts)[0]!, 'Cancel');
       await h.fake.waitFor(() => h.fake.responses.length === 1, 'the ephemeral reply');
     } finally {

@@ -111,7 +111,7 @@ describe('the Slack transport in Socket Mode (real Bolt, fake Slack)', () => {
     const [message] = await h.messages(1);
     await h.transport.post(message!.thread, { text: 'Approve?', buttons: [{ label: 'Approve once', value: 'ok1:job-1:r1', style: 'primary' }] });
     const posted = h.fake.inThread(channel, ts)[0]!;
-    h.handler.buttonReply = () => ({ ephemeral: 'Only the requester can do that.' });
+    h.handler.onButtonDo = () => ({ ephemeral: 'Only the requester can do that.' });
 
     const envelopeId = h.fake.press('UMALLORY', posted, 'Approve once');
     await h.fake.waitFor(() => h.fake.responses.length === 1, 'the ephemeral reply');
@@ -131,7 +131,7 @@ describe('the Slack transport in Socket Mode (real Bolt, fake Slack)', () => {
     const [message] = await h.messages(1);
     await h.transport.post(message!.thread, { text: 'Approve?', buttons: [{ label: 'Approve once', value: 'ok1:job-1:r1' }, { label: 'Deny', value: 'no:job-1:r1', style: 'danger' }] });
     const posted = h.fake.inThread(channel, ts)[0]!;
-    h.handler.buttonReply = (press) => ({ update: { title: `Approved once by ${press.user.displayName}`, text: 'npm test', tone: 'success' } });
+    h.handler.onButtonDo = (press) => ({ update: { title: `Approved once by ${press.user.displayName}`, text: 'npm test', tone: 'success' } });
 
     h.fake.press('UALICE', posted, 'Approve once');
     await h.fake.waitFor(() => posted.versions.length === 1, 'the pressed message updated');

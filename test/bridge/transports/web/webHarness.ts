@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
-import type { ButtonPress, ButtonReply, ChatHandler, ChatMessage } from '../../../../bridge/chat.js';
+import { RecordingHandler } from '../../../helpers/recordingHandler.js';
 import type { WebChatHistory } from '../../../../bridge/transports/web/webHistory.js';
 import { WebTransport } from '../../../../bridge/transports/web/webTransport.js';
 import type { WebMessage, WebServerFrame } from '../../../../shared/protocol/webChat.js';
@@ -26,37 +26,6 @@ export class MemoryWebHistory implements WebChatHistory {
   }
 }
 
-/** A stand-in for the dispatcher: records what arrives and answers as the test says. */
-export class RecordingHandler implements ChatHandler {
-  readonly messages: ChatMessage[] = [];
-  readonly presses: ButtonPress[] = [];
-  onMessageDo: (message: ChatMessage) => Promise<void> = async () => {};
-  onButtonDo: (press: ButtonPress) => Promise<ButtonReply> = async () => ({});
-  private waiters: Array<() => void> = [];
-
-  async onMessage(message: ChatMessage): Promise<void> {
-    this.messages.push(message);
-    this.wake();
-    await this.onMessageDo(message);
-  }
-
-  async onButton(press: ButtonPress): Promise<ButtonReply> {
-    this.presses.push(press);
-    this.wake();
-    return this.onButtonDo(press);
-  }
-
-  /** Resolves once `condition` holds, checking after every call the handler receives. */
-  async until(condition: () => boolean): Promise<void> {
-    while (!condition()) await new Promise<void>((resolve) => this.waiters.push(resolve));
-  }
-
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const resolve of waiters) resolve();
-  }
-}
 
 export interface Harness {
   transport: WebTransport;
