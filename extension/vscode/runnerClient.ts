@@ -50,6 +50,11 @@ export class RunnerClient implements vscode.Disposable {
     return this.client?.state === State.Running;
   }
 
+  /** The runner process id (for the logs and the crash-restart test). */
+  get runnerPid(): number | undefined {
+    return this.client?.serverProcess?.pid;
+  }
+
   /** Starts the runner once; concurrent callers share the start. */
   start(): Promise<void> {
     this.starting ??= this.launch().finally(() => {

@@ -11,6 +11,7 @@ export const BEHAVIOURS = {
   panelFollows: 'the open panel follows the session live to its result',
   showsChanges: 'Show Changes opens a diff editor of the worktree against the base commit',
   cancels: 'Cancel from the tree cancels a waiting session, in the editor and on the bridge',
+  restarts: 'restarts its runner after a crash; the sessions come back from the journal and the link reconnects',
 } as const;
 
 /** Where the host suite writes `{ title: 'passed' | error message }` (set by the outer test). */

@@ -147,5 +147,22 @@ export function defineDispatchSuite(): void {
       assert.equal(sessionNode(container, jobId)?.group, 'finished');
       await eventually(async () => (await bridgeState(jobId)) === 'cancelled', 'the bridge to record the cancellation');
     });
+
+    it(BEHAVIOURS.restarts, async () => {
+      const pid = container.client.runnerPid;
+      assert.ok(pid, 'the runner runs as a child process');
+      const before = container.model.all().map((session) => `${session.sessionId}:${session.state}`).sort();
+      let reloaded = false;
+      const subscription = container.client.onDidBecomeReady(() => (reloaded = true));
+      try {
+        process.kill(pid, 'SIGKILL');
+        await eventually(() => reloaded && container.client.runnerPid !== undefined && container.client.runnerPid !== pid, 'vscode-languageclient to start a new runner');
+      } finally {
+        subscription.dispose();
+      }
+      await eventually(() => container.client.link?.status === 'online', 'the new runner to reconnect to the bridge');
+      await eventually(() => container.model.all().length === before.length, 'the session list to reload');
+      assert.deepEqual(container.model.all().map((session) => `${session.sessionId}:${session.state}`).sort(), before);
+    });
   });
 }
