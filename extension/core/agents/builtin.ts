@@ -57,6 +57,7 @@ export class BuiltinAgent implements Agent {
     }
     const shown = display(plan.command);
     yield { kind: 'progress', text: `Found \`${shown}\` (${plan.source}).` };
+    if (plan.setup && !(yield* this.setUp(context, plan.setup.command))) return;
     const verdict = await context.approvals.check(
       { tool: 'shell', summary: `Run \`${shown}\` in the session worktree`, command: plan.command },
       context.signal,
@@ -67,6 +68,25 @@ export class BuiltinAgent implements Agent {
     }
     yield { kind: 'progress', text: `Running \`${shown}\`…` };
     yield* this.execute(context, intent, plan);
+  }
+
+  /** Installs the project's dependencies in the worktree (asking first); false when the session must stop. */
+  private async *setUp(context: AgentContext, command: string[]): AsyncGenerator<AgentEvent, boolean> {
+    const shown = display(command);
+    yield { kind: 'progress', text: `The worktree has no installed dependencies; installing them first (\`${shown}\`).` };
+    const verdict = await context.approvals.check({ tool: 'shell', summary: `Run \`${shown}\` in the session worktree to install dependencies`, command }, context.signal);
+    if (!verdict.allowed) {
+      yield { kind: 'outcome', outcome: failed(`Did not install dependencies (\`${shown}\`): denied — ${verdict.reason}`, `Denied: ${verdict.reason}`) };
+      return false;
+    }
+    context.log(`$ ${shown}\n`);
+    const settled = yield* streamProcess(context, command, { intervalMs: this.options.progressIntervalMs ?? 2_000 });
+    if ('error' in settled || settled.result.exitCode !== 0) {
+      const why = 'error' in settled ? settled.error : settled.result.aborted ? 'cancelled' : `exit code ${settled.result.exitCode ?? settled.result.signal}`;
+      yield { kind: 'outcome', outcome: failed(`Installing dependencies failed (\`${shown}\`, ${why}).\n\n${tailExcerpt(settled.output.toString())}`, `Dependency install failed (${why})`) };
+      return false;
+    }
+    return true;
   }
 
   private async *execute(context: AgentContext, intent: BuiltinIntent, plan: PlannedCommand): AsyncIterable<AgentEvent> {

@@ -9,6 +9,11 @@ export interface PlannedCommand {
   source: string;
   /** Exit codes that mean "ran fine" besides 0 (`npm outdated` exits 1 when something is outdated). */
   okExitCodes?: number[];
+  /**
+   * A step to run first: a fresh worktree has no installed dependencies (node_modules is
+   * not committed), so a project that declares some gets them installed before its scripts run.
+   */
+  setup?: { command: string[]; source: string };
 }
 
 type PackageManager = 'npm' | 'pnpm' | 'yarn';
@@ -33,7 +38,28 @@ export function detectPackageManager(dir: string, pkg: Record<string, unknown>):
   return declared === 'pnpm' || declared === 'yarn' ? declared : 'npm';
 }
 
+/** The install command for a project whose dependencies are not installed in `dir`. */
+function installStep(dir: string, pkg: Record<string, unknown>, pm: PackageManager): PlannedCommand['setup'] {
+  const declared = ['dependencies', 'devDependencies', 'optionalDependencies'].some(
+    (field) => pkg[field] && typeof pkg[field] === 'object' && Object.keys(pkg[field] as object).length > 0,
+  );
+  if (!declared || existsSync(path.join(dir, 'node_modules'))) return undefined;
+  if (pm === 'pnpm') return { command: ['pnpm', 'install', '--frozen-lockfile'], source: 'pnpm-lock.yaml' };
+  if (pm === 'yarn') return { command: ['yarn', 'install', '--frozen-lockfile'], source: 'yarn.lock' };
+  return existsSync(path.join(dir, 'package-lock.json'))
+    ? { command: ['npm', 'ci', '--no-audit', '--no-fund'], source: 'package-lock.json' }
+    : { command: ['npm', 'install', '--no-audit', '--no-fund'], source: 'package.json' };
+}
+
 function nodePlan(dir: string, intent: BuiltinIntent): PlannedCommand | undefined {
+  const plan = nodeCommand(dir, intent);
+  const pkg = readJson(path.join(dir, 'package.json'));
+  // audit and outdated read the manifest and lockfile; scripts need the dependencies.
+  const setup = plan && pkg && (intent === 'test' || intent === 'lint' || intent === 'build') ? installStep(dir, pkg, detectPackageManager(dir, pkg)) : undefined;
+  return plan && setup ? { ...plan, setup } : plan;
+}
+
+function nodeCommand(dir: string, intent: BuiltinIntent): PlannedCommand | undefined {
   const pkg = readJson(path.join(dir, 'package.json'));
   if (!pkg) return undefined;
   const pm = detectPackageManager(dir, pkg);

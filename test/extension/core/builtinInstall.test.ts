@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { makeRepo } from '../../helpers/gitRepos.js';
+import type { Runner } from '../../../extension/core/runner.js';
+import { Harness, job, waitForApproval, waitForEnd, waitForEvent } from './harness.js';
+
+/** The next approval request after `previous`. */
+async function nextApproval(runner: Runner, sessionId: string, previous: string) {
+  const event = await waitForEvent(runner, (e) => e.sessionId === sessionId && e.kind === 'approval_requested' && e.request.requestId !== previous);
+  if (event.kind !== 'approval_requested') throw new Error('unreachable');
+  return event.request;
+}
+
+/** A project whose tests need a dependency; the dependency is a local folder so npm needs no network. */
+function projectWithDependency(): Record<string, string> {
+  return {
+    'package.json': JSON.stringify({ name: 'app', private: true, scripts: { test: 'node --test' }, dependencies: { shout: 'file:./vendor/shout' } }, null, 2),
+    'vendor/shout/package.json': JSON.stringify({ name: 'shout', version: '1.0.0', main: 'index.js' }),
+    'vendor/shout/index.js': "module.exports = (text) => text.toUpperCase() + '!';\n",
+    'test/shout.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst shout = require('shout');\ntest('shouts', () => assert.equal(shout('hi'), 'HI!'));\n",
+    '.gitignore': 'node_modules/\n',
+  };
+}
+
+describe('builtin agent in a fresh worktree', function () {
+  this.timeout(60_000);
+  const h = new Harness();
+  afterEach(() => h.cleanup());
+
+  it("installs the project's dependencies first (asking), then runs the tests, never touching the checkout's node_modules", async () => {
+    const repo = makeRepo(path.join(h.temp.make(), 'app'), projectWithDependency());
+    const runner = h.runner({ repos: [{ name: 'app', path: repo }] });
+    const { sessionId } = await runner.submit(job('run the tests'));
+    const install = await waitForApproval(runner, sessionId);
+    assert.deepEqual(install.command, ['npm', 'install', '--no-audit', '--no-fund']);
+    runner.decide(sessionId, { requestId: install.requestId, decision: 'approve_once' });
+    const test = await nextApproval(runner, sessionId, install.requestId);
+    assert.deepEqual(test.command, ['npm', 'test']);
+    runner.decide(sessionId, { requestId: test.requestId, decision: 'approve_once' });
+    const end = await waitForEnd(runner, sessionId);
+    assert.equal(end.state, 'completed', end.result?.summary);
+    assert.equal(end.result?.tests?.passed, 1);
+    assert.equal(existsSync(path.join(repo, 'node_modules')), false, "the user's checkout got no node_modules");
+    assert.deepEqual(end.result?.filesChanged, [], 'installed dependencies are not committed');
+  });
+
+  it('stops with a clear message when the install is denied', async () => {
+    const repo = makeRepo(path.join(h.temp.make(), 'app'), projectWithDependency());
+    const runner = h.runner({ repos: [{ name: 'app', path: repo }] });
+    const { sessionId } = await runner.submit(job('run the tests'));
+    const install = await waitForApproval(runner, sessionId);
+    runner.decide(sessionId, { requestId: install.requestId, decision: 'deny', reason: 'not on this laptop' });
+    const end = await waitForEnd(runner, sessionId);
+    assert.equal(end.state, 'failed');
+    assert.match(end.result?.summary ?? '', /Did not install dependencies .*not on this laptop/);
+  });
+});
