@@ -52,10 +52,14 @@ export class SessionPanel implements vscode.Disposable {
     void this.loadHistory();
   }
 
-  /** The session changed (a new event, or a reload of the list). */
+  /** The session changed: a new event, or a reload of the list (the runner restarted: reload the log too). */
   update(event?: SessionEvent): void {
-    if (event) this.events = mergeEvents(this.events, [event]);
     this.setTitle();
+    if (!event) {
+      void this.loadHistory();
+      return;
+    }
+    this.events = mergeEvents(this.events, [event]);
     this.post();
   }
 
