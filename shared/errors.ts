@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'offline'
   | 'cancelled'
   | 'agent_failed'
+  | 'storage_full'
   | 'internal';
 
 /** An error with a code a program can branch on and a message a person can act on. */

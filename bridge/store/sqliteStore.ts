@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { DispatchError } from '../../shared/errors.js';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -23,7 +24,8 @@ export class SqliteStore implements Store {
   readonly webMessages: SqliteWebHistory;
   private readonly db: Database.Database;
 
-  constructor(file: string) {
+  /** `maxPages` caps the file (a quota; tests use it to fill the "disk"). */
+  constructor(file: string, options: { maxPages?: number } = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -31,6 +33,7 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
+    if (options.maxPages) this.db.pragma(`max_page_count = ${Math.floor(options.maxPages)}`);
     this.webMessages = new SqliteWebHistory(this.db);
   }
 
@@ -109,6 +112,17 @@ export class SqliteStore implements Store {
   }
 
   createJob(job: JobRecord): void {
+    try {
+      this.insertJob(job);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_FULL') {
+        throw new DispatchError('storage_full', "The bridge's disk is full, so your task was not saved. Free some space on the bridge and send it again.");
+      }
+      throw error;
+    }
+  }
+
+  private insertJob(job: JobRecord): void {
     this.db
       .prepare(
         `INSERT INTO jobs (id, owner_platform, owner_id, owner_name, machine_id, task, repo, agent, forced, route_reason,
@@ -253,6 +267,15 @@ export class SqliteStore implements Store {
   }
 
   audit(entry: AuditEntry): void {
+    try {
+      this.insertAudit(entry);
+    } catch (error) {
+      // A full disk must not turn an accepted task into an error: the audit line is the one thing let go.
+      if ((error as { code?: string }).code !== 'SQLITE_FULL') throw error;
+    }
+  }
+
+  private insertAudit(entry: AuditEntry): void {
     this.db
       .prepare(`INSERT INTO audit_log (at, actor, action, job_id, detail) VALUES (?, ?, ?, ?, ?)`)
       .run(entry.at, entry.actor, entry.action, entry.jobId ?? null, entry.detail ? JSON.stringify(entry.detail) : null);

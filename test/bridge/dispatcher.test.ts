@@ -155,6 +155,22 @@ describe('the dispatcher', () => {
     assert.equal(h.store.listJobs({}).length, 1);
   });
 
+  it('says so when the disk is full, and keeps every task accepted before', async () => {
+    h = dispatcherHarness({ maxPages: 40 });
+    pairAlice();
+    const accepted: string[] = [];
+    let refusal = '';
+    for (let i = 0; i < 500 && !refusal; i += 1) {
+      const thread = await h.chat.say(alice, `run the tests ${'x'.repeat(2_000)} #${i}`);
+      const reply = text(h.chat.inThread(thread)[0]!);
+      if (/disk is full/.test(reply)) refusal = reply;
+      else accepted.push(thread.threadId);
+    }
+    assert.match(refusal, /task was not saved/, 'the store filled up and the user was told');
+    assert.ok(accepted.length > 0);
+    for (const threadId of accepted) assert.ok(h.store.findJobByThread({ platform: 'slack', channelId: 'C1', threadId }), 'an accepted task is still there');
+  });
+
   it('serves nobody outside the allowlist', async () => {
     h = dispatcherHarness({ allowedUsers: ['slack:USOMEONE'] });
     pairAlice();

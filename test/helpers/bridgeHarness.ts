@@ -43,9 +43,9 @@ export class RecordingMachines implements MachineLinks {
 }
 
 /** A dispatcher over a real SQLite file, a recording transport and recording machine links. */
-export function dispatcherHarness(options: { allowedUsers?: string[]; admins?: string[]; cowork?: CoworkResponder; clock?: Clock } = {}) {
+export function dispatcherHarness(options: { allowedUsers?: string[]; admins?: string[]; cowork?: CoworkResponder; clock?: Clock; maxPages?: number } = {}) {
   const folder = mkdtempSync(join(tmpdir(), 'dispatch-dispatcher-'));
-  const store = new SqliteStore(join(folder, 'bridge.db'));
+  const store = new SqliteStore(join(folder, 'bridge.db'), options.maxPages ? { maxPages: options.maxPages } : {});
   const chat = new RecordingTransport('slack');
   const transports = new Map<Platform, Transport>([['slack', chat]]);
   const clock = options.clock ?? { now: () => Date.now() };
