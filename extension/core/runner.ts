@@ -20,6 +20,7 @@ import { Journal, type JournalRecord } from './journal.js';
 import { findRepo, validateRepos, type RepoConfig } from './repositories.js';
 import { runTurn, type StopReason } from './sessionRun.js';
 import { SessionStore } from './sessionStore.js';
+import { RunnerLock } from './runnerLock.js';
 import { Worktrees } from './worktrees.js';
 
 export type { RepoConfig } from './repositories.js';
@@ -61,6 +62,7 @@ export class Runner {
   private readonly maxSessions: number;
   private readonly store: SessionStore;
   private readonly worktrees = new Worktrees();
+  private readonly lock: RunnerLock;
   private readonly queue: PQueue;
   private readonly policies = new Map<string, ApprovalPolicy>();
   private readonly active = new Map<string, Active>();
@@ -78,6 +80,7 @@ export class Runner {
       throw new DispatchError('bad_config', `maxSessions must be a positive integer, got ${this.maxSessions}`);
     }
     this.store = new SessionStore(new Journal(options.home), this.clock, this.logger);
+    this.lock = new RunnerLock(options.home);
     this.queue = new PQueue({ concurrency: this.maxSessions });
   }
 
@@ -85,6 +88,7 @@ export class Runner {
   start(): Promise<void> {
     this.starting ??= Promise.resolve().then(() => {
       if (this.stopped) throw new DispatchError('offline', 'This runner was stopped; create a new one.');
+      this.lock.acquire();
       this.ensureLoaded();
       for (const record of this.store.all()) {
         const state = record.snapshot.state;
@@ -224,6 +228,7 @@ export class Runner {
     const grace = sleep(this.options.stopGraceMs ?? 5_000, undefined, { ref: false });
     await Promise.race([Promise.allSettled(running.map((active) => active.done)), grace]);
     for (const policy of this.policies.values()) policy.dispose();
+    this.lock.release();
   }
 
   private ensureLoaded(): void {
