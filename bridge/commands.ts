@@ -60,11 +60,14 @@ export async function runCommand(command: Command, context: CommandContext): Pro
       return { title: 'Dispatch', text: HELP };
     case 'pair': {
       const machineId = context.pairing.redeem(user, command.code);
+      await context.machines.pairingChanged(machineId);
       const machine = store.getMachine(machineId);
       return note(`Paired with ${machine?.name ?? 'your machine'}. Text me a task, e.g. "run the tests".`, 'success');
     }
     case 'unpair': {
+      const machineIds = store.pairings(user).map((pairing) => pairing.machineId);
       const removed = store.removePairings(user);
+      for (const machineId of machineIds) await context.machines.pairingChanged(machineId);
       return note(removed ? `Unpaired ${removed} machine${removed === 1 ? '' : 's'}.` : 'You had no paired machines.');
     }
     case 'machines': {

@@ -97,6 +97,13 @@ export class MachineHub {
     return this.send(job.machineId, (connection) => call(connection, bridgeToRunner, 'session/followUp', { sessionId: job.id, text }));
   }
 
+  async pairingChanged(machineId: string): Promise<void> {
+    const paired = this.options.store.countPairings(machineId) > 0;
+    await this.send(machineId, (connection) => call(connection, bridgeToRunner, 'machine/didChange', { paired })).catch((error) =>
+      this.options.logger.warn('telling a machine about pairing failed', { machineId, error: String(error) }),
+    );
+  }
+
   close(): void {
     for (const link of this.links.values()) link.connection.dispose();
     for (const socket of this.sockets.clients) socket.terminate();
@@ -126,12 +133,13 @@ export class MachineHub {
       }
       machineId = hello.machineId;
       store.upsertMachine({ id: hello.machineId, name: hello.machineName, platform: hello.platform, agent: hello.agent, repos: hello.repos, lastSeenAt: clock.now() });
-      if (hello.role === 'pairing') return { bridgeVersion: this.options.version, protocolVersion: PROTOCOL_VERSION };
+      const paired = store.countPairings(hello.machineId) > 0;
+      if (hello.role === 'pairing') return { bridgeVersion: this.options.version, protocolVersion: PROTOCOL_VERSION, paired };
       // The newest connection of a machine wins: the old one is usually a half-dead socket.
       this.links.get(hello.machineId)?.connection.dispose();
       this.links.set(hello.machineId, { machineId: hello.machineId, connection });
       logger.info('runner connected', { machineId, machineName: hello.machineName });
-      return { bridgeVersion: this.options.version, protocolVersion: PROTOCOL_VERSION };
+      return { bridgeVersion: this.options.version, protocolVersion: PROTOCOL_VERSION, paired };
     });
 
     handle(connection, runnerToBridge, 'machine/resync', ({ sessions }) => {

@@ -8,4 +8,6 @@ export interface MachineLinks {
   decide(job: JobRecord, decision: ApprovalDecision): Promise<boolean>;
   cancel(job: JobRecord): Promise<boolean>;
   followUp(job: JobRecord, text: string): Promise<boolean>;
+  /** Tells an online machine whether anyone is paired with it now. */
+  pairingChanged(machineId: string): Promise<void>;
 }

@@ -105,6 +105,10 @@ export class SqliteStore implements Store {
     return rows.map((row) => ({ machineId: String(row.machine_id), isDefault: row.is_default === 1, pairedAt: Number(row.paired_at) }));
   }
 
+  countPairings(machineId: string): number {
+    return Number((this.db.prepare(`SELECT COUNT(*) AS n FROM pairings WHERE machine_id = ?`).get(machineId) as Row).n);
+  }
+
   setDefaultMachine(user: ChatUser, machineId: string): void {
     this.db
       .prepare(`UPDATE pairings SET is_default = (machine_id = ?) WHERE platform = ? AND user_id = ?`)

@@ -22,6 +22,8 @@ export interface Store {
   addPairing(user: ChatUser, machineId: string, at: number): void;
   removePairings(user: ChatUser): number;
   pairings(user: ChatUser): PairingRecord[];
+  /** How many chat identities are paired with a machine. */
+  countPairings(machineId: string): number;
   setDefaultMachine(user: ChatUser, machineId: string): void;
 
   /** Writes a new job; durable when it returns. */

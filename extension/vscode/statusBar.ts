@@ -9,9 +9,12 @@ const LOOK: Record<LinkInfo['status'], { icon: string; text: (name: string) => s
   unconfigured: { icon: '$(gear)', text: () => 'Dispatch: not set up', command: 'dispatch.link.connect', action: 'Click to set it up.' },
 };
 
+/** Connected, but nobody has paired a chat with this machine yet. */
+const NOT_PAIRED = { icon: '$(link)', text: (name: string) => `${name}: not paired`, command: 'dispatch.pairing.show', action: 'Click to show a pairing code, then send the bot `pair CODE`.' };
+
 /**
- * The link in one glance: connected (with the machine name the chat sees), connecting,
- * offline, disconnected or not set up. Clicking shows the pairing code when connected,
+ * The link in one glance: connected (with the machine name the chat sees), not paired,
+ * connecting, offline, disconnected or not set up. Clicking shows the pairing code when connected,
  * otherwise connects (or asks for what is missing).
  */
 export class StatusBar implements vscode.Disposable {
@@ -34,11 +37,12 @@ export class StatusBar implements vscode.Disposable {
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
       return;
     }
-    const look = LOOK[link.status];
+    const unpaired = link.status === 'online' && link.paired === false;
+    const look = unpaired ? NOT_PAIRED : LOOK[link.status];
     const count = waiting > 0 ? ` $(bell-dot) ${waiting}` : '';
     this.item.text = `${look.icon} ${look.text(link.machineName)}${count}`;
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**Dispatch** — ${link.status === 'online' ? 'connected' : link.status}\n\n`);
+    tooltip.appendMarkdown(`**Dispatch** — ${unpaired ? 'connected, not paired with a chat yet' : link.status === 'online' ? 'connected' : link.status}\n\n`);
     tooltip.appendText(`Machine: ${link.machineName}\n`);
     if (link.bridgeUrl) tooltip.appendText(`Bridge: ${link.bridgeUrl}\n`);
     if (link.detail) tooltip.appendText(`${link.detail}\n`);

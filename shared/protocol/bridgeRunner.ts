@@ -41,7 +41,8 @@ export const runnerToBridge = {
       /** `pairing`: a short-lived connection that only asks for a pairing code. */
       role: z.enum(['runner', 'pairing']).default('runner'),
     }),
-    result: z.object({ bridgeVersion: z.string(), protocolVersion: z.number().int() }),
+    /** `paired`: whether any chat user is paired with this machine yet. */
+    result: z.object({ bridgeVersion: z.string(), protocolVersion: z.number().int(), paired: z.boolean() }),
   },
   /** After hello: what the runner has. The bridge answers with jobs it still has to take. */
   'machine/resync': {
@@ -75,6 +76,11 @@ export const bridgeToRunner = {
   },
   'session/cancel': {
     params: z.object({ sessionId: z.string().min(1).max(100) }),
+    result: Ok,
+  },
+  /** Someone paired with (or unpaired from) this machine in a chat. */
+  'machine/didChange': {
+    params: z.object({ paired: z.boolean() }),
     result: Ok,
   },
   'session/followUp': {

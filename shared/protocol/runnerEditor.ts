@@ -49,6 +49,8 @@ export const LinkInfoSchema = z.object({
   machineId: z.string(),
   machineName: z.string(),
   bridgeUrl: z.string(),
+  /** Whether any chat user is paired with this machine (known once online). */
+  paired: z.boolean().optional(),
 });
 export type LinkInfo = z.infer<typeof LinkInfoSchema>;
 

@@ -36,6 +36,10 @@ export class RecordingMachines implements MachineLinks {
     this.cancels.push(job.id);
     return this.online.has(job.machineId);
   }
+  pairingChanges: string[] = [];
+  async pairingChanged(machineId: string): Promise<void> {
+    this.pairingChanges.push(machineId);
+  }
   async followUp(job: JobRecord, text: string): Promise<boolean> {
     this.followUps.push({ jobId: job.id, text });
     return this.online.has(job.machineId);

@@ -25,7 +25,7 @@ export interface LinkControlOptions {
  */
 export class LinkControl {
   private link: BridgeLink | undefined;
-  private current: Pick<LinkInfo, 'status' | 'detail'>;
+  private current: Pick<LinkInfo, 'status' | 'detail' | 'paired'>;
 
   constructor(private readonly options: LinkControlOptions) {
     this.current = this.configured() ? { status: 'offline' } : { status: 'unconfigured', detail: this.missing() };
@@ -47,7 +47,10 @@ export class LinkControl {
     const link = new BridgeLink({ bridgeUrl, token: token ?? '', runner, identity, agent, logger: logger.child({ part: 'link' }), ...(backoff ? { backoff } : {}) });
     this.link = link;
     link.onStatus((status, detail) => {
-      if (this.link === link) this.update({ status, ...(detail ? { detail } : {}) });
+      if (this.link === link) this.update({ status, ...(detail ? { detail } : {}), ...(link.paired !== undefined ? { paired: link.paired } : {}) });
+    });
+    link.onPairedChange((paired) => {
+      if (this.link === link) this.update({ ...this.current, paired });
     });
     link.start();
     return this.info();
@@ -85,8 +88,8 @@ export class LinkControl {
     return 'No runner token: run "Dispatch: Set Runner Token".';
   }
 
-  private update(next: Pick<LinkInfo, 'status' | 'detail'>): void {
-    if (next.status === this.current.status && next.detail === this.current.detail) return;
+  private update(next: Pick<LinkInfo, 'status' | 'detail' | 'paired'>): void {
+    if (next.status === this.current.status && next.detail === this.current.detail && next.paired === this.current.paired) return;
     this.current = next;
     this.options.onChange(this.info());
   }

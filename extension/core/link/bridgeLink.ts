@@ -38,6 +38,8 @@ export class BridgeLink {
   private flushing: Promise<void> | undefined;
   private flushAgain = false;
   private currentStatus: LinkStatus = 'offline';
+  private currentPaired: boolean | undefined;
+  private readonly pairedListeners = new Set<(paired: boolean) => void>();
   private readonly statusListeners = new Set<(status: LinkStatus, detail?: string) => void>();
   private readonly unsubscribe: () => void;
 
@@ -47,6 +49,16 @@ export class BridgeLink {
 
   get status(): LinkStatus {
     return this.currentStatus;
+  }
+
+  /** Whether any chat user is paired with this machine (unknown until the first hello). */
+  get paired(): boolean | undefined {
+    return this.currentPaired;
+  }
+
+  onPairedChange(listener: (paired: boolean) => void): () => void {
+    this.pairedListeners.add(listener);
+    return () => this.pairedListeners.delete(listener);
   }
 
   onStatus(listener: (status: LinkStatus, detail?: string) => void): () => void {
@@ -87,7 +99,7 @@ export class BridgeLink {
       this.socket = socket;
       socket.on('close', () => this.lost(connection));
       this.registerHandlers(connection);
-      await call(connection, runnerToBridge, 'machine/hello', {
+      const hello = await call(connection, runnerToBridge, 'machine/hello', {
         protocolVersion: PROTOCOL_VERSION,
         machineId: this.options.identity.machineId,
         machineName: this.options.identity.machineName,
@@ -101,6 +113,7 @@ export class BridgeLink {
       });
       this.connection = connection;
       this.attempt = 0;
+      this.setPaired(hello.paired);
       this.setStatus('online');
       logger.info('connected to the bridge', { offers: offers.length });
       for (const job of offers) await runner.submit(job).catch((error) => logger.warn('an offered job was refused', { jobId: job.jobId, error: asDispatchError(error).message }));
@@ -128,6 +141,10 @@ export class BridgeLink {
     });
     handle(connection, bridgeToRunner, 'session/cancel', async ({ sessionId }) => {
       await runner.cancel(sessionId);
+      return { ok: true as const };
+    });
+    handle(connection, bridgeToRunner, 'machine/didChange', ({ paired }) => {
+      this.setPaired(paired);
       return { ok: true as const };
     });
     handle(connection, bridgeToRunner, 'session/followUp', async ({ sessionId, text }) => {
@@ -187,6 +204,12 @@ export class BridgeLink {
       this.retryTimer = undefined;
       void this.connect();
     }, delay);
+  }
+
+  private setPaired(paired: boolean): void {
+    if (paired === this.currentPaired) return;
+    this.currentPaired = paired;
+    for (const listener of this.pairedListeners) listener(paired);
   }
 
   private setStatus(status: LinkStatus, detail?: string): void {
