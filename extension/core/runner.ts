@@ -96,6 +96,10 @@ export class Runner {
         else if (state === 'queued') this.enqueue(record);
       }
     });
+    // A start that failed (another runner holds DISPATCH_HOME) may be tried again later.
+    this.starting.catch(() => {
+      this.starting = undefined;
+    });
     return this.starting;
   }
 

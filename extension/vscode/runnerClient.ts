@@ -108,7 +108,8 @@ export class RunnerClient implements vscode.Disposable {
     const token = await this.context.secrets.get(TOKEN_SECRET);
     if (token) env.DISPATCH_RUNNER_TOKEN = token;
     const module = this.context.asAbsolutePath('dist/runner.cjs');
-    const server = { module, transport: TransportKind.stdio, options: { env, cwd: this.context.globalStorageUri.fsPath } };
+    // detached: closing the window must not kill sessions under way; the runner exits after them.
+    const server = { module, transport: TransportKind.stdio, options: { env, cwd: this.context.globalStorageUri.fsPath, detached: true } };
     await vscode.workspace.fs.createDirectory(this.context.globalStorageUri);
     const serverOptions: ServerOptions = { run: server, debug: server };
     const clientOptions: LanguageClientOptions = {

@@ -13,8 +13,12 @@ export function editorLogger(connection: MessageConnection, base: LogFields = {}
   const send = (level: keyof typeof LEVEL, message: string, fields?: LogFields): void => {
     const merged = { ...base, ...fields };
     const suffix = Object.keys(merged).length ? ` ${JSON.stringify(merged)}` : '';
-    // A closed connection (the editor went away) must not turn logging into a crash.
-    connection.sendNotification('window/logMessage', { type: LEVEL[level], message: `${message}${suffix}` }).catch(() => undefined);
+    // A closed connection (the editor went away) must not turn logging into a crash; it throws at once.
+    try {
+      connection.sendNotification('window/logMessage', { type: LEVEL[level], message: `${message}${suffix}` }).catch(() => undefined);
+    } catch {
+      // Nobody is listening any more.
+    }
   };
   return {
     debug: (message, fields) => send('debug', message, fields),

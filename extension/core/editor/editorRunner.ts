@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
-import { DispatchError } from '../../../shared/errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DispatchError, asDispatchError } from '../../../shared/errors.js';
+import { isFinal } from '../../../shared/sessions.js';
 import type { Logger } from '../../../shared/logger.js';
 import { handle } from '../../../shared/protocol/rpc.js';
 import {
@@ -41,6 +43,8 @@ export class EditorRunner {
   readonly link: LinkControl;
   private readonly history: EventHistory;
   private readonly unsubscribe: () => void;
+  /** The editor went away: nothing is sent to it any more. */
+  private released = false;
 
   constructor(private readonly options: EditorRunnerOptions) {
     const { init, env, cwd, logger } = options;
@@ -82,15 +86,58 @@ export class EditorRunner {
     this.registerHandlers();
   }
 
-  /** Loads the journal (queued sessions run again) and dials the bridge. */
+  /**
+   * Loads the journal (queued sessions run again) and dials the bridge. When a runner
+   * from a closed window is still finishing its sessions, waits for it to let go.
+   */
   async start(): Promise<void> {
-    await this.runner.start();
+    for (let waited = 0; ; waited += 1) {
+      try {
+        await this.runner.start();
+        break;
+      } catch (error) {
+        const problem = asDispatchError(error);
+        if (problem.code !== 'conflict' || this.released) throw error;
+        if (waited === 0) this.options.logger.info('waiting for the previous runner to finish its sessions', { reason: problem.message });
+        this.notify('link/didChange', { ...this.link.info(), status: 'connecting', detail: `Waiting: ${problem.message}` });
+        await sleep(2_000);
+      }
+    }
     const info = await this.link.connect();
     this.options.logger.info('runner ready', {
       machine: info.machineName,
       repositories: this.runner.repositories().map((repo) => repo.name),
       link: info.status,
     });
+  }
+
+  /**
+   * The editor closed. Sessions under way go on — approvals still arrive from the chat —
+   * and the runner stops once none is left; without a bridge nobody could answer, so it
+   * stops at once (running sessions become interrupted, their worktrees kept).
+   */
+  async release(): Promise<void> {
+    this.released = true;
+    const busy = (): boolean => this.runner.sessions().some((session) => !isFinal(session.state));
+    const reachable = this.link.info().status !== 'unconfigured' && this.link.info().status !== 'disconnected';
+    if (reachable && busy()) {
+      this.options.logger.info('the editor closed; sessions go on until they finish');
+      await new Promise<void>((resolve) => {
+        const off = this.runner.onEvent(() => {
+          if (busy()) return;
+          off();
+          resolve();
+        });
+        if (!busy()) {
+          off();
+          resolve();
+        }
+      });
+      // The chat hears the ending before the link goes: wait (a while) for the bridge's acknowledgements.
+      const deadline = Date.now() + 30_000;
+      while (this.runner.unacknowledged().length > 0 && Date.now() < deadline) await sleep(100);
+    }
+    await this.stop();
   }
 
   async stop(): Promise<void> {
@@ -100,6 +147,7 @@ export class EditorRunner {
   }
 
   private notify<K extends EditorNotification>(method: K, params: EditorNotificationParams<K>): void {
+    if (this.released) return;
     this.options.connection.sendNotification(method, params).catch(() => undefined);
   }
 

@@ -10,14 +10,15 @@ const INITIALIZE_FAILED = -32002;
 
 /**
  * Serves the editor link on a connection the way a language server would: `initialize`
- * (settings in `initializationOptions`) builds the runner, `initialized` starts it,
- * `shutdown` stops it, `exit` or a closed connection ends the process.
+ * (settings in `initializationOptions`) builds the runner, `initialized` starts it;
+ * `shutdown`, `exit` or a closed connection let it go: it ends once its sessions have.
  */
 export function serveEditor(connection: MessageConnection, options: { env: NodeJS.ProcessEnv; cwd: string; exit: (code: number) => void; logger?: Logger }): void {
   const logger = options.logger ?? editorLogger(connection);
   let host: EditorRunner | undefined;
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => (stopping ??= (host?.stop() ?? Promise.resolve()).catch((error) => logger.error('stop failed', { error: asDispatchError(error).message })));
+  let releasing: Promise<void> | undefined;
+  // Sessions under way outlive the editor (see EditorRunner.release); the process exits after them.
+  const release = (): Promise<void> => (releasing ??= (host?.release() ?? Promise.resolve()).catch((error) => logger.error('stop failed', { error: asDispatchError(error).message })));
 
   connection.onRequest('initialize', (params: { initializationOptions?: unknown }) => {
     const parsed = RunnerInitOptionsSchema.safeParse(params?.initializationOptions ?? {});
@@ -37,12 +38,12 @@ export function serveEditor(connection: MessageConnection, options: { env: NodeJ
   });
   // The client traces its own side (dispatch.trace.server); nothing to switch here.
   connection.onNotification('$/setTrace', () => undefined);
-  connection.onRequest('shutdown', async () => {
-    await stop();
+  connection.onRequest('shutdown', () => {
+    void release();
     return null;
   });
-  connection.onNotification('exit', () => void stop().then(() => options.exit(0)));
-  // The editor went away without a shutdown (crash, kill): stop cleanly all the same.
-  connection.onClose(() => void stop().then(() => options.exit(0)));
+  connection.onNotification('exit', () => void release().then(() => options.exit(0)));
+  // The editor went away without a shutdown (crash, kill): the same, cleanly.
+  connection.onClose(() => void release().then(() => options.exit(0)));
   connection.listen();
 }

@@ -46,7 +46,7 @@ describe('the editor runner process (runnerServer.ts) over stdio, against a live
 
   it('reports the link with the machine the chat sees, and makes a pairing code', async () => {
     const link = await runner.request('link/status', {});
-    assert.deepEqual(link, { status: 'online', machineId: EDITOR_MACHINE_ID, machineName: 'editor-box', bridgeUrl: live.bridge.url });
+    assert.deepEqual(link, { status: 'online', machineId: EDITOR_MACHINE_ID, machineName: 'editor-box', bridgeUrl: live.bridge.url, paired: true });
     const pairing = await runner.request('pairing/create', {});
     assert.match(pairing.code, /^\d{6}$/);
     assert.equal(pairing.machineName, 'editor-box');
