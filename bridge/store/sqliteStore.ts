@@ -23,6 +23,7 @@ type Row = Record<string, unknown>;
 export class SqliteStore implements Store {
   readonly webMessages: SqliteWebHistory;
   private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
 
   /** `maxPages` caps the file (a quota; tests use it to fill the "disk"). */
   constructor(file: string, options: { maxPages?: number } = {}) {
@@ -37,9 +38,18 @@ export class SqliteStore implements Store {
     this.webMessages = new SqliteWebHistory(this.db);
   }
 
+  /** Compiled once per SQL text: preparing costs more than running these small statements. */
+  private statement(sql: string): Database.Statement {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.db.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
+  }
+
   upsertMachine(machine: MachineRecord): void {
-    this.db
-      .prepare(
+    this.statement(
         `INSERT INTO machines (id, name, platform, agent, repos, last_seen_at) VALUES (@id, @name, @platform, @agent, @repos, @lastSeenAt)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, platform = excluded.platform, agent = excluded.agent,
            repos = excluded.repos, last_seen_at = excluded.last_seen_at`,
@@ -48,7 +58,7 @@ export class SqliteStore implements Store {
   }
 
   getMachine(id: string): MachineRecord | undefined {
-    const row = this.db.prepare(`SELECT * FROM machines WHERE id = ?`).get(id) as Row | undefined;
+    const row = this.statement(`SELECT * FROM machines WHERE id = ?`).get(id) as Row | undefined;
     if (!row) return undefined;
     return {
       id: String(row.id),
@@ -61,57 +71,51 @@ export class SqliteStore implements Store {
   }
 
   createPairingCode(machineId: string, code: string, expiresAt: number): void {
-    this.db.prepare(`INSERT OR REPLACE INTO pairing_codes (code, machine_id, expires_at, used_at) VALUES (?, ?, ?, NULL)`).run(code, machineId, expiresAt);
+    this.statement(`INSERT OR REPLACE INTO pairing_codes (code, machine_id, expires_at, used_at) VALUES (?, ?, ?, NULL)`).run(code, machineId, expiresAt);
   }
 
   consumePairingCode(code: string, now: number): string | undefined {
-    const row = this.db
-      .prepare(`UPDATE pairing_codes SET used_at = ? WHERE code = ? AND used_at IS NULL AND expires_at > ? RETURNING machine_id`)
+    const row = this.statement(`UPDATE pairing_codes SET used_at = ? WHERE code = ? AND used_at IS NULL AND expires_at > ? RETURNING machine_id`)
       .get(now, code, now) as Row | undefined;
     return row ? String(row.machine_id) : undefined;
   }
 
   recordFailedPairing(user: ChatUser, at: number): void {
-    this.db.prepare(`INSERT INTO pairing_failures (platform, user_id, at) VALUES (?, ?, ?)`).run(user.platform, user.userId, at);
+    this.statement(`INSERT INTO pairing_failures (platform, user_id, at) VALUES (?, ?, ?)`).run(user.platform, user.userId, at);
   }
 
   countFailedPairings(user: ChatUser, since: number): number {
-    const row = this.db
-      .prepare(`SELECT COUNT(*) AS n FROM pairing_failures WHERE platform = ? AND user_id = ? AND at >= ?`)
+    const row = this.statement(`SELECT COUNT(*) AS n FROM pairing_failures WHERE platform = ? AND user_id = ? AND at >= ?`)
       .get(user.platform, user.userId, since) as Row;
     return Number(row.n);
   }
 
   addPairing(user: ChatUser, machineId: string, at: number): void {
     this.db.transaction(() => {
-      this.db
-        .prepare(`INSERT INTO users (platform, user_id, display_name, first_seen_at) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET display_name = excluded.display_name`)
+      this.statement(`INSERT INTO users (platform, user_id, display_name, first_seen_at) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET display_name = excluded.display_name`)
         .run(user.platform, user.userId, user.displayName ?? null, at);
       const hasDefault = this.pairings(user).some((pairing) => pairing.isDefault);
-      this.db
-        .prepare(`INSERT OR IGNORE INTO pairings (platform, user_id, machine_id, is_default, paired_at) VALUES (?, ?, ?, ?, ?)`)
+      this.statement(`INSERT OR IGNORE INTO pairings (platform, user_id, machine_id, is_default, paired_at) VALUES (?, ?, ?, ?, ?)`)
         .run(user.platform, user.userId, machineId, hasDefault ? 0 : 1, at);
     })();
   }
 
   removePairings(user: ChatUser): number {
-    return this.db.prepare(`DELETE FROM pairings WHERE platform = ? AND user_id = ?`).run(user.platform, user.userId).changes;
+    return this.statement(`DELETE FROM pairings WHERE platform = ? AND user_id = ?`).run(user.platform, user.userId).changes;
   }
 
   pairings(user: ChatUser): PairingRecord[] {
-    const rows = this.db
-      .prepare(`SELECT machine_id, is_default, paired_at FROM pairings WHERE platform = ? AND user_id = ? ORDER BY paired_at`)
+    const rows = this.statement(`SELECT machine_id, is_default, paired_at FROM pairings WHERE platform = ? AND user_id = ? ORDER BY paired_at`)
       .all(user.platform, user.userId) as Row[];
     return rows.map((row) => ({ machineId: String(row.machine_id), isDefault: row.is_default === 1, pairedAt: Number(row.paired_at) }));
   }
 
   countPairings(machineId: string): number {
-    return Number((this.db.prepare(`SELECT COUNT(*) AS n FROM pairings WHERE machine_id = ?`).get(machineId) as Row).n);
+    return Number((this.statement(`SELECT COUNT(*) AS n FROM pairings WHERE machine_id = ?`).get(machineId) as Row).n);
   }
 
   setDefaultMachine(user: ChatUser, machineId: string): void {
-    this.db
-      .prepare(`UPDATE pairings SET is_default = (machine_id = ?) WHERE platform = ? AND user_id = ?`)
+    this.statement(`UPDATE pairings SET is_default = (machine_id = ?) WHERE platform = ? AND user_id = ?`)
       .run(machineId, user.platform, user.userId);
   }
 
@@ -127,8 +131,7 @@ export class SqliteStore implements Store {
   }
 
   private insertJob(job: JobRecord): void {
-    this.db
-      .prepare(
+    this.statement(
         `INSERT INTO jobs (id, owner_platform, owner_id, owner_name, machine_id, task, repo, agent, forced, route_reason,
            thread_platform, thread_channel, thread_id, status_message_id, delivery, state, last_seq, pending_approvals, created_at, updated_at)
          VALUES (@id, @ownerPlatform, @ownerId, @ownerName, @machineId, @task, @repo, @agent, @forced, @routeReason,
@@ -158,20 +161,18 @@ export class SqliteStore implements Store {
   }
 
   getJob(id: string): JobRecord | undefined {
-    const row = this.db.prepare(`SELECT * FROM jobs WHERE id = ?`).get(id) as Row | undefined;
+    const row = this.statement(`SELECT * FROM jobs WHERE id = ?`).get(id) as Row | undefined;
     return row ? toJob(row) : undefined;
   }
 
   findJobByThread(thread: ThreadRef): JobRecord | undefined {
-    const row = this.db
-      .prepare(`SELECT * FROM jobs WHERE thread_platform = ? AND thread_channel = ? AND thread_id = ? ORDER BY created_at DESC LIMIT 1`)
+    const row = this.statement(`SELECT * FROM jobs WHERE thread_platform = ? AND thread_channel = ? AND thread_id = ? ORDER BY created_at DESC LIMIT 1`)
       .get(thread.platform, thread.channelId, thread.threadId) as Row | undefined;
     return row ? toJob(row) : undefined;
   }
 
   findJobsByPrefix(owner: ChatUser, prefix: string): JobRecord[] {
-    const rows = this.db
-      .prepare(`SELECT * FROM jobs WHERE owner_platform = ? AND owner_id = ? AND replace(id, '-', '') LIKE ? ESCAPE '\\' ORDER BY created_at DESC LIMIT 5`)
+    const rows = this.statement(`SELECT * FROM jobs WHERE owner_platform = ? AND owner_id = ? AND replace(id, '-', '') LIKE ? ESCAPE '\\' ORDER BY created_at DESC LIMIT 5`)
       .all(owner.platform, owner.userId, `${prefix.replace(/[\\%_]/g, '\\$&')}%`) as Row[];
     return rows.map(toJob);
   }
@@ -193,22 +194,24 @@ export class SqliteStore implements Store {
     }
     if (filter.active) where.push(`state IN ('queued', 'preparing', 'running', 'waiting_for_approval')`);
     const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...params, filter.limit ?? 50) as Row[]).map(toJob);
+    return (this.statement(sql).all(...params, filter.limit ?? 50) as Row[]).map(toJob);
   }
 
   updateJob(id: string, patch: JobPatch): void {
-    const row = this.db.prepare(`SELECT id FROM jobs WHERE id = ?`).get(id);
-    if (!row) return;
-    if (patch.statusMessage !== undefined) this.db.prepare(`UPDATE jobs SET status_message_id = ? WHERE id = ?`).run(patch.statusMessage.messageId, id);
-    if (patch.delivery !== undefined) this.db.prepare(`UPDATE jobs SET delivery = ? WHERE id = ?`).run(patch.delivery, id);
-    if (patch.repo !== undefined) this.db.prepare(`UPDATE jobs SET repo = ? WHERE id = ?`).run(patch.repo, id);
-    if (patch.state !== undefined) this.db.prepare(`UPDATE jobs SET state = ? WHERE id = ?`).run(patch.state, id);
-    if (patch.updatedAt !== undefined) this.db.prepare(`UPDATE jobs SET updated_at = ? WHERE id = ?`).run(patch.updatedAt, id);
+    const columns: [string, unknown][] = [];
+    if (patch.statusMessage !== undefined) columns.push(['status_message_id', patch.statusMessage.messageId]);
+    if (patch.delivery !== undefined) columns.push(['delivery', patch.delivery]);
+    if (patch.repo !== undefined) columns.push(['repo', patch.repo]);
+    if (patch.state !== undefined) columns.push(['state', patch.state]);
+    if (patch.updatedAt !== undefined) columns.push(['updated_at', patch.updatedAt]);
+    if (columns.length === 0) return;
+    this.statement(`UPDATE jobs SET ${columns.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`).run(...columns.map(([, value]) => value), id);
   }
 
+
   recordEvents(jobId: string, events: SessionEvent[]): SessionEvent[] {
-    const insert = this.db.prepare(`INSERT OR IGNORE INTO job_events (job_id, seq, kind, body, at) VALUES (?, ?, ?, ?, ?)`);
-    const saveApproval = this.db.prepare(`INSERT OR IGNORE INTO approvals (job_id, request_id, request) VALUES (?, ?, ?)`);
+    const insert = this.statement(`INSERT OR IGNORE INTO job_events (job_id, seq, kind, body, at) VALUES (?, ?, ?, ?, ?)`);
+    const saveApproval = this.statement(`INSERT OR IGNORE INTO approvals (job_id, request_id, request) VALUES (?, ?, ?)`);
     return this.db.transaction(() => {
       const job = this.getJob(jobId);
       if (!job) return [];
@@ -220,8 +223,7 @@ export class SqliteStore implements Store {
         if (event.kind === 'approval_requested') saveApproval.run(jobId, event.request.requestId, JSON.stringify(event.request));
       }
       if (fresh.length > 0) {
-        this.db
-          .prepare(`UPDATE jobs SET state = ?, repo = ?, branch = ?, worktree = ?, last_seq = ?, result = ?, pending_approvals = ?, delivery = ?, updated_at = ? WHERE id = ?`)
+        this.statement(`UPDATE jobs SET state = ?, repo = ?, branch = ?, worktree = ?, last_seq = ?, result = ?, pending_approvals = ?, delivery = ?, updated_at = ? WHERE id = ?`)
           .run(
             job.state,
             job.repo ?? null,
@@ -240,28 +242,27 @@ export class SqliteStore implements Store {
   }
 
   unnotifiedEvents(limit: number): StoredEvent[] {
-    const rows = this.db.prepare(`SELECT job_id, body FROM job_events WHERE notified = 0 ORDER BY at, job_id, seq LIMIT ?`).all(limit) as Row[];
+    const rows = this.statement(`SELECT job_id, body FROM job_events WHERE notified = 0 ORDER BY at, job_id, seq LIMIT ?`).all(limit) as Row[];
     return rows.map((row) => ({ jobId: String(row.job_id), event: SessionEventSchema.parse(JSON.parse(String(row.body))) }));
   }
 
   markNotified(jobId: string, seq: number): void {
-    this.db.prepare(`UPDATE job_events SET notified = 1 WHERE job_id = ? AND seq = ?`).run(jobId, seq);
+    this.statement(`UPDATE job_events SET notified = 1 WHERE job_id = ? AND seq = ?`).run(jobId, seq);
   }
 
   events(jobId: string): SessionEvent[] {
-    const rows = this.db.prepare(`SELECT body FROM job_events WHERE job_id = ? ORDER BY seq`).all(jobId) as Row[];
+    const rows = this.statement(`SELECT body FROM job_events WHERE job_id = ? ORDER BY seq`).all(jobId) as Row[];
     return rows.map((row) => SessionEventSchema.parse(JSON.parse(String(row.body))));
   }
 
   decideApproval(jobId: string, requestId: string, decision: ApprovalDecision, at: number): boolean {
-    const result = this.db
-      .prepare(`UPDATE approvals SET decision = ?, decided_by = ?, decided_at = ? WHERE job_id = ? AND request_id = ? AND decision IS NULL`)
+    const result = this.statement(`UPDATE approvals SET decision = ?, decided_by = ?, decided_at = ? WHERE job_id = ? AND request_id = ? AND decision IS NULL`)
       .run(JSON.stringify(decision), decision.decidedBy ?? null, at, jobId, requestId);
     return result.changes === 1;
   }
 
   approval(jobId: string, requestId: string): ApprovalRecord | undefined {
-    const row = this.db.prepare(`SELECT * FROM approvals WHERE job_id = ? AND request_id = ?`).get(jobId, requestId) as Row | undefined;
+    const row = this.statement(`SELECT * FROM approvals WHERE job_id = ? AND request_id = ?`).get(jobId, requestId) as Row | undefined;
     if (!row) return undefined;
     return {
       jobId,
@@ -280,8 +281,7 @@ export class SqliteStore implements Store {
   }
 
   private insertAudit(entry: AuditEntry): void {
-    this.db
-      .prepare(`INSERT INTO audit_log (at, actor, action, job_id, detail) VALUES (?, ?, ?, ?, ?)`)
+    this.statement(`INSERT INTO audit_log (at, actor, action, job_id, detail) VALUES (?, ?, ?, ?, ?)`)
       .run(entry.at, entry.actor, entry.action, entry.jobId ?? null, entry.detail ? JSON.stringify(entry.detail) : null);
   }
 
