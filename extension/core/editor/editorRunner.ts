@@ -21,6 +21,9 @@ import { EventHistory } from './eventHistory.js';
 import { LinkControl } from './linkControl.js';
 import { baseFileContent, sessionChanges } from './sessionChanges.js';
 
+/** How long a runner whose editor closed keeps going without a bridge. */
+const RELEASED_OFFLINE_LIMIT_MS = 5 * 60_000;
+
 export interface EditorRunnerOptions {
   connection: MessageConnection;
   init: RunnerInitOptions;
@@ -122,17 +125,14 @@ export class EditorRunner {
     const reachable = this.link.info().status !== 'unconfigured' && this.link.info().status !== 'disconnected';
     if (reachable && busy()) {
       this.options.logger.info('the editor closed; sessions go on until they finish');
-      await new Promise<void>((resolve) => {
-        const off = this.runner.onEvent(() => {
-          if (busy()) return;
-          off();
-          resolve();
-        });
-        if (!busy()) {
-          off();
-          resolve();
-        }
-      });
+      // With the bridge gone for long, nobody can approve or hear the result: stop then
+      // (sessions become interrupted, worktrees kept, and continue from the chat later).
+      let offlineSince: number | undefined;
+      while (busy()) {
+        offlineSince = this.link.info().status === 'online' ? undefined : (offlineSince ?? Date.now());
+        if (offlineSince !== undefined && Date.now() - offlineSince > RELEASED_OFFLINE_LIMIT_MS) break;
+        await sleep(1_000);
+      }
       // The chat hears the ending before the link goes: wait (a while) for the bridge's acknowledgements.
       const deadline = Date.now() + 30_000;
       while (this.runner.unacknowledged().length > 0 && Date.now() < deadline) await sleep(100);

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Bridge } from '../../../bridge/bridge.js';
 import type { ChatUser } from '../../../bridge/chat.js';
@@ -28,4 +28,17 @@ export function prepareEditorMachine(home: string, bridge: Bridge, users: ChatUs
   writeFileSync(path.join(home, 'machine.json'), JSON.stringify({ machineId: EDITOR_MACHINE_ID }));
   bridge.store.upsertMachine({ id: EDITOR_MACHINE_ID, name, platform: process.platform, agent: 'builtin', repos: [{ name: 'api', default: true }], lastSeenAt: 0 });
   for (const user of users) bridge.store.addPairing(user, EDITOR_MACHINE_ID, 0);
+}
+
+/**
+ * The editor's runner outlives its window while sessions are under way (by design), so a
+ * test that closes code-server ends that runner itself: its pid is in DISPATCH_HOME's lock.
+ */
+export function killLingeringRunner(home: string): void {
+  try {
+    const pid = Number(readFileSync(path.join(home, 'runner.lock'), 'utf8').trim());
+    if (pid > 0 && pid !== process.pid) process.kill(pid, 'SIGKILL');
+  } catch {
+    // No lock (it exited on its own) or the process is gone already.
+  }
 }

@@ -6,7 +6,7 @@ import { TempDirs } from '../../helpers/gitRepos.js';
 import { RUNNER_TOKEN, startLiveBridge, type LiveBridge } from '../../helpers/liveBridge.js';
 import { startChatControl } from './chatControl.js';
 import { missingForVsCodeTests, QUIET_WORKBENCH, ROOT, runExtensionTests, startCodeServer, type CodeServer, type ExtensionTestRun } from './codeServer.js';
-import { alice, makeEditorRepo, prepareEditorMachine } from './editorFixtures.js';
+import { alice, killLingeringRunner, makeEditorRepo, prepareEditorMachine } from './editorFixtures.js';
 import { BEHAVIOURS, CONTROL_ENV, RESULTS_ENV } from './host/behaviours.js';
 import { buildExtension, buildHostSuite } from './hostSuite.js';
 
@@ -18,6 +18,7 @@ describe('the VS Code extension in a real extension host (code-server + chromium
   let server: CodeServer | undefined;
   let run: ExtensionTestRun | undefined;
   let results: Record<string, string> = {};
+  let home: string | undefined;
 
   before(async function () {
     const missing = missingForVsCodeTests();
@@ -31,7 +32,7 @@ describe('the VS Code extension in a real extension host (code-server + chromium
     const chat = new RecordingTransport('web');
     live = await startLiveBridge({ repos: [], transports: [chat], withRunner: false });
     const repo = makeEditorRepo(path.join(temp.make(), 'api'));
-    const home = temp.make('dispatch-editor-home-');
+    home = temp.make('dispatch-editor-home-');
     prepareEditorMachine(home, live.bridge, [alice]);
     control = await startChatControl(live.bridge, chat, alice);
     const resultsFile = path.join(temp.make(), 'results.json');
@@ -51,6 +52,7 @@ describe('the VS Code extension in a real extension host (code-server + chromium
 
   after(async () => {
     await server?.stop();
+    if (home) killLingeringRunner(home);
     await control?.close();
     await live?.stop();
     temp.cleanup();

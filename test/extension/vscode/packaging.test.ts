@@ -6,7 +6,7 @@ import { RecordingTransport } from '../../helpers/recordingTransport.js';
 import { TempDirs } from '../../helpers/gitRepos.js';
 import { RUNNER_TOKEN, startLiveBridge, type LiveBridge } from '../../helpers/liveBridge.js';
 import { installExtension, launchBrowser, missingForVsCodeTests, QUIET_WORKBENCH, ROOT, startCodeServer, workbenchUrl, type CodeServer, type Workbench } from './codeServer.js';
-import { alice, makeEditorRepo, prepareEditorMachine } from './editorFixtures.js';
+import { alice, killLingeringRunner, makeEditorRepo, prepareEditorMachine } from './editorFixtures.js';
 import { buildExtension } from './hostSuite.js';
 
 export const SCREENSHOT = path.join(ROOT, 'test-artifacts/vscode-dispatch-view.png');
@@ -17,6 +17,7 @@ describe('the packaged extension (.vsix) installed into code-server', function (
   let live: LiveBridge | undefined;
   let server: CodeServer | undefined;
   let workbench: Workbench | undefined;
+  let home: string | undefined;
 
   before(function () {
     const missing = missingForVsCodeTests();
@@ -28,6 +29,7 @@ describe('the packaged extension (.vsix) installed into code-server', function (
   after(async () => {
     await workbench?.close();
     await server?.stop();
+    if (home) killLingeringRunner(home);
     await live?.stop();
     temp.cleanup();
   });
@@ -46,7 +48,7 @@ describe('the packaged extension (.vsix) installed into code-server', function (
     const chat = new RecordingTransport('web');
     live = await startLiveBridge({ repos: [], transports: [chat], withRunner: false });
     const repo = makeEditorRepo(path.join(temp.make(), 'api'));
-    const home = temp.make('dispatch-editor-home-');
+    home = temp.make('dispatch-editor-home-');
     prepareEditorMachine(home, live.bridge, [alice], 'editor-box');
     await chat.say(alice, 'run the linter');
     await chat.say(alice, 'run the tests');
