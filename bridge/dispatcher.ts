@@ -9,7 +9,7 @@ import { parseButtonValue, type ButtonAction } from './buttons.js';
 import type { ButtonPress, ButtonReply, ChatHandler, ChatMessage, ChatUser, OutgoingMessage, ThreadRef } from './chat.js';
 import { parseCommand, runCommand, type CommandContext } from './commands.js';
 import type { CoworkResponder } from './cowork.js';
-import { chooseRepoMessage, decidedMessage, note, statusMessage } from './messages.js';
+import { chooseRepoMessage, decidedMessage, decisionVerdict, note, statusMessage } from './messages.js';
 import type { MachineLinks } from './machineLinks.js';
 import type { Notifier } from './notifier.js';
 import type { Pairing } from './pairing.js';
@@ -153,6 +153,7 @@ export class Dispatcher implements ChatHandler {
     }
     const request = store.approval(job.id, action.requestId)?.request;
     if (!request) return { ephemeral: 'That approval request is unknown.' };
+    if (isFinal(job.state)) return { ephemeral: `Too late: the session has ${job.state === 'completed' || job.state === 'failed' ? 'ended' : `been ${job.state}`}.` };
     const decision =
       action.kind === 'deny'
         ? { requestId: action.requestId, decision: 'deny' as const, reason: `Denied by ${by} in chat`, decidedBy: identity(user) }
@@ -162,7 +163,7 @@ export class Dispatcher implements ChatHandler {
     if (!store.decideApproval(job.id, action.requestId, decision, clock.now())) return { ephemeral: 'That request was already answered.' };
     store.audit({ at: clock.now(), actor: identity(user), action: decision.decision, jobId: job.id, detail: { requestId: action.requestId } });
     const delivered = await machines.decide(job, decision);
-    const verdict = action.kind === 'deny' ? 'Denied' : action.kind === 'approve_for' ? `Approved for ${action.minutes} min` : 'Approved once';
+    const verdict = decisionVerdict(decision);
     return {
       update: decidedMessage(request, verdict, by),
       ...(delivered ? {} : { ephemeral: 'Your machine is offline; the decision is saved and reaches it when it reconnects.' }),

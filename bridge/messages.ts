@@ -1,4 +1,4 @@
-import type { ApprovalRequest, SessionState } from '../shared/sessions.js';
+import type { ApprovalDecision, ApprovalRequest, SessionState } from '../shared/sessions.js';
 import { shortId } from '../shared/ids.js';
 import { buttonValue } from './buttons.js';
 import type { Field, OutgoingMessage } from './chat.js';
@@ -69,9 +69,19 @@ export function approvalMessage(job: JobRecord, request: ApprovalRequest, ttlMin
   };
 }
 
-/** The approval message after someone decided. */
-export function decidedMessage(request: ApprovalRequest, verdict: string, by: string): OutgoingMessage {
-  return { title: `${verdict} by ${by}`, text: request.summary, fields: [{ label: 'Tool', value: request.tool }], tone: verdict.startsWith('Denied') ? 'error' : 'success' };
+/** The approval message after someone decided (or after it stopped mattering: no `by`). */
+export function decidedMessage(request: ApprovalRequest, verdict: string, by?: string): OutgoingMessage {
+  return {
+    title: by ? `${verdict} by ${by}` : verdict,
+    text: request.summary,
+    tone: !by ? 'info' : verdict.startsWith('Denied') ? 'error' : 'success',
+  };
+}
+
+/** "Approved once", "Approved for 30 min", "Denied". */
+export function decisionVerdict(decision: ApprovalDecision): string {
+  if (decision.decision === 'deny') return 'Denied';
+  return decision.decision === 'approve_for' ? `Approved for ${decision.minutes ?? 30} min` : 'Approved once';
 }
 
 /** The push notification when a session ends. */

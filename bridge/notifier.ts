@@ -2,8 +2,8 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { isFinal, type SessionEvent } from '../shared/sessions.js';
 import type { MessageRef, OutgoingMessage, Platform, ThreadRef, Transport } from './chat.js';
-import { approvalMessage, finalMessage, statusMessage } from './messages.js';
-import type { JobRecord, Store } from './store/store.js';
+import { approvalMessage, decidedMessage, decisionVerdict, finalMessage, statusMessage } from './messages.js';
+import type { ApprovalRecord, JobRecord, Store } from './store/store.js';
 
 export interface NotifierOptions {
   store: Store;
@@ -113,16 +113,25 @@ export class Notifier {
       case 'workspace':
         await this.refreshStatus(job.id);
         return;
-      case 'approval_requested':
+      case 'approval_requested': {
         await this.refreshStatus(job.id, true);
-        await this.post(job.thread, approvalMessage(job, event.request, this.options.approvalTtlMinutes));
+        const posted = await this.post(job.thread, approvalMessage(job, event.request, this.options.approvalTtlMinutes));
+        this.options.store.setApprovalMessage(job.id, event.request.requestId, posted.messageId);
         return;
+      }
+      case 'approval_resolved': {
+        // Answered on the machine (editor, terminal): the chat's buttons say so and stop working.
+        const open = this.options.store.approval(job.id, event.decision.requestId);
+        if (open && !open.decision && this.options.store.decideApproval(job.id, event.decision.requestId, event.decision, event.at)) {
+          await this.closeApproval(job, open, decisionVerdict(event.decision), event.decision.decidedBy ?? 'the machine');
+        }
+        return;
+      }
       case 'approval_reminder': {
         const request = job.pendingApprovals.find((pending) => pending.requestId === event.requestId);
         if (request) await this.post(job.thread, approvalMessage(job, request, this.options.approvalTtlMinutes, true));
         return;
       }
-      case 'approval_resolved':
       case 'result':
         return;
       case 'state':
@@ -134,10 +143,22 @@ export class Notifier {
           return;
         }
         await this.refreshStatus(job.id, true);
+        for (const open of this.options.store.unansweredApprovals(job.id)) {
+          const moot = { requestId: open.request.requestId, decision: 'deny' as const, reason: `the session ended (${event.state})`, decidedBy: 'Dispatch' };
+          if (this.options.store.decideApproval(job.id, open.request.requestId, moot, event.at)) await this.closeApproval(job, open, `No longer needed: the session ${event.state}`);
+        }
         // The ending is judged from the event, not the job row, which may already be newer (a follow-up).
         await this.post(job.thread, finalMessage({ ...job, state: event.state }, this.machineName(job)));
         return;
     }
+  }
+
+  /** Replaces an approval request's message (and its buttons) with what became of it. */
+  private async closeApproval(job: JobRecord, approval: ApprovalRecord, verdict: string, by?: string): Promise<void> {
+    if (!approval.messageId) return;
+    const transport = this.transport(job.thread.platform);
+    if (!transport.canEdit) return;
+    await transport.edit({ thread: job.thread, messageId: approval.messageId }, decidedMessage(approval.request, verdict, by));
   }
 
   private machineName(job: JobRecord): string {

@@ -61,6 +61,10 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX web_messages_at ON web_messages (at);
   `,
+  // 2: where each approval request was posted, so it can be closed when answered elsewhere or moot.
+  `
+  ALTER TABLE approvals ADD COLUMN message_id TEXT;
+  `,
 ];
 
 /** Brings the database to the newest schema; returns the version it is at. */

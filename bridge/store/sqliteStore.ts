@@ -263,13 +263,17 @@ export class SqliteStore implements Store {
 
   approval(jobId: string, requestId: string): ApprovalRecord | undefined {
     const row = this.statement(`SELECT * FROM approvals WHERE job_id = ? AND request_id = ?`).get(jobId, requestId) as Row | undefined;
-    if (!row) return undefined;
-    return {
-      jobId,
-      request: ApprovalRequestSchema.parse(JSON.parse(String(row.request))),
-      ...(row.decision ? { decision: ApprovalDecisionSchema.parse(JSON.parse(String(row.decision))), decidedAt: Number(row.decided_at) } : {}),
-    };
+    return row ? toApproval(row) : undefined;
   }
+
+  setApprovalMessage(jobId: string, requestId: string, messageId: string): void {
+    this.statement(`UPDATE approvals SET message_id = ? WHERE job_id = ? AND request_id = ?`).run(messageId, jobId, requestId);
+  }
+
+  unansweredApprovals(jobId: string): ApprovalRecord[] {
+    return (this.statement(`SELECT * FROM approvals WHERE job_id = ? AND decision IS NULL`).all(jobId) as Row[]).map(toApproval);
+  }
+
 
   audit(entry: AuditEntry): void {
     try {
@@ -288,6 +292,15 @@ export class SqliteStore implements Store {
   close(): void {
     this.db.close();
   }
+}
+
+function toApproval(row: Row): ApprovalRecord {
+  return {
+    jobId: String(row.job_id),
+    request: ApprovalRequestSchema.parse(JSON.parse(String(row.request))),
+    ...(row.decision ? { decision: ApprovalDecisionSchema.parse(JSON.parse(String(row.decision))), decidedAt: Number(row.decided_at) } : {}),
+    ...(row.message_id ? { messageId: String(row.message_id) } : {}),
+  };
 }
 
 function toJob(row: Row): JobRecord {

@@ -48,6 +48,10 @@ export interface Store {
   /** Records a decision once; false when the request was already decided or is unknown. */
   decideApproval(jobId: string, requestId: string, decision: ApprovalDecision, at: number): boolean;
   approval(jobId: string, requestId: string): ApprovalRecord | undefined;
+  /** Remembers the chat message that carries an approval request's buttons. */
+  setApprovalMessage(jobId: string, requestId: string, messageId: string): void;
+  /** Requests of a job nobody has answered in the chat yet, with their messages. */
+  unansweredApprovals(jobId: string): ApprovalRecord[];
 
   audit(entry: AuditEntry): void;
   close(): void;
@@ -114,6 +118,8 @@ export interface ApprovalRecord {
   request: ApprovalRequest;
   decision?: ApprovalDecision;
   decidedAt?: number;
+  /** The chat message with its buttons, once posted. */
+  messageId?: string;
 }
 
 export interface AuditEntry {

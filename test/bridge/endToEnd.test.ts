@@ -66,6 +66,19 @@ describe('end to end: chat → bridge → WebSocket link → runner → worktree
     assert.equal(hashCheckout(repo), before, "the user's checkout is untouched");
   });
 
+  it('closes the chat’s approval buttons when the request is answered on the machine', async () => {
+    live = await startLiveBridge({ repos: [{ name: 'api', path: repo }], transports: [chat], pairedUsers: [alice] });
+    const thread = await chat.say(alice, 'run the tests');
+    await chat.waitFor(() => chat.inThread(thread).some((p) => /Approval needed/.test(p.message.title ?? '')), 'the approval request');
+    const approval = chat.inThread(thread).find((p) => /Approval needed/.test(p.message.title ?? ''))!;
+    const job = live.bridge.store.listJobs({ owner: alice })[0]!;
+    const request = live.runner.session(job.id)!.pendingApprovals[0]!;
+    live.runner.decide(job.id, { requestId: request.requestId, decision: 'approve_once', decidedBy: 'the editor' });
+    await chat.waitFor(() => /Approved once by the editor/.test(titleOf(approval)), 'the chat to show the editor’s answer');
+    const late = await chat.press(alice, approval, approval.message.buttons![2]!.value);
+    assert.match(late.ephemeral ?? '', /already answered|Too late/);
+  });
+
   it('holds a task while the machine is offline and runs it once the runner connects', async () => {
     live = await startLiveBridge({ repos: [{ name: 'api', path: repo }], transports: [chat], pairedUsers: [alice], withRunner: false });
     const thread = await chat.say(alice, 'open a Code session and run the linter');
@@ -85,6 +98,12 @@ describe('end to end: chat → bridge → WebSocket link → runner → worktree
     await chat.waitFor(() => chat.inThread(thread).some((p) => /cancelled/.test(p.message.title ?? '')), 'the cancellation');
     const job = live.bridge.store.listJobs({ owner: alice })[0]!;
     assert.equal(live.bridge.store.getJob(job.id)?.state, 'cancelled');
+    // The approval request that no longer matters loses its buttons, and a late press changes nothing.
+    const approval = chat.inThread(thread).find((p) => /Approval needed/.test(p.message.title ?? ''))!;
+    await chat.waitFor(() => /No longer needed: the session cancelled/.test(titleOf(approval)), 'the approval to close');
+    assert.equal(RecordingTransport.latest(approval).buttons, undefined);
+    const late = await chat.press(alice, approval, approval.message.buttons![0]!.value);
+    assert.match(late.ephemeral ?? '', /Too late/);
 
     await chat.say(alice, 'run the tests again please', thread);
     await chat.waitFor(() => chat.inThread(thread).filter((p) => /Approval needed/.test(p.message.title ?? '')).length === 2, 'the follow-up to ask again');
