@@ -2,17 +2,47 @@ import { asDispatchError } from '../../shared/errors.js';
 import { packageVersion } from '../packageRoot.js';
 import { processIo, writeLine, type CliIo } from './io.js';
 
-
 type Run = (argv: string[], io: CliIo) => Promise<number>;
 // Commands load on demand, so `dispatch bridge` does not carry the runner's or agents' modules (memory).
-type Command = { summary: string; load: () => Promise<Run> };
+// `usage` is printed for `dispatch <command> --help`; a command without one prints its own.
+type Command = { summary: string; usage?: string; load: () => Promise<Run> };
 
 const COMMANDS: Record<string, Command> = {
-  start: { summary: 'Run the bridge with the local web chat and a runner for this repository', load: async () => (await import('./startCommand.js')).runStartCommand },
-  bridge: { summary: 'Run the bridge alone (chats from .env; runners dial in)', load: async () => (await import('./bridgeCommand.js')).runBridgeCommand },
+  start: {
+    summary: 'Run the bridge with the local web chat and a runner for this repository',
+    usage: `Usage: dispatch start
+
+Runs the bridge (web chat on DISPATCH_HOST:DISPATCH_PORT, default 127.0.0.1:7878; Slack and
+Discord when their tokens are in .env) and a runner for the git repository of the current
+folder (or DISPATCH_REPOS), already paired with the web chat. Prints the web chat's link.
+State lives in DISPATCH_HOME (default ~/.dispatch). Every setting: .env.example.`,
+    load: async () => (await import('./startCommand.js')).runStartCommand },
+  bridge: {
+    summary: 'Run the bridge alone (chats from .env; runners dial in)',
+    usage: `Usage: dispatch bridge
+
+Runs the bridge without a runner: chats from .env (web chat unless DISPATCH_WEB=off, Slack,
+Discord), runners dial in with \`dispatch runner --bridge ws://HOST:PORT\` and the runner token
+(DISPATCH_RUNNER_TOKEN, or the one kept in DISPATCH_HOME/secrets.json).`,
+    load: async () => (await import('./bridgeCommand.js')).runBridgeCommand },
   runner: { summary: 'Run one session here (--task), or serve a bridge (--bridge URL); `runner prune`', load: async () => (await import('../../extension/core/cli/runnerCommand.js')).runRunnerCommand },
-  pair: { summary: 'Show a code that pairs your chat account with this machine', load: async () => (await import('../../extension/core/cli/pairCommand.js')).runPairCommand },
-  route: { summary: 'Show how a message would be routed (Code or Cowork); --jsonl for a stream', load: async () => (await import('./routeCommand.js')).runRouteCommand },
+  pair: {
+    summary: 'Show a code that pairs your chat account with this machine',
+    usage: `Usage: dispatch pair [--bridge ws://HOST:PORT]
+
+Shows a 6-digit code (valid 10 minutes, once) to send the bot as "pair CODE". Connects to
+--bridge, else DISPATCH_BRIDGE_URL, else ws://127.0.0.1:DISPATCH_PORT (7878), with the runner
+token (DISPATCH_RUNNER_TOKEN, or DISPATCH_HOME/secrets.json next to a local bridge).`,
+    load: async () => (await import('../../extension/core/cli/pairCommand.js')).runPairCommand },
+  route: {
+    summary: 'Show how a message would be routed (Code or Cowork); --jsonl for a stream',
+    usage: `Usage: dispatch route "some text"
+       dispatch route --jsonl < messages.jsonl
+
+Prints the routing decision as JSON: route (code | cowork), forced, reason, task, repoHint.
+With --jsonl, reads one JSON object per line with a "text" field ({"text": "fix the login bug"})
+and writes one result per line, in order; a bad line gets {"error": …} and the rest go on.`,
+    load: async () => (await import('./routeCommand.js')).runRouteCommand },
 };
 
 const USAGE = `Dispatch — text a coding task to a chat bot; it runs on your machine in its own git worktree.
@@ -43,6 +73,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   if (!command) {
     writeLine(io.stderr, `dispatch: unknown command '${first}'. Run 'dispatch --help' for the list.`);
     return 2;
+  }
+  if (command.usage && (rest[0] === '--help' || rest[0] === '-h')) {
+    writeLine(io.stdout, command.usage);
+    return 0;
   }
   try {
     return await (await command.load())(rest, io);

@@ -31,7 +31,7 @@ const USAGE = `Usage:
   --repo PATH      repository to work in (a path, or a name from DISPATCH_REPOS); default: the one containing cwd
   --task TEXT      what to do, e.g. "run the tests"
   --agent NAME     agent backend (default: DISPATCH_AGENT or builtin)
-  --json           print the result as one JSON object on the last line
+  --json           print the result as one JSON object on stdout (progress goes to stderr)
   --yes            approve every tool call for this session without asking
   --older-than D   prune: only sessions finished more than D ago (e.g. 7d, 12h, 30m; default 7d)
   --branches       prune: delete the session branches too
@@ -130,7 +130,9 @@ async function runOneSession(io: RunnerCommandIo, config: RunnerConfig, repos: R
     approvalRemindMinutes: config.approvalRemindMinutes,
   });
   const jobId = newId();
-  const terminal = choices.yes ? undefined : new TerminalApprovals(io.stdin, io.stdout, config.approvalTtlMinutes);
+  // With --json, stdout carries only the result, so `| jq` works; people read stderr.
+  const human = choices.json ? io.stderr : io.stdout;
+  const terminal = choices.yes ? undefined : new TerminalApprovals(io.stdin, human, config.approvalTtlMinutes);
   let result: SessionResult | undefined;
   let finalState: SessionState | undefined;
   let markDone: () => void = () => undefined;
@@ -138,7 +140,7 @@ async function runOneSession(io: RunnerCommandIo, config: RunnerConfig, repos: R
   const unsubscribe = runner.onEvent((event: SessionEvent) => {
     if (event.sessionId !== jobId) return;
     const line = formatEvent(event);
-    if (line) io.stdout.write(`${line}\n`);
+    if (line) human.write(`${line}\n`);
     if (event.kind === 'approval_requested') void answer(runner, jobId, event, terminal, config.approvalTtlMinutes);
     if (event.kind === 'result') result = event.result;
     runner.acknowledge(jobId, event.seq); // shown on the terminal: delivered
@@ -168,7 +170,7 @@ async function runOneSession(io: RunnerCommandIo, config: RunnerConfig, repos: R
     await runner.stop();
   }
   if (!finalState || !result) return fail(io, 'The session ended without a result.');
-  io.stdout.write(`${formatResult(finalState, result)}\n`);
+  human.write(`${formatResult(finalState, result)}\n`);
   if (choices.json) io.stdout.write(`${resultJson(jobId, finalState, result)}\n`);
   return finalState === 'completed' ? 0 : 1;
 }
@@ -208,6 +210,10 @@ export function parseDuration(text: string): number | undefined {
 }
 
 async function runPrune(argv: string[], io: RunnerCommandIo): Promise<number> {
+  if (argv[0] === '--help' || argv[0] === '-h') {
+    io.stdout.write(USAGE);
+    return 0;
+  }
   let values;
   try {
     ({ values } = parseArgs({

@@ -29,6 +29,19 @@ describe('the dispatch command line', () => {
     assert.equal(version.out.trim(), JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
   });
 
+  it('explains every command with --help', async () => {
+    for (const command of ['start', 'bridge', 'pair', 'route']) {
+      const { code, out } = await run([command, '--help']);
+      assert.equal(code, 0, command);
+      assert.match(out, new RegExp(`^Usage: dispatch ${command}`), command);
+    }
+    for (const argv of [['runner', '--help'], ['runner', 'prune', '--help']]) {
+      const { code, out } = await run(argv);
+      assert.equal(code, 0, argv.join(' '));
+      assert.match(out, /dispatch runner prune \[--older-than 7d\]/);
+    }
+  });
+
   it('fails clearly on an unknown command or flag', async () => {
     const unknown = await run(['deploy']);
     assert.equal(unknown.code, 2);

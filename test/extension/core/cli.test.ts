@@ -35,13 +35,14 @@ describe('dispatch runner (CLI)', function () {
   const temp = new TempDirs();
   after(() => temp.cleanup());
 
-  it('--yes --json: runs the tests, prints progress, the last line is the result JSON, exit 0', async () => {
+  it('--yes --json: runs the tests, progress on stderr, only the result JSON on stdout, exit 0', async () => {
     const repo = makeRepo(path.join(temp.make(), 'app'), nodeTestProject('passing'));
     const before = hashCheckout(repo);
     const run = await dispatchRunner(['--repo', repo, '--task', 'run the tests', '--yes', '--json'], { home: temp.make(), cwd: temp.make() });
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /\] running\n/);
-    assert.match(run.stdout, /approval needed: Run `npm test`/);
+    assert.match(run.stderr, /\] running\n/);
+    assert.match(run.stderr, /approval needed: Run `npm test`/);
+    assert.equal(run.stdout.trim().split('\n').length, 1, 'stdout is one JSON line, ready for jq');
     const result = lastLineJson(run.stdout);
     assert.equal(result.state, 'completed');
     assert.match(String(result.summary), /Tests passed: 4 passed, 0 failed/);
@@ -56,7 +57,7 @@ describe('dispatch runner (CLI)', function () {
     const repo = makeRepo(path.join(temp.make(), 'app'), nodeTestProject('passing'));
     const run = await dispatchRunner(['--task', 'run the tests', '--json'], { home: temp.make(), cwd: repo, input: 'n\n' });
     assert.equal(run.code, 1);
-    assert.match(run.stdout, /Approve\? Run `npm test`/);
+    assert.match(run.stderr, /Approve\? Run `npm test`/);
     assert.equal(lastLineJson(run.stdout).state, 'failed');
     assert.match(String(lastLineJson(run.stdout).summary), /denied — denied on the terminal/);
   });
