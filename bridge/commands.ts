@@ -32,10 +32,15 @@ export function parseCommand(text: string): Command | undefined {
   if (['help', 'status', 'sessions', 'machines', 'unpair', 'repos'].includes(name) && rest.length === 0) {
     return { name: name as 'help' };
   }
-  if (name === 'cancel' && rest.length <= 1 && (rest.length === 0 || /^[0-9a-f-]{4,36}$/i.test(rest[0]!))) {
-    return rest[0] ? { name: 'cancel', id: rest[0].toLowerCase() } : { name: 'cancel' };
+  // One word after cancel is meant as a session id; a wrong one gets "no session …", not a chat answer.
+  if (name === 'cancel' && rest.length <= 1 && (rest.length === 0 || /^[\w-]{1,40}$/.test(rest[0]!))) {
+    const word = rest[0]?.toLowerCase();
+    return word && !['it', 'this', 'that', 'please', 'now'].includes(word) ? { name: 'cancel', id: word } : { name: 'cancel' };
   }
-  if (name === 'pair' && /^\d{3}\s?\d{3}$/.test(rest.join(' '))) return { name: 'pair', code: rest.join('') };
+  // Anything code-like after pair is an attempt (and counts toward the limit), so typos get a clear answer.
+  if (name === 'pair' && rest.length > 0 && rest.length <= 3 && /^[\d\s-]{1,12}$/.test(rest.join(' ')) && /\d/.test(rest.join(''))) {
+    return { name: 'pair', code: rest.join('') };
+  }
   if (name === 'use' && rest.length === 1) return { name: 'use', machine: rest[0]! };
   return undefined;
 }

@@ -34,8 +34,9 @@ export class Pairing {
     if (failures >= MAX_FAILURES) {
       throw new DispatchError('rate_limited', 'Too many wrong pairing codes. Wait an hour, then run `dispatch pair` on your machine for a new code.');
     }
-    const code = rawCode.replace(/\s+/g, '');
-    const machineId = /^\d{6}$/.test(code) ? this.store.consumePairingCode(code, now) : undefined;
+    const code = rawCode.replace(/[\s-]+/g, '');
+    if (!/^\d{6}$/.test(code)) throw new DispatchError('bad_input', 'Pairing codes have 6 digits, like `pair 123456`. Run `dispatch pair` on your machine to get one.');
+    const machineId = this.store.consumePairingCode(code, now);
     if (!machineId) {
       this.store.recordFailedPairing(user, now);
       const left = MAX_FAILURES - failures - 1;

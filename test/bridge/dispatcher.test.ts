@@ -179,6 +179,16 @@ describe('the dispatcher', () => {
     assert.equal(h.store.listJobs({}).length, 0);
   });
 
+  it('answers a mistyped command as a command, not as a chat question', async () => {
+    h = dispatcherHarness();
+    pairAlice();
+    const cancel = await h.chat.say(alice, 'cancel zzz');
+    assert.match(text(h.chat.inThread(cancel)[0]!), /No session of yours starts with zzz/);
+    const pair = await h.chat.say(alice, 'pair 12');
+    assert.match(text(h.chat.inThread(pair)[0]!), /Pairing codes have 6 digits/);
+    assert.equal(h.store.countFailedPairings(alice, 0), 0, 'a malformed code is not a guess');
+  });
+
   it('answers the chat commands', async () => {
     h = dispatcherHarness();
     pairAlice();
