@@ -7,6 +7,7 @@ import { loadOrCreateSecrets } from '../secrets.js';
 import { buildChatTransports } from '../transports/fromConfig.js';
 import { writeLine, type CliIo } from './io.js';
 import { startBridgeOrExplain } from './bridgeStartup.js';
+import { lanUrls } from './lanUrls.js';
 import { untilSignal } from '../../extension/core/cli/signals.js';
 
 /** `dispatch bridge`: the bridge alone; runners on other machines dial in with `dispatch runner --bridge`. */
@@ -22,7 +23,7 @@ export async function runBridgeCommand(argv: string[], io: CliIo): Promise<numbe
   const bridge = await startBridgeOrExplain(async () => Bridge.start({ config, secrets, logger, transports: await buildChatTransports(config, logger) }), config.DISPATCH_PORT);
   writeLine(io.stdout, '');
   writeLine(io.stdout, `  Dispatch bridge listening on ${bridge.url} (chats: ${[...bridge.transports.keys()].join(', ') || 'none'}).`);
-  if (bridge.web) writeLine(io.stdout, `  Web chat:  ${bridge.loginUrl}`);
+  if (bridge.web) for (const url of lanUrls(bridge.loginUrl)) writeLine(io.stdout, `  Web chat:  ${url}`);
   writeLine(io.stdout, `  Runners connect with: dispatch runner --bridge ${bridge.url.replace(/^http/, 'ws')}  (DISPATCH_RUNNER_TOKEN from ${home}/secrets.json unless set in .env)`);
   if (!isLoopback(config.DISPATCH_HOST)) writeLine(io.stderr, `  Warning: listening on ${config.DISPATCH_HOST}, reachable from other machines.`);
   writeLine(io.stdout, '');

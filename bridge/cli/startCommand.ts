@@ -11,6 +11,7 @@ import { createBridgeLogger } from '../logger.js';
 import { loadOrCreateSecrets } from '../secrets.js';
 import { buildChatTransports } from '../transports/fromConfig.js';
 import { startBridgeOrExplain } from './bridgeStartup.js';
+import { lanUrls } from './lanUrls.js';
 import { writeLine, type CliIo } from './io.js';
 import { untilSignal } from '../../extension/core/cli/signals.js';
 
@@ -62,7 +63,7 @@ export async function runStartCommand(argv: string[], io: CliIo): Promise<number
 
   writeLine(io.stdout, '');
   writeLine(io.stdout, `  Dispatch is running on ${identity.machineName} for ${runnerConfig.repos.map((repo) => `${repo.name} (${repo.path})`).join(', ')}.`);
-  if (bridge.web) writeLine(io.stdout, `  Open the web chat:  ${bridge.loginUrl}`);
+  if (bridge.web) for (const url of lanUrls(bridge.loginUrl)) writeLine(io.stdout, `  Open the web chat:  ${url}`);
   for (const platform of bridge.transports.keys()) if (platform !== 'web') writeLine(io.stdout, `  ${platform} bot connected.`);
   const banner = agentBanner(runnerConfig.agent, io);
   writeLine(banner.ok ? io.stdout : io.stderr, `  ${banner.line}`);

@@ -86,3 +86,14 @@ describe('the dispatch command line', () => {
     assert.equal(failed.status, 2);
   });
 });
+
+describe('the printed web chat link', () => {
+  it('names the LAN addresses, not 0.0.0.0, when the bridge listens on every interface', async () => {
+    const { lanUrls } = await import('../../../bridge/cli/lanUrls.js');
+    for (const url of lanUrls('http://0.0.0.0:7878/?token=abc')) {
+      assert.doesNotMatch(url, /0\.0\.0\.0/);
+      assert.match(url, /^http:\/\/\d+\.\d+\.\d+\.\d+:7878\/\?token=abc$/);
+    }
+    assert.deepEqual(lanUrls('http://127.0.0.1:7878/?token=abc'), ['http://127.0.0.1:7878/?token=abc']);
+  });
+});
