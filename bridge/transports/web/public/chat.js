@@ -104,7 +104,8 @@ function onFrame(frame) {
         openThread(frame.message.threadId);
       }
       if (frame.message.author === 'bot' && frame.message.mention) notify(frame.message);
-      render();
+      // Your own message always comes into view, even when you had scrolled up.
+      render(Boolean(frame.clientId));
       break;
     case 'edit':
       state.pressed.delete(frame.message.id);
