@@ -53,7 +53,7 @@ export async function launchChromium(
     if (message.type() === 'error') errors.push(message.text());
   });
   // Fail a wait in seconds with playwright's own message, well inside mocha's timeout.
-  context.setDefaultTimeout(5_000);
+  context.setDefaultTimeout(10_000);
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,
