@@ -8,6 +8,6 @@ export const FORCE_HINT = 'To run it as coding work anyway, start your message w
 /** Without a model configured: say what this is and how to force a Code session. */
 export const noModelCowork: CoworkResponder = {
   async answer() {
-    return `This doesn't look like coding work, and no model is configured here for other questions (set ANTHROPIC_API_KEY on the bridge to have them answered). ${FORCE_HINT}`;
+    return `This doesn't look like coding work, and no model is configured here for other questions (set ANTHROPIC_API_KEY on the bridge to have them answered). ${FORCE_HINT} Free-form work needs a model-backed agent on your machine (DISPATCH_AGENT=claude, codex or command); the builtin agent runs tests, linters, builds and audits.`;
   },
 };

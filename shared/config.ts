@@ -15,6 +15,10 @@ export function parseEnv<S extends z.ZodObject>(schema: S, env: Record<string, s
   }
   const parsed = schema.safeParse(present);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`);
+  const problems = parsed.error.issues.map((issue) => {
+    // z.coerce.number() turns "abc" into NaN and zod says so in its own words; say what is wanted.
+    const message = issue.code === 'invalid_type' && issue.expected === 'number' ? 'must be a number' : issue.message;
+    return `${issue.path.join('.') || '(config)'}: ${message}`;
+  });
   throw new DispatchError('bad_config', `Invalid configuration — ${problems.join('; ')}`);
 }

@@ -74,7 +74,7 @@ describe('the dispatch command line', () => {
   it('names the bad setting and starts nothing when the configuration is invalid', async () => {
     const { code, err } = await run(['start'], '', { DISPATCH_PORT: 'seventy', DISPATCH_HOME: '/nonexistent/dispatch-home' });
     assert.equal(code, 2);
-    assert.match(err, /DISPATCH_PORT/);
+    assert.match(err, /DISPATCH_PORT: must be a number/);
     assert.equal(existsSync('/nonexistent/dispatch-home'), false);
   });
 
