@@ -73,7 +73,7 @@ export async function runCommand(command: Command, context: CommandContext): Pro
       const machineIds = store.pairings(user).map((pairing) => pairing.machineId);
       const removed = store.removePairings(user);
       for (const machineId of machineIds) await context.machines.pairingChanged(machineId);
-      return note(removed ? `Unpaired ${removed} machine${removed === 1 ? '' : 's'}.` : 'You had no paired machines.');
+      return note(removed ? `Unpaired ${removed} machine${removed === 1 ? '' : 's'}. To pair again, run \`dispatch pair\` on the machine and send \`pair CODE\` here.` : 'You had no paired machines.');
     }
     case 'machines': {
       const lines = store.pairings(user).map((pairing) => {
