@@ -156,7 +156,7 @@ export class Dispatcher implements ChatHandler {
     if (isFinal(job.state)) return { ephemeral: `Too late: the session has ${job.state === 'completed' || job.state === 'failed' ? 'ended' : `been ${job.state}`}.` };
     const decision =
       action.kind === 'deny'
-        ? { requestId: action.requestId, decision: 'deny' as const, reason: `Denied by ${by} in chat`, decidedBy: identity(user) }
+        ? { requestId: action.requestId, decision: 'deny' as const, reason: `${by} said no in the chat`, decidedBy: identity(user) }
         : action.kind === 'approve_for'
           ? { requestId: action.requestId, decision: 'approve_for' as const, minutes: action.minutes, decidedBy: identity(user) }
           : { requestId: action.requestId, decision: 'approve_once' as const, decidedBy: identity(user) };

@@ -54,11 +54,13 @@ export function statusMessage(job: JobRecord, machineName: string, latest?: stri
 
 /** The push notification asking for approval, with its three buttons. */
 export function approvalMessage(job: JobRecord, request: ApprovalRequest, ttlMinutes: number, reminder = false): OutgoingMessage {
-  const command = request.command ? `\n\`${request.command.join(' ')}\`` : '';
+  const shown = request.command?.join(' ');
+  // The summary usually names the command already ("Run `npm test` in …"): say it once.
+  const command = shown && !request.summary.includes(shown) ? `\n\`${shown}\`` : '';
   return {
     title: reminder ? `Still waiting for your approval (session ${shortId(job.id)})` : `Approval needed (session ${shortId(job.id)})`,
     text: `${request.summary}${command}`,
-    fields: [{ label: 'Tool', value: request.tool }],
+    ...(request.tool === 'shell' ? {} : { fields: [{ label: 'Tool', value: request.tool }] }),
     buttons: [
       { label: 'Approve once', value: buttonValue({ kind: 'approve_once', jobId: job.id, requestId: request.requestId }), style: 'primary' },
       { label: `Approve ${ttlMinutes} min`, value: buttonValue({ kind: 'approve_for', jobId: job.id, requestId: request.requestId, minutes: ttlMinutes }) },
@@ -94,7 +96,8 @@ export function finalMessage(job: JobRecord, machineName: string): OutgoingMessa
     if (result.costUsd !== undefined) fields.push({ label: 'Cost', value: `$${result.costUsd.toFixed(2)}` });
   }
   const lines = [result?.summary ?? STATE_LABEL[job.state]];
-  if (result?.error && result.error !== result.summary) lines.push(result.error);
+  // The error line adds something only when the summary does not already say it.
+  if (result?.error && !result.summary.includes(result.error.replace(/^[^:]*:\s*/, ''))) lines.push(result.error);
   if (result && result.filesChanged.length > 0) lines.push(`Files changed:\n${result.diffstat}`);
   if (job.state === 'interrupted') lines.push('The session stopped when the runner did; its worktree is kept. Reply here to continue it.');
   return {
