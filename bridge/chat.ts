@@ -35,6 +35,12 @@ export interface ChatMessage {
   text: string;
   /** A DM (or the web chat): every message is for the bot. */
   isDirect: boolean;
+  /**
+   * false: said in a thread without naming the bot (a channel thread the bot replied in).
+   * Such a message only counts as its requester's follow-up in a session's thread; the
+   * bot never answers other chatter. Absent means addressed.
+   */
+  addressed?: boolean;
 }
 
 export interface Button {

@@ -40,6 +40,11 @@ export class Dispatcher implements ChatHandler {
   async onMessage(message: ChatMessage): Promise<void> {
     const { logger, store } = this.options;
     try {
+      // Chatter in a thread that does not name the bot counts only as the requester's follow-up: no reply otherwise.
+      if (message.addressed === false) {
+        const owner = store.findJobByThread(message.thread)?.owner;
+        if (!owner || identity(owner) !== identity(message.user)) return;
+      }
       if (!this.isAllowed(message.user)) {
         await this.reply(message.thread, note(`Sorry, this Dispatch bridge doesn't serve you. Ask its admin to add ${identity(message.user)} to DISPATCH_ALLOWED_USERS.`, 'warning'));
         return;

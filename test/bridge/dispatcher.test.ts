@@ -171,6 +171,18 @@ describe('the dispatcher', () => {
     for (const threadId of accepted) assert.ok(h.store.findJobByThread({ platform: 'slack', channelId: 'C1', threadId }), 'an accepted task is still there');
   });
 
+  it('takes thread replies that do not name the bot as the requester’s follow-ups, and ignores everyone else’s', async () => {
+    h = dispatcherHarness({ allowedUsers: ['slack:UALICE'] });
+    pairAlice();
+    const thread = await h.chat.say(alice, 'run the tests');
+    const before = h.chat.posted.length;
+    await h.chat.say(mallory, 'nice, thanks team', thread, { addressed: false });
+    await h.chat.say(mallory, 'lunch?', undefined, { addressed: false });
+    assert.equal(h.chat.posted.length, before, 'no reply to chatter, not even the allowlist note');
+    await h.chat.say(alice, 'also run the linter', thread, { addressed: false });
+    assert.deepEqual(h.machines.followUps.map((f) => f.text), ['also run the linter']);
+  });
+
   it('serves nobody outside the allowlist', async () => {
     h = dispatcherHarness({ allowedUsers: ['slack:USOMEONE'] });
     pairAlice();

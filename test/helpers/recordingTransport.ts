@@ -39,11 +39,11 @@ export class RecordingTransport implements Transport {
     this.wake();
   }
 
-  /** A user sends `text`; a new thread unless `thread` is given. */
-  async say(user: ChatUser, text: string, thread?: ThreadRef): Promise<ThreadRef> {
+  /** A user sends `text`; a new thread unless `thread` is given. `addressed: false`: said in the thread without naming the bot. */
+  async say(user: ChatUser, text: string, thread?: ThreadRef, options: { addressed?: boolean } = {}): Promise<ThreadRef> {
     const messageId = `u${++this.counter}`;
     const where = thread ?? { platform: this.platform, channelId: 'C1', threadId: messageId };
-    const message: ChatMessage = { user, thread: where, messageId, text, isDirect: true };
+    const message: ChatMessage = { user, thread: where, messageId, text, isDirect: options.addressed !== false, ...(options.addressed === false ? { addressed: false } : {}) };
     await this.handler!.onMessage(message);
     return where;
   }

@@ -31,7 +31,7 @@ export async function toChatMessage(message: Message, botId: string, threads: Th
   const channel = message.channel;
   if (channel.isThread()) {
     if (channel.ownerId !== botId && !mentioned) return undefined;
-    return { user, thread: channelThread(channel.id), messageId: message.id, text, isDirect: false };
+    return { user, thread: channelThread(channel.id), messageId: message.id, text, isDirect: false, ...(mentioned ? {} : { addressed: false }) };
   }
   // A bare mention has nothing to do; don't open an empty thread for it.
   if (!mentioned || text === '') return undefined;

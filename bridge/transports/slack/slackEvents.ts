@@ -30,13 +30,17 @@ export function slackThread(channelId: string, ts: string, threadTs?: string): T
 }
 
 /**
- * A DM (`message` in an `im`) or a mention in a channel (`app_mention`) as a ChatMessage;
- * undefined for anything to ignore: other bots, the bot itself, edits, other subtypes,
- * channel messages (only mentions count there).
+ * A DM (`message` in an `im`), a mention in a channel (`app_mention`), or a reply in a
+ * channel thread without a mention (unaddressed: the dispatcher takes it only as a
+ * session's follow-up) as a ChatMessage; undefined for anything to ignore: other bots,
+ * the bot itself, edits, other subtypes, top-level channel chatter.
  */
 export function chatMessageFromEvent(event: SlackMessageEvent, botUserId: string | undefined): ChatMessage | undefined {
   if (event.type !== 'message' && event.type !== 'app_mention') return undefined;
-  if (event.type === 'message' && event.channel_type !== 'im') return undefined;
+  const inChannelThread = event.type === 'message' && (event.channel_type === 'channel' || event.channel_type === 'group') && Boolean(event.thread_ts);
+  if (event.type === 'message' && event.channel_type !== 'im' && !inChannelThread) return undefined;
+  // A channel message that mentions the bot also arrives as app_mention: take that one only.
+  if (inChannelThread && botUserId && (event.text ?? '').includes(`<@${botUserId}`)) return undefined;
   if (!SPOKEN_SUBTYPES.has(event.subtype) || event.bot_id || event.edited) return undefined;
   if (!event.user || !event.channel || !event.ts || event.user === botUserId) return undefined;
   return {
@@ -44,7 +48,8 @@ export function chatMessageFromEvent(event: SlackMessageEvent, botUserId: string
     thread: slackThread(event.channel, event.ts, event.thread_ts),
     messageId: event.ts,
     text: plainFromSlack(event.text ?? '', botUserId),
-    isDirect: event.type === 'message',
+    isDirect: event.type === 'message' && !inChannelThread,
+    ...(inChannelThread ? { addressed: false } : {}),
   };
 }
 

@@ -21,11 +21,11 @@ function listUnder(key: string): string[] {
 
 describe('the Slack app manifest', () => {
   it('asks for exactly the scopes the transport uses', () => {
-    assert.deepEqual(listUnder('bot').sort(), ['app_mentions:read', 'chat:write', 'commands', 'im:history', 'im:read', 'im:write']);
+    assert.deepEqual(listUnder('bot').sort(), ['app_mentions:read', 'channels:history', 'chat:write', 'commands', 'groups:history', 'im:history', 'im:read', 'im:write']);
   });
 
   it('subscribes to exactly the events the transport listens to', () => {
-    assert.deepEqual(listUnder('bot_events').sort(), ['app_home_opened', 'app_mention', 'message.im']);
+    assert.deepEqual(listUnder('bot_events').sort(), ['app_home_opened', 'app_mention', 'message.channels', 'message.groups', 'message.im']);
   });
 
   it('turns on Socket Mode, interactivity and the slash command', () => {
