@@ -83,6 +83,8 @@ export interface ButtonReply {
 export interface ChatHandler {
   onMessage(message: ChatMessage): Promise<void>;
   onButton(press: ButtonPress): Promise<ButtonReply>;
+  /** A person's recent sessions, for a platform's home screen (Slack's App Home). */
+  overview?(user: ChatUser): Promise<OutgoingMessage>;
 }
 
 /** One chat platform. */

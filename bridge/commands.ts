@@ -101,16 +101,20 @@ export async function runCommand(command: Command, context: CommandContext): Pro
       const active = store.listJobs({ owner: user, active: true, limit: 20 });
       return note(active.length ? active.map(describe).join('\n') : 'Nothing running. Text me a task to start one.');
     }
-    case 'sessions': {
-      const recent = store.listJobs({ owner: user, limit: 10 });
-      return note(recent.length ? recent.map(describe).join('\n') : 'No sessions yet.');
-    }
+    case 'sessions':
+      return sessionsOverview(store, user);
     case 'cancel': {
       const target = pickCancelTarget(command.id, context);
       if (typeof target === 'string') return note(target, 'warning');
       return note(await context.cancel(target));
     }
   }
+}
+
+/** A person's ten most recent sessions, newest first. */
+export function sessionsOverview(store: Store, user: ChatUser): OutgoingMessage {
+  const recent = store.listJobs({ owner: user, limit: 10 });
+  return note(recent.length ? recent.map(describe).join('\n') : 'No sessions yet.');
 }
 
 function pickCancelTarget(id: string | undefined, context: CommandContext): JobRecord | string {

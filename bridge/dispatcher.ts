@@ -7,7 +7,7 @@ import { route } from '../shared/routing/route.js';
 import { isFinal } from '../shared/sessions.js';
 import { parseButtonValue, type ButtonAction } from './buttons.js';
 import type { ButtonPress, ButtonReply, ChatHandler, ChatMessage, ChatUser, OutgoingMessage, ThreadRef } from './chat.js';
-import { parseCommand, runCommand, type CommandContext } from './commands.js';
+import { parseCommand, runCommand, sessionsOverview, type CommandContext } from './commands.js';
 import type { CoworkResponder } from './cowork.js';
 import { chooseRepoMessage, decidedMessage, decisionVerdict, note, statusMessage } from './messages.js';
 import type { MachineLinks } from './machineLinks.js';
@@ -84,6 +84,10 @@ export class Dispatcher implements ChatHandler {
       this.options.logger.error('button failed', { code: error.code, error: error.message, jobId: job.id });
       return { ephemeral: error.message };
     }
+  }
+
+  async overview(user: ChatUser): Promise<OutgoingMessage> {
+    return this.isAllowed(user) ? sessionsOverview(this.options.store, user) : note('This Dispatch bridge does not serve you.');
   }
 
   private async startTask(message: ChatMessage, text: string): Promise<void> {

@@ -97,11 +97,17 @@ function actionBlocks(buttons: Button[]): Block[] {
 }
 
 /** The App Home tab: what Dispatch is and how to talk to it. */
-export function homeView(): types.HomeView {
+export function homeView(recentSessions?: string): types.HomeView {
   return {
     type: 'home',
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: 'Dispatch' } },
+      ...(recentSessions
+        ? [
+            { type: 'section' as const, text: { type: 'mrkdwn' as const, text: `*Your recent sessions*\n${escapeMrkdwn(recentSessions).slice(0, 2_900)}` } },
+            { type: 'divider' as const },
+          ]
+        : []),
       {
         type: 'section',
         text: {

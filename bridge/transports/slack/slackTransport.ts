@@ -138,7 +138,8 @@ export class SlackTransport implements Transport {
     app.event('app_mention', async ({ event }) => this.onEvent(event as SlackMessageEvent));
     app.event('app_home_opened', async ({ event, client }) => {
       if (event.tab !== 'home') return;
-      await client.views.publish({ user_id: event.user, view: homeView() }).catch((error: unknown) => this.logger.warn('app home publish failed', { error: String(error) }));
+      const overview = await this.handler?.overview?.({ platform: 'slack', userId: event.user }).catch(() => undefined);
+      await client.views.publish({ user_id: event.user, view: homeView(overview?.text) }).catch((error: unknown) => this.logger.warn('app home publish failed', { error: String(error) }));
     });
     app.action(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body, respond }) => {
       await ack();

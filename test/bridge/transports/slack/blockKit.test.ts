@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { OutgoingMessage } from '../../../../bridge/chat.js';
-import { renderMessage } from '../../../../bridge/transports/slack/blockKit.js';
+import { homeView, renderMessage } from '../../../../bridge/transports/slack/blockKit.js';
 import { escapeMrkdwn, LIMITS, plainFromSlack, splitText } from '../../../../bridge/transports/slack/slackText.js';
 
 type AnyBlock = { type: string; text?: { text: string }; fields?: { text: string }[]; elements?: { text: { text: string }; value: string; action_id: string; style?: string }[] };
@@ -82,5 +82,13 @@ describe('Slack text and Block Kit rendering', () => {
     assert.match(renderMessage({ text: 'done', mention: { platform: 'slack', userId: 'UALICE' } }).text, /^<@UALICE> done/);
     assert.doesNotMatch(renderMessage({ text: 'done', mention: { platform: 'discord', userId: '123' } }).text, /<@/);
     assert.doesNotMatch(renderMessage({ text: 'done', mention: { platform: 'slack', userId: 'U1> <!channel' } }).text, /<!channel/);
+  });
+
+  it('shows the person’s recent sessions on the App Home, escaped', () => {
+    const view = homeView('• 3f9a1c2e — completed — run the tests <b>');
+    const text = JSON.stringify(view.blocks);
+    assert.match(text, /Your recent sessions/);
+    assert.match(text, /3f9a1c2e — completed — run the tests &lt;b&gt;/);
+    assert.doesNotMatch(JSON.stringify(homeView().blocks), /Your recent sessions/);
   });
 });
