@@ -17,6 +17,14 @@ const STATE_LABEL: Record<SessionState, string> = {
   interrupted: 'interrupted',
 };
 
+/** Colour of a session's state: running is blue, stopped-but-fine is amber. */
+function toneOf(state: SessionState): OutgoingMessage['tone'] {
+  if (state === 'completed') return 'success';
+  if (state === 'failed') return 'error';
+  if (state === 'cancelled' || state === 'interrupted' || state === 'waiting_for_approval') return 'warning';
+  return 'info';
+}
+
 /** Short human duration: 850 ms, 12 s, 3 min 4 s. */
 export function formatDuration(ms: number): string {
   if (ms < 1_000) return `${Math.round(ms)} ms`;
@@ -48,7 +56,7 @@ export function statusMessage(job: JobRecord, machineName: string, latest?: stri
     text: latest ? `${lead}\n${latest}` : lead,
     fields: jobFields(job, machineName),
     ...(active ? { buttons: [{ label: 'Cancel', value: buttonValue({ kind: 'cancel', jobId: job.id }), style: 'danger' as const }] } : {}),
-    tone: job.state === 'failed' ? 'error' : job.state === 'completed' ? 'success' : 'info',
+    tone: toneOf(job.state),
   };
 }
 
@@ -105,7 +113,7 @@ export function finalMessage(job: JobRecord, machineName: string): OutgoingMessa
     text: lines.join('\n'),
     fields,
     mention: job.owner,
-    tone: job.state === 'completed' ? 'success' : job.state === 'cancelled' ? 'info' : 'error',
+    tone: toneOf(job.state),
   };
 }
 
