@@ -14,6 +14,11 @@ export type TermKind =
   | 'coworkVerb'
   /** A thing that lives in a codebase (bug, test, branch, endpoint). */
   | 'codeObject'
+  /**
+   * A part of a product a user sees or uses (page, button, form, dashboard, search): weighs
+   * like a code object, and makes a building verb ("add", "hook up") coding work.
+   */
+  | 'surface'
   /** A developer tool, language or framework (jest, docker, typescript). */
   | 'tech'
   /** A word of failure (failing, broken, error), which points at code next to a code object. */
@@ -80,13 +85,13 @@ const ROWS: readonly Row[] = [
   ['actionVerb', 0, 'review', 'review audit inspect revise revisa revisar uberprufe prufe'],
   ['actionVerb', 0, 'check', 'check verify verifie verifier comprueba comprobar'],
   ['actionVerb', 0, 'make', 'make create cree creer crea crear erstelle erstellen'],
-  ['actionVerb', 0, 'change', 'change modify edit tweak modifie modifier modifica modificar andere andern'],
-  ['actionVerb', 0, 'investigate', 'investigate diagnose troubleshoot look+into dig+into find+out figure+out analyze analyse untersuche analysiere'],
+  ['actionVerb', 0, 'change', 'change modify edit tweak set increase decrease raise reduce swap modifie modifier modifica modificar andere andern'],
+  ['actionVerb', 0, 'investigate', 'investigate diagnose troubleshoot look+into dig+into find+out figure+out take+a+look have+a+look analyze analyse untersuche analysiere'],
   ['actionVerb', 0, 'open', 'open close resolve address tag ouvre abre offne'],
   ['actionVerb', 0, 'find', 'find locate trouve busca encuentra finde'],
   ['actionVerb', 0, 'improve', 'improve optimize optimise speed+up clean+up cleanup tidy simplify ameliore optimise optimiza mejora verbessere optimiere'],
   ['actionVerb', 0, 'convert', 'convert port rewrite extract split move replace convierte convertis'],
-  ['actionVerb', 0, 'set up', 'set+up setup configure enable disable wire+up hook+up integrate configura'],
+  ['actionVerb', 0, 'set up', 'set+up setup configure enable disable wire+up hook+up wire hook connect integrate configura integre integrer integra integrar'],
   ['actionVerb', 0, 'generate', 'generate genere generer genera generar generiere'],
   ['actionVerb', 0, 'document', 'document'],
   ['actionVerb', 0, 'summarize', 'summarize summarise recap'],
@@ -122,7 +127,7 @@ const ROWS: readonly Row[] = [
   ['codeObject', 2, 'tests', 'test tests testing prueba pruebas teste tester', 'failing tests'],
   ['codeObject', 2, 'a bug', 'bug bogue bugs'],
   ['codeObject', 2, 'a crash', 'crash plantage absturz sturzt+ab crashea'],
-  ['codeObject', 2, 'an out-of-memory error', 'oom out+of+memory memory+usage'],
+  ['codeObject', 2, 'an out-of-memory error', 'oom oomkilled out+of+memory memory+usage'],
   ['codeObject', 2, 'an exception', 'exception excepcion ausnahme throw throws thrown'],
   ['codeObject', 2, 'a regression', 'regression'],
   ['codeObject', 2, 'a flaky test', 'flaky flake'],
@@ -165,8 +170,16 @@ const ROWS: readonly Row[] = [
   ['codeObject', 1, 'the config', 'config configuration env'],
   ['codeObject', 1, 'the app', 'app application aplicacion anwendung'],
   ['codeObject', 1, 'the login', 'login log+in logout sign+in signup sign+up auth oauth sso'],
-  ['codeObject', 1, 'the UI', 'ui button modal dropdown checkout cart page screen toggle form field input navbar sidebar validation dashboard layout responsive sticky offline'],
+  ['surface', 1, 'the UI', 'ui button modal dropdown checkout cart page screen toggle form field input navbar sidebar validation dashboard layout responsive sticky offline'],
+  ['surface', 1, 'the UI', 'widget spinner loader checkbox tooltip banner popup navigation menu tab tabs filter sorting search+bar searchbar settings+page admin+panel admin+page flow onboarding+flow signup+flow'],
+  ['surface', 1, 'the UI', 'bouton boton knopf formulaire formulario formular ecran pantalla bildschirm champ campo feld filtre filtro pagina seite einstellungsseite panneau panel tableau+de+bord'],
   ['codeObject', 1, 'a feature', 'feature'],
+  ['codeObject', 2, 'imports', 'imports import+statement'],
+  ['codeObject', 2, 'a validator', 'validator validators'],
+  ['codeObject', 2, 'an environment variable', 'env+var env+vars environment+variable'],
+  ['codeObject', 2, 'localization', 'i18n l10n localization localisation'],
+  ['codeObject', 2, 'rate limiting', 'rate+limit rate+limiting rate+limiter throttling'],
+  ['codeObject', 1, 'types', 'typings type+definitions'],
   ['codeObject', 1, 'headers', 'header'],
   ['codeObject', 1, 'a cache', 'cache caching'],
   ['codeObject', 1, 'retries', 'retry backoff'],
@@ -174,10 +187,10 @@ const ROWS: readonly Row[] = [
   ['codeObject', 1, 'the bundle', 'bundle bundler'],
   ['codeObject', 1, 'test coverage', 'coverage'],
   ['codeObject', 1, 'a variable', 'variable null undefined'],
-  ['codeObject', 1, 'the website', 'website webapp site landing+page homepage'],
+  ['surface', 1, 'the website', 'website webapp site landing+page homepage'],
   ['codeObject', 1, 'performance', 'slow slowly loading load+time to+load latency lag'],
   ['codeObject', 1, 'an issue', 'issue'],
-  ['codeObject', 1, 'a container', 'container'],
+  ['codeObject', 1, 'a container', 'container pod'],
   ['codeObject', 1, 'the parser', 'parser'],
   ['codeObject', 1, 'a version', 'version'],
   // Tools, languages and frameworks: each names itself in the reason.
@@ -205,6 +218,9 @@ const ROWS: readonly Row[] = [
   // "Code" in names of other things, and the product's own words.
   ['coworkObject', 0, 'a question', 'code+session code+sessions claude+code dress+code promo+code discount+code coupon+code zip+code postal+code qr+code area+code country+code code+of+conduct'],
   ['coworkObject', -1, 'writing', 'stakeholder stakeholders'],
+  // Pages and forms of office tools are documents: "a Notion page", "a Google form".
+  ['coworkObject', -2, 'a document', 'google+doc google+docs google+form google+forms google+sheet google+sheets google+slides notion+page confluence+page wiki+page survey questionnaire'],
+  ['coworkObject', -2, 'writing', 'page+copy site+copy website+copy marketing+copy ad+copy copywriting'],
   ['coworkObject', -1, 'a document', 'doc document documento dokument pdf docx report rapport informe bericht paper spec specification rfc book chapter'],
   ['coworkObject', -2, 'spreadsheet work', 'spreadsheet sheet timesheet workbook excel cell formula pivot vlookup xlookup tableur hoja+de+calculo'],
   ['coworkObject', -1, 'spreadsheet work', 'row numbers hoja tabelle csv chart'],

@@ -31,6 +31,15 @@ const CODE_VERB_CAP = 4;
 const INFORMATIONAL_WEIGHT = -3;
 const DEPENDENCY_UPDATE_WEIGHT = 3;
 const UPDATE_VERBS = new Set(['update', 'upgrade', 'bump', 'install']);
+// Building verbs: next to a part of a product ("add a toggle to the settings page", "hook up
+// the contact form"), they ask for a feature, which is coding work.
+const BUILD_VERBS = new Set(['add', 'implement', 'make', 'change', 'set up', 'convert', 'remove', 'fix', 'improve', 'handle', 'update', 'generate']);
+const BUILD_WEIGHT = 2;
+// Documentation of code ("write docs for the public API", "add docstrings to the parser") is
+// coding work; documents about other things are not.
+const DOC_WORDS = new Set(['doc', 'docs', 'documentation', 'docstring', 'docstrings', 'jsdoc', 'comment', 'comments', 'readme']);
+const DOC_VERBS = new Set(['write', 'add', 'update', 'make', 'generate', 'improve', 'document', 'fix', 'change']);
+const DOCS_FOR_CODE_WEIGHT = 2;
 
 interface Tally {
   codeObjects: number;
@@ -40,6 +49,7 @@ interface Tally {
   coworkObjects: number;
   strongestCodeVerb: number;
   failure: boolean;
+  surfaces: number;
 }
 
 /**
@@ -56,6 +66,11 @@ interface Tally {
 export function weigh(signals: MessageSignals): Verdict {
   const { words, structure } = signals;
   const tally = tallyTerms(words.matches);
+  // "the search bar doesn't return anything": a failure, said without a failure word.
+  if (words.malfunction && !tally.failure) {
+    tally.codeObjects += 1;
+    tally.failure = true;
+  }
   const structureScore =
     Math.min(STRUCTURE_CAP, structure.reduce((sum, s) => sum + Math.max(0, s.weight), 0)) +
     structure.reduce((sum, s) => sum + Math.min(0, s.weight), 0);
@@ -76,16 +91,44 @@ export function weigh(signals: MessageSignals): Verdict {
   let score = structureScore + codeEvidence + codeVerbs + tally.coworkVerbs + tally.coworkObjects;
   if (acts && codeEvidence + (hasStructure ? 2 : 0) >= 2) score += 1;
   // What the request acts on counts twice: "review this email" is about the email.
-  if (words.headObject) score += words.headObject.term.weight;
+  const builds = buildsFeature(words, verbsAreTopics);
+  const documentsCode = !builds && documentsCodeObject(words, verbsAreTopics);
+  if (words.headObject && !documentsCode) score += words.headObject.term.weight;
+  if (builds) score += BUILD_WEIGHT;
+  if (documentsCode) score += DOCS_FOR_CODE_WEIGHT - (words.headObject?.term.weight ?? 0);
   if (informational) score += INFORMATIONAL_WEIGHT;
   if (dependencyUpdate) score += DEPENDENCY_UPDATE_WEIGHT;
   // "the build fails", "failing tests": a failure of something that lives in a codebase.
   if (tally.failure && words.matches.some((m) => m.term.failLabel !== undefined)) score += 1;
 
-  const anchored = hasStructure || codeEvidence >= 2 || strongestCodeVerb >= 3 || strongestCodeVerb + codeEvidence >= 3 || dependencyUpdate;
+  const anchored = hasStructure || codeEvidence >= 2 || strongestCodeVerb >= 3 || strongestCodeVerb + codeEvidence >= 3 || dependencyUpdate || builds || documentsCode;
   const route = anchored && score >= CODE_THRESHOLD ? 'code' : 'cowork';
   const reason = route === 'code' ? codeReason(signals, tally, dependencyUpdate) : coworkReason(signals, codeEvidence, hasStructure);
   return { route, score, reason };
+}
+
+/** A building verb that acts on, or puts something into, a part of a product. */
+function buildsFeature(words: WordSignals, verbsAreTopics: boolean): boolean {
+  const verb = words.mainVerb;
+  if (!verb || verbsAreTopics || !BUILD_VERBS.has(verb.term.label)) return false;
+  // "add a slide about the new dashboard" is about the slide.
+  if (words.headObject && words.headObject.term.kind === 'coworkObject' && words.headObject.term.weight <= -2) return false;
+  const surface = words.matches.findIndex((m) => m.term.kind === 'surface' && m.index > verb.index);
+  if (surface === -1) return false;
+  // "add a page to the report": a page of a document, not of a product.
+  return !words.matches.some((m, n) => n > surface && isOfficeContainer(m.term) && !modifiesCodeObject(words.matches, n));
+}
+
+function isOfficeContainer(term: Term): boolean {
+  return term.kind === 'coworkObject' && (term.weight <= -2 || term.label === 'a document' || term.label === 'spreadsheet work');
+}
+
+/** Documentation ("docs", "a README", "comments") written for something in a codebase. */
+function documentsCodeObject(words: WordSignals, verbsAreTopics: boolean): boolean {
+  const verb = words.mainVerb;
+  const head = words.headObject;
+  if (!verb || !head || verbsAreTopics || !DOC_VERBS.has(verb.term.label) || !DOC_WORDS.has(head.word)) return false;
+  return words.matches.some((m) => m.index > head.index && (m.term.kind === 'codeObject' || m.term.kind === 'surface' || m.term.kind === 'tech') && m.term.weight >= 1);
 }
 
 function tallyTerms(matches: readonly WordMatch[]): Tally {
@@ -97,12 +140,13 @@ function tallyTerms(matches: readonly WordMatch[]): Tally {
     coworkObjects: 0,
     strongestCodeVerb: 0,
     failure: false,
+    surfaces: 0,
   };
   const seen = new Set<Term | string>();
-  for (const { term, word } of matches) {
+  matches.forEach(({ term, word }, n) => {
     // Each term counts once; each tool counts once by name.
     const key = term.kind === 'tech' ? word : term;
-    if (seen.has(key)) continue;
+    if (seen.has(key) || modifiesCodeObject(matches, n)) return;
     seen.add(key);
     switch (term.kind) {
       case 'codeVerb':
@@ -114,6 +158,10 @@ function tallyTerms(matches: readonly WordMatch[]): Tally {
         break;
       case 'codeObject':
         tally.codeObjects += term.weight;
+        break;
+      case 'surface':
+        tally.codeObjects += term.weight;
+        tally.surfaces++;
         break;
       case 'failure':
         tally.codeObjects += term.weight;
@@ -128,8 +176,17 @@ function tallyTerms(matches: readonly WordMatch[]): Tally {
       case 'actionVerb':
         break;
     }
-  }
+  });
   return tally;
+}
+
+/** An office word right before a thing of a codebase names it: "the reports page", "the orders table". */
+function modifiesCodeObject(matches: readonly WordMatch[], n: number): boolean {
+  const match = matches[n];
+  const next = matches[n + 1];
+  if (!match || !next || match.term.kind !== 'coworkObject') return false;
+  const adjacent = next.index === match.index + match.word.split(' ').length;
+  return adjacent && (next.term.kind === 'codeObject' || next.term.kind === 'surface');
 }
 
 function codeReason(signals: MessageSignals, tally: Tally, dependencyUpdate: boolean): string {
@@ -142,7 +199,7 @@ function codeReason(signals: MessageSignals, tally: Tally, dependencyUpdate: boo
   }
   const verb = words.imperative && words.mainVerb?.term.kind === 'codeVerb' ? words.mainVerb.term.label : undefined;
   const head = words.headObject?.term;
-  if (verb && head?.kind === 'codeObject') {
+  if (verb && (head?.kind === 'codeObject' || head?.kind === 'surface')) {
     const headLabel = tally.failure && head.failLabel ? head.failLabel : head.label;
     return `asks to ${verb} ${headLabel}${mentions(objects.filter((label) => label !== headLabel))}`;
   }
@@ -171,7 +228,7 @@ function codeObjectLabels(signals: MessageSignals, failure: boolean): string[] {
   });
   signals.words.matches.forEach((m, order) => {
     const { term } = m;
-    if (term.kind === 'codeObject') {
+    if (term.kind === 'codeObject' || term.kind === 'surface') {
       const failing = failure && term.failLabel !== undefined;
       scored.push({ label: failing ? (term.failLabel ?? term.label) : term.label, weight: term.weight + (failing ? 2 : 0), order: 100 + order });
     } else if (term.kind === 'tech') {

@@ -30,6 +30,8 @@ export interface WordSignals {
   readonly diagnostic: boolean;
   /** Names a version target ("to the latest", "to v5", "to 22"). */
   readonly versionTarget: boolean;
+  /** Says that something stopped doing its job ("doesn't load", "didn't run", "isn't picked up"). */
+  readonly malfunction: boolean;
 }
 
 const MAIN_VERB_WINDOW = 12;
@@ -42,6 +44,8 @@ const INFORMATIONAL =
   /\b(?:what(?:s| is| are| was| were| does| do| did| should| would| will| can| could| happens| about)|who (?:is|are|was|were)|when (?:is|are|was|did|does|do|will|should)|where (?:is|are|can|do|does|should)|which (?:is|are|one|ones)|how (?:do|does|did|can|could|should|would|is|are|many|much|long|often|far|old|to)|explain|describe|define|tell me|teach me|help me understand|difference between|meaning of|eli5|give me (?:a |an |some )?(?:summary|overview|list|ideas?|tips|examples|rundown|recap|brief|breakdown)|is it (?:true|possible|worth|better|ok|okay)|should i|qu est[- ]ce|c est quoi|explique|que significa|explica|como funciona|was ist|was sind|wie (?:viel|viele|lange|funktioniert)|erklare)\b/;
 const DIAGNOSTIC =
   /\b(?:why|what(?:s| is) (?:wrong|broken|failing|causing|breaking|happening with)|what broke|pourquoi|por que|porque falla|warum)\b/;
+const MALFUNCTION =
+  /\b(?:doesnt|dont|didnt|isnt|arent|wasnt|wont|cant|never|stopped|no longer)(?: \w+)? (?:work|run|load|return|show|save|send|render|fire|trigger|sync|pick|start|connect|respond|display|submit|redirect|refresh|appear|do anything)/;
 const VERSION_TARGET = /\b(?:to|a|auf) (?:the )?(?:latest|newest|derniere|ultima|neueste)\b|\bto v?\d{1,4}(?:\.(?:\d{1,6}|x)){0,3}\b/;
 
 // Typos are looked for only near the start (the request), in words of 6+ letters, against
@@ -61,6 +65,17 @@ function groupByLength(words: string): Map<number, string[]> {
   return byLength;
 }
 
+// Short, common verbs of a request, looked for one swap or one edit away only in the verb's
+// place ("fxi the login", "updte deps", "reveiw my pr").
+const LEAD_VERB_TYPO_TARGETS: readonly string[] = 'fix add update remove delete write review rename merge deploy debug install upgrade change create implement refactor'.split(' ');
+// "build a settings page": a verb at the start, the noun ("the build") elsewhere.
+const MAKE_TERM = LEXICON.words.get('make');
+const BUILD_OBJECT_STARTS = new Set(['a', 'an', 'the', 'me', 'us', 'out', 'some', 'our', 'my', 'new']);
+// A noun phrase ends at a preposition, a conjunction or a pronoun ("the form to mailchimp").
+const COMPOUND_GAP = 2;
+const PHRASE_BREAKS = new Set(
+  'to into for in on of with from by at about as that which who so and or but when where while because is are was be it this these those my our your their me us instead than like pour de du des sur avec para por del con en sobre und fur von mit im auf zu zur zum uber'.split(' '),
+);
 const BRANCH_TERM = LEXICON.words.get('branch');
 const BRANCH_WORDS = new Set(['main', 'master', 'develop', 'trunk']);
 const BRANCH_PREPOSITIONS = new Set(['on', 'to', 'into', 'onto', 'from', 'off', 'against', 'of', 'sur', 'en', 'auf']);
@@ -89,8 +104,10 @@ export function wordSignals(text: string): WordSignals {
   while (firstWord < words.length && POLITE.has(words[firstWord] ?? '')) firstWord++;
   let mainVerb: WordMatch | undefined;
   let headObject: WordMatch | undefined;
+  // The object of a request is the last noun of a compound: "the newsletter signup form".
+  let compoundEnd = -1;
   for (let i = 0; i < words.length; ) {
-    const match = matchAt(words, i, i < TYPO_WINDOW);
+    const match = i === firstWord ? leadBuild(words, i) ?? matchAt(words, i, true) ?? leadVerbTypo(words, i) : matchAt(words, i, i < TYPO_WINDOW);
     if (!match) {
       i++;
       continue;
@@ -98,12 +115,20 @@ export function wordSignals(text: string): WordSignals {
     matches.push(match);
     const kind = match.term.kind;
     const isVerb = kind === 'codeVerb' || kind === 'actionVerb' || kind === 'coworkVerb';
-    if (!mainVerb && isVerb && i - firstWord < MAIN_VERB_WINDOW) mainVerb = match;
+    const length = match.word.split(' ').length;
     // A tool or a failure word is a modifier ("a python script"), not the object.
-    else if (mainVerb && !headObject && !isVerb && kind !== 'failure' && kind !== 'tech' && i - mainVerb.index <= HEAD_OBJECT_WINDOW) {
+    const isObject = !isVerb && kind !== 'failure' && kind !== 'tech';
+    if (!mainVerb && isVerb && i - firstWord < MAIN_VERB_WINDOW) mainVerb = match;
+    else if (mainVerb && isObject && !headObject && i - mainVerb.index <= HEAD_OBJECT_WINDOW) {
       headObject = match;
-    }
-    i += match.word.split(' ').length;
+      compoundEnd = i + length;
+    } else if (headObject && compoundEnd >= 0 && continuesCompound(words, compoundEnd, i)) {
+      // A thing of a codebase outranks an office word: "a PR description" is about the PR.
+      const keepsCode = (headObject.term.kind === 'codeObject' || headObject.term.kind === 'surface') && kind === 'coworkObject';
+      if (isObject && !keepsCode) headObject = match;
+      compoundEnd = kind === 'failure' || isVerb ? -1 : i + length;
+    } else if (headObject) compoundEnd = -1;
+    i += length;
   }
   return {
     matches,
@@ -113,7 +138,42 @@ export function wordSignals(text: string): WordSignals {
     informational: INFORMATIONAL.test(text),
     diagnostic: DIAGNOSTIC.test(text),
     versionTarget: VERSION_TARGET.test(text),
+    malfunction: MALFUNCTION.test(text),
   };
+}
+
+/** Whether the words from `end` to `next` stay inside one noun phrase ("csv export button"). */
+function continuesCompound(words: readonly string[], end: number, next: number): boolean {
+  if (next - end > COMPOUND_GAP) return false;
+  for (let j = end; j < next; j++) if (PHRASE_BREAKS.has(words[j] ?? '')) return false;
+  return true;
+}
+
+/** "build a settings page": the verb, where elsewhere "build" is the noun ("the build"). */
+function leadBuild(words: readonly string[], i: number): WordMatch | undefined {
+  const word = words[i] ?? '';
+  return word === 'build' && MAKE_TERM && BUILD_OBJECT_STARTS.has(words[i + 1] ?? '') ? { term: MAKE_TERM, index: i, word } : undefined;
+}
+
+/** A misspelt verb in the verb's place: "fxi the login", "updte deps", "reveiw my pr". */
+function leadVerbTypo(words: readonly string[], i: number): WordMatch | undefined {
+  const word = words[i] ?? '';
+  if (word.length < 3 || POLITE.has(word)) return undefined;
+  for (const target of LEAD_VERB_TYPO_TARGETS) {
+    if (Math.abs(target.length - word.length) > 1 || target[0] !== word[0] || word === target) continue;
+    // Three-letter words only by a swap of neighbours ("fxi"), not by any edit ("fax").
+    if (word.length === 3 ? word.length === target.length && isSwap(word, target) : withinOneEdit(word, target)) {
+      const term = LEXICON.words.get(target);
+      if (term) return { term, index: i, word };
+    }
+  }
+  return undefined;
+}
+
+function isSwap(a: string, b: string): boolean {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
 }
 
 function matchAt(words: readonly string[], i: number, allowTypos: boolean): WordMatch | undefined {

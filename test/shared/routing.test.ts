@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { route } from '../../shared/routing/route.js';
-import { HELD_OUT, HELD_OUT_B } from './routingHeldOut.js';
+import { HELD_OUT, HELD_OUT_B, HELD_OUT_C } from './routingHeldOut.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const samplePath = path.resolve(repoRoot, '..', 'shared', 'eval', 'routing-sample.jsonl');
@@ -220,6 +220,25 @@ const TABLE: ReadonlyArray<readonly [group: string, cases: readonly Case[]]> = [
     ],
   ],
   [
+    'feature requests in product words, docs for code, misspelt verbs',
+    [
+      code('add sorting to the orders table in the admin dashboard'),
+      code('hook up the contact form to sendgrid'),
+      code('build a landing page for the beta'),
+      code('write docs for the public API'),
+      code('fix teh broken imports after the rename'),
+      code('fxi the login page'),
+      code('the signup button doesnt do anything on safari'),
+      code('agrega un botón de exportar en el panel de admin'),
+      cowork('add a page to the report about Q3'),
+      cowork('add a slide about the new settings page'),
+      cowork('create a google form for the team lunch survey'),
+      cowork('write documentation for our vacation policy'),
+      cowork('explain what a dashboard is'),
+      cowork('wire the money to the vendor by friday'),
+    ],
+  ],
+  [
     'repository hints',
     [
       code('run the tests in the frontend repo', { repoHint: 'frontend' }),
@@ -342,6 +361,15 @@ describe('route', () => {
         return decision.route !== m.route || decision.forced !== (m.forced ?? false);
       }).map((m) => `${m.route} expected: ${m.text}`);
       const accuracy = (all.length - wrong.length) / all.length;
+      assert.ok(accuracy >= 0.9, `accuracy ${(accuracy * 100).toFixed(1)}%; misrouted:\n${wrong.join('\n')}`);
+    });
+
+    it('routes at least 90% of the third held-out list right', () => {
+      const wrong = HELD_OUT_C.filter((m) => {
+        const decision = route(m.text);
+        return decision.route !== m.route || decision.forced !== (m.forced ?? false);
+      }).map((m) => `${m.route} expected: ${m.text}`);
+      const accuracy = (HELD_OUT_C.length - wrong.length) / HELD_OUT_C.length;
       assert.ok(accuracy >= 0.9, `accuracy ${(accuracy * 100).toFixed(1)}%; misrouted:\n${wrong.join('\n')}`);
     });
   });
