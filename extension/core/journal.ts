@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { SessionEventSchema, SessionSnapshotSchema } from '../../shared/sessions.js';
@@ -58,7 +58,15 @@ export class Journal {
     mkdirSync(this.dir, { recursive: true });
     const file = path.join(this.dir, `${sessionFileKey(record.snapshot.sessionId)}.json`);
     const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(record));
+    // fsync before the rename: after a power cut the record is the old one or the new one,
+    // never an empty file the rename pointed at before its data reached the disk.
+    const fd = openSync(temp, 'w');
+    try {
+      writeSync(fd, JSON.stringify(record));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temp, file);
   }
 }
