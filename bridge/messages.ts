@@ -45,16 +45,18 @@ function jobFields(job: JobRecord, machineName: string): Field[] {
 }
 
 /** The one status message per job, edited in place as the session moves. */
-export function statusMessage(job: JobRecord, machineName: string, latest?: string, offline = false): OutgoingMessage {
+export function statusMessage(job: JobRecord, machineName: string, latest?: string, offline = false, now?: number): OutgoingMessage {
   const session = shortId(job.id);
   const lead = offline
     ? `Saved — session ${session}. Your machine ${machineName} is offline — this runs when it reconnects.`
     : `On it — session ${session} on ${machineName}${job.repo ? `, repo ${job.repo}` : ''}${job.branch ? `, branch ${job.branch}` : ''}.`;
   const active = job.state !== 'completed' && job.state !== 'failed' && job.state !== 'cancelled' && job.state !== 'interrupted';
+  // While it runs, the elapsed time shows it is alive even when the output is quiet (a long install).
+  const elapsed = active && now !== undefined && job.delivery === 'accepted' ? [{ label: 'Elapsed', value: formatDuration(now - job.createdAt) }] : [];
   return {
     title: `Code session ${session}: ${STATE_LABEL[job.state]}`,
     text: latest ? `${lead}\n${latest}` : lead,
-    fields: jobFields(job, machineName),
+    fields: [...jobFields(job, machineName), ...elapsed],
     ...(active ? { buttons: [{ label: 'Cancel', value: buttonValue({ kind: 'cancel', jobId: job.id }), style: 'danger' as const }] } : {}),
     tone: toneOf(job.state),
   };

@@ -13,6 +13,8 @@ export interface NotifierOptions {
   approvalTtlMinutes: number;
   /** At most one status edit per job in this window (chat APIs rate-limit edits). */
   editIntervalMs?: number;
+  /** Running sessions' status messages are refreshed this often (elapsed time); 0 turns it off. */
+  heartbeatMs?: number;
 }
 
 /**
@@ -28,7 +30,16 @@ export class Notifier {
   private readonly pendingEdits = new Map<string, NodeJS.Timeout>();
   private readonly latestLine = new Map<string, string>();
 
-  constructor(private readonly options: NotifierOptions) {}
+  private readonly heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: NotifierOptions) {
+    const every = options.heartbeatMs ?? 30_000;
+    if (every > 0) {
+      this.heartbeat = setInterval(() => {
+        for (const job of options.store.listJobs({ active: true, delivery: 'accepted', limit: 200 })) void this.refreshStatus(job.id);
+      }, every).unref();
+    }
+  }
 
   /** Posts a message through the thread's transport. */
   async post(thread: ThreadRef, message: OutgoingMessage): Promise<MessageRef> {
@@ -68,7 +79,7 @@ export class Notifier {
     if (!transport.canEdit) return;
     this.lastEdit.set(jobId, this.options.clock.now());
     try {
-      await transport.edit(job.statusMessage, statusMessage(job, this.machineName(job), this.latestLine.get(jobId)));
+      await transport.edit(job.statusMessage, statusMessage(job, this.machineName(job), this.latestLine.get(jobId), false, this.options.clock.now()));
     } catch (error) {
       this.options.logger.warn('status edit failed', { jobId, error: String(error) });
     }
@@ -82,6 +93,7 @@ export class Notifier {
   }
 
   stop(): void {
+    clearInterval(this.heartbeat);
     for (const timer of this.pendingEdits.values()) clearTimeout(timer);
     this.pendingEdits.clear();
   }

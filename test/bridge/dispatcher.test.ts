@@ -183,6 +183,21 @@ describe('the dispatcher', () => {
     assert.deepEqual(h.machines.followUps.map((f) => f.text), ['also run the linter']);
   });
 
+  it('keeps a running session’s status alive with its elapsed time, even when nothing happens', async () => {
+    let now = 1_000_000;
+    h = dispatcherHarness({ clock: { now: () => now }, heartbeatMs: 20 });
+    pairAlice();
+    const thread = await h.chat.say(alice, 'run the tests');
+    const job = h.store.listJobs({})[0]!;
+    h.store.recordEvents(job.id, [
+      { sessionId: job.id, seq: 1, at: now, kind: 'state', state: 'preparing' },
+      { sessionId: job.id, seq: 2, at: now, kind: 'state', state: 'running' },
+    ]);
+    now += 90_000;
+    const status = h.chat.inThread(thread)[0]!;
+    await h.chat.waitFor(() => RecordingTransport.latest(status).fields?.some((f) => f.label === 'Elapsed' && f.value === '1 min 30 s') ?? false, 'the elapsed time');
+  });
+
   it('serves nobody outside the allowlist', async () => {
     h = dispatcherHarness({ allowedUsers: ['slack:USOMEONE'] });
     pairAlice();

@@ -47,13 +47,13 @@ export class RecordingMachines implements MachineLinks {
 }
 
 /** A dispatcher over a real SQLite file, a recording transport and recording machine links. */
-export function dispatcherHarness(options: { allowedUsers?: string[]; admins?: string[]; cowork?: CoworkResponder; clock?: Clock; maxPages?: number } = {}) {
+export function dispatcherHarness(options: { allowedUsers?: string[]; admins?: string[]; cowork?: CoworkResponder; clock?: Clock; maxPages?: number; heartbeatMs?: number } = {}) {
   const folder = mkdtempSync(join(tmpdir(), 'dispatch-dispatcher-'));
   const store = new SqliteStore(join(folder, 'bridge.db'), options.maxPages ? { maxPages: options.maxPages } : {});
   const chat = new RecordingTransport('slack');
   const transports = new Map<Platform, Transport>([['slack', chat]]);
   const clock = options.clock ?? { now: () => Date.now() };
-  const notifier = new Notifier({ store, transports, clock, logger: silentLogger, approvalTtlMinutes: 30, editIntervalMs: 0 });
+  const notifier = new Notifier({ store, transports, clock, logger: silentLogger, approvalTtlMinutes: 30, editIntervalMs: 0, heartbeatMs: options.heartbeatMs ?? 0 });
   const machines = new RecordingMachines();
   const pairing = new Pairing(store, clock);
   const dispatcher = new Dispatcher({
