@@ -13,6 +13,7 @@ import { Pairing } from './pairing.js';
 import type { BridgeSecrets } from './secrets.js';
 import { SqliteStore } from './store/sqliteStore.js';
 import type { Store } from './store/store.js';
+import { loginUrl } from './transports/web/webAuth.js';
 import { WebTransport } from './transports/web/webTransport.js';
 
 export interface BridgeStartOptions {
@@ -119,7 +120,7 @@ export class Bridge {
 
   /** The web chat's ready-to-open login link (contains the login token: show it only to the user). */
   get loginUrl(): string {
-    return `${this.url}/?token=${encodeURIComponent(this.secrets.webToken)}`;
+    return loginUrl(this.url, this.secrets.webToken);
   }
 
   async stop(): Promise<void> {

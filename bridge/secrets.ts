@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { newLoginToken } from './transports/web/webAuth.js';
 
 /** Tokens the bridge makes for itself when .env gives none, kept so restarts and runners agree. */
 export interface BridgeSecrets {
@@ -20,7 +21,7 @@ export function loadOrCreateSecrets(home: string, given: Partial<BridgeSecrets> 
   // Only generated tokens are saved; tokens given in .env stay there.
   const generated: BridgeSecrets = {
     runnerToken: stored.runnerToken ?? randomBytes(24).toString('base64url'),
-    webToken: stored.webToken ?? randomBytes(24).toString('base64url'),
+    webToken: stored.webToken ?? newLoginToken(),
   };
   if (generated.runnerToken !== stored.runnerToken || generated.webToken !== stored.webToken) {
     mkdirSync(home, { recursive: true });
