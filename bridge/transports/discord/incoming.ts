@@ -18,7 +18,8 @@ import { chatUserOf } from './users.js';
  */
 export async function toChatMessage(message: Message, botId: string, threads: ThreadMap, logger: Logger): Promise<ChatMessage | undefined> {
   if (message.author.bot || message.webhookId || message.system) return undefined;
-  const text = stripBotMention(message.content, botId);
+  const botRoleId = message.guild?.members.me?.roles.botRole?.id;
+  const text = stripBotMention(message.content, botId, botRoleId);
   const user = chatUser(message);
 
   if (!message.inGuild()) {
@@ -27,7 +28,7 @@ export async function toChatMessage(message: Message, botId: string, threads: Th
     return { user, thread, messageId: message.id, text, isDirect: true };
   }
 
-  const mentioned = mentionsBot(message.content, botId);
+  const mentioned = mentionsBot(message.content, botId, botRoleId);
   const channel = message.channel;
   if (channel.isThread()) {
     if (channel.ownerId !== botId && !mentioned) return undefined;

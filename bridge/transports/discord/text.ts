@@ -53,13 +53,20 @@ export function clip(text: string, max: number): string {
 }
 
 /** Removes mentions of the bot (`<@id>`, `<@!id>`) from what a user wrote. */
-export function stripBotMention(content: string, botId: string): string {
-  return content.replace(new RegExp(`<@!?${botId}>`, 'g'), ' ').replace(/[ \t]+/g, ' ').trim();
+export function stripBotMention(content: string, botId: string, botRoleId?: string): string {
+  return content.replace(new RegExp(botMention(botId, botRoleId), 'g'), ' ').replace(/[ \t]+/g, ' ').trim();
 }
 
-/** Whether the message text mentions the bot. */
-export function mentionsBot(content: string, botId: string): boolean {
-  return new RegExp(`<@!?${botId}>`).test(content);
+/**
+ * Whether the message text mentions the bot: the bot user, or its managed role (Discord's
+ * autocomplete often offers the role of the same name, and people pick it).
+ */
+export function mentionsBot(content: string, botId: string, botRoleId?: string): boolean {
+  return new RegExp(botMention(botId, botRoleId)).test(content);
+}
+
+function botMention(botId: string, botRoleId: string | undefined): string {
+  return botRoleId ? `<@!?${botId}>|<@&${botRoleId}>` : `<@!?${botId}>`;
 }
 
 /** A thread name from the task's first line (Discord allows 1–100 characters). */
