@@ -1,17 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { Bridge } from '../bridge/bridge.js';
-import { loadBridgeEnv } from '../bridge/config.js';
 import { DiscordTransport } from '../bridge/transports/discord/discordTransport.js';
 import { silentLogger } from '../shared/logger.js';
 import { FakeDiscord } from '../test/helpers/fakeDiscord.js';
+import { BENCH_MESSAGES, SAMPLES, WARM_UP, benchBridgeWith } from './chatBench.js';
 import { fmt, percentile } from './stats.js';
-
-const WARM_UP = 20;
-const SAMPLES = 300;
 
 /**
  * Time from a Discord DM arriving at the fake (the MESSAGE_CREATE written to the gateway
@@ -20,21 +13,12 @@ const SAMPLES = 300;
  */
 export async function benchDiscord(): Promise<void> {
   const fake = await FakeDiscord.start();
-  const home = mkdtempSync(join(tmpdir(), 'dispatch-bench-discord-'));
   const transport = new DiscordTransport({ token: 'bench-discord-token', apiUrl: fake.apiUrl, logger: silentLogger });
-  const bridge = await Bridge.start({
-    config: loadBridgeEnv({ DISPATCH_HOME: home, DISPATCH_PORT: '0', DISPATCH_WEB: 'off', DISPATCH_LOG_LEVEL: 'silent' }),
-    secrets: { runnerToken: 'bench-runner-token-0123456789', webToken: 'bench-web-token-0123456789abc' },
-    logger: silentLogger,
-    transports: [transport],
-  });
+  const bench = await benchBridgeWith(transport);
   const users = Array.from({ length: 7 }, (_, i) => fake.user(`bench${i}`));
   const posts = () => fake.callsTo('POST', /^\/channels\/\d+\/messages$/);
   try {
-    for (const [label, text] of [
-      ['help command', 'help'],
-      ['cowork answer', 'draft a friendly note to the team about friday'],
-    ] as const) {
+    for (const [label, text] of BENCH_MESSAGES) {
       const latencies: number[] = [];
       for (let i = 0; i < WARM_UP + SAMPLES; i += 1) {
         const before = posts().length;
@@ -48,9 +32,8 @@ export async function benchDiscord(): Promise<void> {
       console.log(`discord: DM at the fake → first message POST (${label}) p50 ${fmt(percentile(latencies, 50), 1)} ms, p95 ${fmt(percentile(latencies, 95), 1)} ms over ${SAMPLES} (target p50 ≤ 50 ms)`);
     }
   } finally {
-    await bridge.stop();
+    await bench.stop();
     await fake.close();
-    rmSync(home, { recursive: true, force: true });
   }
 }
 
