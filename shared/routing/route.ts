@@ -3,6 +3,7 @@
  * user's machine, or office work for Cowork. A pure function, run on every message.
  */
 
+import type { RoutingContext } from './context.js';
 import { foldText, normalizeChatText } from './normalize.js';
 import { detectOverride } from './override.js';
 import { findRepoHint } from './repoHint.js';
@@ -40,9 +41,11 @@ const blankOut = (quoted: string): string => ' '.repeat(quoted.length);
  * Discord markup and on French, Spanish and German requests.
  *
  * @param text - The message as received from the chat platform.
+ * @param context - The target machine's repositories and their vocabularies, when known.
  * @returns The route, whether it was forced, a reason, the task and any repository named.
  */
-export function route(text: string): RouteDecision {
+export function route(text: string, context?: RoutingContext): RouteDecision {
+  void context; // grounding in the user's repositories: issue 12
   const normalized = normalizeChatText(text);
   const override = detectOverride(normalized.text, normalized.masked);
   const masked = blank(normalized.masked, override.spans);
