@@ -6,7 +6,8 @@ import type { Platform, Transport } from './chat.js';
 import { databasePath, type BridgeEnv } from './config.js';
 import { noModelCowork, type CoworkResponder } from './cowork.js';
 import { Dispatcher } from './dispatcher.js';
-import { MachineHub } from './machineHub.js';
+import { LinkNotices } from './linkNotices.js';
+import { MachineHub, type LinkTimings } from './machineHub.js';
 import { Notifier } from './notifier.js';
 import { packageVersion } from './packageRoot.js';
 import { Pairing } from './pairing.js';
@@ -27,6 +28,8 @@ export interface BridgeStartOptions {
   approvalTtlMinutes?: number;
   /** Status edits at most this often per job (default 2 s). */
   editIntervalMs?: number;
+  /** Machine link timings (ping, dead time, request timeout) and how long a machine stays offline before its threads are told. */
+  link?: LinkTimings & { offlineNoticeMs?: number };
 }
 
 /**
@@ -41,6 +44,7 @@ export class Bridge {
     readonly notifier: Notifier,
     readonly transports: Map<Platform, Transport>,
     readonly web: WebTransport | undefined,
+    private readonly notices: LinkNotices,
     private readonly server: Server,
     private readonly secrets: BridgeSecrets,
     private readonly logger: Logger,
@@ -60,6 +64,12 @@ export class Bridge {
     const approvalTtlMinutes = options.approvalTtlMinutes ?? 30;
     const notifier = new Notifier({ store, transports, clock, logger, approvalTtlMinutes, ...(options.editIntervalMs !== undefined ? { editIntervalMs: options.editIntervalMs } : {}) });
     const pairing = new Pairing(store, clock);
+    const notices = new LinkNotices({
+      store,
+      post: (thread, message) => notifier.post(thread, message),
+      logger,
+      ...(options.link?.offlineNoticeMs !== undefined ? { delayMs: options.link.offlineNoticeMs } : {}),
+    });
     const hub = new MachineHub({
       store,
       pairing,
@@ -70,8 +80,10 @@ export class Bridge {
       on: {
         eventsStored: () => void notifier.kick(),
         jobRejected: (job, error) => void notifier.jobRejected(job, error),
-        machineOnline: () => undefined,
+        machineOnline: (machineId) => notices.cameOnline(machineId),
+        machineOffline: (machineId, why) => notices.wentOffline(machineId, why),
       },
+      ...(options.link ? { timings: options.link } : {}),
     });
     const cowork = options.cowork ?? (await coworkFromConfig(config, logger));
     const dispatcher = new Dispatcher({
@@ -104,7 +116,7 @@ export class Bridge {
       server.listen(config.DISPATCH_PORT, config.DISPATCH_HOST, () => resolve());
     });
     for (const transport of transports.values()) await transport.start(dispatcher);
-    const bridge = new Bridge(store, hub, dispatcher, notifier, transports, web, server, secrets, logger);
+    const bridge = new Bridge(store, hub, dispatcher, notifier, transports, web, notices, server, secrets, logger);
     logger.info('bridge started', { url: bridge.url, transports: [...transports.keys()] });
     // Whatever was stored but not yet told before a crash is told now.
     void notifier.kick();
@@ -125,6 +137,7 @@ export class Bridge {
 
   async stop(): Promise<void> {
     this.notifier.stop();
+    this.notices.stop();
     for (const transport of this.transports.values()) {
       await transport.stop().catch((error) => this.logger.warn('transport stop failed', { platform: transport.platform, error: String(error) }));
     }

@@ -1,4 +1,3 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -6,64 +5,100 @@ import { createMessageConnection, type MessageConnection } from 'vscode-jsonrpc/
 import type { Clock } from '../shared/clock.js';
 import { DispatchError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import { PROTOCOL_VERSION, RUNNER_PATH, bridgeToRunner, runnerToBridge } from '../shared/protocol/bridgeRunner.js';
-import { SocketMessageReader, SocketMessageWriter, call, handle } from '../shared/protocol/rpc.js';
+import {
+  LINK_DEAD_MS,
+  LINK_PING_MS,
+  LinkClose,
+  MAX_LINK_FRAME_BYTES,
+  PROTOCOL_VERSION,
+  REVOKED_STATUS,
+  RUNNER_PATH,
+  bridgeToRunner,
+  runnerToBridge,
+} from '../shared/protocol/bridgeRunner.js';
+import { watchLiveness } from '../shared/protocol/liveness.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, SocketMessageReader, SocketMessageWriter, call, handle } from '../shared/protocol/rpc.js';
 import type { ApprovalDecision, SessionEvent } from '../shared/sessions.js';
+import { MachineCredentials, type LinkAuth } from './machineCredentials.js';
+import { refusalText } from './linkNotices.js';
 import type { Pairing } from './pairing.js';
 import { jobSpecOf, type JobRecord, type Store } from './store/store.js';
 
 export interface MachineHubEvents {
   /** New (never seen) events were stored for these jobs. */
   eventsStored(jobIds: string[]): void;
-  /** The runner refused a job (bad repo, bad task). */
+  /** The runner refused a job (bad repo, bad task); `error` says why and what to do. */
   jobRejected(job: JobRecord, error: string): void;
   machineOnline(machineId: string): void;
+  /** A machine's link closed or went silent; `why` is for people. */
+  machineOffline?(machineId: string, why: string): void;
+}
+
+/** Timings of the link (tests shorten them). */
+export interface LinkTimings {
+  pingMs?: number;
+  deadMs?: number;
+  requestTimeoutMs?: number;
 }
 
 interface Link {
   machineId: string;
   connection: MessageConnection;
+  socket: WebSocket;
 }
+
+/** Ws's own ceiling well above ours, so our reader can close oversized frames with a readable reason. */
+const WS_MAX_PAYLOAD = 4 * MAX_LINK_FRAME_BYTES;
 
 /**
  * The bridge's end of the machine link: accepts runners on `/runner` (token checked
- * before the upgrade), stores what they report, and offers them jobs, decisions,
- * cancels and follow-ups. Everything it receives is stored before it is acknowledged.
+ * before the upgrade), binds each connection to the one machine its credential names,
+ * stores what it reports, and offers it jobs, decisions, cancels and follow-ups.
+ * Everything it receives is stored before it is acknowledged.
  */
 export class MachineHub {
-  private readonly sockets = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  private readonly sockets = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
   private readonly links = new Map<string, Link>();
-  private readonly tokenDigest: Buffer;
+  private readonly credentials: MachineCredentials;
+  private readonly timeoutMs: number;
 
   constructor(
     private readonly options: {
       store: Store;
       pairing: Pairing;
+      /** The registration token (DISPATCH_RUNNER_TOKEN): lets a new machine register once. */
       runnerToken: string;
       clock: Clock;
       logger: Logger;
       version: string;
       on: MachineHubEvents;
+      timings?: LinkTimings;
     },
   ) {
-    this.tokenDigest = digest(options.runnerToken);
+    this.credentials = new MachineCredentials(options.store, options.runnerToken, options.clock);
+    this.timeoutMs = options.timings?.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   }
 
   isOnline(machineId: string): boolean {
     return this.links.has(machineId);
   }
 
-  /** Takes the WebSocket upgrade for `/runner`; refuses a missing or wrong token with 401. */
+  /** Takes the WebSocket upgrade for `/runner`; refuses an unknown token with 401, a revoked credential with 403. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     if (new URL(request.url ?? '/', 'http://bridge').pathname !== RUNNER_PATH) return false;
     const header = request.headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!timingSafeEqual(digest(token), this.tokenDigest)) {
-      this.options.logger.warn('runner refused: bad token', { remote: request.socket.remoteAddress });
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    const auth = this.credentials.authenticate(header.startsWith('Bearer ') ? header.slice(7) : '');
+    if (auth.kind === 'unknown' || auth.kind === 'revoked') {
+      const revoked = auth.kind === 'revoked';
+      this.options.logger.warn(revoked ? 'runner refused: revoked machine' : 'runner refused: bad token', {
+        remote: request.socket.remoteAddress,
+        ...(revoked ? { machineId: auth.machineId } : {}),
+      });
+      const status = revoked ? `${REVOKED_STATUS} Forbidden` : '401 Unauthorized';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return true;
     }
-    this.sockets.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
+    this.sockets.handleUpgrade(request, socket, head, (ws) => this.accept(ws, auth));
     return true;
   }
 
@@ -72,12 +107,16 @@ export class MachineHub {
     const link = this.links.get(job.machineId);
     if (!link) return;
     try {
-      const answer = await call(link.connection, bridgeToRunner, 'job/offer', { job: jobSpecOf(job) });
+      const answer = await call(link.connection, bridgeToRunner, 'job/offer', { job: jobSpecOf(job) }, { timeoutMs: this.timeoutMs });
       if (answer.accepted) {
         this.options.store.updateJob(job.id, { delivery: 'accepted' });
       } else {
+        const current = this.options.store.getJob(job.id);
+        // A job the machine already reported on (or one cancelled meanwhile) is not failed by a late refusal.
+        if (!current || current.delivery !== 'waiting') return;
         this.options.store.updateJob(job.id, { delivery: 'rejected', state: 'failed', updatedAt: this.options.clock.now() });
-        this.options.on.jobRejected(job, answer.error ?? 'The runner refused the job.');
+        const name = this.options.store.getMachine(job.machineId)?.name ?? 'Your machine';
+        this.options.on.jobRejected(job, refusalText(name, answer.error ?? 'The runner refused the job.', answer.code));
       }
     } catch (error) {
       // The link dropped mid-offer: the job stays waiting and is offered again on resync.
@@ -86,22 +125,31 @@ export class MachineHub {
   }
 
   async decide(job: JobRecord, decision: ApprovalDecision): Promise<boolean> {
-    return this.send(job.machineId, (connection) => call(connection, bridgeToRunner, 'approval/decide', { sessionId: job.id, decision }));
+    return this.send(job.machineId, (connection) => call(connection, bridgeToRunner, 'approval/decide', { sessionId: job.id, decision }, { timeoutMs: this.timeoutMs }));
   }
 
   async cancel(job: JobRecord): Promise<boolean> {
-    return this.send(job.machineId, (connection) => call(connection, bridgeToRunner, 'session/cancel', { sessionId: job.id }));
+    return this.send(job.machineId, (connection) => call(connection, bridgeToRunner, 'session/cancel', { sessionId: job.id }, { timeoutMs: this.timeoutMs }));
   }
 
   async followUp(job: JobRecord, text: string): Promise<boolean> {
-    return this.send(job.machineId, (connection) => call(connection, bridgeToRunner, 'session/followUp', { sessionId: job.id, text }));
+    return this.send(job.machineId, (connection) => call(connection, bridgeToRunner, 'session/followUp', { sessionId: job.id, text }, { timeoutMs: this.timeoutMs }));
   }
 
   async pairingChanged(machineId: string): Promise<void> {
     const paired = this.options.store.countPairings(machineId) > 0;
-    await this.send(machineId, (connection) => call(connection, bridgeToRunner, 'machine/didChange', { paired })).catch((error) =>
+    await this.send(machineId, (connection) => call(connection, bridgeToRunner, 'machine/didChange', { paired }, { timeoutMs: this.timeoutMs })).catch((error) =>
       this.options.logger.warn('telling a machine about pairing failed', { machineId, error: String(error) }),
     );
+  }
+
+  /** Revokes a machine: its credential stops connecting, its pairings go, and its live link is closed with the reason. */
+  async revoke(machineId: string): Promise<boolean> {
+    const revoked = this.options.store.revokeMachine(machineId, this.options.clock.now());
+    this.options.store.audit({ at: this.options.clock.now(), actor: 'admin', action: 'revoke_machine', detail: { machineId } });
+    const link = this.links.get(machineId);
+    if (link) closeFirmly(link.socket, LinkClose.revoked, 'This machine was revoked on the bridge.');
+    return revoked;
   }
 
   close(): void {
@@ -118,45 +166,87 @@ export class MachineHub {
     return true;
   }
 
-  private accept(socket: WebSocket): void {
+  private accept(socket: WebSocket, auth: Exclude<LinkAuth, { kind: 'unknown' | 'revoked' }>): void {
     const { store, logger, clock } = this.options;
-    const connection = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
-    let machineId: string | undefined;
+    const connection = createMessageConnection(new SocketMessageReader(socket, { maxFrameBytes: MAX_LINK_FRAME_BYTES }), new SocketMessageWriter(socket));
+    // The machine this connection speaks for: known from its credential, or set by the hello that registers it.
+    let machineId: string | undefined = auth.kind === 'machine' ? auth.machineId : undefined;
+    let role: 'runner' | 'pairing' | undefined;
     const requireHello = (): string => {
-      if (!machineId) throw new DispatchError('unauthorized', 'Say machine/hello first.');
+      if (!machineId || !role) throw new DispatchError('unauthorized', 'Say machine/hello first.');
       return machineId;
+    };
+    const requireRunner = (): string => {
+      const id = requireHello();
+      if (role !== 'runner') throw new DispatchError('forbidden', 'A pairing connection only asks for pairing codes.');
+      return id;
+    };
+    /** Refuses, changing nothing, when any of these jobs belongs to another machine. */
+    const requireOwnJobs = (id: string, sessionIds: Iterable<string>): void => {
+      const foreign = [...new Set(sessionIds)].filter((sessionId) => {
+        const job = store.getJob(sessionId);
+        return job !== undefined && job.machineId !== id;
+      });
+      if (foreign.length > 0) {
+        logger.warn('runner spoke for another machine’s jobs; refused', { machineId: id, jobs: foreign.length });
+        throw new DispatchError('forbidden', `Refused: ${foreign.length === 1 ? `session ${foreign[0]} belongs` : `${foreign.length} sessions belong`} to another machine. A machine can only speak for its own jobs; nothing was recorded.`);
+      }
     };
 
     handle(connection, runnerToBridge, 'machine/hello', (hello) => {
       if (hello.protocolVersion !== PROTOCOL_VERSION) {
         throw new DispatchError('bad_input', `This bridge speaks protocol ${PROTOCOL_VERSION}, the runner ${hello.protocolVersion}: update the older one.`);
       }
+      if (machineId !== undefined && hello.machineId !== machineId) {
+        logger.warn('runner claimed another machine’s id; refused', { machineId, claimed: hello.machineId });
+        throw new DispatchError('forbidden', `This connection belongs to machine ${machineId}; it cannot speak for ${hello.machineId}. A machine can only speak for itself.`);
+      }
+      if (role !== undefined && hello.role !== role) throw new DispatchError('bad_input', `This connection already said hello as a ${role} connection.`);
+      let credential: string | undefined;
+      if (machineId === undefined) {
+        credential = this.credentials.register(hello.machineId, store.getMachine(hello.machineId)?.name ?? hello.machineName);
+        logger.info('machine registered', { machineId: hello.machineId, machineName: hello.machineName });
+      }
       machineId = hello.machineId;
-      store.upsertMachine({ id: hello.machineId, name: hello.machineName, platform: hello.platform, agent: hello.agent, repos: hello.repos, lastSeenAt: clock.now() });
+      role = hello.role;
+      const known = store.getMachine(hello.machineId);
+      if (hello.role === 'runner') {
+        store.upsertMachine({ id: hello.machineId, name: hello.machineName, platform: hello.platform, agent: hello.agent, repos: hello.repos, lastSeenAt: clock.now() });
+        // The newest connection of a machine wins: the old one is usually a half-dead socket,
+        // and closing it makes a runner still behind it notice at once.
+        const previous = this.links.get(hello.machineId);
+        if (previous && previous.connection !== connection) {
+          previous.connection.dispose();
+          closeFirmly(previous.socket, LinkClose.replaced, 'A newer connection of this machine took over.');
+        }
+        this.links.set(hello.machineId, { machineId: hello.machineId, connection, socket });
+        logger.info('runner connected', { machineId, machineName: hello.machineName });
+      } else if (!known) {
+        // A pairing hello changes nothing about a known machine (it may come from another folder with other repos).
+        store.upsertMachine({ id: hello.machineId, name: hello.machineName, platform: hello.platform, agent: hello.agent, repos: hello.repos, lastSeenAt: clock.now() });
+      }
       const paired = store.countPairings(hello.machineId) > 0;
-      if (hello.role === 'pairing') return { bridgeVersion: this.options.version, protocolVersion: PROTOCOL_VERSION, paired };
-      // The newest connection of a machine wins: the old one is usually a half-dead socket.
-      this.links.get(hello.machineId)?.connection.dispose();
-      this.links.set(hello.machineId, { machineId: hello.machineId, connection });
-      logger.info('runner connected', { machineId, machineName: hello.machineName });
-      return { bridgeVersion: this.options.version, protocolVersion: PROTOCOL_VERSION, paired };
+      return { bridgeVersion: this.options.version, protocolVersion: PROTOCOL_VERSION, paired, ...(credential ? { credential } : {}) };
     });
 
     handle(connection, runnerToBridge, 'machine/resync', ({ sessions }) => {
-      const id = requireHello();
+      const id = requireRunner();
+      requireOwnJobs(id, sessions.map((session) => session.sessionId));
       const known = new Set(sessions.map((session) => session.sessionId));
       const waiting = store.listJobs({ machineId: id, delivery: 'waiting', limit: 1_000 }).reverse();
       for (const job of waiting) if (known.has(job.id)) store.updateJob(job.id, { delivery: 'accepted' });
-      // Offered until the runner reports them (its events or a later resync mark them accepted).
+      // Offered one by one with job/offer, so a refusal (repo gone, agent missing) reaches its thread.
       const offers = waiting.filter((job) => !known.has(job.id) && job.state === 'queued');
+      setImmediate(() => void this.offerAll(id, offers));
       // Decisions taken while the machine was away reach it now (the runner ignores repeats).
       setImmediate(() => this.redeliverDecisions(id));
       this.options.on.machineOnline(id);
-      return { offers: offers.map(jobSpecOf) };
+      return { offers: [] };
     });
 
     handle(connection, runnerToBridge, 'session/events', ({ events }) => {
-      requireHello();
+      const id = requireRunner();
+      requireOwnJobs(id, events.map((event) => event.sessionId));
       const bySession = new Map<string, SessionEvent[]>();
       for (const event of events) bySession.set(event.sessionId, [...(bySession.get(event.sessionId) ?? []), event]);
       const acked: { sessionId: string; throughSeq: number }[] = [];
@@ -171,15 +261,36 @@ export class MachineHub {
 
     handle(connection, runnerToBridge, 'pairing/create', () => this.options.pairing.createCode(requireHello()));
 
-    socket.on('close', () => {
+    const stopWatching = watchLiveness(socket, {
+      pingMs: this.options.timings?.pingMs ?? LINK_PING_MS,
+      deadMs: this.options.timings?.deadMs ?? LINK_DEAD_MS,
+      onDead: () => logger.warn('runner link went silent; closing it', { machineId }),
+      onTick: () => {
+        if (!machineId || role !== 'runner') return;
+        store.touchMachine(machineId, clock.now());
+        // A revocation from the CLI (another process) reaches live links within a ping.
+        if (store.credentialState(machineId) === 'revoked') closeFirmly(socket, LinkClose.revoked, 'This machine was revoked on the bridge.');
+      },
+    });
+    socket.on('close', (code, reason) => {
+      stopWatching();
       if (machineId && this.links.get(machineId)?.connection === connection) {
         this.links.delete(machineId);
-        logger.info('runner disconnected', { machineId });
+        store.touchMachine(machineId, clock.now());
+        logger.info('runner disconnected', { machineId, code, ...(reason.length ? { reason: reason.toString() } : {}) });
+        this.options.on.machineOffline?.(machineId, code === 1006 ? 'its link stopped answering' : 'its runner disconnected');
       }
       connection.dispose();
     });
     connection.onError(([error]) => logger.warn('runner link error', { error: error.message }));
     connection.listen();
+  }
+
+  private async offerAll(machineId: string, jobs: JobRecord[]): Promise<void> {
+    for (const job of jobs) {
+      if (!this.links.has(machineId)) return;
+      await this.offer(job);
+    }
   }
 
   private redeliverDecisions(machineId: string): void {
@@ -193,6 +304,9 @@ export class MachineHub {
   }
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
+/** Sends a close frame with the reason, then cuts the socket: a half-dead peer must not keep it open. */
+function closeFirmly(socket: WebSocket, code: number, reason: string): void {
+  socket.close(code, reason);
+  setTimeout(() => socket.terminate(), 500).unref();
 }
+

@@ -10,4 +10,6 @@ export interface MachineLinks {
   followUp(job: JobRecord, text: string): Promise<boolean>;
   /** Tells an online machine whether anyone is paired with it now. */
   pairingChanged(machineId: string): Promise<void>;
+  /** Revokes a machine's credential (and pairings) and closes its live link; false when it was not registered or already revoked. */
+  revoke(machineId: string): Promise<boolean>;
 }

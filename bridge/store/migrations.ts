@@ -65,6 +65,14 @@ const MIGRATIONS: string[] = [
   `
   ALTER TABLE approvals ADD COLUMN message_id TEXT;
   `,
+  // 3: each machine's own credential (only its SHA-256 is kept), given when it first registers
+  // with the shared registration token; a revoked one stays, so the machine is told why.
+  `
+  CREATE TABLE machine_credentials (
+    machine_id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL UNIQUE,
+    issued_at INTEGER NOT NULL, revoked_at INTEGER
+  );
+  `,
 ];
 
 /** Brings the database to the newest schema; returns the version it is at. */

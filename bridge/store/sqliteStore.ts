@@ -15,7 +15,7 @@ import type { ChatUser, ThreadRef } from '../chat.js';
 import { migrate } from './migrations.js';
 import { SqliteWebHistory } from './sqliteWebHistory.js';
 import { foldEvent } from './foldEvent.js';
-import type { ApprovalRecord, AuditEntry, JobFilter, JobPatch, JobRecord, MachineRecord, PairingRecord, Store, StoredEvent } from './store.js';
+import type { ApprovalRecord, AuditEntry, CredentialState, JobFilter, JobPatch, JobRecord, MachineListing, MachineRecord, PairingRecord, Store, StoredEvent } from './store.js';
 
 type Row = Record<string, unknown>;
 
@@ -59,15 +59,44 @@ export class SqliteStore implements Store {
 
   getMachine(id: string): MachineRecord | undefined {
     const row = this.statement(`SELECT * FROM machines WHERE id = ?`).get(id) as Row | undefined;
-    if (!row) return undefined;
-    return {
-      id: String(row.id),
-      name: String(row.name),
-      platform: String(row.platform),
-      agent: String(row.agent),
-      repos: JSON.parse(String(row.repos)) as MachineRecord['repos'],
-      lastSeenAt: Number(row.last_seen_at),
-    };
+    return row ? toMachine(row) : undefined;
+  }
+
+  listMachines(): MachineListing[] {
+    const rows = this.statement(
+      `SELECT m.*, c.revoked_at, c.machine_id AS credential_of FROM machines m LEFT JOIN machine_credentials c ON c.machine_id = m.id ORDER BY m.last_seen_at DESC`,
+    ).all() as Row[];
+    return rows.map((row) => ({ ...toMachine(row), credential: row.credential_of == null ? 'none' : row.revoked_at == null ? 'active' : 'revoked' }));
+  }
+
+  touchMachine(id: string, lastSeenAt: number): void {
+    this.statement(`UPDATE machines SET last_seen_at = ? WHERE id = ?`).run(lastSeenAt, id);
+  }
+
+  issueCredential(machineId: string, secretHash: string, at: number): boolean {
+    return this.statement(`INSERT OR IGNORE INTO machine_credentials (machine_id, secret_hash, issued_at) VALUES (?, ?, ?)`).run(machineId, secretHash, at).changes === 1;
+  }
+
+  findCredential(secretHash: string): { machineId: string; revoked: boolean } | undefined {
+    const row = this.statement(`SELECT machine_id, revoked_at FROM machine_credentials WHERE secret_hash = ?`).get(secretHash) as Row | undefined;
+    return row ? { machineId: String(row.machine_id), revoked: row.revoked_at != null } : undefined;
+  }
+
+  credentialState(machineId: string): CredentialState {
+    const row = this.statement(`SELECT revoked_at FROM machine_credentials WHERE machine_id = ?`).get(machineId) as Row | undefined;
+    return !row ? 'none' : row.revoked_at == null ? 'active' : 'revoked';
+  }
+
+  revokeMachine(machineId: string, at: number): boolean {
+    return this.db.transaction(() => {
+      // A machine that never registered gets a revoked placeholder, so the registration token cannot claim it later.
+      const changed =
+        this.statement(`UPDATE machine_credentials SET revoked_at = ? WHERE machine_id = ? AND revoked_at IS NULL`).run(at, machineId).changes +
+        this.statement(`INSERT OR IGNORE INTO machine_credentials (machine_id, secret_hash, issued_at, revoked_at) VALUES (?, ?, ?, ?)`)
+          .run(machineId, `revoked:${machineId}`, at, at).changes;
+      this.statement(`DELETE FROM pairings WHERE machine_id = ?`).run(machineId);
+      return changed > 0;
+    })();
   }
 
   createPairingCode(machineId: string, code: string, expiresAt: number): void {
@@ -292,6 +321,17 @@ export class SqliteStore implements Store {
   close(): void {
     this.db.close();
   }
+}
+
+function toMachine(row: Row): MachineRecord {
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    platform: String(row.platform),
+    agent: String(row.agent),
+    repos: JSON.parse(String(row.repos)) as MachineRecord['repos'],
+    lastSeenAt: Number(row.last_seen_at),
+  };
 }
 
 function toApproval(row: Row): ApprovalRecord {

@@ -11,6 +11,17 @@ export interface Store {
 
   upsertMachine(machine: MachineRecord): void;
   getMachine(id: string): MachineRecord | undefined;
+  /** Every machine the bridge knows, newest contact first, with its credential's state. */
+  listMachines(): MachineListing[];
+  touchMachine(id: string, lastSeenAt: number): void;
+
+  /** Keeps a new machine's credential (its hash); false when the machine already has one. */
+  issueCredential(machineId: string, secretHash: string, at: number): boolean;
+  /** The machine a credential hash belongs to, and whether it was revoked. */
+  findCredential(secretHash: string): { machineId: string; revoked: boolean } | undefined;
+  credentialState(machineId: string): CredentialState;
+  /** Revokes a machine's credential and drops its pairings; false when it had none to revoke. */
+  revokeMachine(machineId: string, at: number): boolean;
 
   createPairingCode(machineId: string, code: string, expiresAt: number): void;
   /** Uses a code once: returns its machine if the code exists, is unused and unexpired. */
@@ -64,6 +75,13 @@ export interface MachineRecord {
   agent: string;
   repos: { name: string; default: boolean }[];
   lastSeenAt: number;
+}
+
+/** `none`: registered before credentials existed (or never); it registers once with the registration token. */
+export type CredentialState = 'none' | 'active' | 'revoked';
+
+export interface MachineListing extends MachineRecord {
+  credential: CredentialState;
 }
 
 export interface PairingRecord {

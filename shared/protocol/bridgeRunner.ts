@@ -8,15 +8,38 @@ import {
 } from '../sessions.js';
 
 /**
- * The machine link: a runner dials the bridge over WebSocket (`/runner`, token in the
+ * The machine link: a runner dials the bridge over WebSocket (`/runner`, a token in the
  * `Authorization: Bearer` header of the upgrade) and both sides speak JSON-RPC 2.0.
+ * The token is the machine's own credential, or — the first time only — the shared
+ * registration token (DISPATCH_RUNNER_TOKEN), in which case the hello's answer carries
+ * the new machine's credential. A connection speaks only for its one machine.
  * Delivery is at-least-once; every receipt is idempotent (jobs by id, events by
- * session + seq).
+ * session + seq). Both ends ping; a link silent past its dead time is closed.
  */
 export const PROTOCOL_VERSION = 1;
 
 /** Path of the WebSocket endpoint on the bridge's HTTP server. */
 export const RUNNER_PATH = '/runner';
+
+/** The largest frame either end takes; bigger ones close the link with a readable reason. */
+export const MAX_LINK_FRAME_BYTES = 512 * 1024;
+
+/** Liveness defaults: a ping this often, and a link that answered nothing for this long is dead. */
+export const LINK_PING_MS = 15_000;
+export const LINK_DEAD_MS = 30_000;
+
+/** WebSocket close codes the bridge uses so the runner can tell people what happened. */
+export const LinkClose = {
+  /** A newer connection of the same machine took over. */
+  replaced: 4000,
+  /** The machine's credential was revoked on the bridge. */
+  revoked: 4003,
+  /** Nothing came back within the dead time. */
+  silent: 4008,
+} as const;
+
+/** HTTP status of the upgrade when the credential was revoked (401 means an unknown token). */
+export const REVOKED_STATUS = 403;
 
 const RepoInfoSchema = z.object({ name: z.string().min(1).max(200), default: z.boolean() });
 const SessionSummarySchema = z.object({
@@ -41,10 +64,17 @@ export const runnerToBridge = {
       /** `pairing`: a short-lived connection that only asks for a pairing code. */
       role: z.enum(['runner', 'pairing']).default('runner'),
     }),
-    /** `paired`: whether any chat user is paired with this machine yet. */
-    result: z.object({ bridgeVersion: z.string(), protocolVersion: z.number().int(), paired: z.boolean() }),
+    /**
+     * `paired`: whether any chat user is paired with this machine yet. `credential`: given
+     * once, when the machine registered with the registration token; keep it (0600) and
+     * present it instead of the registration token from then on.
+     */
+    result: z.object({ bridgeVersion: z.string(), protocolVersion: z.number().int(), paired: z.boolean(), credential: z.string().min(32).max(200).optional() }),
   },
-  /** After hello: what the runner has. The bridge answers with jobs it still has to take. */
+  /**
+   * After hello: what the runner has. The bridge answers with jobs it still has to take
+   * (current bridges answer none here and offer each with `job/offer`, so refusals get an answer).
+   */
   'machine/resync': {
     params: z.object({ sessions: z.array(SessionSummarySchema).max(10_000) }),
     result: z.object({ offers: z.array(JobSpecSchema) }),
@@ -68,7 +98,8 @@ export const bridgeToRunner = {
   /** Take this job (idempotent per job id). */
   'job/offer': {
     params: z.object({ job: JobSpecSchema }),
-    result: z.object({ accepted: z.boolean(), error: z.string().optional(), snapshot: SessionSnapshotSchema.optional() }),
+    /** `code`: the DispatchError code of a refusal, so the bridge can say what to do. */
+    result: z.object({ accepted: z.boolean(), error: z.string().optional(), code: z.string().max(50).optional(), snapshot: SessionSnapshotSchema.optional() }),
   },
   'approval/decide': {
     params: z.object({ sessionId: z.string().min(1).max(100), decision: ApprovalDecisionSchema }),

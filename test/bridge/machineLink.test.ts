@@ -12,10 +12,12 @@ async function rawRpc(url: string, frames: unknown[]): Promise<Map<number, { res
   const { socket, connection } = await connectToBridge(url, RUNNER_TOKEN);
   connection.dispose(); // read the socket ourselves
   const answers = new Map<number, { result?: unknown; error?: { code: number; message: string } }>();
-  const wanted = frames.filter((frame) => typeof frame === 'object' && frame !== null && 'id' in frame).length;
+  const wanted = frames.filter((frame) => typeof frame === 'object' && frame !== null && typeof (frame as { id?: unknown }).id === 'number').length;
   await new Promise<void>((resolve) => {
     socket.on('message', (data) => {
-      const message = JSON.parse(String(data)) as { id: number; result?: unknown; error?: { code: number; message: string } };
+      const message = JSON.parse(String(data)) as { id: number | null; result?: unknown; error?: { code: number; message: string } };
+      // Answers to frames without a usable id come back with id null; the caller counts on numbered ones.
+      if (message.id === null) return;
       answers.set(message.id, message);
       if (answers.size === wanted) resolve();
     });

@@ -40,6 +40,11 @@ export class RecordingMachines implements MachineLinks {
   async pairingChanged(machineId: string): Promise<void> {
     this.pairingChanges.push(machineId);
   }
+  revoked: string[] = [];
+  async revoke(machineId: string): Promise<boolean> {
+    this.revoked.push(machineId);
+    return true;
+  }
   async followUp(job: JobRecord, text: string): Promise<boolean> {
     this.followUps.push({ jobId: job.id, text });
     return this.online.has(job.machineId);

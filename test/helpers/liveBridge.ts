@@ -31,6 +31,10 @@ export interface LiveBridgeOptions {
   logger?: Logger;
   /** Start the runner and its link (default true). */
   withRunner?: boolean;
+  /** Machine link timings for both ends, and the bridge's offline-notice delay. */
+  link?: { pingMs?: number; deadMs?: number; requestTimeoutMs?: number; offlineNoticeMs?: number };
+  /** Where the runner dials (a proxy in front of the bridge); default the bridge itself. */
+  runnerUrl?: (bridgeUrl: string) => string;
 }
 
 /**
@@ -54,11 +58,13 @@ export async function startLiveBridge(options: LiveBridgeOptions) {
     logger,
     transports: options.transports ?? [],
     editIntervalMs: 50,
+    ...(options.link ? { link: options.link } : {}),
     ...(options.cowork ? { cowork: options.cowork } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const machineId = 'machine-test';
-  const identity = { machineId, machineName: 'laptop' };
+  // The credential file lives in the runner's home, so a restarted runner reconnects as the same machine.
+  const identity = { machineId, machineName: 'laptop', credentialFile: join(home, 'machine', 'machine-credential.json') };
   bridge.store.upsertMachine({ id: machineId, name: 'laptop', platform: process.platform, agent: 'builtin', repos: options.repos.map((repo, index) => ({ name: repo.name, default: index === 0 })), lastSeenAt: 0 });
   for (const user of options.pairedUsers ?? []) bridge.store.addPairing(user, machineId, 0);
 
@@ -67,7 +73,8 @@ export async function startLiveBridge(options: LiveBridgeOptions) {
   const startRunner = async (): Promise<{ runner: Runner; link: BridgeLink }> => {
     runner = new Runner({ home: join(home, 'machine'), repos: options.repos, agents: options.agents ?? createAgentFactory(), maxSessions: options.maxSessions ?? 2, logger, ...(options.clock ? { clock: options.clock } : {}) });
     await runner.start();
-    link = new BridgeLink({ bridgeUrl: bridge.url, token: RUNNER_TOKEN, runner, identity, agent: 'builtin', logger, backoff: { minMs: 50, maxMs: 500 } });
+    const bridgeUrl = options.runnerUrl ? options.runnerUrl(bridge.url) : bridge.url;
+    link = new BridgeLink({ bridgeUrl, token: RUNNER_TOKEN, runner, identity, agent: 'builtin', logger, backoff: { minMs: 50, maxMs: 500 }, ...(options.link ? { timings: options.link } : {}) });
     const online = new Promise<void>((resolve) => link!.onStatus((status) => status === 'online' && resolve()));
     link.start();
     await online;

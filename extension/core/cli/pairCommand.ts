@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { DispatchError } from '../../../shared/errors.js';
 import { PROTOCOL_VERSION, runnerToBridge } from '../../../shared/protocol/bridgeRunner.js';
 import { call } from '../../../shared/protocol/rpc.js';
-import { connectToBridge } from '../link/bridgeClient.js';
+import { MachineCredential, dialAsMachine } from '../link/machineCredential.js';
 import { loadMachineIdentity } from '../link/machineIdentity.js';
 import { loadRunnerConfig } from '../runnerConfig.js';
 
@@ -26,15 +26,25 @@ export function runnerToken(env: NodeJS.ProcessEnv, home: string): string {
   throw new DispatchError('bad_config', 'Set DISPATCH_RUNNER_TOKEN to the bridge’s runner token (a bridge on this machine keeps it in DISPATCH_HOME/secrets.json).');
 }
 
+function optionalToken(env: NodeJS.ProcessEnv, home: string): string | undefined {
+  try {
+    return runnerToken(env, home);
+  } catch {
+    return undefined;
+  }
+}
+
 /** `dispatch pair [--bridge URL]`: shows a 6-digit code (10 minutes, single use) to send the bot as `pair CODE`. */
 export async function runPairCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { bridge: { type: 'string' } }, strict: true });
   const config = loadRunnerConfig(io.env, io.cwd);
   const bridgeUrl = values.bridge ?? io.env.DISPATCH_BRIDGE_URL ?? `ws://127.0.0.1:${io.env.DISPATCH_PORT ?? 7878}`;
   const identity = loadMachineIdentity(config.home, io.env.DISPATCH_MACHINE_NAME);
-  const { socket, connection } = await connectToBridge(bridgeUrl, runnerToken(io.env, config.home));
+  // The machine's own credential when it has one; the registration token only to register.
+  const credential = new MachineCredential(identity);
+  const { socket, connection } = await dialAsMachine(bridgeUrl, credential, () => (credential.current ? optionalToken(io.env, config.home) : runnerToken(io.env, config.home)));
   try {
-    await call(connection, runnerToBridge, 'machine/hello', {
+    const hello = await call(connection, runnerToBridge, 'machine/hello', {
       protocolVersion: PROTOCOL_VERSION,
       machineId: identity.machineId,
       machineName: identity.machineName,
@@ -43,6 +53,7 @@ export async function runPairCommand(argv: string[], io: Io): Promise<number> {
       repos: config.repos.map((repo, index) => ({ name: repo.name, default: index === 0 })),
       role: 'pairing',
     });
+    if (hello.credential) credential.keep(hello.credential);
     const { code, expiresAt } = await call(connection, runnerToBridge, 'pairing/create', {});
     const minutes = Math.round((expiresAt - Date.now()) / 60_000);
     io.stdout.write(`\n  Pairing code for ${identity.machineName}:  ${code.slice(0, 3)} ${code.slice(3)}\n\n  Send the bot:  pair ${code}\n  (valid ${minutes} minutes, once)\n\n`);

@@ -2,16 +2,20 @@ import type WebSocket from 'ws';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { DispatchError, asDispatchError } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/logger.js';
-import { PROTOCOL_VERSION, bridgeToRunner, runnerToBridge } from '../../../shared/protocol/bridgeRunner.js';
-import { call, handle } from '../../../shared/protocol/rpc.js';
+import { LINK_DEAD_MS, LINK_PING_MS, LinkClose, MAX_LINK_FRAME_BYTES, PROTOCOL_VERSION, bridgeToRunner, runnerToBridge } from '../../../shared/protocol/bridgeRunner.js';
+import { watchLiveness } from '../../../shared/protocol/liveness.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, MESSAGE_TOO_BIG, call, handle } from '../../../shared/protocol/rpc.js';
+import type { SessionEvent } from '../../../shared/sessions.js';
 import type { Runner } from '../runner.js';
-import { connectToBridge } from './bridgeClient.js';
+import { REVOKED_MESSAGE } from './bridgeClient.js';
+import { MachineCredential, dialAsMachine } from './machineCredential.js';
 import type { MachineIdentity } from './machineIdentity.js';
 
 export type LinkStatus = 'connecting' | 'online' | 'offline';
 
 export interface BridgeLinkOptions {
   bridgeUrl: string;
+  /** The bridge's registration token (DISPATCH_RUNNER_TOKEN): used only until the machine has its own credential. */
   token: string;
   runner: Runner;
   identity: MachineIdentity;
@@ -19,9 +23,13 @@ export interface BridgeLinkOptions {
   logger: Logger;
   /** Reconnect delays grow from min to max (with jitter). */
   backoff?: { minMs: number; maxMs: number };
+  /** Ping interval, dead time and request timeout of the link (tests shorten them). */
+  timings?: { pingMs?: number; deadMs?: number; requestTimeoutMs?: number };
 }
 
 const EVENT_BATCH = 500;
+/** Keeps each batch of events well under the link's frame limit. */
+const EVENT_BATCH_BYTES = MAX_LINK_FRAME_BYTES / 2;
 
 /**
  * The runner's end of the machine link. It dials out, says hello, resyncs (takes jobs
@@ -42,9 +50,17 @@ export class BridgeLink {
   private readonly pairedListeners = new Set<(paired: boolean) => void>();
   private readonly statusListeners = new Set<(status: LinkStatus, detail?: string) => void>();
   private readonly unsubscribe: () => void;
+  private readonly credential: MachineCredential;
+  /** Set when retrying cannot help (revoked, replaced, refused): no reconnects until start() again. */
+  private halted = false;
 
   constructor(private readonly options: BridgeLinkOptions) {
     this.unsubscribe = options.runner.onEvent(() => void this.flush());
+    this.credential = new MachineCredential(options.identity);
+  }
+
+  private get timeout(): { timeoutMs: number } {
+    return { timeoutMs: this.options.timings?.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS };
   }
 
   get status(): LinkStatus {
@@ -68,6 +84,7 @@ export class BridgeLink {
 
   start(): void {
     this.stopped = false;
+    this.halted = false;
     void this.connect();
   }
 
@@ -83,46 +100,77 @@ export class BridgeLink {
   /** Asks the bridge for a pairing code for this machine. */
   async createPairingCode(): Promise<{ code: string; expiresAt: number }> {
     if (!this.connection) throw new DispatchError('offline', 'Not connected to the bridge yet.');
-    return call(this.connection, runnerToBridge, 'pairing/create', {});
+    return call(this.connection, runnerToBridge, 'pairing/create', {}, this.timeout);
   }
 
   private async connect(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.halted) return;
     const { logger, runner } = this.options;
     this.setStatus('connecting');
+    let opened: WebSocket | undefined;
     try {
-      const { socket, connection } = await connectToBridge(this.options.bridgeUrl, this.options.token);
+      const { socket, connection, registering } = await dialAsMachine(this.options.bridgeUrl, this.credential, () => this.options.token || undefined);
       if (this.stopped) {
         socket.close();
         return;
       }
       this.socket = socket;
-      socket.on('close', () => this.lost(connection));
+      opened = socket;
+      socket.on('close', (code, reason) => this.lost(socket, connection, code, reason.toString()));
+      watchLiveness(socket, {
+        pingMs: this.options.timings?.pingMs ?? LINK_PING_MS,
+        deadMs: this.options.timings?.deadMs ?? LINK_DEAD_MS,
+        onDead: () => logger.warn('the bridge link went silent; reconnecting'),
+      });
       this.registerHandlers(connection);
-      const hello = await call(connection, runnerToBridge, 'machine/hello', {
-        protocolVersion: PROTOCOL_VERSION,
-        machineId: this.options.identity.machineId,
-        machineName: this.options.identity.machineName,
-        platform: process.platform,
-        agent: this.options.agent,
-        repos: runner.repositories().map((repo) => ({ name: repo.name, default: repo.default })),
-        role: 'runner',
-      });
-      const { offers } = await call(connection, runnerToBridge, 'machine/resync', {
-        sessions: runner.sessions().map((session) => ({ sessionId: session.sessionId, state: session.state, lastSeq: session.lastSeq })),
-      });
+      const hello = await call(
+        connection,
+        runnerToBridge,
+        'machine/hello',
+        {
+          protocolVersion: PROTOCOL_VERSION,
+          machineId: this.options.identity.machineId,
+          machineName: this.options.identity.machineName,
+          platform: process.platform,
+          agent: this.options.agent,
+          repos: runner.repositories().map((repo) => ({ name: repo.name, default: repo.default })),
+          role: 'runner',
+        },
+        this.timeout,
+      );
+      if (hello.credential) {
+        this.credential.keep(hello.credential);
+        logger.info('registered with the bridge; this machine now has its own credential', { registering });
+      }
+      const { offers } = await call(
+        connection,
+        runnerToBridge,
+        'machine/resync',
+        { sessions: runner.sessions().map((session) => ({ sessionId: session.sessionId, state: session.state, lastSeq: session.lastSeq })) },
+        this.timeout,
+      );
       this.connection = connection;
       this.attempt = 0;
       this.setPaired(hello.paired);
       this.setStatus('online');
       logger.info('connected to the bridge', { offers: offers.length });
+      // Older bridges hand jobs over here; current ones offer each with job/offer, which answers refusals.
       for (const job of offers) await runner.submit(job).catch((error) => logger.warn('an offered job was refused', { jobId: job.jobId, error: asDispatchError(error).message }));
       await this.flush();
     } catch (error) {
-      const message = asDispatchError(error).message;
-      logger.warn('bridge link failed', { error: message });
-      this.setStatus('offline', message);
-      this.scheduleReconnect();
+      const refused = asDispatchError(error);
+      logger.warn('bridge link failed', { error: refused.message });
+      if (opened && this.socket === opened) {
+        // A half-made link (hello refused, resync timed out) is closed here; its close is no news.
+        this.socket = undefined;
+        opened.terminate();
+      }
+      // Refusals that retrying cannot fix (revoked, another machine's id) stop the link until someone acts.
+      if (refused.code === 'forbidden') this.halt(refused.message);
+      else {
+        this.setStatus('offline', refused.message);
+        this.scheduleReconnect();
+      }
     }
   }
 
@@ -132,7 +180,9 @@ export class BridgeLink {
       try {
         return { accepted: true, snapshot: await runner.submit(job) };
       } catch (error) {
-        return { accepted: false, error: asDispatchError(error).message };
+        const refused = asDispatchError(error);
+        this.options.logger.warn('refused an offered job', { jobId: job.jobId, error: refused.message });
+        return { accepted: false, error: refused.message, code: refused.code };
       }
     });
     handle(connection, bridgeToRunner, 'approval/decide', ({ sessionId, decision }) => {
@@ -174,9 +224,9 @@ export class BridgeLink {
         this.flushAgain = false;
         for (;;) {
           const connection = this.connection;
-          const pending = this.options.runner.unacknowledged().slice(0, EVENT_BATCH);
+          const pending = withinBytes(this.options.runner.unacknowledged().slice(0, EVENT_BATCH), EVENT_BATCH_BYTES);
           if (!connection || pending.length === 0) break;
-          const { acked } = await call(connection, runnerToBridge, 'session/events', { events: pending });
+          const { acked } = await call(connection, runnerToBridge, 'session/events', { events: pending }, this.timeout);
           for (const ack of acked) this.options.runner.acknowledge(ack.sessionId, ack.throughSeq);
         }
       } while (this.flushAgain);
@@ -186,17 +236,33 @@ export class BridgeLink {
     }
   }
 
-  private lost(connection: MessageConnection): void {
+  private lost(socket: WebSocket, connection: MessageConnection, code: number, reason: string): void {
     connection.dispose();
+    // A socket this link already replaced closing late is no news.
+    if (socket !== this.socket) return;
+    this.socket = undefined;
     if (this.connection === connection) this.connection = undefined;
     if (this.stopped) return;
-    this.options.logger.warn('bridge link lost; reconnecting');
-    this.setStatus('offline', 'link lost');
+    const why = closeReason(code, reason);
+    if (code === LinkClose.revoked) return this.halt(REVOKED_MESSAGE);
+    if (code === LinkClose.replaced) {
+      return this.halt('Another runner connected to the bridge as this machine (same machine id), so this one stepped back. Run one runner per DISPATCH_HOME.');
+    }
+    this.options.logger.warn('bridge link lost; reconnecting', { code, reason: why });
+    this.setStatus('offline', `link lost: ${why}`);
     this.scheduleReconnect();
   }
 
+  private halt(message: string): void {
+    this.halted = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.options.logger.error('the bridge link stopped', { error: message });
+    this.setStatus('offline', message);
+  }
+
   private scheduleReconnect(): void {
-    if (this.stopped || this.retryTimer?.hasRef()) return;
+    if (this.stopped || this.halted || this.retryTimer?.hasRef()) return;
     const { minMs, maxMs } = this.options.backoff ?? { minMs: 500, maxMs: 30_000 };
     const delay = Math.min(maxMs, minMs * 2 ** this.attempt) * (0.75 + Math.random() * 0.5);
     this.attempt += 1;
@@ -216,4 +282,24 @@ export class BridgeLink {
     this.currentStatus = status;
     for (const listener of this.statusListeners) listener(status, detail);
   }
+}
+
+/** The longest prefix of `events` whose JSON fits in `budget` bytes (at least one event). */
+function withinBytes(events: SessionEvent[], budget: number): SessionEvent[] {
+  let used = 0;
+  let count = 0;
+  for (const event of events) {
+    used += Buffer.byteLength(JSON.stringify(event)) + 1;
+    if (count > 0 && used > budget) break;
+    count += 1;
+  }
+  return events.slice(0, count);
+}
+
+/** A close code and reason as words a person can read in the log. */
+function closeReason(code: number, reason: string): string {
+  if (reason) return `${reason} (code ${code})`;
+  if (code === MESSAGE_TOO_BIG) return 'a message was over the size limit (code 1009)';
+  if (code === 1006) return 'the connection dropped or went silent (code 1006)';
+  return `code ${code}`;
 }

@@ -7,7 +7,12 @@ import { join } from 'node:path';
 export interface MachineIdentity {
   machineId: string;
   machineName: string;
+  /** Where the machine keeps the credential its bridge gave it (0600, next to machine.json); absent: kept in memory only. */
+  credentialFile?: string;
 }
+
+/** The file, next to machine.json, that holds the machine's own bridge credential. */
+export const CREDENTIAL_FILE = 'machine-credential.json';
 
 /** Loads the machine id, creating it on first use; `name` overrides the host name. */
 export function loadMachineIdentity(home: string, name?: string): MachineIdentity {
@@ -25,5 +30,5 @@ export function loadMachineIdentity(home: string, name?: string): MachineIdentit
     renameSync(`${file}.tmp`, file);
   }
   const machineName = (name ?? hostname()).trim().replace(/\s+/g, '-').slice(0, 100) || 'machine';
-  return { machineId, machineName };
+  return { machineId, machineName, credentialFile: join(home, CREDENTIAL_FILE) };
 }

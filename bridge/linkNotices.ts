@@ -1,0 +1,93 @@
+import { shortId } from '../shared/ids.js';
+import type { Logger } from '../shared/logger.js';
+import type { OutgoingMessage, ThreadRef } from './chat.js';
+import { note } from './messages.js';
+import type { JobRecord, Store } from './store/store.js';
+
+export interface LinkNoticesOptions {
+  store: Store;
+  post(thread: ThreadRef, message: OutgoingMessage): Promise<unknown>;
+  logger: Logger;
+  /** A machine must stay offline this long before its threads hear about it (a restart is not news). */
+  delayMs?: number;
+}
+
+/**
+ * Tells the threads of a machine's unfinished tasks when its link went away, and again
+ * when it came back, so "On it" never stands for a task that is not running.
+ */
+export class LinkNotices {
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+  /** Jobs told "offline", per machine, so only they hear "back online". */
+  private readonly told = new Map<string, Set<string>>();
+
+  constructor(private readonly options: LinkNoticesOptions) {}
+
+  wentOffline(machineId: string, why: string): void {
+    clearTimeout(this.pending.get(machineId));
+    const timer = setTimeout(() => {
+      this.pending.delete(machineId);
+      void this.tellOffline(machineId, why);
+    }, this.options.delayMs ?? 5_000);
+    timer.unref();
+    this.pending.set(machineId, timer);
+  }
+
+  cameOnline(machineId: string): void {
+    clearTimeout(this.pending.get(machineId));
+    this.pending.delete(machineId);
+    const jobs = this.told.get(machineId);
+    this.told.delete(machineId);
+    const name = this.machineName(machineId);
+    for (const jobId of jobs ?? []) {
+      const job = this.options.store.getJob(jobId);
+      if (job && isOpen(job)) void this.say(job, note(`${name} is back online; session ${shortId(job.id)} resumes.`, 'success'));
+    }
+  }
+
+  stop(): void {
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    this.pending.clear();
+  }
+
+  private async tellOffline(machineId: string, why: string): Promise<void> {
+    const name = this.machineName(machineId);
+    const jobs = this.options.store.listJobs({ machineId, active: true, limit: 1_000 }).filter(isOpen);
+    const told = this.told.get(machineId) ?? new Set<string>();
+    this.told.set(machineId, told);
+    for (const job of jobs) {
+      if (told.has(job.id)) continue;
+      told.add(job.id);
+      const what = job.state === 'queued' ? 'This task is saved and starts when it reconnects.' : 'The session goes on there; its reports arrive here when the machine reconnects.';
+      await this.say(job, note(`Your machine ${name} went offline (${why}). ${what}`, 'warning'));
+    }
+  }
+
+  private async say(job: JobRecord, message: OutgoingMessage): Promise<void> {
+    try {
+      await this.options.post(job.thread, { ...message, mention: job.owner });
+    } catch (error) {
+      this.options.logger.warn('could not post a link notice', { jobId: job.id, error: String(error) });
+    }
+  }
+
+  private machineName(machineId: string): string {
+    return this.options.store.getMachine(machineId)?.name ?? 'your machine';
+  }
+}
+
+function isOpen(job: JobRecord): boolean {
+  return job.delivery === 'waiting' || job.delivery === 'accepted';
+}
+
+/** The thread's words for a task the machine refused: the reason, and what to do about it. */
+export function refusalText(machineName: string, reason: string, code?: string): string {
+  const advice = /unknown repository/i.test(reason)
+    ? `Add the repository to DISPATCH_REPOS on ${machineName} and restart its runner, or send the task again naming one of its repositories.`
+    : /agent/i.test(reason) || code === 'bad_config'
+      ? `Install or configure that agent on ${machineName} (DISPATCH_AGENT), or send the task again without naming it.`
+      : code === 'not_a_repository' || code === 'empty_repository'
+        ? `Fix the repository on ${machineName}, then send the task again.`
+        : 'Send the task again once that is fixed on the machine.';
+  return `${machineName} refused this task: ${reason}\n${advice}`;
+}

@@ -1,0 +1,69 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Clock } from '../shared/clock.js';
+import { DispatchError } from '../shared/errors.js';
+import type { Store } from './store/store.js';
+
+/** Who an upgrade's token says the connection is. */
+export type LinkAuth = { kind: 'registration' } | { kind: 'machine'; machineId: string } | { kind: 'revoked'; machineId: string } | { kind: 'unknown' };
+
+/**
+ * Per-machine credentials, the way self-hosted CI runners get theirs: the shared
+ * registration token (DISPATCH_RUNNER_TOKEN) only lets a machine that has no credential
+ * yet register once; it then gets its own secret, which the bridge keeps as a SHA-256
+ * hash. From then on only that secret speaks for the machine.
+ */
+export class MachineCredentials {
+  private readonly registrationDigest: Buffer;
+
+  constructor(
+    private readonly store: Store,
+    registrationToken: string,
+    private readonly clock: Clock,
+  ) {
+    this.registrationDigest = digest(registrationToken);
+  }
+
+  /** Classifies a bearer token from a runner's upgrade request. */
+  authenticate(token: string): LinkAuth {
+    if (token === '') return { kind: 'unknown' };
+    const tokenDigest = digest(token);
+    if (timingSafeEqual(tokenDigest, this.registrationDigest)) return { kind: 'registration' };
+    const found = this.store.findCredential(tokenDigest.toString('hex'));
+    if (!found) return { kind: 'unknown' };
+    return found.revoked ? { kind: 'revoked', machineId: found.machineId } : { kind: 'machine', machineId: found.machineId };
+  }
+
+  /**
+   * Registers a machine that came with the registration token and returns its new
+   * credential; refuses an id that already has (or had) one, so the shared token can
+   * never take over a registered machine.
+   */
+  register(machineId: string, machineName: string): string {
+    const state = this.store.credentialState(machineId);
+    if (state === 'revoked') throw revokedError(machineName);
+    if (state === 'active') {
+      throw new DispatchError(
+        'forbidden',
+        `Machine "${machineName}" (${machineId}) is already registered with its own credential, and this connection brought only the registration token. ` +
+          'A machine can only speak for itself. If this is that machine and it lost its credential file, revoke it on the bridge (`dispatch machines revoke NAME`) and delete machine.json on the machine so it registers as a new machine.',
+      );
+    }
+    const credential = `dmc_${randomBytes(32).toString('base64url')}`;
+    if (!this.store.issueCredential(machineId, digest(credential).toString('hex'), this.clock.now())) {
+      throw new DispatchError('conflict', `Machine ${machineId} registered from another connection at the same moment; try again.`);
+    }
+    return credential;
+  }
+}
+
+/** What a revoked machine is told, on the link and at the next connection attempt. */
+export function revokedError(machineName: string): DispatchError {
+  return new DispatchError(
+    'forbidden',
+    `Machine "${machineName}" was revoked on the bridge, so its credential no longer connects. To connect it again as a new machine, delete machine.json and machine-credential.json in its DISPATCH_HOME and restart it.`,
+  );
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
