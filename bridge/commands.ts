@@ -3,6 +3,7 @@ import { isFinal } from '../shared/sessions.js';
 import type { ChatUser, OutgoingMessage, ThreadRef } from './chat.js';
 import type { MachineLinks } from './machineLinks.js';
 import { formatDuration, note } from './messages.js';
+import { pickMachine } from './machineList.js';
 import type { Pairing } from './pairing.js';
 import type { JobRecord, Store } from './store/store.js';
 
@@ -11,7 +12,8 @@ export type Command =
   | { name: 'help' | 'status' | 'sessions' | 'machines' | 'unpair' | 'repos' }
   | { name: 'cancel'; id?: string }
   | { name: 'pair'; code: string }
-  | { name: 'use'; machine: string };
+  | { name: 'use'; machine: string }
+  | { name: 'revoke'; machine: string };
 
 export interface CommandContext {
   user: ChatUser;
@@ -21,6 +23,8 @@ export interface CommandContext {
   store: Store;
   pairing: Pairing;
   machines: MachineLinks;
+  /** Listed in DISPATCH_ADMINS: may revoke machines. */
+  isAdmin: boolean;
   cancel(job: JobRecord): Promise<string>;
 }
 
@@ -42,6 +46,7 @@ export function parseCommand(text: string): Command | undefined {
     return { name: 'pair', code: rest.join('') };
   }
   if (name === 'use' && rest.length === 1) return { name: 'use', machine: rest[0]! };
+  if (name === 'machines' && rest.length === 2 && rest[0]!.toLowerCase() === 'revoke') return { name: 'revoke', machine: rest[1]! };
   return undefined;
 }
 
@@ -54,6 +59,7 @@ Commands:
 • machines — your paired machines · use NAME — pick the default
 • repos — the repositories on your default machine
 • pair CODE — pair with the code \`dispatch pair\` shows · unpair — forget your machines
+• machines revoke NAME — (bridge admins) cut a machine off the bridge
 
 Coding work goes to a Code session; other questions are answered here. Start with "open a Code session and …" to force a Code session.`;
 
@@ -103,6 +109,15 @@ export async function runCommand(command: Command, context: CommandContext): Pro
     }
     case 'sessions':
       return sessionsOverview(store, user);
+    case 'revoke': {
+      if (!context.isAdmin) return note('Only a bridge admin (DISPATCH_ADMINS) can revoke machines.', 'warning');
+      const machine = pickMachine(store, command.machine);
+      if (typeof machine === 'string') return note(machine, 'warning');
+      const revoked = await context.machines.revoke(machine.id);
+      return revoked
+        ? note(`Revoked ${machine.name}: its credential no longer connects, its pairings are removed, and its runner was told.`, 'success')
+        : note(`${machine.name} was already revoked.`);
+    }
     case 'cancel': {
       const target = pickCancelTarget(command.id, context);
       if (typeof target === 'string') return note(target, 'warning');

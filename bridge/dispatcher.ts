@@ -4,7 +4,7 @@ import { newId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import { parseAgentPrefix } from '../shared/routing/agentPrefix.js';
 import { route } from '../shared/routing/route.js';
-import { isFinal } from '../shared/sessions.js';
+import { MAX_TASK_LENGTH, isFinal } from '../shared/sessions.js';
 import { parseButtonValue, type ButtonAction } from './buttons.js';
 import type { ButtonPress, ButtonReply, ChatHandler, ChatMessage, ChatUser, OutgoingMessage, ThreadRef } from './chat.js';
 import { parseCommand, runCommand, sessionsOverview, type CommandContext } from './commands.js';
@@ -51,6 +51,11 @@ export class Dispatcher implements ChatHandler {
       }
       const text = message.text.trim();
       if (text === '') return;
+      // Checked before anything is stored: an over-long message changes nothing.
+      if (message.text.length > MAX_MESSAGE_LENGTH) {
+        await this.reply(message.thread, note(messageTooLong(message.text.length), 'warning'));
+        return;
+      }
       const job = store.findJobByThread(message.thread);
       const command = parseCommand(text);
       if (command) {
@@ -200,6 +205,7 @@ export class Dispatcher implements ChatHandler {
       store: this.options.store,
       pairing: this.options.pairing,
       machines: this.options.machines,
+      isAdmin: (this.options.admins ?? []).includes(identity(message.user)),
       cancel: async (target) => (this.mayAct(message.user, target) ? this.cancel(target, message.user) : 'Only the requester can do that.'),
     };
   }
@@ -229,6 +235,13 @@ export class Dispatcher implements ChatHandler {
 }
 
 /** `platform:userId`, the form used in allowlists, admin lists and the audit log. */
+/** The longest chat message the bridge takes (the same as a task's limit on the machine). */
+export const MAX_MESSAGE_LENGTH = MAX_TASK_LENGTH;
+
+function messageTooLong(length: number): string {
+  return `That message is too long (at most ${MAX_MESSAGE_LENGTH.toLocaleString('en-US')} characters): it has ${length.toLocaleString('en-US')}. Nothing was started: shorten it, or put the details in a file in the repository and point to it.`;
+}
+
 export function identity(user: ChatUser): string {
   return `${user.platform}:${user.userId}`;
 }

@@ -34,6 +34,9 @@ Shows a 6-digit code (valid 10 minutes, once) to send the bot as "pair CODE". Co
 --bridge, else DISPATCH_BRIDGE_URL, else ws://127.0.0.1:DISPATCH_PORT (7878), with the runner
 token (DISPATCH_RUNNER_TOKEN, or DISPATCH_HOME/secrets.json next to a local bridge).`,
     load: async () => (await import('../../extension/core/cli/pairCommand.js')).runPairCommand },
+  machines: {
+    summary: 'List the machines this bridge knows (last seen); `machines revoke NAME`',
+    load: async () => (await import('./machinesCommand.js')).runMachinesCommand },
   route: {
     summary: 'Show how a message would be routed (Code or Cowork); --jsonl for a stream',
     usage: `Usage: dispatch route "some text"

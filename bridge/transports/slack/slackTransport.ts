@@ -79,6 +79,8 @@ export class SlackTransport implements Transport {
       // Fails fast on a wrong token, and tells us our own user id (to strip our mention and ignore ourselves).
       const auth = await app.client.auth.test();
       this.botUserId = auth.user_id;
+      // Bolt's authorize: one auth.test now, cached for every event (see createBoltApp).
+      await app.init();
       if (mode === 'socket') {
         await app.start();
       } else {
