@@ -70,8 +70,9 @@ export async function startLiveBridge(options: LiveBridgeOptions) {
 
   let runner: Runner | undefined;
   let link: BridgeLink | undefined;
-  const startRunner = async (): Promise<{ runner: Runner; link: BridgeLink }> => {
-    runner = new Runner({ home: join(home, 'machine'), repos: options.repos, agents: options.agents ?? createAgentFactory(), maxSessions: options.maxSessions ?? 2, logger, ...(options.clock ? { clock: options.clock } : {}) });
+  /** `repos`: a runner restarted with other repositories (one removed from DISPATCH_REPOS). */
+  const startRunner = async (overrides: { repos?: RepoConfig[] } = {}): Promise<{ runner: Runner; link: BridgeLink }> => {
+    runner = new Runner({ home: join(home, 'machine'), repos: overrides.repos ?? options.repos, agents: options.agents ?? createAgentFactory(), maxSessions: options.maxSessions ?? 2, logger, ...(options.clock ? { clock: options.clock } : {}) });
     await runner.start();
     const bridgeUrl = options.runnerUrl ? options.runnerUrl(bridge.url) : bridge.url;
     link = new BridgeLink({ bridgeUrl, token: RUNNER_TOKEN, runner, identity, agent: 'builtin', logger, backoff: { minMs: 50, maxMs: 500 }, ...(options.link ? { timings: options.link } : {}) });
@@ -92,6 +93,7 @@ export async function startLiveBridge(options: LiveBridgeOptions) {
     get link() {
       return link!;
     },
+    identity,
     startRunner,
     async stopRunner(): Promise<void> {
       await link?.stop();
