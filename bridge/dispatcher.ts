@@ -98,6 +98,11 @@ export class Dispatcher implements ChatHandler {
     const decision = chosen.agent && routed.route === 'cowork' ? { ...routed, route: 'code' as const, forced: true, reason: `forced: the message asks for the ${chosen.agent} agent` } : routed;
     const actor = identity(message.user);
     if (decision.route === 'cowork') {
+      // Cowork may spend the owner's model key: only for people the bridge serves, never a stranger's DM.
+      if (!this.serves(message.user)) {
+        await this.reply(message.thread, note(UNPAIRED_HINT, 'warning'));
+        return;
+      }
       store.audit({ at: clock.now(), actor, action: 'route', detail: { route: 'cowork', reason: decision.reason } });
       await this.reply(message.thread, note(await this.options.cowork.answer(decision.task)));
       return;
@@ -219,6 +224,11 @@ export class Dispatcher implements ChatHandler {
     return !allowed || allowed.length === 0 || allowed.includes(identity(user));
   }
 
+  /** Paired with a machine, or named on the allowlist: not merely "no allowlist set". */
+  private serves(user: ChatUser): boolean {
+    return (this.options.allowedUsers ?? []).includes(identity(user)) || this.options.store.pairings(user).length > 0;
+  }
+
   private mayAct(user: ChatUser, job: JobRecord): boolean {
     return identity(user) === identity(job.owner) || (this.options.admins ?? []).includes(identity(user));
   }
@@ -227,6 +237,8 @@ export class Dispatcher implements ChatHandler {
     await this.options.notifier.post(thread, message);
   }
 }
+
+const UNPAIRED_HINT = "I only answer people paired with a machine. Run `dispatch pair` on your machine, then send `pair CODE` here.";
 
 /** `platform:userId`, the form used in allowlists, admin lists and the audit log. */
 export function identity(user: ChatUser): string {
