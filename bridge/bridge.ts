@@ -59,7 +59,9 @@ export class Bridge {
 
     const approvalTtlMinutes = options.approvalTtlMinutes ?? 30;
     const notifier = new Notifier({ store, transports, clock, logger, approvalTtlMinutes, ...(options.editIntervalMs !== undefined ? { editIntervalMs: options.editIntervalMs } : {}) });
-    const pairing = new Pairing(store, clock);
+    // Declared before the hub, which it tells when pairing pauses (the hub needs pairing in turn).
+    let tellMachines: (notice: string) => void = () => undefined;
+    const pairing = new Pairing(store, clock, { logger: logger.child({ part: 'pairing' }), onPause: (notice) => tellMachines(notice) });
     const hub = new MachineHub({
       store,
       pairing,
@@ -73,6 +75,7 @@ export class Bridge {
         machineOnline: () => undefined,
       },
     });
+    tellMachines = (notice) => void hub.tellAll(notice);
     const cowork = options.cowork ?? (await coworkFromConfig(config, logger));
     const dispatcher = new Dispatcher({
       store,

@@ -66,7 +66,8 @@ export class Dispatcher implements ChatHandler {
       await this.startTask(message, text);
     } catch (thrown) {
       const error = asDispatchError(thrown);
-      logger.error('message handling failed', { code: error.code, error: error.message });
+      // Someone unpaired, a wrong code, a limit: the person is told; the log is not alarmed.
+      (EXPECTED.has(error.code) ? logger.info : logger.error).call(logger, 'message handling failed', { code: error.code, error: error.message });
       await this.reply(message.thread, note(error.code === 'internal' ? 'Something went wrong on the bridge; nothing was started. Try again.' : error.message, 'error')).catch(() => undefined);
     }
   }
@@ -237,6 +238,9 @@ export class Dispatcher implements ChatHandler {
     await this.options.notifier.post(thread, message);
   }
 }
+
+/** Conditions a person caused and is told about; everything else is the bridge's own error. */
+const EXPECTED = new Set<string>(['bad_input', 'forbidden', 'rate_limited', 'not_found', 'conflict']);
 
 const UNPAIRED_HINT = "I only answer people paired with a machine. Run `dispatch pair` on your machine, then send `pair CODE` here.";
 

@@ -90,6 +90,16 @@ export class SqliteStore implements Store {
     return Number(row.n);
   }
 
+  failedPairingTimes(since: number): number[] {
+    const rows = this.statement(`SELECT at FROM pairing_failures WHERE at >= ? ORDER BY at`).all(since) as Row[];
+    return rows.map((row) => Number(row.at));
+  }
+
+  countPairingCodes(machineId: string, expiringSince: number): number {
+    const row = this.statement(`SELECT COUNT(*) AS n FROM pairing_codes WHERE machine_id = ? AND expires_at >= ?`).get(machineId, expiringSince) as Row;
+    return Number(row.n);
+  }
+
   addPairing(user: ChatUser, machineId: string, at: number): void {
     this.db.transaction(() => {
       this.statement(`INSERT INTO users (platform, user_id, display_name, first_seen_at) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET display_name = excluded.display_name`)
