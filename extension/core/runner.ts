@@ -18,6 +18,7 @@ import { BuiltinAgent } from './agents/builtin.js';
 import { ApprovalPolicy } from './approvals.js';
 import { Journal, type JournalRecord } from './journal.js';
 import { findRepo, validateRepos, type RepoConfig } from './repositories.js';
+import { runnerSecretMask, type SecretMask } from './secretMask.js';
 import { runTurn, type StopReason } from './sessionRun.js';
 import { SessionStore } from './sessionStore.js';
 import { RunnerLock } from './runnerLock.js';
@@ -42,6 +43,8 @@ export interface RunnerOptions {
   reminderPollMs?: number;
   /** How long stop() waits for running sessions to wind down. */
   stopGraceMs?: number;
+  /** The secrets blanked out of session logs and events; default: those of process.env and DISPATCH_HOME's state files. */
+  secrets?: SecretMask;
 }
 
 interface Active {
@@ -60,6 +63,7 @@ export class Runner {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly maxSessions: number;
+  private readonly secrets: SecretMask;
   private readonly store: SessionStore;
   private readonly worktrees = new Worktrees();
   private readonly lock: RunnerLock;
@@ -79,7 +83,8 @@ export class Runner {
     if (!Number.isInteger(this.maxSessions) || this.maxSessions < 1) {
       throw new DispatchError('bad_config', `maxSessions must be a positive integer, got ${this.maxSessions}`);
     }
-    this.store = new SessionStore(new Journal(options.home), this.clock, this.logger);
+    this.secrets = options.secrets ?? runnerSecretMask(options.home);
+    this.store = new SessionStore(new Journal(options.home), this.clock, this.logger, this.secrets);
     this.lock = new RunnerLock(options.home);
     this.queue = new PQueue({ concurrency: this.maxSessions });
   }
@@ -301,6 +306,7 @@ export class Runner {
         signal: active.controller.signal,
         stopReason: () => active.reason,
         repo: { name: repo.name, ...(repo.base !== undefined ? { base: repo.base } : {}) },
+        secrets: this.secrets,
       },
       record,
     );
