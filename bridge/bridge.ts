@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Platform, Transport } from './chat.js';
+import { ensureStateDir } from '../extension/core/stateFiles.js';
 import { databasePath, type BridgeEnv } from './config.js';
 import { noModelCowork, type CoworkResponder } from './cowork.js';
 import { Dispatcher } from './dispatcher.js';
@@ -49,6 +50,8 @@ export class Bridge {
   static async start(options: BridgeStartOptions): Promise<Bridge> {
     const { config, logger, secrets } = options;
     const clock = options.clock ?? systemClock;
+    // The bridge's folder holds its database and secrets: owner-only, fixed at every start.
+    ensureStateDir(config.DISPATCH_HOME);
     const store = new SqliteStore(databasePath(config));
     const transports = new Map<Platform, Transport>();
     const web =

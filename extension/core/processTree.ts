@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DispatchError } from '../../shared/errors.js';
 import { agentEnv } from './agents/agentEnv.js';
+import { processScope } from './processGroups.js';
 
 export interface ProcessOptions {
   cwd: string;
@@ -92,6 +93,10 @@ export function runProcess(command: readonly string[], options: ProcessOptions):
       windowsHide: true,
       windowsVerbatimArguments: verbatim,
     });
+    // Journaled for the session, so a runner killed meanwhile ends this group at its next start.
+    const watcher = processScope.getStore();
+    const pid = child.pid;
+    if (pid !== undefined) watcher?.started(pid, command);
     let aborted = false;
     let forceTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
@@ -115,6 +120,7 @@ export function runProcess(command: readonly string[], options: ProcessOptions):
       if (forceTimer) clearTimeout(forceTimer);
       // Grandchildren that outlived an aborted leader still hold the group: finish them.
       if (aborted && child.pid !== undefined) killTree(child.pid, 'SIGKILL');
+      if (pid !== undefined) watcher?.ended(pid);
       resolve({ exitCode, signal, aborted });
     });
   });

@@ -1,7 +1,8 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { MaskedLines, type SecretMask } from './secretMask.js';
 import { sessionFileKey } from './slug.js';
+import { ensureStateDir } from './stateFiles.js';
 
 /**
  * The full output of a session's tools, appended across turns to
@@ -15,7 +16,7 @@ export class SessionLog {
   /** With `secrets`, every known secret is blanked out before a byte reaches the file. */
   constructor(home: string, sessionId: string, secrets?: SecretMask) {
     const dir = path.join(home, 'logs');
-    mkdirSync(dir, { recursive: true });
+    ensureStateDir(dir);
     this.file = path.join(dir, `${sessionFileKey(sessionId)}.log`);
     this.masked = secrets && new MaskedLines(secrets, (text) => this.append(text));
   }
