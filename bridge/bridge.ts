@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Platform, Transport } from './chat.js';
+import { ensureStateDir } from '../extension/core/stateFiles.js';
 import { databasePath, type BridgeEnv } from './config.js';
 import { noModelCowork, type CoworkResponder } from './cowork.js';
 import { Dispatcher } from './dispatcher.js';
@@ -53,6 +54,8 @@ export class Bridge {
   static async start(options: BridgeStartOptions): Promise<Bridge> {
     const { config, logger, secrets } = options;
     const clock = options.clock ?? systemClock;
+    // The bridge's folder holds its database and secrets: owner-only, fixed at every start.
+    ensureStateDir(config.DISPATCH_HOME);
     const store = new SqliteStore(databasePath(config));
     const transports = new Map<Platform, Transport>();
     const web =
@@ -63,7 +66,9 @@ export class Bridge {
 
     const approvalTtlMinutes = options.approvalTtlMinutes ?? 30;
     const notifier = new Notifier({ store, transports, clock, logger, approvalTtlMinutes, ...(options.editIntervalMs !== undefined ? { editIntervalMs: options.editIntervalMs } : {}) });
-    const pairing = new Pairing(store, clock);
+    // Declared before the hub, which it tells when pairing pauses (the hub needs pairing in turn).
+    let tellMachines: (notice: string) => void = () => undefined;
+    const pairing = new Pairing(store, clock, { logger: logger.child({ part: 'pairing' }), onPause: (notice) => tellMachines(notice) });
     const notices = new LinkNotices({
       store,
       post: (thread, message) => notifier.post(thread, message),
@@ -85,6 +90,7 @@ export class Bridge {
       },
       ...(options.link ? { timings: options.link } : {}),
     });
+    tellMachines = (notice) => void hub.tellAll(notice);
     const cowork = options.cowork ?? (await coworkFromConfig(config, logger));
     const dispatcher = new Dispatcher({
       store,

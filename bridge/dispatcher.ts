@@ -71,7 +71,8 @@ export class Dispatcher implements ChatHandler {
       await this.startTask(message, text);
     } catch (thrown) {
       const error = asDispatchError(thrown);
-      logger.error('message handling failed', { code: error.code, error: error.message });
+      // Someone unpaired, a wrong code, a limit: the person is told; the log is not alarmed.
+      (EXPECTED.has(error.code) ? logger.info : logger.error).call(logger, 'message handling failed', { code: error.code, error: error.message });
       await this.reply(message.thread, note(error.code === 'internal' ? 'Something went wrong on the bridge; nothing was started. Try again.' : error.message, 'error')).catch(() => undefined);
     }
   }
@@ -103,6 +104,11 @@ export class Dispatcher implements ChatHandler {
     const decision = chosen.agent && routed.route === 'cowork' ? { ...routed, route: 'code' as const, forced: true, reason: `forced: the message asks for the ${chosen.agent} agent` } : routed;
     const actor = identity(message.user);
     if (decision.route === 'cowork') {
+      // Cowork may spend the owner's model key: only for people the bridge serves, never a stranger's DM.
+      if (!this.serves(message.user)) {
+        await this.reply(message.thread, note(UNPAIRED_HINT, 'warning'));
+        return;
+      }
       store.audit({ at: clock.now(), actor, action: 'route', detail: { route: 'cowork', reason: decision.reason } });
       await this.reply(message.thread, note(await this.options.cowork.answer(decision.task)));
       return;
@@ -225,6 +231,11 @@ export class Dispatcher implements ChatHandler {
     return !allowed || allowed.length === 0 || allowed.includes(identity(user));
   }
 
+  /** Paired with a machine, or named on the allowlist: not merely "no allowlist set". */
+  private serves(user: ChatUser): boolean {
+    return (this.options.allowedUsers ?? []).includes(identity(user)) || this.options.store.pairings(user).length > 0;
+  }
+
   private mayAct(user: ChatUser, job: JobRecord): boolean {
     return identity(user) === identity(job.owner) || (this.options.admins ?? []).includes(identity(user));
   }
@@ -233,6 +244,11 @@ export class Dispatcher implements ChatHandler {
     await this.options.notifier.post(thread, message);
   }
 }
+
+/** Conditions a person caused and is told about; everything else is the bridge's own error. */
+const EXPECTED = new Set<string>(['bad_input', 'forbidden', 'rate_limited', 'not_found', 'conflict']);
+
+const UNPAIRED_HINT = "I only answer people paired with a machine. Run `dispatch pair` on your machine, then send `pair CODE` here.";
 
 /** `platform:userId`, the form used in allowlists, admin lists and the audit log. */
 /** The longest chat message the bridge takes (the same as a task's limit on the machine). */

@@ -152,6 +152,16 @@ export class MachineHub {
     return revoked;
   }
 
+  /** A note for the owner of every online machine (the runner logs it; the editor shows runner log lines). */
+  async tellAll(notice: string): Promise<void> {
+    for (const machineId of [...this.links.keys()]) {
+      const paired = this.options.store.countPairings(machineId) > 0;
+      await this.send(machineId, (connection) => call(connection, bridgeToRunner, 'machine/didChange', { paired, notice }, { timeoutMs: this.timeoutMs })).catch((error) =>
+        this.options.logger.warn('telling a machine failed', { machineId, error: String(error) }),
+      );
+    }
+  }
+
   close(): void {
     for (const link of this.links.values()) link.connection.dispose();
     for (const socket of this.sockets.clients) socket.terminate();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { restrictFile, writeStateFileAtomic } from '../extension/core/stateFiles.js';
 import { join } from 'node:path';
 import { newLoginToken } from './transports/web/webAuth.js';
 
@@ -24,11 +25,10 @@ export function loadOrCreateSecrets(home: string, given: Partial<BridgeSecrets> 
     webToken: stored.webToken ?? newLoginToken(),
   };
   if (generated.runnerToken !== stored.runnerToken || generated.webToken !== stored.webToken) {
-    mkdirSync(home, { recursive: true });
-    writeFileSync(`${file}.tmp`, JSON.stringify(generated, null, 2), { mode: 0o600 });
-    renameSync(`${file}.tmp`, file);
-    chmodSync(file, 0o600);
+    writeStateFileAtomic(file, JSON.stringify(generated, null, 2));
   }
+  // A file made before modes were enforced (or copied in) is made owner-only too.
+  restrictFile(file);
   const secrets = { runnerToken: given.runnerToken ?? generated.runnerToken, webToken: given.webToken ?? generated.webToken };
   return secrets;
 }

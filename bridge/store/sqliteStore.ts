@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { DispatchError } from '../../shared/errors.js';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -12,6 +12,7 @@ import {
   type SessionState,
 } from '../../shared/sessions.js';
 import type { ChatUser, ThreadRef } from '../chat.js';
+import { ensureStateDir, restrictFile, SQLITE_FILES, STATE_FILE_MODE } from '../../extension/core/stateFiles.js';
 import { migrate } from './migrations.js';
 import { SqliteWebHistory } from './sqliteWebHistory.js';
 import { foldEvent } from './foldEvent.js';
@@ -27,9 +28,15 @@ export class SqliteStore implements Store {
 
   /** `maxPages` caps the file (a quota; tests use it to fill the "disk"). */
   constructor(file: string, options: { maxPages?: number } = {}) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') {
+      // Owner-only from the first byte: SQLite gives the -wal and -shm files the database's mode.
+      if (!existsSync(dirname(file))) ensureStateDir(dirname(file));
+      closeSync(openSync(file, 'a', STATE_FILE_MODE));
+      for (const suffix of SQLITE_FILES) restrictFile(`${file}${suffix}`);
+    }
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
+    if (file !== ':memory:') for (const suffix of SQLITE_FILES) restrictFile(`${file}${suffix}`);
     // NORMAL in WAL mode survives a process crash (kill -9); only an OS crash may lose the last commits.
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
@@ -116,6 +123,16 @@ export class SqliteStore implements Store {
   countFailedPairings(user: ChatUser, since: number): number {
     const row = this.statement(`SELECT COUNT(*) AS n FROM pairing_failures WHERE platform = ? AND user_id = ? AND at >= ?`)
       .get(user.platform, user.userId, since) as Row;
+    return Number(row.n);
+  }
+
+  failedPairingTimes(since: number): number[] {
+    const rows = this.statement(`SELECT at FROM pairing_failures WHERE at >= ? ORDER BY at`).all(since) as Row[];
+    return rows.map((row) => Number(row.at));
+  }
+
+  countPairingCodes(machineId: string, expiringSince: number): number {
+    const row = this.statement(`SELECT COUNT(*) AS n FROM pairing_codes WHERE machine_id = ? AND expires_at >= ?`).get(machineId, expiringSince) as Row;
     return Number(row.n);
   }
 

@@ -28,6 +28,10 @@ export interface Store {
   consumePairingCode(code: string, now: number): string | undefined;
   recordFailedPairing(user: ChatUser, at: number): void;
   countFailedPairings(user: ChatUser, since: number): number;
+  /** When wrong codes were tried since `since`, by anyone, oldest first (the bridge-wide limit). */
+  failedPairingTimes(since: number): number[];
+  /** How many codes `machineId` has that expire at or after `expiringSince` (codes it made lately). */
+  countPairingCodes(machineId: string, expiringSince: number): number;
 
   /** Binds a chat identity to a machine; the first machine becomes the default. */
   addPairing(user: ChatUser, machineId: string, at: number): void;

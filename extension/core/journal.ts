@@ -1,8 +1,9 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { SessionEventSchema, SessionSnapshotSchema } from '../../shared/sessions.js';
 import { sessionFileKey } from './slug.js';
+import { ensureStateDir, writeStateFileAtomic } from './stateFiles.js';
 
 /** What the runner keeps per session: enough to report, resume the queue, and resend events. */
 export const JournalRecordSchema = z.object({
@@ -35,7 +36,7 @@ export class Journal {
 
   /** Every readable record; unreadable files are reported (and left alone for a human). */
   load(): { records: JournalRecord[]; unreadable: string[] } {
-    mkdirSync(this.dir, { recursive: true });
+    ensureStateDir(this.dir);
     const records: JournalRecord[] = [];
     const unreadable: string[] = [];
     for (const name of readdirSync(this.dir)) {
@@ -55,18 +56,9 @@ export class Journal {
   }
 
   write(record: JournalRecord): void {
-    mkdirSync(this.dir, { recursive: true });
     const file = path.join(this.dir, `${sessionFileKey(record.snapshot.sessionId)}.json`);
-    const temp = `${file}.${process.pid}.tmp`;
     // fsync before the rename: after a power cut the record is the old one or the new one,
-    // never an empty file the rename pointed at before its data reached the disk.
-    const fd = openSync(temp, 'w');
-    try {
-      writeSync(fd, JSON.stringify(record));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, file);
+    // never an empty file the rename pointed at before its data reached the disk. Owner-only.
+    writeStateFileAtomic(file, JSON.stringify(record));
   }
 }

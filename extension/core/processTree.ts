@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DispatchError } from '../../shared/errors.js';
+import { agentEnv } from './agents/agentEnv.js';
+import { processScope } from './processGroups.js';
 
 export interface ProcessOptions {
   cwd: string;
@@ -48,14 +50,14 @@ export function resolveCommand(
   return { file: 'cmd.exe', args: ['/d', '/s', '/c', `"${[`${program}.cmd`, ...args].join(' ')}"`], verbatim: true };
 }
 
-/** Variables an agent process must not inherit (tokens of the bridge, chat platforms). */
-const SECRET_ENV = /^(DISPATCH_|SLACK_|DISCORD_)|TOKEN|SECRET|PASSWORD/i;
-
-/** The environment for a spawned tool: no Dispatch or chat secrets, non-interactive, no colour. */
-export function toolEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const clean: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(env)) if (!SECRET_ENV.test(key)) clean[key] = value;
-  return { ...clean, CI: '1', NO_COLOR: '1', FORCE_COLOR: '0', npm_config_update_notifier: 'false' };
+/**
+ * The environment for a tool a session runs (the builtin agent's `npm test`, git hooks):
+ * the same allowlist as every agent, with no model's auth, plus DISPATCH_AGENT_ENV's
+ * names. CI keeps test runners out of watch mode and prompts; NO_COLOR keeps output
+ * plain. FORCE_COLOR stays unset: old supports-color turns colour on when it is set at all.
+ */
+export function toolEnv(env: NodeJS.ProcessEnv = process.env, passEnv: readonly string[] = []): NodeJS.ProcessEnv {
+  return agentEnv('builtin', env, passEnv, { CI: '1', NO_COLOR: '1', npm_config_update_notifier: 'false' });
 }
 
 /** Kills a whole process tree: the process group on POSIX, `taskkill /T /F` on Windows. */
@@ -91,6 +93,10 @@ export function runProcess(command: readonly string[], options: ProcessOptions):
       windowsHide: true,
       windowsVerbatimArguments: verbatim,
     });
+    // Journaled for the session, so a runner killed meanwhile ends this group at its next start.
+    const watcher = processScope.getStore();
+    const pid = child.pid;
+    if (pid !== undefined) watcher?.started(pid, command);
     let aborted = false;
     let forceTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
@@ -114,6 +120,7 @@ export function runProcess(command: readonly string[], options: ProcessOptions):
       if (forceTimer) clearTimeout(forceTimer);
       // Grandchildren that outlived an aborted leader still hold the group: finish them.
       if (aborted && child.pid !== undefined) killTree(child.pid, 'SIGKILL');
+      if (pid !== undefined) watcher?.ended(pid);
       resolve({ exitCode, signal, aborted });
     });
   });

@@ -18,6 +18,10 @@ import { BuiltinAgent } from './agents/builtin.js';
 import { ApprovalPolicy } from './approvals.js';
 import { Journal, type JournalRecord } from './journal.js';
 import { findRepo, validateRepos, type RepoConfig } from './repositories.js';
+import { processScope, ProcessGroups } from './processGroups.js';
+import { runnerSecretMask, type SecretMask } from './secretMask.js';
+import { SessionLog } from './sessionLog.js';
+import { restrictRunnerState } from './stateFiles.js';
 import { runTurn, type StopReason } from './sessionRun.js';
 import { SessionStore } from './sessionStore.js';
 import { RunnerLock } from './runnerLock.js';
@@ -42,6 +46,8 @@ export interface RunnerOptions {
   reminderPollMs?: number;
   /** How long stop() waits for running sessions to wind down. */
   stopGraceMs?: number;
+  /** The secrets blanked out of session logs and events; default: those of process.env and DISPATCH_HOME's state files. */
+  secrets?: SecretMask;
 }
 
 interface Active {
@@ -60,6 +66,8 @@ export class Runner {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly maxSessions: number;
+  private readonly secrets: SecretMask;
+  private readonly processGroups: ProcessGroups;
   private readonly store: SessionStore;
   private readonly worktrees = new Worktrees();
   private readonly lock: RunnerLock;
@@ -79,16 +87,21 @@ export class Runner {
     if (!Number.isInteger(this.maxSessions) || this.maxSessions < 1) {
       throw new DispatchError('bad_config', `maxSessions must be a positive integer, got ${this.maxSessions}`);
     }
-    this.store = new SessionStore(new Journal(options.home), this.clock, this.logger);
+    this.secrets = options.secrets ?? runnerSecretMask(options.home);
+    this.store = new SessionStore(new Journal(options.home), this.clock, this.logger, this.secrets);
     this.lock = new RunnerLock(options.home);
+    this.processGroups = new ProcessGroups(options.home);
     this.queue = new PQueue({ concurrency: this.maxSessions });
   }
 
   /** Loads the journal: sessions cut off mid-run become `interrupted` (worktree kept); queued ones run. */
   start(): Promise<void> {
-    this.starting ??= Promise.resolve().then(() => {
+    this.starting ??= Promise.resolve().then(async () => {
       if (this.stopped) throw new DispatchError('offline', 'This runner was stopped; create a new one.');
       this.lock.acquire();
+      // Before anything else: state owner-only, and nothing a killed runner started still running.
+      restrictRunnerState(this.options.home);
+      await this.endLeftoverProcesses();
       this.ensureLoaded();
       for (const record of this.store.all()) {
         const state = record.snapshot.state;
@@ -101,6 +114,22 @@ export class Runner {
       this.starting = undefined;
     });
     return this.starting;
+  }
+
+  /** Ends the process groups of sessions that were running when a previous runner died, and says so in their logs. */
+  private async endLeftoverProcesses(): Promise<void> {
+    for (const group of await this.processGroups.endLeftovers()) {
+      const what = `process group ${group.pid} (${group.command.join(' ').slice(0, 200)})`;
+      if (group.outcome === 'gone') continue;
+      const line =
+        group.outcome === 'ended'
+          ? `\n[dispatch] The runner restarted after it stopped unexpectedly: ended the leftover processes of this session, ${what}.\n`
+          : `\n[dispatch] The runner restarted: ${what} was left alone, its pid now belongs to another program.\n`;
+      this.logger.info(group.outcome === 'ended' ? 'ended leftover processes of a session' : 'left a reused pid alone', { sessionId: group.sessionId, pid: group.pid });
+      const log = new SessionLog(this.options.home, group.sessionId, this.secrets);
+      log.write(line);
+      await log.close();
+    }
   }
 
   async submit(job: JobSpec): Promise<SessionSnapshot> {
@@ -290,7 +319,8 @@ export class Runner {
     }
     const repo = this.repoFor(record);
     const active: Active = { controller: new AbortController(), done: Promise.resolve() };
-    active.done = runTurn(
+    // The processes this turn starts are journaled under its session (see processGroups.ts).
+    active.done = processScope.run(this.processGroups.watcher(sessionId), () => runTurn(
       {
         store: this.store,
         worktrees: this.worktrees,
@@ -301,9 +331,10 @@ export class Runner {
         signal: active.controller.signal,
         stopReason: () => active.reason,
         repo: { name: repo.name, ...(repo.base !== undefined ? { base: repo.base } : {}) },
+        secrets: this.secrets,
       },
       record,
-    );
+    ));
     this.active.set(sessionId, active);
     try {
       await active.done;

@@ -7,6 +7,7 @@ import type { FileChange, SessionResult, SessionState } from '../../shared/sessi
 import type { Agent, AgentEvent, AgentOutcome, ApprovalGate } from './agents/agent.js';
 import type { JournalRecord } from './journal.js';
 import type { SessionStore } from './sessionStore.js';
+import type { SecretMask } from './secretMask.js';
 import { SessionLog } from './sessionLog.js';
 import { safeShortId, sessionBranchName, slugify } from './slug.js';
 import type { Worktrees } from './worktrees.js';
@@ -25,6 +26,8 @@ export interface TurnContext {
   signal: AbortSignal;
   stopReason(): StopReason | undefined;
   repo: { name: string; base?: string };
+  /** The runner's known secrets, blanked out of the session log. */
+  secrets?: SecretMask;
 }
 
 interface TurnEnd {
@@ -42,7 +45,7 @@ interface TurnEnd {
 export async function runTurn(ctx: TurnContext, record: JournalRecord): Promise<void> {
   if (record.snapshot.state !== 'queued') return; // cancelled while waiting in line
   const startedAt = performance.now();
-  const log = new SessionLog(ctx.home, record.snapshot.sessionId);
+  const log = new SessionLog(ctx.home, record.snapshot.sessionId, ctx.secrets);
   let outcome: AgentOutcome | undefined;
   let failure: string | undefined;
   try {

@@ -3,6 +3,7 @@ import { DispatchError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { canTransition, type JobSpec, type SessionEvent, type SessionSnapshot, type SessionState } from '../../shared/sessions.js';
 import type { Journal, JournalRecord } from './journal.js';
+import type { SecretMask } from './secretMask.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** An event before the store numbers and stamps it. */
@@ -25,6 +26,8 @@ export class SessionStore {
     private readonly journal: Journal,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** Blanks the runner's known secrets out of every event before it is journaled or sent. */
+    private readonly secrets?: SecretMask,
   ) {}
 
   load(): JournalRecord[] {
@@ -78,7 +81,7 @@ export class SessionStore {
 
   emit(record: JournalRecord, body: EventBody): SessionEvent {
     const snapshot = record.snapshot;
-    const event = { ...body, sessionId: snapshot.sessionId, seq: snapshot.lastSeq + 1, at: this.clock.now() } as SessionEvent;
+    const event = { ...(this.secrets ? this.secrets.maskDeep(body) : body), sessionId: snapshot.sessionId, seq: snapshot.lastSeq + 1, at: this.clock.now() } as SessionEvent;
     fold(snapshot, event);
     record.events.push(event);
     this.journal.write(record);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { DispatchError } from '../../shared/errors.js';
 import type { FileChange } from '../../shared/sessions.js';
+import { toolEnv } from './processTree.js';
 import { KeyedLock } from './repoLock.js';
 
 /** The identity of the runner's commits, passed per command so no git config is needed. */
@@ -11,10 +12,11 @@ const COMMIT_CONFIG = ['user.name=Dispatch', 'user.email=dispatch@localhost', 'c
 /** A configured base branch: plain ref characters only, never an option or a range. */
 const SAFE_REF = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]{1,200}$/;
 
-// simple-git already drops ambient GIT_* variables (GIT_DIR, GIT_INDEX_FILE, …) that
-// could point a command at the user's checkout instead of the folder we name.
+// The allowlisted environment: no ambient GIT_* variables (GIT_DIR, GIT_INDEX_FILE, …) that
+// could point a command at the user's checkout, and no secrets for the repository's hooks
+// (post-checkout, pre-commit) that `worktree add` and `commit` run.
 function git(dir: string, config: string[] = []): SimpleGit {
-  return simpleGit({ baseDir: dir, config, maxConcurrentProcesses: 4 });
+  return simpleGit({ baseDir: dir, config, maxConcurrentProcesses: 4 }).env(toolEnv());
 }
 
 function gitMessage(error: unknown): string {

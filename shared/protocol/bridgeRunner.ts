@@ -111,7 +111,8 @@ export const bridgeToRunner = {
   },
   /** Someone paired with (or unpaired from) this machine in a chat. */
   'machine/didChange': {
-    params: z.object({ paired: z.boolean() }),
+    /** `notice`: something the machine's owner should know (pairing paused on the bridge); the runner logs it. */
+    params: z.object({ paired: z.boolean(), notice: z.string().max(1_000).optional() }),
     result: Ok,
   },
   'session/followUp': {

@@ -57,8 +57,51 @@ describe('Cowork answers through the Messages API', () => {
     const api = await fakeMessagesApi(() => ({ status: 400, json: { type: 'error', error: { type: 'invalid_request_error', message: 'bad model' } } }));
     const h = dispatcherHarness({ cowork: new AnthropicCowork({ apiKey: 'sk-test-key', baseURL: api.url, model: 'nope' }, silentLogger) });
     try {
+      h.store.addPairing(alice, 'm1', 0);
       const thread = await h.chat.say(alice, 'summarize this spec for me');
       assert.match(h.chat.inThread(thread)[0]!.message.text, /couldn't reach the model[\s\S]*open a Code session/);
+    } finally {
+      h.dispose();
+      await api.close();
+    }
+  });
+
+  it('a stranger gets the pairing hint and never a model answer; once paired, the model answers', async () => {
+    const api = await fakeMessagesApi(() => ({
+      status: 200,
+      json: { id: 'msg_2', type: 'message', role: 'assistant', model: 'claude-test', content: [{ type: 'text', text: 'A model answer' }], stop_reason: 'end_turn', usage: { input_tokens: 1, output_tokens: 1 } },
+    }));
+    const stranger = { platform: 'slack' as const, userId: 'USTRANGER' };
+    const h = dispatcherHarness({ cowork: new AnthropicCowork({ apiKey: 'sk-test-key', baseURL: api.url, model: 'claude-test' }, silentLogger) });
+    try {
+      for (const text of ['write me a poem about the sea', 'summarize the news for me', 'draft a polite email declining the meeting']) {
+        const thread = await h.chat.say(stranger, text);
+        const replies = h.chat.inThread(thread);
+        assert.equal(replies.length, 1);
+        assert.match(replies[0]!.message.text, /dispatch pair[\s\S]*pair CODE/);
+      }
+      assert.equal(api.requests.length, 0, 'the model was never called for a stranger');
+
+      h.store.addPairing(stranger, 'm1', 0);
+      const thread = await h.chat.say(stranger, 'write me a poem about the sea');
+      assert.equal(h.chat.inThread(thread)[0]!.message.text, 'A model answer');
+      assert.equal(api.requests.length, 1);
+    } finally {
+      h.dispose();
+      await api.close();
+    }
+  });
+
+  it('someone named on the allowlist gets Cowork answers without pairing', async () => {
+    const api = await fakeMessagesApi(() => ({
+      status: 200,
+      json: { id: 'msg_3', type: 'message', role: 'assistant', model: 'claude-test', content: [{ type: 'text', text: 'Allowed answer' }], stop_reason: 'end_turn', usage: { input_tokens: 1, output_tokens: 1 } },
+    }));
+    const h = dispatcherHarness({ allowedUsers: ['slack:UALICE'], cowork: new AnthropicCowork({ apiKey: 'sk-test-key', baseURL: api.url, model: 'claude-test' }, silentLogger) });
+    try {
+      const thread = await h.chat.say(alice, 'write me a poem about the sea');
+      assert.equal(h.chat.inThread(thread)[0]!.message.text, 'Allowed answer');
+      assert.equal(api.requests.length, 1);
     } finally {
       h.dispose();
       await api.close();

@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../shared/clock.js';
-import { silentLogger } from '../../shared/logger.js';
+import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { ApprovalDecision } from '../../shared/sessions.js';
 import type { CoworkResponder } from '../../bridge/cowork.js';
 import { noModelCowork } from '../../bridge/cowork.js';
 import { Dispatcher } from '../../bridge/dispatcher.js';
 import type { MachineLinks } from '../../bridge/machineLinks.js';
 import { Notifier } from '../../bridge/notifier.js';
-import { Pairing } from '../../bridge/pairing.js';
+import { Pairing, type PairingOptions } from '../../bridge/pairing.js';
 import { SqliteStore } from '../../bridge/store/sqliteStore.js';
 import type { JobRecord } from '../../bridge/store/store.js';
 import type { Platform, Transport } from '../../bridge/chat.js';
@@ -52,7 +52,7 @@ export class RecordingMachines implements MachineLinks {
 }
 
 /** A dispatcher over a real SQLite file, a recording transport and recording machine links. */
-export function dispatcherHarness(options: { allowedUsers?: string[]; admins?: string[]; cowork?: CoworkResponder; clock?: Clock; maxPages?: number; heartbeatMs?: number } = {}) {
+export function dispatcherHarness(options: { allowedUsers?: string[]; admins?: string[]; cowork?: CoworkResponder; clock?: Clock; maxPages?: number; heartbeatMs?: number; logger?: Logger; pairing?: PairingOptions } = {}) {
   const folder = mkdtempSync(join(tmpdir(), 'dispatch-dispatcher-'));
   const store = new SqliteStore(join(folder, 'bridge.db'), options.maxPages ? { maxPages: options.maxPages } : {});
   const chat = new RecordingTransport('slack');
@@ -60,7 +60,7 @@ export function dispatcherHarness(options: { allowedUsers?: string[]; admins?: s
   const clock = options.clock ?? { now: () => Date.now() };
   const notifier = new Notifier({ store, transports, clock, logger: silentLogger, approvalTtlMinutes: 30, editIntervalMs: 0, heartbeatMs: options.heartbeatMs ?? 0 });
   const machines = new RecordingMachines();
-  const pairing = new Pairing(store, clock);
+  const pairing = new Pairing(store, clock, options.pairing);
   const dispatcher = new Dispatcher({
     store,
     machines,
@@ -68,7 +68,7 @@ export function dispatcherHarness(options: { allowedUsers?: string[]; admins?: s
     cowork: options.cowork ?? noModelCowork,
     notifier,
     clock,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     ...(options.allowedUsers ? { allowedUsers: options.allowedUsers } : {}),
     ...(options.admins ? { admins: options.admins } : {}),
   });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { processScope } from '../processGroups.js';
 import { killTree } from '../processTree.js';
 
 export interface AgentProcessOptions {
@@ -27,6 +28,10 @@ export class AgentProcess {
       stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
     });
+    // Journaled for the session, so a runner killed meanwhile ends this group at its next start.
+    const watcher = processScope.getStore();
+    const pid = this.child.pid;
+    if (pid !== undefined) watcher?.started(pid, [command, ...args]);
     this.child.stderr.setEncoding('utf8').on('data', (text: string) => options.onStderr?.(text));
     // Writes after the process died must not crash the runner (EPIPE).
     this.child.stdin.on('error', () => undefined);
@@ -35,6 +40,7 @@ export class AgentProcess {
       this.child.once('error', () => resolve());
     });
     void this.exited.then(() => {
+      if (pid !== undefined) watcher?.ended(pid);
       if (this.forceTimer) clearTimeout(this.forceTimer);
     });
   }

@@ -24,6 +24,8 @@ const NOUN: Record<BuiltinIntent, string> = {
 export interface BuiltinAgentOptions {
   /** How often (ms) an excerpt of new output is reported while a command runs. */
   progressIntervalMs?: number;
+  /** The commands' environment (an allowlist: see toolEnv); default toolEnv() of the runner's. */
+  env?: NodeJS.ProcessEnv;
 }
 
 function display(command: readonly string[]): string {
@@ -80,7 +82,7 @@ export class BuiltinAgent implements Agent {
       return false;
     }
     context.log(`$ ${shown}\n`);
-    const settled = yield* streamProcess(context, command, { intervalMs: this.options.progressIntervalMs ?? 2_000 });
+    const settled = yield* streamProcess(context, command, this.streamOptions());
     if ('error' in settled || settled.result.exitCode !== 0) {
       const why = 'error' in settled ? settled.error : settled.result.aborted ? 'cancelled' : `exit code ${settled.result.exitCode ?? settled.result.signal}`;
       yield { kind: 'outcome', outcome: failed(`Installing dependencies failed (\`${shown}\`, ${why}).\n\n${tailExcerpt(settled.output.toString())}`, `Dependency install failed (${why})`) };
@@ -89,10 +91,14 @@ export class BuiltinAgent implements Agent {
     return true;
   }
 
+  private streamOptions(): { intervalMs: number; env?: NodeJS.ProcessEnv } {
+    return { intervalMs: this.options.progressIntervalMs ?? 2_000, ...(this.options.env ? { env: this.options.env } : {}) };
+  }
+
   private async *execute(context: AgentContext, intent: BuiltinIntent, plan: PlannedCommand): AsyncIterable<AgentEvent> {
     const shown = display(plan.command);
     context.log(`$ ${shown}\n`);
-    const settled = yield* streamProcess(context, plan.command, { intervalMs: this.options.progressIntervalMs ?? 2_000 });
+    const settled = yield* streamProcess(context, plan.command, this.streamOptions());
     if ('error' in settled) {
       yield { kind: 'outcome', outcome: failed(`Could not run \`${shown}\`: ${settled.error}`) };
       return;

@@ -62,7 +62,7 @@ export class CommandAgent implements Agent {
     const settled = yield* streamProcess(context, command, {
       intervalMs: this.options.progressIntervalMs ?? 5_000,
       // NO_COLOR: the output goes to a chat thread and a log file, not a terminal.
-      env: agentEnv('command', this.source, this.options.passEnv, { NO_COLOR: '1', FORCE_COLOR: '0' }),
+      env: agentEnv('command', this.source, this.options.passEnv, { NO_COLOR: '1' }),
     });
     if ('error' in settled) {
       yield { kind: 'outcome', outcome: { ...failed(`Could not run \`${program}\`: ${settled.error}`), commitChanges: false } };

@@ -1,4 +1,5 @@
 import { DispatchError } from '../../../shared/errors.js';
+import { toolEnv } from '../processTree.js';
 import { loadAgentSettings } from '../runnerConfig.js';
 import type { Agent, AgentFactory } from './agent.js';
 import type { AgentSettings, SourceEnv } from './agentSettings.js';
@@ -30,7 +31,8 @@ export function createAgentFactory(extra: Record<string, () => Agent> = {}, opti
   const env = options.env ?? process.env;
   const settings = (): AgentSettings => options.settings ?? loadAgentSettings(env);
   const makers: Record<string, () => Agent> = {
-    builtin: () => new BuiltinAgent(),
+    // Only DISPATCH_AGENT_ENV matters to builtin, so another backend's bad setting must not stop it.
+    builtin: () => new BuiltinAgent({ env: toolEnv(env, passEnvOf(settings)) }),
     claude: () => {
       const { claudePath, claudeMaxTurns, claudeMaxBudgetUsd, passEnv } = settings();
       return new ClaudeAgent({ env, claudePath, claudeMaxTurns, claudeMaxBudgetUsd, passEnv });
@@ -53,4 +55,12 @@ export function createAgentFactory(extra: Record<string, () => Agent> = {}, opti
     }
     return make();
   };
+}
+
+function passEnvOf(settings: () => AgentSettings): string[] {
+  try {
+    return settings().passEnv ?? [];
+  } catch {
+    return [];
+  }
 }

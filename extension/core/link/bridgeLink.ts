@@ -193,7 +193,8 @@ export class BridgeLink {
       await runner.cancel(sessionId);
       return { ok: true as const };
     });
-    handle(connection, bridgeToRunner, 'machine/didChange', ({ paired }) => {
+    handle(connection, bridgeToRunner, 'machine/didChange', ({ paired, notice }) => {
+      if (notice) this.options.logger.warn(notice);
       this.setPaired(paired);
       return { ok: true as const };
     });
