@@ -17,6 +17,20 @@ export interface Agent {
    * anything yielded after the abort.
    */
   run(context: AgentContext): AsyncIterable<AgentEvent>;
+  /**
+   * Optional, called before a turn's worktree is made: an agent that already knows it
+   * cannot do the task refuses here (no worktree, no branch), and one that reads a
+   * branch from the task ("on main") names the commit the worktree starts from.
+   */
+  prepare?(task: string): TurnPlan;
+}
+
+/** What an agent decided about a turn before it runs. */
+export interface TurnPlan {
+  /** The turn ends at once with this outcome; nothing is created. */
+  refusal?: AgentOutcome;
+  /** The branch (or ref) a new worktree starts from, instead of the repository's default. */
+  base?: string;
 }
 
 /** Makes an agent by name; throws `DispatchError('not_found')` for an unknown name. */
