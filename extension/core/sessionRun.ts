@@ -200,6 +200,18 @@ async function finish(ctx: TurnContext, record: JournalRecord, end: TurnEnd): Pr
     logFile: end.logFile,
   };
   if (end.outcome?.conversationId) record.conversationId = end.outcome.conversationId;
+  // A denied follow-up ends its turn and says so; the earlier turn's verdict (tests passed) stands.
+  const earlier = record.verdict;
+  if (!stop && end.outcome?.denied && earlier) {
+    state = earlier.state;
+    const headline = earlier.result.summary.split('\n')[0] ?? '';
+    result.summary = `This follow-up did not run: ${result.summary}\nThe earlier result stands (${earlier.state}): ${headline}`.slice(0, 20_000);
+    if (earlier.result.tests) result.tests = earlier.result.tests;
+    else delete result.tests;
+    if (state === 'completed') delete result.error;
+  } else if (!stop) {
+    record.verdict = { state, result };
+  }
   ctx.logger.info('session turn ended', { state, durationMs: result.durationMs, files: diff.files.length });
   ctx.store.emit(record, { kind: 'result', result });
   ctx.store.transition(record, state, state === 'completed' ? undefined : (error ?? summary).slice(0, 4_000));

@@ -65,6 +65,8 @@ export interface AgentOutcome {
   conversationId?: string;
   /** Why it failed, when `status` is `failed`. */
   error?: string;
+  /** The turn stopped because a person denied a step: a follow-up's denial leaves the earlier verdict standing. */
+  denied?: boolean;
   /**
    * Whether the runner should commit the worktree's changes. Defaults to true; the
    * builtin agent only runs checks, so what they leave behind (build output, caches)

@@ -41,7 +41,7 @@ export async function* runStep(context: AgentContext, command: readonly string[]
   );
   if (!verdict.allowed) {
     const what = options.what ?? `run \`${line}\``;
-    return { ran: false, outcome: failedOutcome(`Did not ${what}: denied — ${verdict.reason}`, `Denied: ${verdict.reason}`) };
+    return { ran: false, outcome: { ...failedOutcome(`Did not ${what}: denied — ${verdict.reason}`, `Denied: ${verdict.reason}`), denied: true } };
   }
   yield { kind: 'progress', text: `Running \`${line}\`…` };
   context.log(`$ ${line}\n`);

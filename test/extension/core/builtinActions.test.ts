@@ -170,4 +170,24 @@ describe('builtin agent: the guide\'s tasks as people phrase them', function () 
     const denied = await waitForEnd(runner, again.sessionId);
     assert.equal(denied.result?.summary, 'Did not run `npm test`: denied — not now');
   });
+
+  it('a denied follow-up ends that turn and says so, and the earlier verdict stands', async () => {
+    const repo = makeRepo(path.join(h.temp.make(), 'app'), nodeTestProject('passing'));
+    const runner = h.runner({ repos: [{ name: 'app', path: repo }] });
+    const { sessionId } = await runner.submit(job('run the tests'));
+    const first = await waitForEvent(runner, (e) => e.sessionId === sessionId && e.kind === 'approval_requested');
+    if (first.kind !== 'approval_requested') throw new Error('unreachable');
+    runner.decide(sessionId, { requestId: first.request.requestId, decision: 'approve_once' });
+    assert.equal((await waitForEnd(runner, sessionId)).state, 'completed');
+    await runner.followUp(sessionId, 'now run npm test again');
+    const second = await waitForEvent(runner, (e) => e.sessionId === sessionId && e.kind === 'approval_requested' && e.request.requestId !== first.request.requestId);
+    if (second.kind !== 'approval_requested') throw new Error('unreachable');
+    runner.decide(sessionId, { requestId: second.request.requestId, decision: 'deny', reason: 'not today' });
+    await waitForEvent(runner, (e) => e.sessionId === sessionId && e.kind === 'state' && e.state === 'completed' && e.seq > second.seq);
+    const end = runner.session(sessionId);
+    assert.equal(end?.state, 'completed');
+    assert.match(end?.result?.summary ?? '', /^This follow-up did not run: Did not run `npm test`: denied — not today\nThe earlier result stands \(completed\): Tests passed: 4 passed/);
+    assert.equal(end?.result?.tests?.passed, 4);
+    assert.equal(end?.result?.error, undefined);
+  });
 });
