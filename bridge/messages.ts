@@ -1,4 +1,4 @@
-import type { ApprovalDecision, ApprovalRequest, SessionState } from '../shared/sessions.js';
+import { isFinal, type ApprovalDecision, type ApprovalRequest, type SessionResult, type SessionState } from '../shared/sessions.js';
 import { shortId } from '../shared/ids.js';
 import { buttonValue } from './buttons.js';
 import type { Field, OutgoingMessage } from './chat.js';
@@ -38,25 +38,43 @@ function jobFields(job: JobRecord, machineName: string): Field[] {
     { label: 'Repo', value: job.repo ?? 'default' },
     { label: 'Machine', value: machineName },
   ];
-  if (job.branch) fields.push({ label: 'Branch', value: job.branch });
-  fields.push({ label: 'State', value: STATE_LABEL[job.state] });
-  if (job.result) fields.push({ label: 'Duration', value: formatDuration(job.result.durationMs) });
+  // A session that changed nothing removed its branch: the result says so with an empty branch.
+  const branch = job.result && isFinal(job.state) ? job.result.branch : job.branch;
+  if (branch) fields.push({ label: 'Branch', value: branch });
   return fields;
 }
 
-/** The one status message per job, edited in place as the session moves. */
-export function statusMessage(job: JobRecord, machineName: string, latest?: string, offline = false, now?: number): OutgoingMessage {
+/** "12 s", or "12 s (+ 3 min 4 s waiting for you)": working time, and the wait apart. */
+function durationFields(result: SessionResult): Field[] {
+  const fields: Field[] = [{ label: 'Duration', value: formatDuration(result.durationMs) }];
+  if (result.waitingMs) fields.push({ label: 'Waiting for you', value: formatDuration(result.waitingMs) });
+  return fields;
+}
+
+/**
+ * What the session is doing now, for the status title: queued → preparing a worktree →
+ * waiting for your approval → running `npm test` → completed.
+ */
+function phase(job: JobRecord, step?: string): string {
+  if (job.state === 'running' && step) return `running \`${step}\``;
+  return STATE_LABEL[job.state];
+}
+
+/** The one status message per job, edited in place as the session moves. `step` is the command running now. */
+export function statusMessage(job: JobRecord, machineName: string, latest?: string, offline = false, now?: number, step?: string): OutgoingMessage {
   const session = shortId(job.id);
   const lead = offline
     ? `Saved — session ${session}. Your machine ${machineName} is offline — this runs when it reconnects.`
-    : `On it — session ${session} on ${machineName}${job.repo ? `, repo ${job.repo}` : ''}${job.branch ? `, branch ${job.branch}` : ''}.`;
-  const active = job.state !== 'completed' && job.state !== 'failed' && job.state !== 'cancelled' && job.state !== 'interrupted';
+    : `On it — session ${session} on ${machineName}${job.repo ? `, repo ${job.repo}` : ''}.`;
+  const active = !isFinal(job.state);
   // While it runs, the elapsed time shows it is alive even when the output is quiet (a long install).
   const elapsed = active && now !== undefined && job.delivery === 'accepted' ? [{ label: 'Elapsed', value: formatDuration(now - job.createdAt) }] : [];
+  // The duration of a finished turn only: during a follow-up, the last turn's would be stale.
+  const duration = !active && job.result ? durationFields(job.result) : [];
   return {
-    title: `Code session ${session}: ${STATE_LABEL[job.state]}`,
+    title: `Code session ${session}: ${phase(job, step)}`,
     text: latest ? `${lead}\n${latest}` : lead,
-    fields: [...jobFields(job, machineName), ...elapsed],
+    fields: [...jobFields(job, machineName), ...elapsed, ...duration],
     ...(active ? { buttons: [{ label: 'Cancel', value: buttonValue({ kind: 'cancel', jobId: job.id }), style: 'danger' as const }] } : {}),
     tone: toneOf(job.state),
   };
@@ -96,19 +114,22 @@ export function decisionVerdict(decision: ApprovalDecision): string {
   return decision.decision === 'approve_for' ? `Approved for ${decision.minutes ?? 30} min` : 'Approved once';
 }
 
-/** The push notification when a session ends. */
+/** The push notification when a session ends. Each fact once: the title says the state, the summary the story. */
 export function finalMessage(job: JobRecord, machineName: string): OutgoingMessage {
   const result = job.result;
   const fields = jobFields(job, machineName);
+  const summary = result?.summary ?? STATE_LABEL[job.state];
   if (result) {
     if (result.worktree) fields.push({ label: 'Worktree', value: result.worktree });
-    if (result.tests) fields.push({ label: 'Tests', value: `${result.tests.passed} passed, ${result.tests.failed} failed` });
+    const counts = result.tests ? `${result.tests.passed} passed, ${result.tests.failed} failed` : undefined;
+    if (counts && !summary.includes(counts)) fields.push({ label: 'Tests', value: counts });
+    fields.push(...durationFields(result));
     if (result.costUsd !== undefined) fields.push({ label: 'Cost', value: `$${result.costUsd.toFixed(2)}` });
   }
-  const lines = [result?.summary ?? STATE_LABEL[job.state]];
+  const lines = [summary];
   // The error line adds something only when the summary does not already say it.
-  if (result?.error && !result.summary.includes(result.error.replace(/^[^:]*:\s*/, ''))) lines.push(result.error);
-  if (result && result.filesChanged.length > 0) lines.push(`Files changed:\n${result.diffstat}`);
+  if (result?.error && !mentions(summary, result.error)) lines.push(result.error);
+  if (result && result.filesChanged.length > 0 && !summary.includes(result.diffstat)) lines.push(`Files changed:\n${result.diffstat}`);
   if (job.state === 'interrupted') lines.push('The session stopped when the runner did; its worktree is kept. Reply here to continue it.');
   return {
     title: `Session ${shortId(job.id)} ${STATE_LABEL[job.state]}`,
@@ -117,6 +138,14 @@ export function finalMessage(job: JobRecord, machineName: string): OutgoingMessa
     mention: job.owner,
     tone: toneOf(job.state),
   };
+}
+
+/** Whether `summary` already says what `error` says ("Tests failed (exit code 1)" after "Tests failed: 2 passed…"). */
+function mentions(summary: string, error: string): boolean {
+  const detail = error.replace(/^[^:]*:\s*/, '');
+  if (summary.includes(detail)) return true;
+  const head = error.replace(/\s*\(.*\)$/, '').replace(/:.*$/, '').trim();
+  return head.length > 0 && summary.toLowerCase().includes(head.toLowerCase());
 }
 
 /** Asks which repository, one button each. */

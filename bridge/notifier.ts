@@ -29,6 +29,8 @@ export class Notifier {
   private readonly lastEdit = new Map<string, number>();
   private readonly pendingEdits = new Map<string, NodeJS.Timeout>();
   private readonly latestLine = new Map<string, string>();
+  /** The command a running session is on ("npm test"), from its "Running `…`…" progress. */
+  private readonly currentStep = new Map<string, string>();
 
   private readonly heartbeat: NodeJS.Timeout | undefined;
 
@@ -79,7 +81,7 @@ export class Notifier {
     if (!transport.canEdit) return;
     this.lastEdit.set(jobId, this.options.clock.now());
     try {
-      await transport.edit(job.statusMessage, statusMessage(job, this.machineName(job), this.latestLine.get(jobId), false, this.options.clock.now()));
+      await transport.edit(job.statusMessage, statusMessage(job, this.machineName(job), this.latestLine.get(jobId), false, this.options.clock.now(), this.currentStep.get(jobId)));
     } catch (error) {
       this.options.logger.warn('status edit failed', { jobId, error: String(error) });
     }
@@ -118,10 +120,13 @@ export class Notifier {
 
   private async notify(job: JobRecord, event: SessionEvent): Promise<void> {
     switch (event.kind) {
-      case 'progress':
+      case 'progress': {
+        const step = /^Running `([^`\n]{1,200})`…$/.exec(event.text)?.[1];
+        if (step) this.currentStep.set(job.id, step);
         this.latestLine.set(job.id, event.text.split('\n').slice(-3).join('\n'));
         await this.refreshStatus(job.id);
         return;
+      }
       case 'workspace':
         await this.refreshStatus(job.id);
         return;
@@ -147,11 +152,14 @@ export class Notifier {
       case 'result':
         return;
       case 'state':
+        // A step ends when the session waits, stops or starts over; after an approval it runs again.
+        if (event.state !== 'running') this.currentStep.delete(job.id);
         if (event.message) this.latestLine.set(job.id, event.message);
         // At the end the status shows the outcome, not the last progress line.
         if (isFinal(event.state)) this.latestLine.set(job.id, event.message ?? job.result?.summary.split('\n')[0] ?? event.state);
         if (!isFinal(event.state)) {
-          await this.refreshStatus(job.id);
+          // A phase change shows at once: "waiting for your approval" must not outlive the approval.
+          await this.refreshStatus(job.id, true);
           return;
         }
         await this.refreshStatus(job.id, true);

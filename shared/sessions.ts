@@ -110,7 +110,10 @@ export const SessionResultSchema = z.object({
   branch: z.string(),
   baseCommit: z.string(),
   worktree: z.string(),
+  /** Working time of the turn: time spent waiting for a person is not in it (see `waitingMs`). */
   durationMs: z.number().nonnegative(),
+  /** Time the turn spent waiting for a person's approval, when there was any to speak of. */
+  waitingMs: z.number().nonnegative().optional(),
   tests: TestOutcomeSchema.optional(),
   costUsd: z.number().nonnegative().optional(),
   error: z.string().max(20_000).optional(),

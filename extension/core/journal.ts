@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { SessionEventSchema, SessionSnapshotSchema } from '../../shared/sessions.js';
+import { SessionEventSchema, SessionResultSchema, SessionSnapshotSchema, SessionStateSchema } from '../../shared/sessions.js';
 import { sessionFileKey } from './slug.js';
 import { ensureStateDir, writeStateFileAtomic } from './stateFiles.js';
 
@@ -18,6 +18,8 @@ export const JournalRecordSchema = z.object({
   conversationId: z.string().optional(),
   /** The worktree was removed by prune: no follow-up possible. */
   pruned: z.boolean().optional(),
+  /** How the last turn that ran ended: a follow-up that is denied leaves this verdict standing. */
+  verdict: z.object({ state: SessionStateSchema, result: SessionResultSchema }).optional(),
 });
 export type JournalRecord = z.infer<typeof JournalRecordSchema>;
 

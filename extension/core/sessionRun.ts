@@ -4,7 +4,8 @@ import { performance } from 'node:perf_hooks';
 import { asDispatchError, DispatchError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { FileChange, SessionResult, SessionState } from '../../shared/sessions.js';
-import type { Agent, AgentEvent, AgentOutcome, ApprovalGate } from './agents/agent.js';
+import type { Agent, AgentEvent, AgentOutcome, ApprovalGate, TurnPlan } from './agents/agent.js';
+import { stripAnsi } from './agents/ansi.js';
 import type { JournalRecord } from './journal.js';
 import type { SessionStore } from './sessionStore.js';
 import type { SecretMask } from './secretMask.js';
@@ -34,7 +35,35 @@ interface TurnEnd {
   outcome?: AgentOutcome;
   failure?: string;
   startedAt: number;
+  /** Time spent in the approval gate: waiting for a person, not working. */
+  waitingMs: number;
   logFile: string;
+}
+
+/** The approval gate, timed: how long the turn waited for a person is shown apart from its working time. */
+function timedGate(gate: ApprovalGate): { gate: ApprovalGate; waitingMs: () => number } {
+  let waiting = 0;
+  return {
+    gate: {
+      async check(call, signal) {
+        const asked = performance.now();
+        try {
+          return await gate.check(call, signal);
+        } finally {
+          waiting += performance.now() - asked;
+        }
+      },
+    },
+    waitingMs: () => waiting,
+  };
+}
+
+function planOf(agent: Agent, task: string): TurnPlan {
+  try {
+    return agent.prepare?.(task) ?? {};
+  } catch {
+    return {};
+  }
 }
 
 /**
@@ -48,22 +77,28 @@ export async function runTurn(ctx: TurnContext, record: JournalRecord): Promise<
   const log = new SessionLog(ctx.home, record.snapshot.sessionId, ctx.secrets);
   let outcome: AgentOutcome | undefined;
   let failure: string | undefined;
+  const timed = timedGate(ctx.approvals);
+  // A task the agent cannot do is refused before anything exists: no worktree, no branch.
+  const plan = planOf(ctx.agent, record.task);
   try {
-    ctx.store.transition(record, 'preparing');
-    await ensureWorktree(ctx, record);
-    if (!ctx.signal.aborted) {
-      ctx.store.transition(record, 'running');
-      outcome = await driveAgent(ctx, record, log);
+    if (plan.refusal) outcome = plan.refusal;
+    else {
+      ctx.store.transition(record, 'preparing');
+      await ensureWorktree(ctx, record, plan.base);
+      if (!ctx.signal.aborted) {
+        ctx.store.transition(record, 'running');
+        outcome = await driveAgent({ ...ctx, approvals: timed.gate }, record, log);
+      }
     }
   } catch (error) {
     if (!ctx.signal.aborted) failure = asDispatchError(error).message;
     ctx.logger.debug('turn ended with an error', { sessionId: record.snapshot.sessionId, error: String(error) });
   }
   await log.close();
-  await finish(ctx, record, { outcome, failure, startedAt, logFile: log.file });
+  await finish(ctx, record, { outcome, failure, startedAt, waitingMs: timed.waitingMs(), logFile: log.file });
 }
 
-async function ensureWorktree(ctx: TurnContext, record: JournalRecord): Promise<void> {
+async function ensureWorktree(ctx: TurnContext, record: JournalRecord, branch?: string): Promise<void> {
   const snapshot = record.snapshot;
   if (snapshot.worktree) {
     if (!existsSync(snapshot.worktree)) {
@@ -71,7 +106,7 @@ async function ensureWorktree(ctx: TurnContext, record: JournalRecord): Promise<
     }
     return;
   }
-  const baseCommit = await ctx.worktrees.resolveBase(record.repoPath, ctx.repo.base);
+  const baseCommit = await ctx.worktrees.resolveBase(record.repoPath, branch ?? ctx.repo.base);
   const shortId = safeShortId(snapshot.sessionId);
   const folder = path.join(ctx.home, 'worktrees', slugify(ctx.repo.name) || 'repo', shortId);
   const made = await ctx.worktrees.add(record.repoPath, folder, sessionBranchName(shortId, record.task), baseCommit);
@@ -114,7 +149,7 @@ async function driveAgent(ctx: TurnContext, record: JournalRecord, log: SessionL
     }
     if (step.done) return outcome;
     const event = step.value;
-    if (event.kind === 'progress') ctx.store.emit(record, { kind: 'progress', text: event.text.slice(0, 4_000) });
+    if (event.kind === 'progress') ctx.store.emit(record, { kind: 'progress', text: stripAnsi(event.text).slice(0, 4_000) });
     else outcome = event.outcome;
   }
 }
@@ -142,6 +177,8 @@ async function finish(ctx: TurnContext, record: JournalRecord, end: TurnEnd): Pr
   if (worktree && baseCommit && existsSync(worktree)) {
     diff = await ctx.worktrees.diffAgainst(worktree, baseCommit).catch(() => diff);
   }
+  // A turn that ended having changed nothing leaves nothing behind (a cancel keeps it: the person may look).
+  const removed = !stop && worktree && baseCommit ? await removeIfUnchanged(ctx, record) : false;
   const summary =
     stop === 'cancel'
       ? 'Cancelled. The worktree and branch are kept.'
@@ -150,21 +187,60 @@ async function finish(ctx: TurnContext, record: JournalRecord, end: TurnEnd): Pr
         : end.failure
           ? `Failed: ${end.failure}`
           : (end.outcome?.summary ?? error ?? 'No outcome.');
+  const waitingMs = Math.round(end.waitingMs);
   const result: SessionResult = {
-    summary: summary.slice(0, 20_000),
+    summary: stripAnsi(summary).slice(0, 20_000),
     filesChanged: diff.files,
     diffstat: diff.diffstat,
-    branch: snapshot.branch ?? '',
+    branch: removed ? '' : (snapshot.branch ?? ''),
     baseCommit: baseCommit ?? '',
-    worktree: worktree ?? '',
-    durationMs: Math.max(0, Math.round(performance.now() - end.startedAt)),
+    worktree: removed ? '' : (worktree ?? ''),
+    durationMs: Math.max(0, Math.round(performance.now() - end.startedAt) - waitingMs),
+    ...(waitingMs >= 1_000 ? { waitingMs } : {}),
     ...(end.outcome?.tests ? { tests: end.outcome.tests } : {}),
     ...(end.outcome?.costUsd !== undefined ? { costUsd: end.outcome.costUsd } : {}),
-    ...(error && state !== 'completed' ? { error: error.slice(0, 20_000) } : {}),
+    ...(error && state !== 'completed' ? { error: stripAnsi(error).slice(0, 20_000) } : {}),
     logFile: end.logFile,
   };
   if (end.outcome?.conversationId) record.conversationId = end.outcome.conversationId;
+  // A denied follow-up ends its turn and says so; the earlier turn's verdict (tests passed) stands.
+  const earlier = record.verdict;
+  if (!stop && end.outcome?.denied && earlier) {
+    state = earlier.state;
+    const headline = earlier.result.summary.split('\n')[0] ?? '';
+    result.summary = `This follow-up did not run: ${result.summary}\nThe earlier result stands (${earlier.state}): ${headline}`.slice(0, 20_000);
+    if (earlier.result.tests) result.tests = earlier.result.tests;
+    else delete result.tests;
+    if (state === 'completed') delete result.error;
+  } else if (!stop) {
+    record.verdict = { state, result };
+  }
   ctx.logger.info('session turn ended', { state, durationMs: result.durationMs, files: diff.files.length });
   ctx.store.emit(record, { kind: 'result', result });
   ctx.store.transition(record, state, state === 'completed' ? undefined : (error ?? summary).slice(0, 4_000));
+}
+
+/**
+ * Removes the session's worktree and branch when the branch has no commit of its own and
+ * the tree is clean (ignored files such as node_modules do not count): there is nothing
+ * to look at or continue, and each one left behind costs disk. A follow-up makes a new one.
+ */
+async function removeIfUnchanged(ctx: TurnContext, record: JournalRecord): Promise<boolean> {
+  const { worktree, branch, baseCommit } = record.snapshot;
+  if (!worktree || !branch || !baseCommit || !existsSync(worktree)) return false;
+  try {
+    const head = (await ctx.worktrees.read(worktree, ['rev-parse', 'HEAD'])).trim();
+    const changed = await ctx.worktrees.changedFiles(worktree);
+    if (head !== baseCommit || changed.tracked.length > 0 || changed.untracked.length > 0) return false;
+    await ctx.worktrees.remove(record.repoPath, worktree);
+    await ctx.worktrees.deleteBranch(record.repoPath, branch);
+  } catch (error) {
+    ctx.logger.warn('could not remove an unchanged worktree', { worktree, error: asDispatchError(error).message });
+    return false;
+  }
+  delete record.snapshot.worktree;
+  delete record.snapshot.branch;
+  delete record.snapshot.baseCommit;
+  ctx.store.save(record);
+  return true;
 }

@@ -120,6 +120,46 @@ export class Worktrees {
     return true;
   }
 
+  /**
+   * Commits exactly `paths` (tracked or new) in the worktree; false when they hold no
+   * change. The builtin agent's commits name their files, so nothing a tool left behind
+   * (an installed node_modules without a .gitignore) slips in.
+   */
+  async commitPaths(worktree: string, paths: readonly string[], message: string): Promise<boolean> {
+    if (paths.length === 0) return false;
+    const repo = git(worktree, COMMIT_CONFIG);
+    await repo.raw(['add', '--all', '--', ...paths]);
+    const staged = await repo.raw(['diff', '--cached', '--name-only']);
+    if (!staged.trim()) return false;
+    await repo.raw(['commit', '--quiet', '--no-verify', '-m', message, '--', ...paths]);
+    return true;
+  }
+
+  /** Tracked files changed in the worktree (not committed), and untracked files not ignored. */
+  async changedFiles(worktree: string): Promise<{ tracked: string[]; untracked: string[] }> {
+    const status = await git(worktree).raw(['status', '--porcelain=v1', '-z', '--untracked-files=all']);
+    const tracked: string[] = [];
+    const untracked: string[] = [];
+    const entries = status.split('\0');
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i] ?? '';
+      if (entry.length < 4) continue;
+      const code = entry.slice(0, 2);
+      const file = entry.slice(3);
+      if (code === '??') untracked.push(file);
+      else tracked.push(file);
+      if (code.startsWith('R') || code.startsWith('C')) i++; // the rename's source follows
+    }
+    return { tracked, untracked };
+  }
+
+  /** Plain git output in the worktree for read-only questions (log, diff, merge-base, show). */
+  async read(worktree: string, args: string[]): Promise<string> {
+    const allowed = new Set(['log', 'diff', 'merge-base', 'show', 'rev-parse', 'for-each-ref']);
+    if (!allowed.has(args[0] ?? '')) throw new DispatchError('internal', `git ${args[0]} is not a read-only question`);
+    return git(worktree).raw(args);
+  }
+
   /** Files changed on the session branch against its base, with a human diffstat. */
   async diffAgainst(worktree: string, baseCommit: string): Promise<{ files: FileChange[]; diffstat: string }> {
     const repo = git(worktree);

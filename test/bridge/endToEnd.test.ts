@@ -51,11 +51,22 @@ describe('end to end: chat → bridge → WebSocket link → runner → worktree
     assert.equal(finals.length, 1, 'one final message');
     const final = finals[0]!.message;
     assert.deepEqual(final.mention, alice);
-    assert.match(final.fields!.find((f) => f.label === 'Tests')!.value, /2 passed, 2 failed/);
-    assert.match(final.fields!.find((f) => f.label === 'Branch')!.value, /^dispatch\/[0-9a-f]{8}-run-the-tests$/);
+    // Each fact once: the counts in the summary, not again as a field; the state in the title only.
+    const said = [final.title, final.text, ...(final.fields ?? []).map((f) => `${f.label}: ${f.value}`)].join('\n');
+    assert.equal(said.match(/2 passed, 2 failed/g)?.length, 1, said);
+    assert.equal(said.match(/failed/gi)?.length, 3, `title, "Tests failed:" and "2 failed" — ${said}`);
+    assert.match(final.text, /• multiplies — 6 == 7/);
+    // Nothing changed: no branch and no worktree left behind.
+    assert.equal(final.fields!.find((f) => f.label === 'Branch'), undefined);
+    assert.equal(final.fields!.find((f) => f.label === 'Worktree'), undefined);
 
     // The status message was edited in place to the final state.
     await chat.waitFor(() => /failed/.test(titleOf(status)), 'the status edit');
+    // The status showed each phase as it happened.
+    const phases = [status.message, ...status.edits].map((m) => (m.title ?? '').replace(/^Code session [0-9a-f]{8}: /, ''));
+    const seen = phases.filter((phase, i) => phase !== phases[i - 1]);
+    for (const phase of ['waiting for your approval', 'running `npm test`', 'failed']) assert.ok(seen.includes(phase), `${phase} in ${seen.join(' → ')}`);
+    assert.ok(seen.indexOf('waiting for your approval') < seen.indexOf('running `npm test`'));
     const stored = live.bridge.store.getJob(job.id)!;
     assert.equal(stored.state, 'failed');
     assert.deepEqual(

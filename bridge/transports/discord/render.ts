@@ -28,8 +28,10 @@ const TONE_COLOR: Record<NonNullable<OutgoingMessage['tone']>, number> = {
 /** Renders the platform-neutral message as an embed (title, text, inline fields, colour by tone) and a row of buttons. */
 export function renderMessage(message: OutgoingMessage): DiscordPayload {
   const embed = new EmbedBuilder().setColor(TONE_COLOR[message.tone ?? 'info']);
+  const mention = message.mention?.platform === 'discord' ? message.mention.userId : undefined;
   const title = message.title ? clip(neutralizeBroadcasts(message.title), LIMITS.title) : undefined;
-  if (title) embed.setTitle(title);
+  // A push notification carries the title in its content (that is what the phone shows); the embed then does not repeat it.
+  if (title && !mention) embed.setTitle(title);
 
   const fields = (message.fields ?? []).slice(0, LIMITS.fields).map((field) => ({
     name: clip(neutralizeBroadcasts(field.label), LIMITS.fieldName) || '\u200b',
@@ -39,14 +41,13 @@ export function renderMessage(message: OutgoingMessage): DiscordPayload {
   if (fields.length > 0) embed.addFields(fields);
 
   // The description gets what is left of the embed's 6,000 characters after title and fields.
-  const used = (title?.length ?? 0) + fields.reduce((sum, field) => sum + field.name.length + field.value.length, 0);
+  const used = (title && !mention ? title.length : 0) + fields.reduce((sum, field) => sum + field.name.length + field.value.length, 0);
   const room = Math.min(LIMITS.description, LIMITS.embedTotal - used);
   const text = neutralizeBroadcasts(message.text);
   if (text.trim() !== '') embed.setDescription(truncate(text, room));
-  else if (!title && fields.length === 0) embed.setDescription('\u200b');
+  else if ((!title || mention) && fields.length === 0) embed.setDescription('\u200b');
 
   const { rows, dropped } = buttonRows(message.buttons ?? []);
-  const mention = message.mention?.platform === 'discord' ? message.mention.userId : undefined;
   const content = mention ? clip(`<@${mention}>${title ? ` ${neutralizeAllMentions(title)}` : ''}`, LIMITS.content) : '';
   return {
     content,

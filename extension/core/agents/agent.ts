@@ -17,6 +17,20 @@ export interface Agent {
    * anything yielded after the abort.
    */
   run(context: AgentContext): AsyncIterable<AgentEvent>;
+  /**
+   * Optional, called before a turn's worktree is made: an agent that already knows it
+   * cannot do the task refuses here (no worktree, no branch), and one that reads a
+   * branch from the task ("on main") names the commit the worktree starts from.
+   */
+  prepare?(task: string): TurnPlan;
+}
+
+/** What an agent decided about a turn before it runs. */
+export interface TurnPlan {
+  /** The turn ends at once with this outcome; nothing is created. */
+  refusal?: AgentOutcome;
+  /** The branch (or ref) a new worktree starts from, instead of the repository's default. */
+  base?: string;
 }
 
 /** Makes an agent by name; throws `DispatchError('not_found')` for an unknown name. */
@@ -51,6 +65,8 @@ export interface AgentOutcome {
   conversationId?: string;
   /** Why it failed, when `status` is `failed`. */
   error?: string;
+  /** The turn stopped because a person denied a step: a follow-up's denial leaves the earlier verdict standing. */
+  denied?: boolean;
   /**
    * Whether the runner should commit the worktree's changes. Defaults to true; the
    * builtin agent only runs checks, so what they leave behind (build output, caches)

@@ -1,9 +1,11 @@
+import { stripAnsi } from './ansi.js';
+
 /** Largest excerpt of tool output that goes into an event (the full output is in the log file). */
 export const EXCERPT_CHARS = 1_500;
 
-/** The last lines of `text`, at most `maxLines` lines and `maxChars` characters. */
+/** The last lines of `text` without escape codes, at most `maxLines` lines and `maxChars` characters. */
 export function tailExcerpt(text: string, maxLines = 15, maxChars = EXCERPT_CHARS): string {
-  const lines = text.replace(/\s+$/, '').split(/\r?\n/);
+  const lines = stripAnsi(text).replace(/\s+$/, '').split(/\r?\n/);
   let tail = lines.slice(-maxLines).join('\n');
   if (tail.length > maxChars) tail = `…${tail.slice(tail.length - maxChars + 1)}`;
   return tail;

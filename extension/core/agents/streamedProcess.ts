@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runProcess, type ProcessResult } from '../processTree.js';
+import { runProcess, toolEnv, type ProcessResult } from '../processTree.js';
 import type { AgentContext, AgentEvent } from './agent.js';
 import { OutputBuffer, tailExcerpt } from './excerpt.js';
 
@@ -9,7 +9,8 @@ export type Settled = { result: ProcessResult; output: OutputBuffer } | { error:
 /**
  * Runs a command in the session's worktree: the whole output goes to the session log,
  * and every `intervalMs` an excerpt of what is new is yielded as progress. Returns how it
- * ended (use with `yield*`). Cancel comes through `context.signal`.
+ * ended (use with `yield*`). Cancel comes through `context.signal`. Without an `env` the
+ * command gets the tool allowlist (toolEnv), never the runner's whole environment.
  */
 export async function* streamProcess(
   context: AgentContext,
@@ -20,7 +21,7 @@ export async function* streamProcess(
   let settled: Settled | undefined;
   const running = runProcess(command, {
     cwd: context.worktree,
-    ...(options.env ? { env: options.env } : {}),
+    env: options.env ?? toolEnv(),
     signal: context.signal,
     onOutput: (text) => {
       output.append(text);

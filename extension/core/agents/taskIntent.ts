@@ -1,84 +1,111 @@
-/** The task shapes the builtin agent can do without a model. */
-export type BuiltinIntent = 'test' | 'lint' | 'build' | 'audit' | 'outdated';
+import { parseLiteralCommand } from './literalCommand.js';
+import { extractScope } from './intentScope.js';
+import { ACTION_WORDS, CODING_VERBS, FILLER, PHRASES, type CheckAction } from './intentVocabulary.js';
+import { parseUpdateRequest, type PackageUpdate } from './updateRequest.js';
 
-/**
- * Words that carry no meaning for the intent: verbs like "run", articles, politeness,
- * in English, French, Spanish and German (accents already stripped). What is left must
- * be exactly one of the phrases below, so a free-form task never matches by accident.
- */
-const FILLER = new Set(
+export type { CheckAction } from './intentVocabulary.js';
+export type { PackageUpdate } from './updateRequest.js';
+
+/** What the builtin agent can do without a model. */
+export type BuiltinAction = CheckAction | 'update' | 'ci' | 'review' | 'command';
+
+/** A task understood as builtin work, with where it should run. */
+export interface TaskIntent {
+  action: BuiltinAction;
+  /** Start the worktree from this branch ("on main", "on branch X"). */
+  branch?: string;
+  /** The repository the task names ("in the frontend repo"); the router resolves it. */
+  repo?: string;
+  /** `command`: the argument array to run exactly as written. */
+  command?: string[];
+  /** `update`: the packages and the versions asked for. */
+  updates?: PackageUpdate[];
+}
+
+/** Tokens a chat client or the router leaves in front of the request. */
+const PREFIX = /^\s*(?:<@[^>]+>\s*)*(?:(?:please\s+)?open\s+a\s+code\s+session\s+(?:and|to|:|,)?\s*)?/i;
+
+/** Trailing asks to be told the result: the report says it anyway. */
+const TELL_ME = new RegExp(
   [
-    // en
-    'please', 'pls', 'can', 'could', 'would', 'you', 'run', 'execute', 'launch', 'start', 'do', 'the', 'all', 'a',
-    'my', 'our', 'of', 'and', 'report', 'check', 'show', 'me', 'list', 'just', 'now', 'again',
-    // fr
-    'lance', 'lancer', 'lances', 'execute', 'executer', 'fais', 'faire', 'tourner', 'les', 'le', 'la', 'l', 'des',
-    'du', 'de', 'tous', 'toutes', 'stp', 'svp', 'merci', 'peux', 'tu', 'affiche', 'liste', 'verifie',
-    // es
-    'ejecuta', 'ejecutar', 'corre', 'correr', 'lanza', 'las', 'los', 'el', 'todas', 'todos', 'por', 'favor',
-    'puedes', 'muestra', 'lista', 'revisa',
-    // de
-    'fuhre', 'fuhr', 'aus', 'ausfuhren', 'starte', 'starten', 'die', 'der', 'das', 'den', 'alle', 'bitte',
-    'kannst', 'du', 'zeige', 'zeig', 'liste', 'prufe', 'prufen',
-  ],
+    String.raw`[,;]?\s*\b(?:and\s+)?(?:then\s+)?(?:tell|show|let)\s+me\b.*$`,
+    String.raw`[,;]?\s*\band\s+report\b.*$`,
+    String.raw`[,;]?\s*\b(?:et\s+)?dis[- ]moi\b.*$`,
+    String.raw`[,;]?\s*\b(?:y\s+)?(?:dime|cuentame|avisame)\b.*$`,
+    String.raw`[,;]?\s*\b(?:und\s+)?(?:sag|zeig)\s+mir\b.*$`,
+  ].join('|'),
+  'i',
 );
 
-const PHRASES: Record<BuiltinIntent, string[]> = {
-  test: [
-    'test', 'tests', 'unit tests', 'test suite', 'tests suite', 'suite', 'testsuite', 'specs', 'unit test',
-    'pruebas', 'tests unitaires', 'suite de tests', 'pruebas unitarias', 'testes', 'unittests',
-  ],
-  lint: ['lint', 'linter', 'linters', 'lint code', 'lint project', 'lint checks', 'lints'],
-  build: [
-    'build', 'build project', 'build code', 'build app', 'compile', 'compile project', 'compile code',
-    'compile projet', 'compila', 'compila proyecto', 'construis projet', 'baue', 'baue projekt', 'build projekt',
-    'projekt bauen', 'bauen', 'compiler', 'compiler projet', 'construye', 'construye proyecto',
-  ],
-  audit: [
-    'audit', 'npm audit', 'audit dependencies', 'audit deps', 'dependency audit', 'security audit',
-    'audit packages', 'audite dependances', 'auditer dependances', 'audita dependencias', 'auditar dependencias',
-    'abhangigkeiten', 'audit abhangigkeiten', 'abhangigkeiten auditieren', 'sicherheitsaudit',
-  ],
-  outdated: [
-    'outdated', 'outdated dependencies', 'outdated deps', 'outdated packages', 'dependencies outdated',
-    'dependances obsoletes', 'dependances perimees', 'dependencias desactualizadas', 'paquetes desactualizados',
-    'veraltete abhangigkeiten', 'veraltete pakete',
-  ],
-};
+/** More words than this that the parser does not know, and the task is not builtin work. */
+const MAX_UNKNOWN_WORDS = 1;
+const MAX_TASK_CHARS = 400;
 
-const LOOKUP = new Map<string, BuiltinIntent>();
-for (const [intent, phrases] of Object.entries(PHRASES) as [BuiltinIntent, string[]][]) {
-  for (const phrase of phrases) LOOKUP.set(phrase, intent);
+export function normalizeWords(text: string): string[] {
+  let flat = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/ß/g, 'ss').toLowerCase();
+  flat = flat.replace(/[’']/g, ' ').replace(/\btype-check/g, 'typecheck').replace(/[^a-z0-9@/._\s-]+/g, ' ');
+  for (const [pattern, word] of PHRASES) flat = flat.replace(pattern, word);
+  return flat.split(/[\s]+/).map((word) => word.replace(/^[-._/]+|[-._/]+$/g, '')).filter(Boolean);
 }
 
-function words(text: string): string[] {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9\s]+/g, ' ')
-    .split(/\s+/)
-    .filter(Boolean);
+const ACTION_OF = new Map<string, CheckAction>();
+for (const [action, words] of Object.entries(ACTION_WORDS) as [CheckAction, readonly string[]][]) {
+  for (const word of words) ACTION_OF.set(word, action);
 }
+
+const REVIEW_VERBS = new Set(['review', 'reviews', 'relis', 'relire', 'revisa', 'revisar', 'revise', 'uberprufe', 'uberprufen', 'reviewe']);
+const CHANGE_WORDS = new Set(['changes', 'change', 'diff', 'branch', 'pr', 'changements', 'modifications', 'cambios', 'rama', 'anderungen', 'anderung', 'commits']);
 
 /**
- * The builtin intent of a task, or undefined for anything else ("refactor the auth
- * module"). A trailing "in <repo> [repo]" is tolerated: routing may leave it in.
+ * The builtin work a task asks for, or undefined when it needs a model ("refactor the
+ * auth module", "run the tests and then fix whatever fails"). The main request is found
+ * whatever stands around it: politeness, "and tell me what fails", questions, scope words.
  */
-export function parseBuiltinIntent(task: string): BuiltinIntent | undefined {
-  if (task.length > 300) return undefined;
-  const all = words(task);
-  const withoutRepo = trimRepoMention(all);
-  for (const candidate of [all, withoutRepo]) {
-    const phrase = candidate.filter((word) => !FILLER.has(word)).join(' ');
-    const intent = LOOKUP.get(phrase);
-    if (intent) return intent;
-  }
-  return undefined;
+export function parseTaskIntent(task: string): TaskIntent | undefined {
+  if (task.length > MAX_TASK_CHARS) return undefined;
+  const text = task.replace(PREFIX, '').trim();
+  const literal = parseLiteralCommand(text.replace(TELL_ME, '').trim());
+  if (literal) return fromLiteral(literal);
+  const scope = extractScope(text);
+  const where = { ...(scope.branch ? { branch: scope.branch } : {}), ...(scope.repo ? { repo: scope.repo } : {}) };
+  const request = scope.rest.replace(TELL_ME, '').trim();
+  const updates = parseUpdateRequest(request);
+  if (updates) return { action: 'update', updates, ...where };
+  const words = normalizeWords(request);
+  if (words.some((word) => CODING_VERBS.has(word))) return undefined;
+  const action = actionOf(words, Boolean(scope.branch));
+  if (!action) return undefined;
+  return { action, ...where };
 }
 
-function trimRepoMention(all: string[]): string[] {
-  const at = all.findLastIndex((word) => ['in', 'on', 'for', 'dans', 'en', 'sur', 'im', 'fur'].includes(word));
-  if (at <= 0 || all.length - at > 4) return all;
-  return all.slice(0, at);
+function actionOf(words: string[], namesBranch: boolean): BuiltinAction | undefined {
+  const changes = namesBranch || words.some((word) => CHANGE_WORDS.has(word));
+  if (words.some((word) => REVIEW_VERBS.has(word)) && (changes || words[0] === 'review')) {
+    return unknownCount(words, [...REVIEW_VERBS, ...CHANGE_WORDS]) <= MAX_UNKNOWN_WORDS ? 'review' : undefined;
+  }
+  const found: CheckAction[] = [];
+  for (const word of words) {
+    const action = ACTION_OF.get(word);
+    if (action && !found.includes(action)) found.push(action);
+  }
+  const ci = words.includes('ci');
+  if (!ci && found.length === 0) return undefined;
+  if (unknownCount(words, ['ci']) > MAX_UNKNOWN_WORDS) return undefined;
+  if (ci) return 'ci';
+  return found[0];
+}
+
+function unknownCount(words: string[], known: readonly string[]): number {
+  return words.filter((word) => !FILLER.has(word) && !ACTION_OF.has(word) && !known.includes(word)).length;
+}
+
+/** A command that is exactly a check the agent knows runs as that check ("tsc", "npm audit"). */
+function fromLiteral(command: string[]): TaskIntent {
+  const [program, sub, ...more] = command;
+  if (program === 'tsc' && !sub) return { action: 'typecheck' };
+  if ((program === 'npm' || program === 'pnpm' || program === 'yarn') && more.length === 0) {
+    if (sub === 'audit') return { action: 'audit' };
+    if (sub === 'outdated') return { action: 'outdated' };
+  }
+  return { action: 'command', command };
 }

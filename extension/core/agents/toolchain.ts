@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BuiltinIntent } from './taskIntent.js';
+import type { CheckAction } from './intentVocabulary.js';
+
+type BuiltinIntent = CheckAction;
 
 /** A command the builtin agent can run for an intent, and where it came from. */
 export interface PlannedCommand {
@@ -54,8 +56,8 @@ function installStep(dir: string, pkg: Record<string, unknown>, pm: PackageManag
 function nodePlan(dir: string, intent: BuiltinIntent): PlannedCommand | undefined {
   const plan = nodeCommand(dir, intent);
   const pkg = readJson(path.join(dir, 'package.json'));
-  // audit and outdated read the manifest and lockfile; scripts need the dependencies.
-  const setup = plan && pkg && (intent === 'test' || intent === 'lint' || intent === 'build') ? installStep(dir, pkg, detectPackageManager(dir, pkg)) : undefined;
+  // audit and outdated read the manifest and lockfile; scripts and tools need the dependencies.
+  const setup = plan && pkg && intent !== 'audit' && intent !== 'outdated' ? installStep(dir, pkg, detectPackageManager(dir, pkg)) : undefined;
   return plan && setup ? { ...plan, setup } : plan;
 }
 
@@ -73,6 +75,21 @@ function nodeCommand(dir: string, intent: BuiltinIntent): PlannedCommand | undef
       return script('lint') ? { command: [pm, 'run', 'lint'], source: source('lint') } : undefined;
     case 'build':
       return script('build') ? { command: [pm, 'run', 'build'], source: source('build') } : undefined;
+    case 'typecheck': {
+      const name = ['typecheck', 'type-check', 'check-types', 'types', 'tsc'].find(script);
+      if (name) return { command: [pm, 'run', name], source: source(name) };
+      return existsSync(path.join(dir, 'tsconfig.json'))
+        ? { command: ['npx', '--no-install', 'tsc', '--noEmit'], source: 'tsconfig.json' }
+        : undefined;
+    }
+    case 'format': {
+      const name = ['format', 'fmt', 'prettier'].find(script);
+      if (name) return { command: [pm, 'run', name], source: source(name) };
+      const prettier = ['.prettierrc', '.prettierrc.json', '.prettierrc.js', '.prettierrc.cjs', '.prettierrc.yaml', '.prettierrc.yml', 'prettier.config.js', 'prettier.config.cjs'];
+      return prettier.some((file) => existsSync(path.join(dir, file))) || ['dependencies', 'devDependencies'].some((field) => Boolean((pkg[field] as Record<string, unknown> | undefined)?.prettier))
+        ? { command: ['npx', '--no-install', 'prettier', '--write', '.'], source: 'the prettier configuration' }
+        : undefined;
+    }
     case 'audit':
       return { command: [pm, 'audit'], source: `${pm} audit` };
     case 'outdated':
@@ -89,9 +106,17 @@ function makeTargets(dir: string): Set<string> {
 
 function makePlan(dir: string, intent: BuiltinIntent): PlannedCommand | undefined {
   const targets = makeTargets(dir);
-  const target = { test: 'test', lint: 'lint', build: 'build', audit: 'audit', outdated: 'outdated' }[intent];
-  if (targets.has(target)) return { command: ['make', target], source: `Makefile target \`${target}\`` };
-  if (intent === 'test' && targets.has('check')) return { command: ['make', 'check'], source: 'Makefile target `check`' };
+  const names: Record<BuiltinIntent, string[]> = {
+    test: ['test', 'check'],
+    lint: ['lint'],
+    typecheck: ['typecheck', 'type-check', 'types'],
+    build: ['build', 'all'],
+    format: ['format', 'fmt'],
+    audit: ['audit'],
+    outdated: ['outdated'],
+  };
+  const target = names[intent].find((name) => targets.has(name));
+  if (target) return { command: ['make', target], source: `Makefile target \`${target}\`` };
   return undefined;
 }
 
@@ -120,6 +145,9 @@ function pythonPlan(dir: string, intent: BuiltinIntent): PlannedCommand | undefi
   const pyproject = existsSync(path.join(dir, 'pyproject.toml')) ? readFileSync(path.join(dir, 'pyproject.toml'), 'utf8') : '';
   if (intent === 'lint' && /\[tool\.ruff/.test(pyproject)) return { command: ['ruff', 'check', '.'], source: 'ruff' };
   if (intent === 'lint' && existsSync(path.join(dir, '.flake8'))) return { command: [python(), '-m', 'flake8'], source: 'flake8' };
+  if (intent === 'typecheck' && (/\[tool\.mypy/.test(pyproject) || existsSync(path.join(dir, 'mypy.ini')))) return { command: [python(), '-m', 'mypy', '.'], source: 'mypy' };
+  if (intent === 'format' && /\[tool\.ruff/.test(pyproject)) return { command: ['ruff', 'format', '.'], source: 'ruff' };
+  if (intent === 'format' && /\[tool\.black/.test(pyproject)) return { command: [python(), '-m', 'black', '.'], source: 'black' };
   if (intent === 'audit') return { command: ['pip-audit'], source: 'pip-audit' };
   if (intent === 'outdated') return { command: [python(), '-m', 'pip', 'list', '--outdated'], source: 'pip list --outdated' };
   return undefined;
@@ -130,7 +158,9 @@ function goPlan(dir: string, intent: BuiltinIntent): PlannedCommand | undefined 
   const commands: Record<BuiltinIntent, string[]> = {
     test: ['go', 'test', '-v', './...'],
     lint: ['go', 'vet', './...'],
+    typecheck: ['go', 'vet', './...'],
     build: ['go', 'build', './...'],
+    format: ['gofmt', '-w', '.'],
     audit: ['govulncheck', './...'],
     outdated: ['go', 'list', '-u', '-m', 'all'],
   };
@@ -139,7 +169,7 @@ function goPlan(dir: string, intent: BuiltinIntent): PlannedCommand | undefined 
 
 function cargoPlan(dir: string, intent: BuiltinIntent): PlannedCommand | undefined {
   if (!existsSync(path.join(dir, 'Cargo.toml'))) return undefined;
-  const sub: Record<BuiltinIntent, string> = { test: 'test', lint: 'clippy', build: 'build', audit: 'audit', outdated: 'outdated' };
+  const sub: Record<BuiltinIntent, string> = { test: 'test', lint: 'clippy', typecheck: 'check', build: 'build', format: 'fmt', audit: 'audit', outdated: 'outdated' };
   return { command: ['cargo', sub[intent]], source: 'Cargo.toml' };
 }
 
@@ -149,7 +179,7 @@ function cargoPlan(dir: string, intent: BuiltinIntent): PlannedCommand | undefin
  */
 export function planCommand(dir: string, intent: BuiltinIntent): PlannedCommand | undefined {
   const pkgScript = readJson(path.join(dir, 'package.json')) ? nodePlan(dir, intent) : undefined;
-  if (pkgScript && (intent === 'test' || intent === 'lint' || intent === 'build')) return pkgScript;
+  if (pkgScript && intent !== 'audit' && intent !== 'outdated') return pkgScript;
   return makePlan(dir, intent) ?? pkgScript ?? pythonPlan(dir, intent) ?? goPlan(dir, intent) ?? cargoPlan(dir, intent);
 }
 

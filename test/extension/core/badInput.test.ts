@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Runner } from '../../../extension/core/runner.js';
 import { createAgentFactory } from '../../../extension/core/agents/registry.js';
 import { git, hashCheckout, makeRepo } from '../../helpers/gitRepos.js';
 import { Harness, job, ScriptedAgent, waitForEnd } from './harness.js';
 
-const quick = new ScriptedAgent('quick', async function* () {
+// It leaves a file, so its branch is kept (an unchanged session leaves nothing behind).
+const quick = new ScriptedAgent('quick', async function* (context) {
+  writeFileSync(path.join(context.worktree, 'out.txt'), 'ok\n');
   yield { kind: 'outcome', outcome: { status: 'completed', summary: 'ok' } };
 });
 

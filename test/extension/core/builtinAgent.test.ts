@@ -34,7 +34,8 @@ describe('builtin agent on real projects', function () {
     assert.equal(end.result?.tests?.passed, 2);
     assert.equal(end.result?.tests?.failed, 2);
     assert.deepEqual(end.result?.tests?.failures, ['strings > upper-cases', 'multiplies']);
-    assert.match(end.result?.summary ?? '', /Failing: strings > upper-cases; multiplies/);
+    // Each failing test is named with its first assertion line.
+    assert.match(end.result?.summary ?? '', /• strings > upper-cases — 'A' == 'a'\n• multiplies — 6 == 7/);
     // The full output is in the session's log file; events carried excerpts only.
     const log = readFileSync(end.result?.logFile ?? '', 'utf8');
     assert.match(log, /\$ npm test/);

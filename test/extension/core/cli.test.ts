@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { parseDuration, runRunnerCommand } from '../../../extension/core/cli/runnerCommand.js';
-import { hashCheckout, makeRepo, nodeTestProject, TempDirs } from '../../helpers/gitRepos.js';
+import { git, hashCheckout, makeRepo, nodeTestProject, TempDirs } from '../../helpers/gitRepos.js';
 
 interface Run {
   code: number;
@@ -46,8 +46,10 @@ describe('dispatch runner (CLI)', function () {
     const result = lastLineJson(run.stdout);
     assert.equal(result.state, 'completed');
     assert.match(String(result.summary), /Tests passed: 4 passed, 0 failed/);
-    assert.match(String(result.branch), /^dispatch\/[a-z0-9]{8}-run-the-tests$/);
-    assert.ok(existsSync(String(result.worktree)));
+    // A run that changed nothing leaves no branch and no worktree behind.
+    assert.equal(result.branch, '');
+    assert.equal(result.worktree, '');
+    assert.equal(git(repo, ['branch', '--list', 'dispatch/*']).trim(), '');
     assert.deepEqual(result.filesChanged, []);
     assert.equal(typeof result.durationMs, 'number');
     assert.equal(hashCheckout(repo), before);
@@ -67,7 +69,7 @@ describe('dispatch runner (CLI)', function () {
     const run = await dispatchRunner(['--repo', repo, '--task', 'ejecuta las pruebas'], { home: temp.make(), cwd: temp.make(), input: 'y\n' });
     assert.equal(run.code, 1);
     assert.match(run.stdout, /FAILED: Tests failed: 2 passed, 2 failed/);
-    assert.match(run.stdout, /Failing: strings > upper-cases; multiplies/);
+    assert.match(run.stdout, /• strings > upper-cases — 'A' == 'a'\n• multiplies — 6 == 7/);
   });
 
   it('rejects unknown flags, a missing task, and --bridge with --task, with exit 2', async () => {
@@ -99,9 +101,13 @@ describe('dispatch runner (CLI)', function () {
 
   it('prune removes finished worktrees older than --older-than', async () => {
     const home = temp.make();
-    const repo = makeRepo(path.join(temp.make(), 'app'), nodeTestProject('passing'));
-    const run = await dispatchRunner(['--task', 'run the tests', '--yes', '--json'], { home, cwd: repo });
+    // The build leaves an untracked file: a worktree with something in it is kept until pruned.
+    const repo = makeRepo(path.join(temp.make(), 'app'), {
+      'package.json': JSON.stringify({ scripts: { build: 'node -e "require(\'fs\').writeFileSync(\'out.txt\', \'x\')"' } }),
+    });
+    const run = await dispatchRunner(['--task', 'build', '--yes', '--json'], { home, cwd: repo });
     const worktree = String(lastLineJson(run.stdout).worktree);
+    assert.ok(existsSync(worktree), run.stderr);
     const young = await dispatchRunner(['prune'], { home, cwd: repo });
     assert.equal(young.code, 0);
     assert.match(young.stdout, /0 worktrees removed/);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeRepo } from '../../helpers/gitRepos.js';
 import { Harness, job, latch, ScriptedAgent, waitForEnd } from './harness.js';
@@ -14,6 +15,7 @@ describe('concurrency', function () {
     const holder = new ScriptedAgent('holder', async function* (context) {
       started.push(context.sessionId);
       await gate.promise;
+      writeFileSync(path.join(context.worktree, 'out.txt'), 'held\n'); // kept: it changed something
       yield { kind: 'outcome', outcome: { status: 'completed', summary: 'held and released' } };
     });
     const repo = makeRepo(path.join(h.temp.make(), 'r'));
@@ -37,7 +39,8 @@ describe('concurrency', function () {
   it('serializes worktree creation per repository but runs different repositories in parallel', async () => {
     const base = h.temp.make();
     const repos = ['x', 'y'].map((name) => ({ name, path: makeRepo(path.join(base, name)) }));
-    const quick = new ScriptedAgent('quick', async function* () {
+    const quick = new ScriptedAgent('quick', async function* (context) {
+      writeFileSync(path.join(context.worktree, 'out.txt'), 'ok\n'); // kept: it changed something
       yield { kind: 'outcome', outcome: { status: 'completed', summary: 'ok' } };
     });
     const runner = h.runner({ repos, maxSessions: 4, defaultAgent: 'quick' }, [quick]);

@@ -5,7 +5,9 @@ import { runProcess } from '../../../extension/core/processTree.js';
 import { git, makeRepo } from '../../helpers/gitRepos.js';
 import { FakeClock, Harness, job, latch, MINUTE, ScriptedAgent, waitForEnd, waitForEvent } from './harness.js';
 
-const quick = new ScriptedAgent('quick', async function* () {
+// It changes a file, so its worktree and branch are kept (an unchanged session leaves nothing behind).
+const quick = new ScriptedAgent('quick', async function* (context) {
+  writeFileSync(path.join(context.worktree, 'note.txt'), 'done\n');
   yield { kind: 'progress', text: 'working' };
   yield { kind: 'outcome', outcome: { status: 'completed', summary: 'done' } };
 });
@@ -114,8 +116,9 @@ describe('session lifecycle', function () {
 
   it('a queued session can be cancelled before it starts', async () => {
     const gate = latch();
-    const holder = new ScriptedAgent('holder', async function* () {
+    const holder = new ScriptedAgent('holder', async function* (context) {
       await gate.promise;
+      writeFileSync(path.join(context.worktree, 'held.txt'), 'held\n');
       yield { kind: 'outcome', outcome: { status: 'completed', summary: 'held' } };
     });
     const runner = h.runner({ repos: [{ name: 'r', path: makeRepo(path.join(h.temp.make(), 'r')) }], maxSessions: 1, defaultAgent: 'holder' }, [holder]);
@@ -169,8 +172,9 @@ describe('session lifecycle', function () {
   it('prune removes old finished worktrees, never a running one, and keeps branches unless asked', async () => {
     const clock = new FakeClock();
     const gate = latch();
-    const holder = new ScriptedAgent('holder', async function* () {
+    const holder = new ScriptedAgent('holder', async function* (context) {
       await gate.promise;
+      writeFileSync(path.join(context.worktree, 'held.txt'), 'held\n');
       yield { kind: 'outcome', outcome: { status: 'completed', summary: 'held' } };
     });
     const repo = makeRepo(path.join(h.temp.make(), 'r'));

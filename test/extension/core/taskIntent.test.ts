@@ -1,31 +1,40 @@
 import assert from 'node:assert/strict';
-import { parseBuiltinIntent } from '../../../extension/core/agents/taskIntent.js';
+import { parseTaskIntent } from '../../../extension/core/agents/taskIntent.js';
+import { parseLiteralCommand, splitWords } from '../../../extension/core/agents/literalCommand.js';
+import { PHRASINGS } from './intent/phrasings.js';
 
-const TABLE: { text: string; expected: ReturnType<typeof parseBuiltinIntent> }[] = [
-  { text: 'run the tests', expected: 'test' },
-  { text: 'Run the tests please.', expected: 'test' },
-  { text: 'can you run all the unit tests in backend', expected: 'test' },
-  { text: 'test', expected: 'test' },
-  { text: 'lance les tests', expected: 'test' },
-  { text: 'Exécute les tests', expected: 'test' },
-  { text: 'ejecuta las pruebas', expected: 'test' },
-  { text: 'Führe die Tests aus', expected: 'test' },
-  { text: 'run the linter', expected: 'lint' },
-  { text: 'lint', expected: 'lint' },
-  { text: 'build', expected: 'build' },
-  { text: 'build the project', expected: 'build' },
-  { text: 'audit dependencies', expected: 'audit' },
-  { text: 'npm audit', expected: 'audit' },
-  { text: 'list outdated dependencies', expected: 'outdated' },
-  { text: 'check outdated packages', expected: 'outdated' },
-  { text: 'refactor the auth module', expected: undefined },
-  { text: 'add tests for the parser', expected: undefined },
-  { text: 'run the tests and then fix whatever fails', expected: undefined },
-  { text: 'bump axios to 1.7', expected: undefined },
-];
-
-describe('builtin task intents', () => {
-  for (const { text, expected } of TABLE) {
-    it(`"${text}" → ${expected ?? 'not builtin'}`, () => assert.equal(parseBuiltinIntent(text), expected));
+describe('builtin task intents: sentences written before the parser', () => {
+  for (const phrasing of PHRASINGS) {
+    it(`"${phrasing.text}" → ${phrasing.action ?? 'not builtin'}${phrasing.branch ? ` on ${phrasing.branch}` : ''}`, () => {
+      const intent = parseTaskIntent(phrasing.text);
+      assert.equal(intent?.action, phrasing.action);
+      if (phrasing.branch !== undefined) assert.equal(intent?.branch, phrasing.branch);
+      if (phrasing.repo !== undefined) assert.equal(intent?.repo, phrasing.repo);
+      if (phrasing.command) assert.deepEqual(intent?.command, phrasing.command);
+      if (phrasing.updates) assert.deepEqual(intent?.updates, phrasing.updates);
+    });
   }
+});
+
+describe('literal commands', () => {
+  it('splits words like a shell without expanding anything', () => {
+    assert.deepEqual(splitWords(`pytest -k "auth and not slow" 'a b' c\\ d $HOME`), ['pytest', '-k', 'auth and not slow', 'a b', 'c d', '$HOME']);
+    assert.equal(splitWords('npm test "open'), undefined);
+  });
+
+  it('refuses what only a shell could run: pipes, lists, redirections, substitutions', () => {
+    for (const text of ['npm test | tee out', 'npm test; rm -rf /', 'make && make install', 'npm test > out.txt', 'npm test $(whoami)', 'npm test `id`']) {
+      assert.equal(parseLiteralCommand(text), undefined, text);
+    }
+  });
+
+  it('runs only build, test and lint tools as written', () => {
+    assert.equal(parseLiteralCommand('rm -rf node_modules'), undefined);
+    assert.equal(parseLiteralCommand('python setup.py install'), undefined);
+    assert.deepEqual(parseLiteralCommand('python3 -m unittest'), ['python3', '-m', 'unittest']);
+  });
+
+  it('does not take a long message for a task', () => {
+    assert.equal(parseTaskIntent(`run the tests ${'and more '.repeat(60)}`), undefined);
+  });
 });

@@ -39,7 +39,9 @@ describe('end to end over Discord: message → bridge → runner → worktree �
     temp.cleanup();
   });
 
-  const titled = (channelId: string, pattern: RegExp) => fake.botMessages(channelId).filter((message) => pattern.test(message.embeds?.[0]?.title ?? ''));
+  // A push notification carries its title in the content (said once), other messages in the embed.
+  const titleOf = (message: { content?: string; embeds?: { title?: string }[] }) => message.embeds?.[0]?.title ?? message.content?.replace(/^<@\d+> /, '') ?? '';
+  const titled = (channelId: string, pattern: RegExp) => fake.botMessages(channelId).filter((message) => pattern.test(titleOf(message)));
   const callbacksFor = (interactionId: string) => fake.callsTo('POST', new RegExp(`^/interactions/${interactionId}/`));
 
   it('runs a DM task through approval to a final mention, survives a gateway reconnect, and continues on a reply', async () => {
@@ -82,10 +84,13 @@ describe('end to end over Discord: message → bridge → runner → worktree �
 
     await fake.waitFor(() => titled(dm, /^Session [0-9a-f]{8} completed/).length === 1, 'the final message');
     const final = titled(dm, /^Session [0-9a-f]{8} completed/)[0];
-    assert.equal(final.content, `<@${alice.id}> ${final.embeds[0].title}`);
+    assert.match(final.content, new RegExp(`^<@${alice.id}> Session [0-9a-f]{8} completed$`));
+    assert.equal(final.embeds[0].title, undefined, 'the title is said once');
     assert.deepEqual(final.allowed_mentions.users, [alice.id]);
     assert.equal(final.message_reference.message_id, task.id);
-    assert.match(final.embeds[0].fields.find((f: { name: string }) => f.name === 'Tests').value, /^[1-9]\d* passed, 0 failed/);
+    // The counts are said once, in the summary (no Tests field repeating them).
+    assert.match(final.embeds[0].description, /Tests passed: [1-9]\d* passed, 0 failed/);
+    assert.equal(final.embeds[0].fields.find((f: { name: string }) => f.name === 'Tests'), undefined);
     await fake.waitFor(() => /completed/.test(fake.messages.get(status.id).embeds[0].title), 'the status edit to completed');
     assert.equal(fake.resumes.length, 1, 'the gateway resumed');
     assert.equal(fake.identifies.length, 1, 'without a new session');

@@ -92,6 +92,9 @@ describe('Discord transport: DMs, posts and edits', () => {
     await rig.transport.post(thread, { title: 'Session abc123 completed', text: 'All green.', mention: { platform: 'discord', userId: alice.id }, tone: 'success' });
     const [call] = rig.fake.callsTo('POST', /\/messages$/);
     assert.equal(call!.body.content, `<@${alice.id}> Session abc123 completed`);
+    // The title is said once: in the content the phone shows, not again as the embed's title.
+    assert.equal(call!.body.embeds[0].title, undefined);
+    assert.equal(call!.body.embeds[0].description, 'All green.');
     assert.deepEqual(call!.body.allowed_mentions, { parse: [], users: [alice.id], replied_user: false });
   });
 

@@ -1,0 +1,92 @@
+import type { TestOutcome } from '../../../shared/sessions.js';
+import type { AgentContext, AgentEvent, AgentOutcome } from './agent.js';
+import { failedOutcome, runStep, setUpStep, shown } from './builtinSteps.js';
+import { tailExcerpt } from './excerpt.js';
+import { failureReasons } from './failureReasons.js';
+import { parseTestOutput } from './testParsers.js';
+import type { CheckAction } from './taskIntent.js';
+import { LOOKED_FOR, planCommand, type PlannedCommand } from './toolchain.js';
+
+export const NOUN: Record<CheckAction, string> = {
+  test: 'tests',
+  lint: 'linter',
+  typecheck: 'type check',
+  build: 'build',
+  format: 'formatter',
+  audit: 'dependency audit',
+  outdated: 'outdated-dependencies check',
+};
+
+const MAX_NAMED_FAILURES = 20;
+
+/** What one check found: the outcome for the chat, and the raw facts for combined reports. */
+export interface CheckReport {
+  outcome: AgentOutcome;
+  ok: boolean;
+  text: string;
+  tests?: TestOutcome;
+}
+
+/**
+ * Runs the project's own command for a check and reports it; `missing` is what to say
+ * when the project has none (undefined: a plain failure naming what was looked for).
+ */
+export async function* runCheck(context: AgentContext, action: CheckAction, intervalMs: number): AsyncGenerator<AgentEvent, CheckReport> {
+  const plan = planCommand(context.worktree, action);
+  if (!plan) {
+    const outcome = failedOutcome(`Found no ${NOUN[action]} command to run (looked for ${LOOKED_FOR}).`);
+    return { outcome, ok: false, text: '' };
+  }
+  yield { kind: 'progress', text: `Found \`${shown(plan.command)}\` (${plan.source}).` };
+  return yield* runPlanned(context, action, plan, intervalMs);
+}
+
+/** Runs a command the user wrote ("pytest -k auth"); a test report when its output is one. */
+export async function* runLiteral(context: AgentContext, command: string[], intervalMs: number): AsyncGenerator<AgentEvent, CheckReport> {
+  const setup = planCommand(context.worktree, 'test')?.setup;
+  const needsInstall = setup && ['npm', 'pnpm', 'yarn', 'npx', 'bun'].includes(command[0] ?? '');
+  return yield* runPlanned(context, 'command', { command, source: 'as written', ...(needsInstall ? { setup } : {}) }, intervalMs);
+}
+
+async function* runPlanned(
+  context: AgentContext,
+  action: CheckAction | 'command',
+  plan: PlannedCommand,
+  intervalMs: number,
+): AsyncGenerator<AgentEvent, CheckReport> {
+  const stop = yield* setUpStep(context, plan.setup, intervalMs);
+  if (stop) return { outcome: stop, ok: false, text: '' };
+  const end = yield* runStep(context, plan.command, { intervalMs, ...(plan.okExitCodes ? { okExitCodes: plan.okExitCodes } : {}) });
+  if (!end.ran) return { outcome: end.outcome, ok: false, text: '' };
+  return summarize(action, shown(plan.command), end.ok, end.exit, end.text);
+}
+
+/** The report of a command's run: counts and named failures for tests, the output's tail otherwise. */
+export function summarize(action: CheckAction | 'command', line: string, ok: boolean, exit: string, text: string): CheckReport {
+  const parsed = action === 'test' || action === 'command' ? parseTestOutput(text) : undefined;
+  if (parsed) {
+    const tests: TestOutcome = { command: line, ...parsed };
+    // A suite that exits non-zero failed even when the parser found no failing count.
+    const passed = ok && parsed.failed === 0;
+    const counts = `${parsed.passed} passed, ${parsed.failed} failed${parsed.skipped ? `, ${parsed.skipped} skipped` : ''}`;
+    const lines = [`Tests ${passed ? 'passed' : 'failed'}: ${counts} (\`${line}\`${passed || parsed.failed ? '' : `, ${exit}`}).`];
+    const reasons = failureReasons(text, parsed.failures.slice(0, MAX_NAMED_FAILURES));
+    for (const name of parsed.failures.slice(0, MAX_NAMED_FAILURES)) lines.push(`• ${name}${reasons.get(name) ? ` — ${reasons.get(name)}` : ''}`);
+    if (parsed.failures.length > MAX_NAMED_FAILURES) lines.push(`…and ${parsed.failures.length - MAX_NAMED_FAILURES} more (see the log).`);
+    // Without named failures, the tail of the output is the clue.
+    if (!passed && parsed.failures.length === 0) lines.push('', tailExcerpt(text));
+    const summary = lines.join('\n');
+    const outcome: AgentOutcome = passed
+      ? { status: 'completed', summary, commitChanges: false, tests }
+      : { status: 'failed', summary, error: `Tests failed (${exit})`, commitChanges: false, tests };
+    return { outcome, ok: passed, text, tests };
+  }
+  const what = action === 'command' ? `\`${line}\`` : NOUN[action].replace(/^./, (c) => c.toUpperCase());
+  const excerpt = tailExcerpt(text);
+  const head = action === 'command' ? `${what} ${ok ? 'finished' : `failed (${exit})`}.` : `${what} ${ok ? 'finished' : `failed (${exit})`}: \`${line}\`.`;
+  const summary = `${head}${excerpt ? `\n\n${excerpt}` : ''}`;
+  const outcome: AgentOutcome = ok
+    ? { status: 'completed', summary, commitChanges: false }
+    : { status: 'failed', summary, error: `${action === 'command' ? line : what} failed (${exit})`, commitChanges: false };
+  return { outcome, ok, text };
+}

@@ -1,0 +1,68 @@
+import type { AgentContext, AgentEvent, AgentOutcome } from './agent.js';
+import { stripAnsi } from './ansi.js';
+import { tailExcerpt } from './excerpt.js';
+import { streamProcess } from './streamedProcess.js';
+
+/** How one command of the builtin agent went: it ran (well or not), or the turn must stop. */
+export type StepEnd =
+  | { ran: true; ok: boolean; text: string; exitCode: number | null; exit: string }
+  | { ran: false; outcome: AgentOutcome };
+
+export interface StepOptions {
+  /** Why the command runs, for the approval ("to install dependencies"). */
+  purpose?: string;
+  /** What a denial did not do ("install dependencies (`npm ci`)"); default: run the command. */
+  what?: string;
+  /** Exit codes that mean "ran fine" besides 0 (`npm outdated` exits 1 when something is outdated). */
+  okExitCodes?: number[];
+  intervalMs: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** `npm test`, for messages. */
+export function shown(command: readonly string[]): string {
+  return command.join(' ');
+}
+
+export function failedOutcome(summary: string, error = summary): AgentOutcome {
+  return { status: 'failed', summary, error, commitChanges: false };
+}
+
+/**
+ * Asks the approval gate for `command`, runs it in the worktree with its whole output in
+ * the session log, and returns what happened with the output's escape codes stripped.
+ * A denial, a cancel or a program that cannot start ends the turn with a clear outcome.
+ */
+export async function* runStep(context: AgentContext, command: readonly string[], options: StepOptions): AsyncGenerator<AgentEvent, StepEnd> {
+  const line = shown(command);
+  const verdict = await context.approvals.check(
+    { tool: 'shell', summary: `Run \`${line}\` in the session worktree${options.purpose ? ` ${options.purpose}` : ''}`, command },
+    context.signal,
+  );
+  if (!verdict.allowed) {
+    const what = options.what ?? `run \`${line}\``;
+    return { ran: false, outcome: { ...failedOutcome(`Did not ${what}: denied — ${verdict.reason}`, `Denied: ${verdict.reason}`), denied: true } };
+  }
+  yield { kind: 'progress', text: `Running \`${line}\`…` };
+  context.log(`$ ${line}\n`);
+  const settled = yield* streamProcess(context, command, { intervalMs: options.intervalMs, ...(options.env ? { env: options.env } : {}) });
+  if ('error' in settled) return { ran: false, outcome: failedOutcome(`Could not run \`${line}\`: ${settled.error}`) };
+  const { result } = settled;
+  context.log(`\n[exit ${result.exitCode ?? result.signal}]\n`);
+  if (result.aborted) return { ran: false, outcome: failedOutcome(`\`${line}\` was cancelled.`) };
+  const ok = result.exitCode === 0 || (result.exitCode !== null && (options.okExitCodes ?? []).includes(result.exitCode));
+  const exit = result.exitCode !== null ? `exit code ${result.exitCode}` : `signal ${result.signal}`;
+  return { ran: true, ok, text: stripAnsi(settled.output.toString()), exitCode: result.exitCode, exit };
+}
+
+/** Installs dependencies first when the plan says so; an outcome when the turn must stop. */
+export async function* setUpStep(context: AgentContext, setup: { command: string[] } | undefined, intervalMs: number): AsyncGenerator<AgentEvent, AgentOutcome | undefined> {
+  if (!setup) return undefined;
+  yield { kind: 'progress', text: `The worktree has no installed dependencies; installing them first (\`${shown(setup.command)}\`).` };
+  const end = yield* runStep(context, setup.command, { purpose: 'to install dependencies', what: `install dependencies (\`${shown(setup.command)}\`)`, intervalMs });
+  if (!end.ran) return end.outcome;
+  if (!end.ok) {
+    return failedOutcome(`Installing dependencies failed (\`${shown(setup.command)}\`, ${end.exit}).\n\n${tailExcerpt(end.text)}`, `Dependency install failed (${end.exit})`);
+  }
+  return undefined;
+}

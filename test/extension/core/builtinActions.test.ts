@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { git, hashCheckout, makeRepo, nodeTestProject, writeFiles } from '../../helpers/gitRepos.js';
+import { Harness, job, waitForEnd, waitForEvent } from './harness.js';
+import type { Runner } from '../../../extension/core/runner.js';
+import type { SessionSnapshot } from '../../../shared/sessions.js';
+
+/** Approves every request of the session as it comes, and records the commands asked for. */
+function approveAll(runner: Runner, sessionId: string): string[][] {
+  const asked: string[][] = [];
+  runner.onEvent((event) => {
+    if (event.sessionId !== sessionId || event.kind !== 'approval_requested') return;
+    asked.push([...(event.request.command ?? [])]);
+    runner.decide(sessionId, { requestId: event.request.requestId, decision: 'approve_once' });
+  });
+  return asked;
+}
+
+function commit(repo: string, message: string): void {
+  git(repo, ['add', '--all']);
+  git(repo, ['commit', '--quiet', '-m', message]);
+}
+
+function branches(repo: string): string[] {
+  return git(repo, ['branch', '--list', '--format=%(refname:short)', 'dispatch/*']).trim().split('\n').filter(Boolean);
+}
+
+describe('builtin agent: the guide\'s tasks as people phrase them', function () {
+  this.timeout(60_000);
+  const h = new Harness();
+  afterEach(() => h.cleanup());
+
+  async function run(repo: string, task: string): Promise<{ end: SessionSnapshot; asked: string[][] }> {
+    const runner = h.runner({ repos: [{ name: 'app', path: repo }] });
+    await runner.start();
+    const { sessionId } = await runner.submit(job(task));
+    const asked = approveAll(runner, sessionId);
+    // A request made before the listener was attached is answered here.
+    const early = runner.unacknowledged().find((e) => e.sessionId === sessionId && e.kind === 'approval_requested');
+    if (early?.kind === 'approval_requested') {
+      asked.push([...(early.request.command ?? [])]);
+      runner.decide(sessionId, { requestId: early.request.requestId, decision: 'approve_once' });
+    }
+    return { end: await waitForEnd(runner, sessionId, 50_000), asked };
+  }
+
+  it('a refused task fails fast, before any worktree: no branch, no folder, and says what it can do', async () => {
+    const repo = makeRepo(path.join(h.temp.make(), 'app'), nodeTestProject('passing'));
+    const home = h.temp.make();
+    const runner = h.runner({ home, repos: [{ name: 'app', path: repo }] });
+    const started = Date.now();
+    const { sessionId } = await runner.submit(job('run the tests and then fix whatever fails'));
+    const end = await waitForEnd(runner, sessionId);
+    assert.ok(Date.now() - started < 2_000, 'refused in well under two seconds');
+    assert.equal(end.state, 'failed');
+    assert.deepEqual(branches(repo), []);
+    assert.ok(!existsSync(path.join(home, 'worktrees')) || readdirSync(path.join(home, 'worktrees')).length === 0);
+    assert.ok(!h.eventsOf(sessionId).some((e) => e.kind === 'workspace' || (e.kind === 'state' && e.state === 'preparing')));
+    assert.match(end.result?.summary ?? '', /update a dependency/);
+    assert.match(end.result?.summary ?? '', /Reply "run the tests" to run the tests instead/);
+  });
+
+  it('"run the full test suite and tell me what fails" names the failing tests with counts, leaves the checkout as it was', async () => {
+    const repo = makeRepo(path.join(h.temp.make(), 'app'), nodeTestProject('failing'));
+    const before = hashCheckout(repo);
+    const { end, asked } = await run(repo, 'Could you run the full test suite and tell me what fails?');
+    assert.deepEqual(asked, [['npm', 'test']]);
+    assert.equal(end.result?.tests?.failed, 2);
+    assert.equal(end.result?.tests?.passed, 2);
+    assert.match(end.result?.summary ?? '', /• multiplies — 6 == 7/);
+    assert.equal(hashCheckout(repo), before);
+    assert.deepEqual(branches(repo), [], 'nothing changed: no branch left behind');
+  });
+
+  it('"on the X branch" starts the worktree from that branch', async () => {
+    const repo = makeRepo(path.join(h.temp.make(), 'app'), nodeTestProject('passing'));
+    git(repo, ['checkout', '--quiet', '-b', 'auth-refactor']);
+    writeFiles(repo, { 'test/extra.test.js': "require('node:test')('only on the branch', () => { throw new Error('boom on branch'); });\n" });
+    commit(repo, 'branch work');
+    git(repo, ['checkout', '--quiet', 'main']);
+    const { end } = await run(repo, 'run the tests on the auth-refactor branch');
+    assert.equal(end.state, 'failed');
+    assert.deepEqual(end.result?.tests?.failures, ['only on the branch']);
+    assert.match(end.result?.summary ?? '', /only on the branch — .*boom on branch/);
+    const onMain = await run(repo, 'are the tests green on main?');
+    assert.equal(onMain.end.state, 'completed');
+    assert.equal(onMain.end.result?.tests?.failed, 0);
+  });
+
+  it('a branch that does not exist is said plainly', async () => {
+    const repo = makeRepo(path.join(h.temp.make(), 'app'), nodeTestProject('passing'));
+    const { end } = await run(repo, 'run the tests on branch nope');
+    assert.equal(end.state, 'failed');
+    assert.match(end.result?.summary ?? '', /"nope" does not name a commit/);
+  });
+
+  it('a literal command runs exactly as written, after approval', async () => {
+    const repo = makeRepo(path.join(h.temp.make(), 'app'), nodeTestProject('failing'));
+    const { end, asked } = await run(repo, 'node --test --test-name-pattern=multiplies');
+    assert.deepEqual(asked, [['node', '--test', '--test-name-pattern=multiplies']]);
+    assert.equal(end.state, 'failed');
+    assert.deepEqual(end.result?.tests?.failures, ['multiplies']);
+  });
+
+  it('"format the code" runs the formatter and commits only what it changed', async () => {
+    const repo = makeRepo(path.join(h.temp.make(), 'app'), {
+      'package.json': JSON.stringify({ scripts: { format: "node -e \"const f=require('fs');f.writeFileSync('a.js',f.readFileSync('a.js','utf8').replace(/ +/g,' '));f.writeFileSync('stray.log','x')\"" } }),
+      'a.js': 'const   a   =  1;\n',
+      'b.js': 'const b = 2;\n',
+    });
+    const { end } = await run(repo, 'formate le code');
+    assert.equal(end.state, 'completed', end.result?.summary);
+    assert.match(end.result?.summary ?? '', /Formatted 1 file and committed/);
+    assert.deepEqual(end.result?.filesChanged.map((f) => f.path), ['a.js']);
+    assert.equal(git(repo, ['show', `${end.result?.branch}:a.js`]), 'const a = 1;\n');
+    assert.equal(readFileSync(path.join(repo, 'a.js'), 'utf8'), 'const   a   =  1;\n', "the user's checkout is untouched");
+  });
+
+  it('"review my changes on branch X": diffstat, commits, tests and lint, and the risks', async () => {
+    const repo = makeRepo(path.join(h.temp.make(), 'app'), {
+      ...nodeTestProject('passing'),
+      'package.json': JSON.stringify({ scripts: { test: 'node --test', lint: 'node -e "process.exit(0)"' }, dependencies: {} }),
+      'test/old.test.js': "require('node:test')('old', () => {});\n",
+    });
+    git(repo, ['checkout', '--quiet', '-b', 'feature-x']);
+    git(repo, ['rm', '--quiet', 'test/old.test.js']);
+    writeFiles(repo, {
+      'package.json': JSON.stringify({ scripts: { test: 'node --test', lint: 'node -e "process.exit(0)"' }, peerDependencies: { 'left-pad': '^1.3.0' } }), // a peer: nothing to install first
+      'package-lock.json': '{}\n',
+      'src/feature.js': 'module.exports = 1;\n',
+    });
+    commit(repo, 'Add the feature');
+    git(repo, ['checkout', '--quiet', 'main']);
+    const { end, asked } = await run(repo, 'review my changes on branch feature-x');
+    assert.deepEqual(asked.map((c) => c.join(' ')), ['npm test', 'npm run lint']);
+    const summary = end.result?.summary ?? '';
+    assert.match(summary, /Review of feature-x against main \(1 commit\)/);
+    assert.match(summary, /[0-9a-f]{7} Add the feature/);
+    assert.match(summary, /src\/feature\.js/);
+    assert.match(summary, /deletes tests: test\/old\.test\.js/);
+    assert.match(summary, /changes lockfiles: package-lock\.json/);
+    assert.match(summary, /adds dependencies: left-pad/);
+    assert.match(summary, /Tests: Tests passed/);
+  });
+
+  it('"look at the failing build on main" reports the first errors with file and line', async () => {
+    const repo = makeRepo(path.join(h.temp.make(), 'app'), {
+      'package.json': JSON.stringify({ scripts: { build: 'node build.js', test: 'node --test' } }),
+      'build.js': "console.log('compiling…');\nconsole.error('src/app.ts(12,5): error TS2322: Type \\'string\\' is not assignable to type \\'number\\'.');\nprocess.exit(2);\n",
+      'test/a.test.js': "require('node:test')('fine', () => {});\n",
+    });
+    const { end } = await run(repo, 'look at the failing CI on main');
+    assert.equal(end.state, 'failed');
+    assert.match(end.result?.summary ?? '', /The build or the tests fail on main/);
+    assert.match(end.result?.summary ?? '', /src\/app\.ts\(12,5\): error TS2322/);
+    assert.match(end.result?.summary ?? '', /Tests: Tests passed: 1 passed/);
+  });
+
+  it('a denied step ends the turn and says so', async () => {
+    const repo = makeRepo(path.join(h.temp.make(), 'app'), nodeTestProject('passing'));
+    const runner = h.runner({ repos: [{ name: 'app', path: repo }] });
+    const { sessionId } = await runner.submit(job('lint'));
+    const end = await waitForEnd(runner, sessionId);
+    assert.match(end.result?.summary ?? '', /Found no linter command/);
+    const again = await runner.submit(job('npm test'));
+    const request = await waitForEvent(runner, (e) => e.sessionId === again.sessionId && e.kind === 'approval_requested');
+    if (request.kind !== 'approval_requested') throw new Error('unreachable');
+    runner.decide(again.sessionId, { requestId: request.request.requestId, decision: 'deny', reason: 'not now' });
+    const denied = await waitForEnd(runner, again.sessionId);
+    assert.equal(denied.result?.summary, 'Did not run `npm test`: denied — not now');
+  });
+
+  it('a denied follow-up ends that turn and says so, and the earlier verdict stands', async () => {
+    const repo = makeRepo(path.join(h.temp.make(), 'app'), nodeTestProject('passing'));
+    const runner = h.runner({ repos: [{ name: 'app', path: repo }] });
+    const { sessionId } = await runner.submit(job('run the tests'));
+    const first = await waitForEvent(runner, (e) => e.sessionId === sessionId && e.kind === 'approval_requested');
+    if (first.kind !== 'approval_requested') throw new Error('unreachable');
+    runner.decide(sessionId, { requestId: first.request.requestId, decision: 'approve_once' });
+    assert.equal((await waitForEnd(runner, sessionId)).state, 'completed');
+    await runner.followUp(sessionId, 'now run npm test again');
+    const second = await waitForEvent(runner, (e) => e.sessionId === sessionId && e.kind === 'approval_requested' && e.request.requestId !== first.request.requestId);
+    if (second.kind !== 'approval_requested') throw new Error('unreachable');
+    runner.decide(sessionId, { requestId: second.request.requestId, decision: 'deny', reason: 'not today' });
+    await waitForEvent(runner, (e) => e.sessionId === sessionId && e.kind === 'state' && e.state === 'completed' && e.seq > second.seq);
+    const end = runner.session(sessionId);
+    assert.equal(end?.state, 'completed');
+    assert.match(end?.result?.summary ?? '', /^This follow-up did not run: Did not run `npm test`: denied — not today\nThe earlier result stands \(completed\): Tests passed: 4 passed/);
+    assert.equal(end?.result?.tests?.passed, 4);
+    assert.equal(end?.result?.error, undefined);
+  });
+});
