@@ -148,8 +148,14 @@ export async function knownLists(): Promise<Array<[string, () => LabelledMessage
   return lists;
 }
 
+// Lists whose sentences stay unseen: their misses are never printed.
+const UNSEEN = new Set(['heldOutD']);
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const only = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  // --misses prints the misrouted messages of the development lists (never of an unseen list).
+  const showMisses = args.includes('--misses');
+  const only = args.filter((arg) => arg !== '--misses');
   for (const [name, load] of await knownLists()) {
     if (only.length > 0 && !only.includes(name)) continue;
     let messages: LabelledMessage[];
@@ -160,5 +166,13 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       continue;
     }
     console.log(`${formatScore(name, scoreList(messages))}\n`);
+    if (showMisses && !UNSEEN.has(name)) {
+      for (const message of messages) {
+        const decision = route(message.text, message.context);
+        if (decision.route !== message.route || decision.forced !== (message.forced ?? false)) {
+          console.log(`  ${message.route}${message.forced ? ' (forced)' : ''} expected, got ${decision.route}: ${message.text}  [${decision.reason}]`);
+        }
+      }
+    }
   }
 }
