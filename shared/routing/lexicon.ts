@@ -47,6 +47,9 @@ type Row = readonly [kind: TermKind, weight: number, label: string, forms: strin
 // inflections (-s, -es, -ed, -ing) are found by the stemmer and need not be listed.
 const ROWS: readonly Row[] = [
   // Verbs that are coding work by themselves.
+  ['codeVerb', 3, 'commit', 'commite committe commiter commitea commitear committen haz+commit faca+commit fais+un+commit'],
+  ['codeVerb', 2, 'stash', 'stash unstash'],
+  ['codeVerb', 1, 'fix', 'corrija corrigir conserte consertar'],
   ['codeVerb', 3, 'debug', 'debug debugge debugger deboguer debogue depura depurar'],
   ['codeVerb', 3, 'refactor', 'refactor refacto refactorise refactoriser refactoriza refactorizar refaktoriere refaktorisiere refaktorieren'],
   ['codeVerb', 3, 'rebase', 'rebase'],
@@ -77,6 +80,13 @@ const ROWS: readonly Row[] = [
   ['codeVerb', 1, 'benchmark', 'benchmark profile'],
   ['codeVerb', 1, 'reproduce', 'reproduce repro'],
   // Verbs that are coding work only next to a code object.
+  ['actionVerb', 0, 'format', 'format reformat formate formater formatea formatear formatiere formatieren'],
+  ['actionVerb', 0, 'change', 'cambia cambiar troque troca trocar ersetze ersetzen remplace remplacer reemplaza reemplazar substitua substituir switch'],
+  ['actionVerb', 0, 'generate', 'regenerate regenere regenerer regenera regenerar regeneriere rebuild gera gere'],
+  ['actionVerb', 0, 'remove', 'get+rid+of redact scrub mask masque strip remova remover apague'],
+  ['actionVerb', 0, 'update', 'atualize atualizar atualiza'],
+  ['actionVerb', 0, 'add', 'adicione adicionar adiciona'],
+  ['actionVerb', 0, 'find', 'encontre procure ache'],
   ['actionVerb', 0, 'update', 'update actualise actualiser actualiza actualizar aktualisiere aktualisieren mets+a+jour mettre+a+jour met+a+jour'],
   ['actionVerb', 0, 'run', 'run rerun execute lance lancer lancez ejecuta ejecutar corre correr fuhre fuehre ausfuhren starte'],
   ['actionVerb', 0, 'add', 'add ajoute ajouter anade anadir agrega agregar fuge hinzufugen'],
@@ -109,6 +119,17 @@ const ROWS: readonly Row[] = [
   ['coworkVerb', -1, 'planning', 'plan book'],
   ['coworkVerb', -1, 'spreadsheet work', 'calculate sum average tally total calcule calcula berechne'],
   // Things that live in a codebase.
+  ['codeObject', 3, 'the lockfile', 'lockfile lockfiles lock+file'],
+  ['codeObject', 3, 'a vulnerability', 'sql+injection injection inyeccion injecao xss csrf ssrf rce path+traversal directory+traversal prototype+pollution open+redirect vulnerability vulnerabilities vuln vulns cve faille vulnerabilidad vulnerabilidade sicherheitslucke'],
+  ['codeObject', 2, 'a controller', 'controller controllers controleur controlador renderer resolver serializer'],
+  ['codeObject', 3, 'source files', 'source+file fichier+source fichiers+source archivo+fuente archivos+fuente arquivo+fonte arquivos+fonte quelldatei quelldateien'],
+  ['codeObject', 2, 'source code', 'src'],
+  ['codeObject', 2, 'generated code', 'stubs bindings codegen generated+code protobuf protobufs'],
+  ['codeObject', 3, 'staged changes', 'staged unstaged uncommitted working+tree'],
+  ['codeObject', 1, 'changes', 'my+changes our+changes mes+changements mis+cambios meine+anderungen minhas+alteracoes'],
+  ['codeObject', 2, 'a bot command', 'slash+command'],
+  ['codeObject', 2, 'tests', 'testes'],
+  ['codeObject', 2, 'deprecated code', 'deprecated deprecation deprecations'],
   ['codeObject', 3, 'a repository', 'repo repository codebase monorepo depot repositorio'],
   ['codeObject', 3, 'a pull request', 'pull+request merge+request'],
   ['codeObject', 3, 'a stack trace', 'stack+trace stacktrace traceback backtrace segfault core+dumped'],
@@ -209,7 +230,7 @@ const ROWS: readonly Row[] = [
   ['coworkObject', -3, 'writing', 'cover+letter blog+post linkedin+post thank+you+note'],
   ['coworkObject', -2, 'writing', 'resume cv linkedin grammar tone wording paragraph intro introduction'],
   ['coworkObject', -1, 'writing', 'email mail courriel correo podcast video screenplay youtube post message mensaje nachricht reply respuesta text texte texto note notes sentence proposal pitch outline invitation invite spelling description'],
-  ['coworkObject', -2, 'a document', 'transcript whitepaper release+notes meeting+notes compte+rendu minutes'],
+  ['coworkObject', -2, 'a document', 'transcript whitepaper release+notes meeting+notes compte+rendu meeting+minutes'],
   ['coworkObject', -1, 'a document', 'bug+report feature+request user+feedback customer+feedback'],
   ['coworkObject', -2, 'writing', 'status+update complaint complaints'],
   // People and teams named after code are not code: "the backend team".

@@ -18,25 +18,37 @@ export interface OverrideResult {
 
 // "open a Code session", "start a new Claude Code session", "spin up a code-session",
 // "open Claude Code". Bounded repetition, literal alternatives: no backtracking blow-up.
-const OVERRIDE_PHRASE =
-  /\b(?:open|start|launch|spin up|fire up|kick off|begin|create)\s+(?:(?:up|me|us)\s+)?(?:(?:a|an|the|one|new|another|fresh|separate|dedicated)\s+){0,3}(?:claude[\s-]*)?code[\s-]*session\b|\b(?:open|start|launch)\s+claude[\s-]*code\b/gi;
+// The same in French, Spanish, Portuguese and German: "ouvre une session Code", "abre una
+// sesión de Claude Code", "abra uma sessão do Code", "öffne eine Code-Session".
+const OVERRIDE_PHRASE = new RegExp(
+  [
+    String.raw`\b(?:open|start|launch|spin up|fire up|kick off|begin|create)\s+(?:(?:up|me|us)\s+)?(?:(?:a|an|the|one|new|another|fresh|separate|dedicated)\s+){0,3}(?:claude[\s-]*)?code[\s-]*session\b`,
+    String.raw`\b(?:open|start|launch)\s+claude[\s-]*code\b`,
+    String.raw`\b(?:ouvre|ouvrez|ouvrir|lance|lancez|lancer|d[ée]marre|d[ée]marrez|d[ée]marrer|commence|cr[ée]e)\s+(?:(?:une|la|nouvelle|autre)\s+){0,3}session\s+(?:de\s+|du\s+)?(?:claude[\s-]*)?code\b`,
+    String.raw`\b(?:abre|abra|abran|abrir|inicia|inicie|iniciar|empieza|arranca|lanza|crea|comece|come[çc]a|cria|crie)\s+(?:(?:una|uma|la|a|nueva|nova|otra|outra)\s+){0,3}(?:sesi[óo]n|sess[ãa]o)\s+(?:de\s+|do\s+|del\s+|con\s+|com\s+)?(?:claude[\s-]*)?code\b`,
+    String.raw`(?:^|[^\p{L}])(?:[öo]ffne|[öo]ffnet|oeffne|starte|startet|starten|beginne|erstelle)\s+(?:(?:eine|einen|die|neue|neuen|weitere)\s+){0,3}(?:claude[\s-]*)?code[\s-]*(?:session|sitzung)\b`,
+  ].join('|'),
+  'giu',
+);
+
+const MENTIONS_CODE = /code/i;
 
 // The clause that holds the phrase starts after the last of these.
 const CLAUSE_BOUNDARY = /[.!?;,\n:\u2014\u2013(]|\s-\s/g;
 const SENTENCE_END = /[.!?\n]/g;
 
 const NEGATION =
-  /\b(?:don['\u2019]?t|do not|does not|doesn['\u2019]?t|didn['\u2019]?t|did not|never|not|no need to|no|without|instead of|rather than|stop|avoid|won['\u2019]?t|wouldn['\u2019]?t|shouldn['\u2019]?t|can['\u2019]?t|cannot|nor)\b/i;
+  /\b(?:don['\u2019]?t|do not|does not|doesn['\u2019]?t|didn['\u2019]?t|did not|never|not|no need to|no|without|instead of|rather than|stop|avoid|won['\u2019]?t|wouldn['\u2019]?t|shouldn['\u2019]?t|can['\u2019]?t|cannot|nor|ne|pas|jamais|sans|nunca|sin|nicht|kein|keine|keinen|ohne|n[ãa]o|nem)\b|\bn['\u2019]/i;
 
 const QUESTION =
-  /\b(?:how|what|why|when|where|which|who|whether|is it|is there|are there|does|do (?:i|we)|can (?:i|we)|could (?:i|we)|should (?:i|we)|may (?:i|we)|if (?:i|we|you)|once (?:i|we|you)|after (?:i|we|you)|before (?:i|we|you)|possible to|able to|way to|allowed to)\b/i;
+  /\b(?:how|what|why|when|where|which|who|whether|is it|is there|are there|does|do (?:i|we)|can (?:i|we)|could (?:i|we)|should (?:i|we)|may (?:i|we)|if (?:i|we|you)|once (?:i|we|you)|after (?:i|we|you)|before (?:i|we|you)|possible to|able to|way to|allowed to|comment|pourquoi|quand|est-ce que|puis-je|peut-on|c[óo]mo|por qu[ée]|cu[áa]ndo|puedo|se puede|posso|pode|quando|wie|warum|wann|kann ich|kann man|darf ich)(?![\p{L}])/iu;
 
 const FIRST_PERSON = /\b(?:i|we)\b/i;
 
 // Words that may precede the phrase in a plain request; they are dropped from the task.
 const FILLER =
-  /^\s*(?:(?:hey|hi|hello|yo|ok|okay|so|now|then|and|also|alright|right|great|thanks|bot|claude|dispatch|please|pls|plz|kindly|just|quickly|can|could|would|will|you|u|go|ahead|i|want|need|like|i'd|id|let's|lets|let|us|me|time|to|for|quick|one)\b[\s,]*)*$/i;
-const LEADING_CONNECTOR = /^(?:[\s,:;.?!\-\u2013\u2014]|(?:and|to|then|&)(?![\w']))*/i;
+  /^\s*(?:(?:hey|hi|hello|yo|ok|okay|so|now|then|and|also|alright|right|great|thanks|bot|claude|dispatch|please|pls|plz|kindly|just|quickly|can|could|would|will|you|u|go|ahead|i|want|need|like|i'd|id|let's|lets|let|us|me|time|to|for|quick|one|bitte|por favor|porfa|stp|svp|peux-tu|pouvez-vous|puedes|podes|kannst du)\b[\s,]*)*$/i;
+const LEADING_CONNECTOR = /^(?:[\s,:;.?!\-\u2013\u2014]|(?:and|to|then|et|pour|puis|y|para|e|und|um|zum|&)(?![\w'\u00C0-\u024F]))*/i;
 const POLITE_QUESTION = /\b(?:can|could|would|will)\s+(?:you|u)\b/i;
 
 /**
@@ -51,6 +63,8 @@ export function detectOverride(text: string, masked: string): OverrideResult {
   const spans: Array<readonly [number, number]> = [];
   let firstKind: OverrideKind | undefined;
   let forced: { start: number; end: number; clauseStart: number } | undefined;
+  // Every form of the phrase says "code": most messages are done with one cheap test.
+  if (!MENTIONS_CODE.test(masked)) return { kind: 'none', task: text, spans };
   OVERRIDE_PHRASE.lastIndex = 0;
   for (let m = OVERRIDE_PHRASE.exec(masked); m !== null; m = OVERRIDE_PHRASE.exec(masked)) {
     const start = m.index;

@@ -6,10 +6,13 @@
 import type { RoutingContext } from './context.js';
 import { foldText, normalizeChatText } from './normalize.js';
 import { detectOverride } from './override.js';
+import { groundingSignals } from './grounding.js';
+import { projectShapes } from './projectShapes.js';
 import { findRepoHint } from './repoHint.js';
 import { weigh } from './score.js';
 import { joinContractions, wordSignals } from './signals.js';
 import { structuralSignals } from './structure.js';
+import { technicalSignals } from './technical.js';
 
 /** Where a chat message goes, and why. */
 export interface RouteDecision {
@@ -45,19 +48,26 @@ const blankOut = (quoted: string): string => ' '.repeat(quoted.length);
  * @returns The route, whether it was forced, a reason, the task and any repository named.
  */
 export function route(text: string, context?: RoutingContext): RouteDecision {
-  void context; // grounding in the user's repositories: issue 12
   const normalized = normalizeChatText(text);
   const override = detectOverride(normalized.text, normalized.masked);
   const masked = blank(normalized.masked, override.spans);
-  const repoHint = findRepoHint(normalized.text, normalized.links);
+  const unquoted = masked.replace(QUOTED, blankOut);
+  const folded = joinContractions(foldText(unquoted));
+  const grounding = groundingSignals(folded, context);
+  const repoHint = findRepoHint(normalized.text, normalized.links) ?? grounding.repoName;
   const withHint = (decision: RouteDecision): RouteDecision => (repoHint === undefined ? decision : { ...decision, repoHint });
 
   if (override.kind === 'forced') {
     return withHint({ route: 'code', forced: true, reason: FORCED_REASON, task: override.task });
   }
+  const words = wordSignals(folded);
+  const verbKind = words.mainVerb?.term.kind;
   const verdict = weigh({
-    words: wordSignals(joinContractions(foldText(masked.replace(QUOTED, blankOut)))),
+    words,
     structure: structuralSignals(normalized, masked),
+    technical: technicalSignals(unquoted, folded, verbKind === 'codeVerb' || verbKind === 'actionVerb'),
+    grounding,
+    shapes: projectShapes(folded),
     declinesCodeSession: override.kind === 'negated',
     asksAboutCodeSessions: override.kind === 'question',
   });

@@ -2,9 +2,12 @@
  * Weighing the signals of a message into a route and a reason a person can read.
  */
 
+import type { GroundingSignals } from './grounding.js';
 import type { Term } from './lexicon.js';
+import type { ProjectShape } from './projectShapes.js';
 import type { WordMatch, WordSignals } from './signals.js';
 import type { StructuralSignal } from './structure.js';
+import type { TechnicalSignals } from './technical.js';
 
 /** The signals of one message, as found by the other routing modules. */
 export interface MessageSignals {
@@ -14,6 +17,12 @@ export interface MessageSignals {
   readonly declinesCodeSession: boolean;
   /** The message asks a question about Code sessions ("how do I open a Code session?"). */
   readonly asksAboutCodeSessions: boolean;
+  /** Names shaped like code and words no English list knows (see `technical.ts`). */
+  readonly technical?: TechnicalSignals;
+  /** Words that name the user's own code and repositories (see `grounding.ts`). */
+  readonly grounding?: GroundingSignals;
+  /** Shapes of a request about the project as a whole (see `projectShapes.ts`). */
+  readonly shapes?: readonly ProjectShape[];
 }
 
 /** A scored message. */
@@ -40,6 +49,17 @@ const BUILD_WEIGHT = 2;
 const DOC_WORDS = new Set(['doc', 'docs', 'documentation', 'docstring', 'docstrings', 'jsdoc', 'comment', 'comments', 'readme']);
 const DOC_VERBS = new Set(['write', 'add', 'update', 'make', 'generate', 'improve', 'document', 'fix', 'change']);
 const DOCS_FOR_CODE_WEIGHT = 2;
+const SHAPED_NAME_WEIGHT = 2;
+const GROUNDING_CAP = 3;
+const SHAPE_CAP = 4;
+// Verbs of reading and writing: the technical words after them are a topic ("summarize the
+// next.js docs"), not something to change.
+const TOPIC_VERBS = new Set(['summarize', 'write', 'review', 'document', 'investigate']);
+const BUMP_VERBS = new Set(['bump', 'upgrade']);
+// "run the build", "check the tests": a project task.
+const TASK_VERBS = new Set(['run', 'check']);
+const PROJECT_TASKS = new Set(['tests', 'unit tests', 'the build', 'the linter', 'a pipeline', 'CI', 'a script', 'a migration', 'test coverage', 'the bundle', 'the lockfile', 'a flaky test']);
+const PROJECT_TASK_WEIGHT = 2;
 
 interface Tally {
   codeObjects: number;
@@ -71,16 +91,30 @@ export function weigh(signals: MessageSignals): Verdict {
     tally.codeObjects += 1;
     tally.failure = true;
   }
+  const verbsAreTopicsEarly = (words.informational || signals.asksAboutCodeSessions) && !words.diagnostic && !words.imperative;
+  const actsOnCode = aboutCode(words);
+  const technical = signals.technical;
+  if (technical && actsOnCode && !verbsAreTopicsEarly) {
+    tally.tech += SHAPED_NAME_WEIGHT * technical.shaped.length;
+    // An unknown word is only a hint: it counts next to a verb that acts ("memoize", not "sumarize").
+    const verbKind = words.mainVerb?.term.kind;
+    if (technical.unknown.length > 0 && (verbKind === 'codeVerb' || verbKind === 'actionVerb')) tally.tech += 1;
+  }
+  // In a question ("what does the shipping module do?") the user's code words count half.
+  const grounding = signals.grounding && actsOnCode ? Math.min(GROUNDING_CAP, signals.grounding.weight) / (verbsAreTopicsEarly ? 2 : 1) : 0;
+  const shapes = signals.shapes ?? [];
+  const shapeScore = Math.min(SHAPE_CAP, shapes.reduce((sum, shape) => sum + shape.weight, 0));
   const structureScore =
     Math.min(STRUCTURE_CAP, structure.reduce((sum, s) => sum + Math.max(0, s.weight), 0)) +
     structure.reduce((sum, s) => sum + Math.min(0, s.weight), 0);
-  const codeEvidence = tally.codeObjects + Math.min(TECH_CAP, tally.tech);
+  const codeEvidence = tally.codeObjects + Math.min(TECH_CAP, tally.tech) + grounding;
   const hasStructure = structure.some((s) => s.weight > 0);
   const acts = words.matches.some((m) => m.term.kind === 'codeVerb' || m.term.kind === 'actionVerb') || words.diagnostic;
+  // "bump next to 14.2": bumping or upgrading to a version is a dependency update by itself.
   const dependencyUpdate =
     words.versionTarget &&
-    words.matches.some((m) => UPDATE_VERBS.has(m.term.label)) &&
-    (codeEvidence > 0 || structure.some((s) => s.label === 'a version number'));
+    ((words.mainVerb !== undefined && BUMP_VERBS.has(words.mainVerb.term.label)) ||
+      (words.matches.some((m) => UPDATE_VERBS.has(m.term.label)) && (codeEvidence > 0 || structure.some((s) => s.label === 'a version number'))));
 
   // In a question ("explain how git rebase works") a code verb is the topic, not the request.
   // A question about Code sessions is a question too.
@@ -88,7 +122,9 @@ export function weigh(signals: MessageSignals): Verdict {
   const verbsAreTopics = informational && !words.imperative;
   const codeVerbs = verbsAreTopics ? 0 : tally.codeVerbs;
   const strongestCodeVerb = verbsAreTopics ? 0 : tally.strongestCodeVerb;
-  let score = structureScore + codeEvidence + codeVerbs + tally.coworkVerbs + tally.coworkObjects;
+  const projectTask = runsProjectTask(words, verbsAreTopics);
+  let score = structureScore + shapeScore + codeEvidence + codeVerbs + tally.coworkVerbs + tally.coworkObjects;
+  if (projectTask) score += PROJECT_TASK_WEIGHT;
   if (acts && codeEvidence + (hasStructure ? 2 : 0) >= 2) score += 1;
   // What the request acts on counts twice: "review this email" is about the email.
   const builds = buildsFeature(words, verbsAreTopics);
@@ -101,10 +137,31 @@ export function weigh(signals: MessageSignals): Verdict {
   // "the build fails", "failing tests": a failure of something that lives in a codebase.
   if (tally.failure && words.matches.some((m) => m.term.failLabel !== undefined)) score += 1;
 
-  const anchored = hasStructure || codeEvidence >= 2 || strongestCodeVerb >= 3 || strongestCodeVerb + codeEvidence >= 3 || dependencyUpdate || builds || documentsCode;
+  // A project shape is a request about the project by itself, unless the request is to write or research.
+  if (shapes.length > 0 && !(words.mainVerb?.term.kind === 'coworkVerb' && words.mainVerb.term.weight <= -2)) score = Math.max(score, CODE_THRESHOLD);
+  const anchored = hasStructure || shapes.length > 0 || projectTask || codeEvidence >= 2 || strongestCodeVerb >= 3 || strongestCodeVerb + codeEvidence >= 3 || dependencyUpdate || builds || documentsCode;
   const route = anchored && score >= CODE_THRESHOLD ? 'code' : 'cowork';
   const reason = route === 'code' ? codeReason(signals, tally, dependencyUpdate) : coworkReason(signals, codeEvidence, hasStructure);
   return { route, score, reason };
+}
+
+/**
+ * Whether the technical words and the user's code words of a message are what it acts on:
+ * not when it reads or writes about them ("summarize the Kubernetes release blog"), nor
+ * when the object of the request is office work ("write release notes for the newsletter").
+ */
+function aboutCode(words: WordSignals): boolean {
+  const verb = words.mainVerb?.term;
+  if (verb && (verb.kind === 'coworkVerb' || TOPIC_VERBS.has(verb.label))) return false;
+  const head = words.headObject?.term;
+  return !(head && head.kind === 'coworkObject' && head.weight <= -1);
+}
+
+/** "run the build in payments", "check the tests": a task verb on a part of the project. */
+function runsProjectTask(words: WordSignals, verbsAreTopics: boolean): boolean {
+  const verb = words.mainVerb;
+  if (!verb || verbsAreTopics || !TASK_VERBS.has(verb.term.label)) return false;
+  return words.matches.some((m) => m.index > verb.index && m.index - verb.index <= 4 && PROJECT_TASKS.has(m.term.label));
 }
 
 /** A building verb that acts on, or puts something into, a part of a product. */
@@ -204,6 +261,8 @@ function codeReason(signals: MessageSignals, tally: Tally, dependencyUpdate: boo
     return `asks to ${verb} ${headLabel}${mentions(objects.filter((label) => label !== headLabel))}`;
   }
   if (verb) return `asks to ${verb}${mentions(objects)}`;
+  const shape = signals.shapes?.[0];
+  if (shape) return `${shape.label}${mentions(objects)}`;
   return objects.length > 0 ? `mentions ${joinAnd(objects.slice(0, 3))}` : 'looks like coding work';
 }
 
@@ -235,6 +294,8 @@ function codeObjectLabels(signals: MessageSignals, failure: boolean): string[] {
       scored.push({ label: m.word, weight: 0.5, order: 100 + order });
     }
   });
+  for (const term of signals.grounding?.terms ?? []) scored.push({ label: `"${term}" from your code`, weight: 1.5, order: 50 });
+  for (const name of signals.technical?.shaped ?? []) scored.push({ label: name, weight: 0.5, order: 60 });
   scored.sort((a, b) => b.weight - a.weight || a.order - b.order);
   const labels = new Set(scored.map((s) => s.label));
   for (const [precise, vague] of REDUNDANT) if (labels.has(precise)) labels.delete(vague);

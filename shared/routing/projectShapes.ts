@@ -1,0 +1,53 @@
+/**
+ * Sentence shapes that ask about, or act on, the user's own project as a whole, in the five
+ * languages the router reads: the state of its tests or build ("are the tests green?",
+ * "why does the build take 6 minutes now"), finding where the code does something ("find
+ * where we compute X"), personal data in logs, and release notes written from commits.
+ * Each is a shape, not a word: "what is a test suite" has the words but not the shape.
+ */
+
+/** A project shape found in a message. */
+export interface ProjectShape {
+  readonly weight: number;
+  /** Words for the reason. */
+  readonly label: string;
+}
+
+const STATE_OF_PROJECT: ProjectShape = { weight: 3, label: 'asks about the state of the project' };
+const LOCATES_CODE: ProjectShape = { weight: 3, label: 'asks where the code does something' };
+const PERSONAL_DATA_IN_LOGS: ProjectShape = { weight: 3, label: 'personal data in logs' };
+const NOTES_FROM_HISTORY: ProjectShape = { weight: 4, label: 'release notes from the commit history' };
+
+const PROJECT_PART = String.raw`(?:tests?|testes|test suite|pruebas|build|builds|ci|pipeline|deps|dependencies|dependencias|dependances|abhangigkeiten|lint|linter|coverage|bundle|lockfile|type ?check)`;
+// Said of a project part: it passes, is green or red, is slow, takes long, is outdated, covers something.
+const STATE = String.raw`(?:pass|passes|passing|passed|green|red|slow|slower|slowest|longest|take|takes|taking|took|outdated|out of date|stale|cover|covers|covering|clean|flaky|fail|fails|failing|passent|passe|lents?|lentes?|prend|verts?|pasan|pasa|lentas?|lentos?|tarda|tardan|verdes?|laufen|lauft|durch|langsam|langsamsten|dauert|grun|passando|passam|demorando|demora|veraltet|obsoletos?|obsoletas?|desactualizad[oa]s?|desatualizad[oa]s?)`;
+// Before the part, only adjectives: "failing tests", "outdated deps" (not "take to build a shed").
+const STATE_BEFORE = String.raw`(?:passing|failing|flaky|slow|slower|slowest|outdated|stale|broken|red|green|lents|lentas|lentos|langsamsten|veraltete|obsoletas|obsoletos|desactualizadas|desatualizadas)`;
+// A question that puts the verb first: "¿por qué tarda tanto el build?", "warum dauert der Build", "pasan los tests".
+const STATE_VERB_FIRST = String.raw`(?:tarda|tardan|dauert|dauern|prend|prennent|demora|demoram|pasan|passent|passam|laufen|fallan|echouent|schlagen)`;
+const STATE_NEAR_PART = new RegExp(
+  String.raw`\b${PROJECT_PART}\b(?:\s+\S+){0,4}?\s+${STATE}\b|\b${STATE_BEFORE}\s+(?:\S+\s+)?${PROJECT_PART}\b|\b${STATE_VERB_FIRST}\s+(?:\S+\s+){0,3}?${PROJECT_PART}\b`,
+);
+// "find where we compute", "trouve ou on calcule", "busca donde calculamos", "finde, wo wir", "encontre onde calculamos".
+const LOCATE =
+  /\b(?:find|locate|look for|search for|show me|figure out|trouve|cherche|busca|encuentra|localiza|finde|suche|zeig mir|encontre|procure|ache|localize)\s*,?\s+(?:out\s+)?(?:where|wherever|ou|donde|wo|onde)\s+(?:(?:do|did|does)\s+)?(?:we|on|nous|wir|nos|\w+(?:amos|emos|imos))\b/;
+const PERSONAL_DATA =
+  /\b(?:pii|personal data|personal information|emails?|email address(?:es)?|e mail address(?:es)?|phone numbers?|passwords?|card numbers?|credit cards?|ssns?|social security|adresses? e[ -]?mail|donnees personnelles|datos personales|personenbezogene daten|dados pessoais|telefonnummern?|numeros? de telefon[oe]|senhas?|contrasenas?|mots? de passe)\b/;
+const LOG_WORD = /\b(?:log|logs|logged|logging|logger|journaux|registros|protokolle)\b/;
+const NOTES = /\b(?:release notes?|changelog|change log|notes de version|notas de (?:la )?version|notas de versao|versionshinweise|release ?notes)\b/;
+const HISTORY = /\b(?:commits?|since (?:the )?(?:last )?(?:tag|release)|git log|merged since|depuis (?:le )?tag|desde (?:la |a )?(?:etiqueta|tag)|seit (?:dem )?tag|prs? merged)\b/;
+
+/**
+ * Finds the project shapes of a message.
+ *
+ * @param folded - The message folded for word matching, code masked.
+ * @returns The shapes found.
+ */
+export function projectShapes(folded: string): ProjectShape[] {
+  const found: ProjectShape[] = [];
+  if (STATE_NEAR_PART.test(folded)) found.push(STATE_OF_PROJECT);
+  if (LOCATE.test(folded)) found.push(LOCATES_CODE);
+  if (LOG_WORD.test(folded) && PERSONAL_DATA.test(folded)) found.push(PERSONAL_DATA_IN_LOGS);
+  if (NOTES.test(folded) && HISTORY.test(folded)) found.push(NOTES_FROM_HISTORY);
+  return found;
+}

@@ -1,0 +1,122 @@
+/**
+ * Technical words in general: names shaped like code (`date-fns`, `lodash.get`,
+ * `node:assert`, `@sentry/node`, `CheckoutForm`) and, in English messages, lowercase
+ * words that an English word list does not know (`dayjs`, `memoize`, `serde`). Neither is
+ * enough on its own to make a message coding work: `score.ts` weighs them against the
+ * sentence's shape, like the names of tools in the lexicon.
+ */
+
+import { isEnglishWord } from './englishWords.js';
+import { LEXICON } from './lexicon.js';
+
+/** What the technical words of a message are. */
+export interface TechnicalSignals {
+  /** Names shaped like code, as written (at most a few). */
+  readonly shaped: readonly string[];
+  /** A lowercase word of an English message that the word list does not know (the first one). */
+  readonly unknown: readonly string[];
+  /** The message reads as English (more English function words than other languages'); read only when an unknown word was found. */
+  readonly english: boolean;
+}
+
+const MAX_TOKENS = 200;
+const WHITESPACE = /\s+/;
+// Inside the word (not at its edges): a dot, dash, colon, slash, or a capital after a letter.
+const MAYBE_SHAPED = /^@|[a-z0-9][.\-:/][a-z0-9]|[a-z][A-Z]/i;
+const MAX_FOUND = 4;
+const EDGE_PUNCTUATION = /^[("'\[{<*_~>¿¡]+|[)"'\]}>*_~,;!?.:]+$/g;
+const DOTTED = /^@?[a-z][a-z0-9_-]*(?:\.[a-z][a-z0-9_-]*)+$/i;
+const DASHED = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$/;
+const COLON_NAME = /^[a-z][a-z0-9-]+:[a-z][a-z0-9-]+$/;
+const SCOPED = /^@[a-z0-9][\w.-]*\/[\w.-]+$/;
+const PASCAL = /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+$/;
+const LOWER_WORD = /^[a-z]{4,30}$/;
+const URL_LIKE = /^(?:https?:|www\.|mailto:)/i;
+// Domains and abbreviations look dotted but are not code.
+const DOMAIN_ENDINGS = new Set('com org net gov edu co uk de fr es it pt br nl eu us ca au ch be at io ai app dev me info biz'.split(' '));
+// Brands written in PascalCase that office work names all the time.
+const OFFICE_BRANDS = new Set(
+  'linkedin youtube powerpoint whatsapp fedex paypal hubspot sharepoint onedrive quickbooks mailchimp surveymonkey wordpress tiktok doordash airbnb facetime imessage macbook ipad iphone playstation xbox mcdonald mcdonalds eventbrite salesforce openai chatgpt goodreads eurostar easyjet ryanair lufthansa blablacar deepl googledocs googlesheets docusign dropbox'.split(' '),
+);
+
+const ENGLISH_FUNCTION = new Set('the a an to of in on for with and is are my our we it this that can you please from by be was do does what why how which any all me us i if so or but at'.split(' '));
+const FOREIGN_FUNCTION = new Set(
+  'le la les des du une est et pour dans avec sur que qui ne pas mes nos notre el los las del por para con una es y mis nuestro nuestra der die das und mit ist nicht ein eine einen fur auf den dem wir ich o os do da dos das com uma em nao meu minha nossa na nas'.split(' '),
+);
+
+/**
+ * Finds the technical words of a message.
+ *
+ * @param masked - The normalised message with code blanked out (case kept).
+ * @param folded - The same text folded (lower case, no accents).
+ * @param wantUnknown - Whether to look for unknown words (they count only next to a verb that acts).
+ * @returns The names shaped like code, the unknown words, and whether it reads as English.
+ */
+export function technicalSignals(masked: string, folded: string, wantUnknown = true): TechnicalSignals {
+  const shaped: string[] = [];
+  let candidate: string | undefined;
+  if (!wantUnknown && !MAYBE_SHAPED.test(masked)) return { shaped, unknown: [], english: false };
+  const tokens = masked.split(WHITESPACE, MAX_TOKENS);
+  for (let position = 0; position < tokens.length; position++) {
+    const token = tokens[position] ?? '';
+    if (token.length < 3 || token.length > 80) continue;
+    // Most tokens are plain words: only they can be unknown words, and they have no shape.
+    if (!MAYBE_SHAPED.test(token)) {
+      // A capitalised unknown word is a name or a place ("Sarah", "Lisbon"); a lowercase one, a technical word.
+      if (wantUnknown && candidate === undefined && position > 0) {
+        const bare = token.replace(EDGE_PUNCTUATION, '');
+        if (LOWER_WORD.test(bare) && isUnknownWord(bare)) candidate = bare;
+      }
+      continue;
+    }
+    const bare = token.replace(EDGE_PUNCTUATION, '');
+    if (bare.length >= 3 && shaped.length < MAX_FOUND && !URL_LIKE.test(bare) && isShapedName(bare)) shaped.push(bare);
+  }
+  // Every word of a French or German message is unknown to an English list: only English messages count them.
+  const english = candidate !== undefined && readsAsEnglish(folded);
+  return { shaped, unknown: english && candidate !== undefined ? [candidate] : [], english };
+}
+
+function isShapedName(bare: string): boolean {
+  if (SCOPED.test(bare)) return true;
+  if (COLON_NAME.test(bare)) return true;
+  if (DOTTED.test(bare)) {
+    const parts = bare.split('.');
+    const last = (parts[parts.length - 1] ?? '').toLowerCase();
+    // "e.g", "i.e": abbreviations; "example.com": a domain.
+    return !parts.every((part) => part.length <= 2) && !DOMAIN_ENDINGS.has(last);
+  }
+  if (DASHED.test(bare)) return bare.split('-').some((part) => part.length >= 2 && /[a-z]/.test(part) && isUnknownWord(part));
+  if (PASCAL.test(bare)) return !OFFICE_BRANDS.has(bare.toLowerCase());
+  return false;
+}
+
+/** Not an English word, not a word of the router's vocabulary, and not one typo from an English word. */
+function isUnknownWord(word: string): boolean {
+  if (LEXICON.words.has(word) || isEnglishWord(word)) return false;
+  return !nearEnglishWord(word);
+}
+
+/** One swap of neighbours or one extra letter away from an English word ("teh", "failign", "updatte"). */
+function nearEnglishWord(word: string): boolean {
+  for (let i = 0; i + 1 < word.length; i++) {
+    if (isEnglishWord(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2))) return true;
+  }
+  for (let i = 0; i < word.length; i++) {
+    if (word[i] === word[i - 1] || word.length > 4) {
+      const shorter = word.slice(0, i) + word.slice(i + 1);
+      if (shorter.length >= 3 && isEnglishWord(shorter)) return true;
+    }
+  }
+  return false;
+}
+
+function readsAsEnglish(folded: string): boolean {
+  let ours = 0;
+  let theirs = 0;
+  for (const word of folded.split(/[^a-z]+/, MAX_TOKENS)) {
+    if (ENGLISH_FUNCTION.has(word)) ours++;
+    else if (FOREIGN_FUNCTION.has(word)) theirs++;
+  }
+  return theirs === 0 || ours > theirs;
+}
