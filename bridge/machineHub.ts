@@ -133,6 +133,7 @@ export class MachineHub {
       }
       machineId = hello.machineId;
       store.upsertMachine({ id: hello.machineId, name: hello.machineName, platform: hello.platform, agent: hello.agent, repos: hello.repos, lastSeenAt: clock.now() });
+      store.saveRepoVocabularies(hello.machineId, hello.repos, clock.now());
       const paired = store.countPairings(hello.machineId) > 0;
       if (hello.role === 'pairing') return { bridgeVersion: this.options.version, protocolVersion: PROTOCOL_VERSION, paired };
       // The newest connection of a machine wins: the old one is usually a half-dead socket.
@@ -167,6 +168,15 @@ export class MachineHub {
       }
       if (changed.length > 0) this.options.on.eventsStored(changed);
       return { acked };
+    });
+
+    handle(connection, runnerToBridge, 'machine/didUpdateRepos', ({ repos }) => {
+      const id = requireHello();
+      const known = new Set(store.getMachine(id)?.repos.map((repo) => repo.name));
+      const unknown = repos.find((repo) => !known.has(repo.name));
+      if (unknown) throw new DispatchError('bad_input', `"${unknown.name}" is not one of this machine's repositories; nothing was stored.`);
+      store.saveRepoVocabularies(id, repos, clock.now());
+      return { ok: true as const };
     });
 
     handle(connection, runnerToBridge, 'pairing/create', () => this.options.pairing.createCode(requireHello()));

@@ -6,6 +6,8 @@ import { PROTOCOL_VERSION, bridgeToRunner, runnerToBridge } from '../../../share
 import { call, handle } from '../../../shared/protocol/rpc.js';
 import type { Runner } from '../runner.js';
 import { connectToBridge } from './bridgeClient.js';
+import { RepoVocabularyFeed, type VocabularyBuilder } from './repoVocabularyFeed.js';
+import type { RepoVocabulary } from '../../../shared/routing/context.js';
 import type { MachineIdentity } from './machineIdentity.js';
 
 export type LinkStatus = 'connecting' | 'online' | 'offline';
@@ -19,9 +21,17 @@ export interface BridgeLinkOptions {
   logger: Logger;
   /** Reconnect delays grow from min to max (with jitter). */
   backoff?: { minMs: number; maxMs: number };
+  /**
+   * The repositories' vocabularies for the bridge's router: how to build one, how long a
+   * hello waits for the first builds (default 300 ms; the rest follow in
+   * `machine/didUpdateRepos`), and how often they are rebuilt.
+   */
+  vocabulary?: { build?: VocabularyBuilder; helloWaitMs?: number; refreshMs?: number };
 }
 
 const EVENT_BATCH = 500;
+/** Vocabulary bytes per message: far under the bridge's 16 MB frame limit, even with 200 repositories. */
+const VOCABULARY_BUDGET = 4 * 1024 * 1024;
 
 /**
  * The runner's end of the machine link. It dials out, says hello, resyncs (takes jobs
@@ -42,9 +52,24 @@ export class BridgeLink {
   private readonly pairedListeners = new Set<(paired: boolean) => void>();
   private readonly statusListeners = new Set<(status: LinkStatus, detail?: string) => void>();
   private readonly unsubscribe: () => void;
+  private readonly vocabularies: RepoVocabularyFeed;
+  /** What this connection's bridge has of each vocabulary (reset on every connection). */
+  private sentVocabularies = new Map<string, RepoVocabulary>();
+  private sendingVocabularies: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: BridgeLinkOptions) {
-    this.unsubscribe = options.runner.onEvent(() => void this.flush());
+    this.vocabularies = new RepoVocabularyFeed({
+      repos: options.runner.repositories(),
+      logger: options.logger,
+      ...(options.vocabulary?.build ? { build: options.vocabulary.build } : {}),
+      ...(options.vocabulary?.refreshMs !== undefined ? { refreshMs: options.vocabulary.refreshMs } : {}),
+    });
+    const offEvent = options.runner.onEvent(() => void this.flush());
+    const offVocabulary = this.vocabularies.onBuilt(() => void this.sendVocabularies());
+    this.unsubscribe = () => {
+      offEvent();
+      offVocabulary();
+    };
   }
 
   get status(): LinkStatus {
@@ -68,6 +93,7 @@ export class BridgeLink {
 
   start(): void {
     this.stopped = false;
+    void this.vocabularies.start();
     void this.connect();
   }
 
@@ -75,6 +101,7 @@ export class BridgeLink {
     this.stopped = true;
     clearTimeout(this.retryTimer);
     this.unsubscribe();
+    this.vocabularies.stop();
     this.connection?.dispose();
     this.socket?.close();
     this.setStatus('offline');
@@ -99,13 +126,14 @@ export class BridgeLink {
       this.socket = socket;
       socket.on('close', () => this.lost(connection));
       this.registerHandlers(connection);
+      const repos = await this.reposForHello();
       const hello = await call(connection, runnerToBridge, 'machine/hello', {
         protocolVersion: PROTOCOL_VERSION,
         machineId: this.options.identity.machineId,
         machineName: this.options.identity.machineName,
         platform: process.platform,
         agent: this.options.agent,
-        repos: runner.repositories().map((repo) => ({ name: repo.name, default: repo.default })),
+        repos,
         role: 'runner',
       });
       const { offers } = await call(connection, runnerToBridge, 'machine/resync', {
@@ -118,12 +146,62 @@ export class BridgeLink {
       logger.info('connected to the bridge', { offers: offers.length });
       for (const job of offers) await runner.submit(job).catch((error) => logger.warn('an offered job was refused', { jobId: job.jobId, error: asDispatchError(error).message }));
       await this.flush();
+      await this.sendVocabularies();
     } catch (error) {
       const message = asDispatchError(error).message;
       logger.warn('bridge link failed', { error: message });
       this.setStatus('offline', message);
       this.scheduleReconnect();
     }
+  }
+
+  /** The repositories, with the vocabularies built so far (a big repository's may follow the hello). */
+  private async reposForHello(): Promise<{ name: string; default: boolean; vocabulary?: RepoVocabulary }[]> {
+    const wait = this.options.vocabulary?.helloWaitMs ?? 300;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.vocabularies.start(), new Promise<void>((resolve) => (timer = setTimeout(resolve, wait)))]);
+    clearTimeout(timer);
+    const built = this.vocabularies.current();
+    this.sentVocabularies = new Map();
+    let budget = VOCABULARY_BUDGET;
+    return this.options.runner.repositories().map((repo) => {
+      const vocabulary = built.get(repo.name);
+      const size = vocabulary ? vocabularySize(vocabulary) : 0;
+      if (!vocabulary || size > budget) return { name: repo.name, default: repo.default };
+      budget -= size;
+      this.sentVocabularies.set(repo.name, vocabulary);
+      return { name: repo.name, default: repo.default, vocabulary };
+    });
+  }
+
+  /** Sends the vocabularies this connection's bridge lacks, in messages under the budget (one flight at a time). */
+  private sendVocabularies(): Promise<void> {
+    this.sendingVocabularies = this.sendingVocabularies.then(async () => {
+      for (;;) {
+        const connection = this.connection;
+        if (!connection) return;
+        const batch: { name: string; vocabulary: RepoVocabulary }[] = [];
+        let budget = VOCABULARY_BUDGET;
+        for (const [name, vocabulary] of this.vocabularies.current()) {
+          if (this.sentVocabularies.get(name) === vocabulary) continue;
+          const size = vocabularySize(vocabulary);
+          if (batch.length > 0 && size > budget) break;
+          batch.push({ name, vocabulary });
+          budget -= size;
+        }
+        if (batch.length === 0) return;
+        try {
+          await call(connection, runnerToBridge, 'machine/didUpdateRepos', { repos: batch });
+        } catch (error) {
+          // The next connection's hello carries them.
+          this.options.logger.warn('sending repository vocabularies failed', { error: asDispatchError(error).message });
+          return;
+        }
+        if (this.connection !== connection) return;
+        for (const { name, vocabulary } of batch) this.sentVocabularies.set(name, vocabulary);
+      }
+    });
+    return this.sendingVocabularies;
   }
 
   private registerHandlers(connection: MessageConnection): void {
@@ -216,4 +294,9 @@ export class BridgeLink {
     this.currentStatus = status;
     for (const listener of this.statusListeners) listener(status, detail);
   }
+}
+
+/** About the bytes a vocabulary takes on the wire. */
+function vocabularySize(vocabulary: RepoVocabulary): number {
+  return vocabulary.terms.reduce((bytes, term) => bytes + Buffer.byteLength(term) + 3, 16);
 }
