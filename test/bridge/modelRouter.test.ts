@@ -109,7 +109,8 @@ describe('model routing is configured on the bridge', function () {
       body.model === MODEL ? { text: '{"route":"code","reason":"names the shipping code","repo":"api"}' } : { text: 'a Cowork answer' },
     );
     const repo = makeRepo(join(temp.make(), 'api'));
-    for (const env of [{ ANTHROPIC_API_KEY: 'sk-bridge-key', ANTHROPIC_BASE_URL: api.url, DISPATCH_ROUTER_MODEL: MODEL }, {}]) {
+    const withKey: Record<string, string> = { ANTHROPIC_API_KEY: 'sk-bridge-key', ANTHROPIC_BASE_URL: api.url, DISPATCH_ROUTER_MODEL: MODEL };
+    for (const env of [withKey, {}]) {
       const chat = new RecordingTransport('slack');
       const live = await startLiveBridge({ repos: [{ name: 'api', path: repo }], transports: [chat], pairedUsers: [alice], withRunner: false, env });
       try {
