@@ -9,6 +9,7 @@ import { noModelCowork, type CoworkResponder } from './cowork.js';
 import { Dispatcher } from './dispatcher.js';
 import { LinkNotices } from './linkNotices.js';
 import { MachineHub, type LinkTimings } from './machineHub.js';
+import type { RouteAdvisor } from './modelRouter.js';
 import { Notifier } from './notifier.js';
 import { packageVersion } from './packageRoot.js';
 import { Pairing } from './pairing.js';
@@ -92,11 +93,13 @@ export class Bridge {
     });
     tellMachines = (notice) => void hub.tellAll(notice);
     const cowork = options.cowork ?? (await coworkFromConfig(config, logger));
+    const advisor = await advisorFromConfig(config, logger.child({ part: 'router' }));
     const dispatcher = new Dispatcher({
       store,
       machines: hub,
       pairing,
       cowork,
+      ...(advisor ? { advisor } : {}),
       notifier,
       clock,
       logger: logger.child({ part: 'dispatcher' }),
@@ -159,6 +162,16 @@ async function coworkFromConfig(config: BridgeEnv, logger: Logger): Promise<Cowo
   if (!config.ANTHROPIC_API_KEY) return noModelCowork;
   const { AnthropicCowork } = await import('./anthropicCowork.js');
   return new AnthropicCowork({ apiKey: config.ANTHROPIC_API_KEY, model: config.DISPATCH_COWORK_MODEL, ...(config.ANTHROPIC_BASE_URL ? { baseURL: config.ANTHROPIC_BASE_URL } : {}) }, logger);
+}
+
+/** Model routing when a key is configured (DISPATCH_ROUTER_MODEL); without one the local router decides alone. */
+async function advisorFromConfig(config: BridgeEnv, logger: Logger): Promise<RouteAdvisor | undefined> {
+  if (!config.ANTHROPIC_API_KEY) return undefined;
+  const { ModelRouter } = await import('./modelRouter.js');
+  return new ModelRouter(
+    { apiKey: config.ANTHROPIC_API_KEY, model: config.DISPATCH_ROUTER_MODEL, timeoutMs: config.DISPATCH_ROUTER_TIMEOUT_MS, ...(config.ANTHROPIC_BASE_URL ? { baseURL: config.ANTHROPIC_BASE_URL } : {}) },
+    logger,
+  );
 }
 
 /** True for 127.0.0.0/8, ::1 and localhost. */

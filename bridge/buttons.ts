@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Button values travel through chat platforms and come back from anyone who can click,
- * so they are parsed and validated here, never trusted. Shape: `verb:jobId[:arg]`.
+ * so they are parsed and validated here, never trusted. Shape: `verb:jobId[:arg]`, or `code:replyId`.
  */
 const id = z.string().regex(/^[A-Za-z0-9-]{1,100}$/);
 
@@ -11,7 +11,9 @@ export type ButtonAction =
   | { kind: 'approve_for'; jobId: string; requestId: string; minutes: number }
   | { kind: 'deny'; jobId: string; requestId: string }
   | { kind: 'cancel'; jobId: string }
-  | { kind: 'choose_repo'; jobId: string; repo: string };
+  | { kind: 'choose_repo'; jobId: string; repo: string }
+  /** "Run as a Code session" on a Cowork reply: the stored reply's id (its text is too long for a button). */
+  | { kind: 'run_as_code'; replyId: string };
 
 /** Encodes an action as a button value (≤ 2,000 characters, Slack's and Discord's limits are 2,000 and 100). */
 export function buttonValue(action: ButtonAction): string {
@@ -26,6 +28,8 @@ export function buttonValue(action: ButtonAction): string {
       return `cancel:${action.jobId}`;
     case 'choose_repo':
       return `repo:${action.jobId}:${action.repo}`;
+    case 'run_as_code':
+      return `code:${action.replyId}`;
   }
 }
 
@@ -35,6 +39,7 @@ export function parseButtonValue(value: string): ButtonAction | undefined {
   const [verb, jobId, arg, extra] = value.split(':');
   if (extra !== undefined || !verb || !id.safeParse(jobId).success) return undefined;
   const job = jobId!;
+  if (verb === 'code') return arg === undefined ? { kind: 'run_as_code', replyId: job } : undefined;
   if (verb === 'cancel') return arg === undefined ? { kind: 'cancel', jobId: job } : undefined;
   if (verb === 'repo') return arg && /^[\w.-]{1,200}$/.test(arg) ? { kind: 'choose_repo', jobId: job, repo: arg } : undefined;
   if (!id.safeParse(arg).success) return undefined;

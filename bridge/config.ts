@@ -27,6 +27,10 @@ export const BridgeEnvSchema = z.object({
   ANTHROPIC_API_KEY: z.string().optional(),
   ANTHROPIC_BASE_URL: url.optional(),
   DISPATCH_COWORK_MODEL: z.string().default('claude-sonnet-4-5'),
+  /** With ANTHROPIC_API_KEY: the small fast model that routes messages (the local router is the fallback). */
+  DISPATCH_ROUTER_MODEL: z.string().min(1).default('claude-haiku-4-5'),
+  /** How long routing waits for that model before the local router decides alone. */
+  DISPATCH_ROUTER_TIMEOUT_MS: z.coerce.number().int('must be a whole number').min(100, 'must be at least 100 ms').max(30_000, 'must be at most 30000 ms').default(1_500),
   SLACK_BOT_TOKEN: z.string().optional(),
   SLACK_APP_TOKEN: z.string().optional(),
   SLACK_SIGNING_SECRET: z.string().optional(),

@@ -3,7 +3,7 @@ export interface CoworkResponder {
   answer(text: string): Promise<string>;
 }
 
-export const FORCE_HINT = 'To run it as coding work anyway, start your message with "open a Code session and …".';
+export const FORCE_HINT = 'If it is coding work, press "Run as a Code session", or start your message with "open a Code session and …".';
 
 /** Without a model configured: say what this is and how to force a Code session. */
 export const noModelCowork: CoworkResponder = {

@@ -2,24 +2,28 @@ import type { Clock } from '../shared/clock.js';
 import { DispatchError, asDispatchError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
-import { parseAgentPrefix } from '../shared/routing/agentPrefix.js';
-import { route } from '../shared/routing/route.js';
+import type { RoutingContext } from '../shared/routing/context.js';
+import { shortId } from '../shared/ids.js';
 import { MAX_TASK_LENGTH, isFinal } from '../shared/sessions.js';
 import { parseButtonValue, type ButtonAction } from './buttons.js';
 import type { ButtonPress, ButtonReply, ChatHandler, ChatMessage, ChatUser, OutgoingMessage, ThreadRef } from './chat.js';
 import { parseCommand, runCommand, sessionsOverview, type CommandContext } from './commands.js';
 import type { CoworkResponder } from './cowork.js';
-import { chooseRepoMessage, decidedMessage, decisionVerdict, note, statusMessage } from './messages.js';
+import { chooseRepoMessage, coworkMessage, decidedMessage, decisionVerdict, note, statusMessage } from './messages.js';
 import type { MachineLinks } from './machineLinks.js';
+import type { RouteAdvisor } from './modelRouter.js';
 import type { Notifier } from './notifier.js';
 import type { Pairing } from './pairing.js';
-import type { JobRecord, MachineRecord, Store } from './store/store.js';
+import { forceCode, routeMessage, type RoutedMessage } from './routeMessage.js';
+import type { CoworkReplyRecord, JobRecord, MachineRecord, Store } from './store/store.js';
 
 export interface DispatcherOptions {
   store: Store;
   machines: MachineLinks;
   pairing: Pairing;
   cowork: CoworkResponder;
+  /** A model's second opinion on routes (ANTHROPIC_API_KEY set); the local router alone without it. */
+  advisor?: RouteAdvisor;
   notifier: Notifier;
   clock: Clock;
   logger: Logger;
@@ -80,6 +84,7 @@ export class Dispatcher implements ChatHandler {
   async onButton(press: ButtonPress): Promise<ButtonReply> {
     const action = parseButtonValue(press.value);
     if (!action) return { ephemeral: "That button isn't valid." };
+    if (action.kind === 'run_as_code') return this.runAsCode(action.replyId, press.user);
     const job = this.options.store.getJob(action.jobId);
     if (!job) return { ephemeral: 'That session no longer exists.' };
     if (!this.mayAct(press.user, job)) return { ephemeral: 'Only the requester can do that.' };
@@ -97,35 +102,76 @@ export class Dispatcher implements ChatHandler {
   }
 
   private async startTask(message: ChatMessage, text: string): Promise<void> {
-    const { store, clock, machines } = this.options;
-    const chosen = parseAgentPrefix(text);
-    const routed = route(chosen.text);
-    // "with codex: …" names a coding backend, so it asks for a Code session like the override does.
-    const decision = chosen.agent && routed.route === 'cowork' ? { ...routed, route: 'code' as const, forced: true, reason: `forced: the message asks for the ${chosen.agent} agent` } : routed;
-    const actor = identity(message.user);
-    if (decision.route === 'cowork') {
+    const routed = await routeMessage(text, this.routingContext(message.user), this.options.advisor);
+    if (routed.decision.route === 'cowork') {
       // Cowork may spend the owner's model key: only for people the bridge serves, never a stranger's DM.
       if (!this.serves(message.user)) {
         await this.reply(message.thread, note(UNPAIRED_HINT, 'warning'));
         return;
       }
-      store.audit({ at: clock.now(), actor, action: 'route', detail: { route: 'cowork', reason: decision.reason } });
-      await this.reply(message.thread, note(await this.options.cowork.answer(decision.task)));
+      await this.answerCowork(message, text, routed);
       return;
     }
-    const machine = this.defaultMachine(message.user);
+    await this.startCode(message.user, message.thread, this.defaultMachine(message.user), routed);
+  }
+
+  /** The repositories of the machine a message would run on, for the router; none before pairing. */
+  private routingContext(user: ChatUser): RoutingContext | undefined {
+    const pairings = this.options.store.pairings(user);
+    const chosen = pairings.find((pairing) => pairing.isDefault) ?? pairings[0];
+    return chosen ? { repos: this.options.store.routingRepos(chosen.machineId) } : undefined;
+  }
+
+  /** Answers in the thread, with a "Run as a Code session" button whose text is stored (it outlives a restart). */
+  private async answerCowork(message: ChatMessage, text: string, routed: RoutedMessage): Promise<void> {
+    const { store, clock } = this.options;
+    const { decision, decidedBy } = routed;
+    store.audit({ at: clock.now(), actor: identity(message.user), action: 'route', detail: { route: 'cowork', reason: decision.reason, decidedBy } });
+    const answer = await this.options.cowork.answer(decision.task);
+    const reply: CoworkReplyRecord = { id: newId(), owner: message.user, thread: message.thread, text, answer, createdAt: clock.now() };
+    store.saveCoworkReply(reply);
+    await this.reply(message.thread, coworkMessage(reply));
+  }
+
+  /** "Run as a Code session": the same text as a forced Code session, for the same person, in the same thread. */
+  private async runAsCode(replyId: string, user: ChatUser): Promise<ButtonReply> {
+    const { store, clock } = this.options;
+    const reply = store.getCoworkReply(replyId);
+    if (!reply) return { ephemeral: 'That answer is too old to re-run. Send the message again, starting with "open a Code session and …".' };
+    if (identity(user) !== identity(reply.owner)) return { ephemeral: 'Only the person who asked can run this as a Code session.' };
+    if (reply.jobId) return { ephemeral: `This already runs as Code session ${shortId(reply.jobId)}.` };
+    if (!this.isAllowed(user)) return { ephemeral: "Sorry, this Dispatch bridge doesn't serve you." };
+    try {
+      const machine = this.defaultMachine(user);
+      const jobId = newId();
+      // Claimed before the job exists: a second press (or a second bridge) starts nothing more.
+      if (!store.claimCoworkReply(reply.id, jobId)) return { ephemeral: 'This already runs as a Code session.' };
+      store.audit({ at: clock.now(), actor: identity(user), action: 're_route', jobId, detail: { from: 'cowork', to: 'code', replyId: reply.id } });
+      await this.startCode(user, reply.thread, machine, forceCode(reply.text, { repos: store.routingRepos(machine.id) }), jobId);
+      return { update: coworkMessage({ ...reply, jobId }) };
+    } catch (thrown) {
+      const error = asDispatchError(thrown);
+      this.options.logger.error('re-run as a Code session failed', { code: error.code, error: error.message });
+      return { ephemeral: error.code === 'internal' ? 'Something went wrong on the bridge; nothing was started. Try again.' : error.message };
+    }
+  }
+
+  private async startCode(owner: ChatUser, thread: ThreadRef, machine: MachineRecord, routed: RoutedMessage, id = newId()): Promise<void> {
+    const { store, clock } = this.options;
+    const { decision, decidedBy } = routed;
+    const actor = identity(owner);
     const now = clock.now();
     const choice = chooseRepo(machine, decision.repoHint);
     const job: JobRecord = {
-      id: newId(),
-      owner: message.user,
+      id,
+      owner,
       machineId: machine.id,
       task: decision.task,
       ...(choice.repo ? { repo: choice.repo } : {}),
-      ...(chosen.agent ? { agent: chosen.agent } : {}),
+      ...(routed.agent ? { agent: routed.agent } : {}),
       forced: decision.forced,
       routeReason: decision.reason,
-      thread: message.thread,
+      thread,
       delivery: choice.ask ? 'choosing_repo' : 'waiting',
       state: 'queued',
       lastSeq: 0,
@@ -135,9 +181,9 @@ export class Dispatcher implements ChatHandler {
     };
     // Written before anything is acknowledged to the user: a crash from here on loses nothing.
     store.createJob(job);
-    store.audit({ at: now, actor, action: 'route', jobId: job.id, detail: { route: 'code', forced: decision.forced, reason: decision.reason } });
+    store.audit({ at: now, actor, action: 'route', jobId: job.id, detail: { route: 'code', forced: decision.forced, reason: decision.reason, decidedBy } });
     if (choice.ask) {
-      await this.reply(message.thread, chooseRepoMessage(job, choice.ask, decision.repoHint));
+      await this.reply(thread, chooseRepoMessage(job, choice.ask, decision.repoHint));
       return;
     }
     await this.postStatusAndOffer(job, machine);
@@ -160,7 +206,7 @@ export class Dispatcher implements ChatHandler {
     await this.reply(thread, sent ? note('Follow-up sent to the same session and worktree.') : note('Your machine is offline, so the follow-up was not sent. Send it again when the machine is back.', 'warning'));
   }
 
-  private async act(action: ButtonAction, job: JobRecord, user: ChatUser): Promise<ButtonReply> {
+  private async act(action: Exclude<ButtonAction, { kind: 'run_as_code' }>, job: JobRecord, user: ChatUser): Promise<ButtonReply> {
     const { store, clock, machines } = this.options;
     const by = user.displayName ?? user.userId;
     if (action.kind === 'cancel') return { ephemeral: await this.cancel(job, user) };
@@ -250,7 +296,6 @@ const EXPECTED = new Set<string>(['bad_input', 'forbidden', 'rate_limited', 'not
 
 const UNPAIRED_HINT = "I only answer people paired with a machine. Run `dispatch pair` on your machine, then send `pair CODE` here.";
 
-/** `platform:userId`, the form used in allowlists, admin lists and the audit log. */
 /** The longest chat message the bridge takes (the same as a task's limit on the machine). */
 export const MAX_MESSAGE_LENGTH = MAX_TASK_LENGTH;
 
@@ -258,6 +303,7 @@ function messageTooLong(length: number): string {
   return `That message is too long (at most ${MAX_MESSAGE_LENGTH.toLocaleString('en-US')} characters): it has ${length.toLocaleString('en-US')}. Nothing was started: shorten it, or put the details in a file in the repository and point to it.`;
 }
 
+/** `platform:userId`, the form used in allowlists, admin lists and the audit log. */
 export function identity(user: ChatUser): string {
   return `${user.platform}:${user.userId}`;
 }
@@ -265,13 +311,14 @@ export function identity(user: ChatUser): string {
 /** The router's hint, else the machine's default; ambiguous → the names to ask about. */
 function chooseRepo(machine: MachineRecord, hint: string | undefined): { repo?: string; ask?: string[] } {
   const names = machine.repos.map((repo) => repo.name);
-  if (hint) {
+  if (hint && names.length > 0) {
     const wanted = hint.toLowerCase();
     const exact = names.find((name) => name.toLowerCase() === wanted);
     if (exact) return { repo: exact };
     const partial = names.filter((name) => name.toLowerCase().includes(wanted));
     if (partial.length === 1) return { repo: partial[0]! };
-    return names.length === 1 ? { repo: names[0]! } : { ask: partial.length > 1 ? partial : names };
+    // A name the machine does not know, or one several fit, is asked about: never run silently in the default.
+    return { ask: partial.length > 1 ? partial : names };
   }
   const fallback = machine.repos.find((repo) => repo.default)?.name;
   if (fallback || names.length <= 1) return fallback ? { repo: fallback } : {};

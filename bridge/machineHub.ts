@@ -222,6 +222,7 @@ export class MachineHub {
       const known = store.getMachine(hello.machineId);
       if (hello.role === 'runner') {
         store.upsertMachine({ id: hello.machineId, name: hello.machineName, platform: hello.platform, agent: hello.agent, repos: hello.repos, lastSeenAt: clock.now() });
+        store.saveRepoVocabularies(hello.machineId, hello.repos, clock.now());
         // The newest connection of a machine wins: the old one is usually a half-dead socket,
         // and closing it makes a runner still behind it notice at once.
         const previous = this.links.get(hello.machineId);
@@ -267,6 +268,15 @@ export class MachineHub {
       }
       if (changed.length > 0) this.options.on.eventsStored(changed);
       return { acked };
+    });
+
+    handle(connection, runnerToBridge, 'machine/didUpdateRepos', ({ repos }) => {
+      const id = requireHello();
+      const known = new Set(store.getMachine(id)?.repos.map((repo) => repo.name));
+      const unknown = repos.find((repo) => !known.has(repo.name));
+      if (unknown) throw new DispatchError('bad_input', `"${unknown.name}" is not one of this machine's repositories; nothing was stored.`);
+      store.saveRepoVocabularies(id, repos, clock.now());
+      return { ok: true as const };
     });
 
     handle(connection, runnerToBridge, 'pairing/create', () => this.options.pairing.createCode(requireHello()));

@@ -2,7 +2,7 @@ import { isFinal, type ApprovalDecision, type ApprovalRequest, type SessionResul
 import { shortId } from '../shared/ids.js';
 import { buttonValue } from './buttons.js';
 import type { Field, OutgoingMessage } from './chat.js';
-import type { JobRecord } from './store/store.js';
+import type { CoworkReplyRecord, JobRecord } from './store/store.js';
 
 /** What the bot says about jobs, in platform-neutral form. Transports do the styling. */
 
@@ -152,9 +152,23 @@ function mentions(summary: string, error: string): boolean {
 export function chooseRepoMessage(job: JobRecord, repos: string[], hint?: string): OutgoingMessage {
   return {
     title: 'Which repository?',
-    text: hint ? `I couldn't find a repository called "${hint}" on your machine. Pick one:` : 'Your machine has several repositories. Pick one:',
+    text: !hint
+      ? 'Your machine has several repositories. Pick one:'
+      : repos.length > 1 && repos.every((repo) => repo.toLowerCase().includes(hint.toLowerCase()))
+        ? `Several repositories on your machine match "${hint}". Pick one:`
+        : `I couldn't find a repository called "${hint}" on your machine. Pick one:`,
     buttons: repos.slice(0, 20).map((repo) => ({ label: repo, value: buttonValue({ kind: 'choose_repo', jobId: job.id, repo }) })),
     mention: job.owner,
+  };
+}
+
+/** A Cowork answer, with the one tap that re-runs the question as a Code session (until it was pressed). */
+export function coworkMessage(reply: CoworkReplyRecord): OutgoingMessage {
+  if (reply.jobId) return { text: `${reply.answer}\n\nRe-run as Code session ${shortId(reply.jobId)}.`, tone: 'info' };
+  return {
+    text: reply.answer,
+    buttons: [{ label: 'Run as a Code session', value: buttonValue({ kind: 'run_as_code', replyId: reply.id }), style: 'primary' }],
+    tone: 'info',
   };
 }
 

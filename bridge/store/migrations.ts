@@ -73,6 +73,21 @@ const MIGRATIONS: string[] = [
     issued_at INTEGER NOT NULL, revoked_at INTEGER
   );
   `,
+  // 4 (issue 12): each repository's vocabulary, sent by its runner for the router; and every
+  // Cowork reply's question, so "Run as a Code session" works after a restart.
+  `
+  CREATE TABLE repo_vocabularies (
+    machine_id TEXT NOT NULL, repo TEXT NOT NULL, terms TEXT NOT NULL, updated_at INTEGER NOT NULL,
+    PRIMARY KEY (machine_id, repo)
+  );
+  CREATE TABLE cowork_replies (
+    id TEXT PRIMARY KEY,
+    owner_platform TEXT NOT NULL, owner_id TEXT NOT NULL, owner_name TEXT,
+    thread_platform TEXT NOT NULL, thread_channel TEXT NOT NULL, thread_id TEXT NOT NULL,
+    text TEXT NOT NULL, answer TEXT NOT NULL, job_id TEXT, created_at INTEGER NOT NULL
+  );
+  CREATE INDEX cowork_replies_created ON cowork_replies (created_at);
+  `,
 ];
 
 /** Brings the database to the newest schema; returns the version it is at. */

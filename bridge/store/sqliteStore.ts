@@ -15,8 +15,10 @@ import type { ChatUser, ThreadRef } from '../chat.js';
 import { ensureStateDir, restrictFile, SQLITE_FILES, STATE_FILE_MODE } from '../../extension/core/stateFiles.js';
 import { migrate } from './migrations.js';
 import { SqliteWebHistory } from './sqliteWebHistory.js';
+import { SqliteRoutingData } from './sqliteRoutingData.js';
+import type { RepoVocabulary, RoutingRepo } from '../../shared/routing/context.js';
 import { foldEvent } from './foldEvent.js';
-import type { ApprovalRecord, AuditEntry, CredentialState, JobFilter, JobPatch, JobRecord, MachineListing, MachineRecord, PairingRecord, Store, StoredEvent } from './store.js';
+import type { ApprovalRecord, AuditEntry, CoworkReplyRecord, CredentialState, JobFilter, JobPatch, JobRecord, MachineListing, MachineRecord, PairingRecord, Store, StoredEvent } from './store.js';
 
 type Row = Record<string, unknown>;
 
@@ -25,6 +27,7 @@ export class SqliteStore implements Store {
   readonly webMessages: SqliteWebHistory;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly routing: SqliteRoutingData;
 
   /** `maxPages` caps the file (a quota; tests use it to fill the "disk"). */
   constructor(file: string, options: { maxPages?: number } = {}) {
@@ -43,6 +46,7 @@ export class SqliteStore implements Store {
     migrate(this.db);
     if (options.maxPages) this.db.pragma(`max_page_count = ${Math.floor(options.maxPages)}`);
     this.webMessages = new SqliteWebHistory(this.db);
+    this.routing = new SqliteRoutingData(this.db, (machineId) => this.getMachine(machineId)?.repos.map((repo) => repo.name));
   }
 
   /** Compiled once per SQL text: preparing costs more than running these small statements. */
@@ -61,7 +65,29 @@ export class SqliteStore implements Store {
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, platform = excluded.platform, agent = excluded.agent,
            repos = excluded.repos, last_seen_at = excluded.last_seen_at`,
       )
-      .run({ ...machine, repos: JSON.stringify(machine.repos) });
+      // Only name and default: a runner's repo infos may carry vocabularies, which live in their own table.
+      .run({ ...machine, repos: JSON.stringify(machine.repos.map((repo) => ({ name: repo.name, default: repo.default }))) });
+    this.routing.machineChanged(machine.id);
+  }
+
+  saveRepoVocabularies(machineId: string, repos: ReadonlyArray<{ name: string; vocabulary?: RepoVocabulary }>, at: number): void {
+    this.routing.saveRepoVocabularies(machineId, repos, at);
+  }
+
+  routingRepos(machineId: string): RoutingRepo[] {
+    return this.routing.routingRepos(machineId);
+  }
+
+  saveCoworkReply(reply: CoworkReplyRecord): void {
+    this.routing.saveCoworkReply(reply);
+  }
+
+  getCoworkReply(id: string): CoworkReplyRecord | undefined {
+    return this.routing.getCoworkReply(id);
+  }
+
+  claimCoworkReply(id: string, jobId: string): boolean {
+    return this.routing.claimCoworkReply(id, jobId);
   }
 
   getMachine(id: string): MachineRecord | undefined {

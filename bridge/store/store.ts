@@ -1,3 +1,4 @@
+import type { RepoVocabulary, RoutingRepo } from '../../shared/routing/context.js';
 import type { ApprovalDecision, ApprovalRequest, JobSpec, SessionEvent, SessionResult, SessionState } from '../../shared/sessions.js';
 import type { ChatUser, MessageRef, ThreadRef } from '../chat.js';
 import type { WebChatHistory } from '../transports/web/webHistory.js';
@@ -9,6 +10,7 @@ import type { WebChatHistory } from '../transports/web/webHistory.js';
 export interface Store {
   readonly webMessages: WebChatHistory;
 
+  /** Stores a machine; its repositories' vocabularies are not part of it (see saveRepoVocabularies). */
   upsertMachine(machine: MachineRecord): void;
   getMachine(id: string): MachineRecord | undefined;
   /** Every machine the bridge knows, newest contact first, with its credential's state. */
@@ -22,6 +24,20 @@ export interface Store {
   credentialState(machineId: string): CredentialState;
   /** Revokes a machine's credential and drops its pairings; false when it had none to revoke. */
   revokeMachine(machineId: string, at: number): boolean;
+
+  /**
+   * Stores the vocabularies a runner sent (a repository sent without one keeps what is
+   * stored) and drops those of repositories the machine no longer has.
+   */
+  saveRepoVocabularies(machineId: string, repos: ReadonlyArray<{ name: string; vocabulary?: RepoVocabulary }>, at: number): void;
+  /** The machine's repositories with their stored vocabularies: the router's context. */
+  routingRepos(machineId: string): RoutingRepo[];
+
+  /** Remembers a Cowork reply, so that "Run as a Code session" can start its text later (after a restart too). */
+  saveCoworkReply(reply: CoworkReplyRecord): void;
+  getCoworkReply(id: string): CoworkReplyRecord | undefined;
+  /** Records that the reply was re-run as job `jobId`; false when it already was. */
+  claimCoworkReply(id: string, jobId: string): boolean;
 
   createPairingCode(machineId: string, code: string, expiresAt: number): void;
   /** Uses a code once: returns its machine if the code exists, is unused and unexpired. */
@@ -86,6 +102,20 @@ export type CredentialState = 'none' | 'active' | 'revoked';
 
 export interface MachineListing extends MachineRecord {
   credential: CredentialState;
+}
+
+/** A message routed to Cowork and the answer it got, kept for the "Run as a Code session" button. */
+export interface CoworkReplyRecord {
+  id: string;
+  owner: ChatUser;
+  thread: ThreadRef;
+  /** The message as the person wrote it (what a Code session would run). */
+  text: string;
+  /** What the bot answered (shown again when the button is pressed). */
+  answer: string;
+  /** The Code session it was re-run as, once pressed. */
+  jobId?: string;
+  createdAt: number;
 }
 
 export interface PairingRecord {

@@ -6,6 +6,7 @@ import {
   SessionSnapshotSchema,
   SessionStateSchema,
 } from '../sessions.js';
+import { RepoVocabularySchema } from '../routing/context.js';
 
 /**
  * The machine link: a runner dials the bridge over WebSocket (`/runner`, a token in the
@@ -41,7 +42,12 @@ export const LinkClose = {
 /** HTTP status of the upgrade when the credential was revoked (401 means an unknown token). */
 export const REVOKED_STATUS = 403;
 
-const RepoInfoSchema = z.object({ name: z.string().min(1).max(200), default: z.boolean() });
+const RepoNameSchema = z.string().min(1).max(200);
+/**
+ * A repository of the machine. `vocabulary` (optional, bounded): the names in its code the
+ * router leans on; absent means "unchanged" (the bridge keeps what it last stored).
+ */
+const RepoInfoSchema = z.object({ name: RepoNameSchema, default: z.boolean(), vocabulary: RepoVocabularySchema.optional() });
 const SessionSummarySchema = z.object({
   sessionId: z.string().min(1).max(100),
   state: SessionStateSchema,
@@ -85,6 +91,15 @@ export const runnerToBridge = {
     result: z.object({
       acked: z.array(z.object({ sessionId: z.string(), throughSeq: z.number().int().nonnegative() })),
     }),
+  },
+  /**
+   * A repository's vocabulary changed (built after the hello, or rebuilt): each entry names
+   * a repository of the last hello and carries its new vocabulary. Over-size or unknown
+   * repositories are refused as a whole, and nothing is stored.
+   */
+  'machine/didUpdateRepos': {
+    params: z.object({ repos: z.array(z.object({ name: RepoNameSchema, vocabulary: RepoVocabularySchema })).min(1).max(200) }),
+    result: Ok,
   },
   /** A one-time pairing code for this machine (shown by `dispatch pair` and the editor). */
   'pairing/create': {

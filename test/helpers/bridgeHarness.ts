@@ -5,6 +5,8 @@ import type { Clock } from '../../shared/clock.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { ApprovalDecision } from '../../shared/sessions.js';
 import type { CoworkResponder } from '../../bridge/cowork.js';
+import type { RouteAdvisor } from '../../bridge/modelRouter.js';
+import Database from 'better-sqlite3';
 import { noModelCowork } from '../../bridge/cowork.js';
 import { Dispatcher } from '../../bridge/dispatcher.js';
 import type { MachineLinks } from '../../bridge/machineLinks.js';
@@ -52,9 +54,10 @@ export class RecordingMachines implements MachineLinks {
 }
 
 /** A dispatcher over a real SQLite file, a recording transport and recording machine links. */
-export function dispatcherHarness(options: { allowedUsers?: string[]; admins?: string[]; cowork?: CoworkResponder; clock?: Clock; maxPages?: number; heartbeatMs?: number; logger?: Logger; pairing?: PairingOptions } = {}) {
+export function dispatcherHarness(options: { allowedUsers?: string[]; admins?: string[]; cowork?: CoworkResponder; clock?: Clock; maxPages?: number; heartbeatMs?: number; advisor?: RouteAdvisor; logger?: Logger; pairing?: PairingOptions } = {}) {
   const folder = mkdtempSync(join(tmpdir(), 'dispatch-dispatcher-'));
-  const store = new SqliteStore(join(folder, 'bridge.db'), options.maxPages ? { maxPages: options.maxPages } : {});
+  const dbFile = join(folder, 'bridge.db');
+  const store = new SqliteStore(dbFile, options.maxPages ? { maxPages: options.maxPages } : {});
   const chat = new RecordingTransport('slack');
   const transports = new Map<Platform, Transport>([['slack', chat]]);
   const clock = options.clock ?? { now: () => Date.now() };
@@ -66,6 +69,7 @@ export function dispatcherHarness(options: { allowedUsers?: string[]; admins?: s
     machines,
     pairing,
     cowork: options.cowork ?? noModelCowork,
+    ...(options.advisor ? { advisor: options.advisor } : {}),
     notifier,
     clock,
     logger: options.logger ?? silentLogger,
@@ -80,6 +84,20 @@ export function dispatcherHarness(options: { allowedUsers?: string[]; admins?: s
     machines,
     pairing,
     notifier,
+    /** The audit log as written to the SQLite file, oldest first. */
+    audit: (): { actor: string; action: string; jobId?: string; detail?: Record<string, unknown> }[] => {
+      const db = new Database(dbFile, { readonly: true });
+      try {
+        return (db.prepare('SELECT actor, action, job_id, detail FROM audit_log ORDER BY id').all() as { actor: string; action: string; job_id: string | null; detail: string | null }[]).map((row) => ({
+          actor: row.actor,
+          action: row.action,
+          ...(row.job_id ? { jobId: row.job_id } : {}),
+          ...(row.detail ? { detail: JSON.parse(row.detail) as Record<string, unknown> } : {}),
+        }));
+      } finally {
+        db.close();
+      }
+    },
     dispose: () => {
       notifier.stop();
       store.close();

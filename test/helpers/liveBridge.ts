@@ -9,7 +9,7 @@ import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { Clock } from '../../shared/clock.js';
 import { createAgentFactory } from '../../extension/core/agents/registry.js';
 import type { AgentFactory } from '../../extension/core/agents/agent.js';
-import { BridgeLink } from '../../extension/core/link/bridgeLink.js';
+import { BridgeLink, type BridgeLinkOptions } from '../../extension/core/link/bridgeLink.js';
 import { Runner, type RepoConfig } from '../../extension/core/runner.js';
 
 export const RUNNER_TOKEN = 'test-runner-token-0123456789';
@@ -29,6 +29,8 @@ export interface LiveBridgeOptions {
   cowork?: CoworkResponder;
   clock?: Clock;
   logger?: Logger;
+  /** How the link builds and sends the repositories' vocabularies. */
+  vocabulary?: BridgeLinkOptions['vocabulary'];
   /** Start the runner and its link (default true). */
   withRunner?: boolean;
   /** Machine link timings for both ends, and the bridge's offline-notice delay. */
@@ -75,7 +77,7 @@ export async function startLiveBridge(options: LiveBridgeOptions) {
     runner = new Runner({ home: join(home, 'machine'), repos: overrides.repos ?? options.repos, agents: options.agents ?? createAgentFactory(), maxSessions: options.maxSessions ?? 2, logger, ...(options.clock ? { clock: options.clock } : {}) });
     await runner.start();
     const bridgeUrl = options.runnerUrl ? options.runnerUrl(bridge.url) : bridge.url;
-    link = new BridgeLink({ bridgeUrl, token: RUNNER_TOKEN, runner, identity, agent: 'builtin', logger, backoff: { minMs: 50, maxMs: 500 }, ...(options.link ? { timings: options.link } : {}) });
+    link = new BridgeLink({ bridgeUrl, token: RUNNER_TOKEN, runner, identity, agent: 'builtin', logger, backoff: { minMs: 50, maxMs: 500 }, ...(options.link ? { timings: options.link } : {}), ...(options.vocabulary ? { vocabulary: options.vocabulary } : {}) });
     const online = new Promise<void>((resolve) => link!.onStatus((status) => status === 'online' && resolve()));
     link.start();
     await online;

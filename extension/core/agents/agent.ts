@@ -51,6 +51,8 @@ export interface AgentContext {
   /** Appends to the session's full log file; events should carry only excerpts. */
   log: (text: string) => void;
   logger: Logger;
+  /** The environment of commands the agent runs itself (an allowlist); default toolEnv(). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export type AgentEvent = { kind: 'progress'; text: string } | { kind: 'outcome'; outcome: AgentOutcome };

@@ -12,6 +12,8 @@ export { FREE_FORM_MESSAGE } from './builtinRefusal.js';
 export interface BuiltinAgentOptions {
   /** How often (ms) an excerpt of new output is reported while a command runs. */
   progressIntervalMs?: number;
+  /** The commands' environment (an allowlist: see toolEnv); default toolEnv() of the runner's. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -34,7 +36,8 @@ export class BuiltinAgent implements Agent {
 
   async *run(context: AgentContext): AsyncIterable<AgentEvent> {
     const intent = parseTaskIntent(context.task);
-    const outcome: AgentOutcome = intent ? yield* this.perform(context, intent) : refusal(context.task);
+    const withEnv: AgentContext = this.options.env ? { ...context, env: this.options.env } : context;
+    const outcome: AgentOutcome = intent ? yield* this.perform(withEnv, intent) : refusal(context.task);
     yield { kind: 'outcome', outcome };
   }
 

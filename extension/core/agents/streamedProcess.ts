@@ -21,7 +21,7 @@ export async function* streamProcess(
   let settled: Settled | undefined;
   const running = runProcess(command, {
     cwd: context.worktree,
-    env: options.env ?? toolEnv(),
+    env: options.env ?? context.env ?? toolEnv(),
     signal: context.signal,
     onOutput: (text) => {
       output.append(text);

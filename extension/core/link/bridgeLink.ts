@@ -9,6 +9,8 @@ import type { SessionEvent } from '../../../shared/sessions.js';
 import type { Runner } from '../runner.js';
 import { REVOKED_MESSAGE } from './bridgeClient.js';
 import { MachineCredential, dialAsMachine } from './machineCredential.js';
+import { RepoVocabularyFeed, type VocabularyBuilder } from './repoVocabularyFeed.js';
+import type { RepoVocabulary } from '../../../shared/routing/context.js';
 import type { MachineIdentity } from './machineIdentity.js';
 
 export type LinkStatus = 'connecting' | 'online' | 'offline';
@@ -25,11 +27,19 @@ export interface BridgeLinkOptions {
   backoff?: { minMs: number; maxMs: number };
   /** Ping interval, dead time and request timeout of the link (tests shorten them). */
   timings?: { pingMs?: number; deadMs?: number; requestTimeoutMs?: number };
+  /**
+   * The repositories' vocabularies for the bridge's router: how to build one, how long a
+   * hello waits for the first builds (default 300 ms; the rest follow in
+   * `machine/didUpdateRepos`), and how often they are rebuilt.
+   */
+  vocabulary?: { build?: VocabularyBuilder; helloWaitMs?: number; refreshMs?: number };
 }
 
 const EVENT_BATCH = 500;
 /** Keeps each batch of events well under the link's frame limit. */
 const EVENT_BATCH_BYTES = MAX_LINK_FRAME_BYTES / 2;
+/** Vocabulary bytes per message: under the link's frame limit (one repository's bounded vocabulary always fits). */
+const VOCABULARY_BUDGET = MAX_LINK_FRAME_BYTES / 2;
 
 /**
  * The runner's end of the machine link. It dials out, says hello, resyncs (takes jobs
@@ -53,10 +63,25 @@ export class BridgeLink {
   private readonly credential: MachineCredential;
   /** Set when retrying cannot help (revoked, replaced, refused): no reconnects until start() again. */
   private halted = false;
+  private readonly vocabularies: RepoVocabularyFeed;
+  /** What this connection's bridge has of each vocabulary (reset on every connection). */
+  private sentVocabularies = new Map<string, RepoVocabulary>();
+  private sendingVocabularies: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: BridgeLinkOptions) {
-    this.unsubscribe = options.runner.onEvent(() => void this.flush());
     this.credential = new MachineCredential(options.identity);
+    this.vocabularies = new RepoVocabularyFeed({
+      repos: options.runner.repositories(),
+      logger: options.logger,
+      ...(options.vocabulary?.build ? { build: options.vocabulary.build } : {}),
+      ...(options.vocabulary?.refreshMs !== undefined ? { refreshMs: options.vocabulary.refreshMs } : {}),
+    });
+    const offEvent = options.runner.onEvent(() => void this.flush());
+    const offVocabulary = this.vocabularies.onBuilt(() => void this.sendVocabularies());
+    this.unsubscribe = () => {
+      offEvent();
+      offVocabulary();
+    };
   }
 
   private get timeout(): { timeoutMs: number } {
@@ -85,6 +110,7 @@ export class BridgeLink {
   start(): void {
     this.stopped = false;
     this.halted = false;
+    void this.vocabularies.start();
     void this.connect();
   }
 
@@ -92,6 +118,7 @@ export class BridgeLink {
     this.stopped = true;
     clearTimeout(this.retryTimer);
     this.unsubscribe();
+    this.vocabularies.stop();
     this.connection?.dispose();
     this.socket?.close();
     this.setStatus('offline');
@@ -123,6 +150,7 @@ export class BridgeLink {
         onDead: () => logger.warn('the bridge link went silent; reconnecting'),
       });
       this.registerHandlers(connection);
+      const repos = await this.reposForHello();
       const hello = await call(
         connection,
         runnerToBridge,
@@ -133,7 +161,7 @@ export class BridgeLink {
           machineName: this.options.identity.machineName,
           platform: process.platform,
           agent: this.options.agent,
-          repos: runner.repositories().map((repo) => ({ name: repo.name, default: repo.default })),
+          repos,
           role: 'runner',
         },
         this.timeout,
@@ -157,6 +185,7 @@ export class BridgeLink {
       // Older bridges hand jobs over here; current ones offer each with job/offer, which answers refusals.
       for (const job of offers) await runner.submit(job).catch((error) => logger.warn('an offered job was refused', { jobId: job.jobId, error: asDispatchError(error).message }));
       await this.flush();
+      await this.sendVocabularies();
     } catch (error) {
       const refused = asDispatchError(error);
       logger.warn('bridge link failed', { error: refused.message });
@@ -172,6 +201,55 @@ export class BridgeLink {
         this.scheduleReconnect();
       }
     }
+  }
+
+  /** The repositories, with the vocabularies built so far (a big repository's may follow the hello). */
+  private async reposForHello(): Promise<{ name: string; default: boolean; vocabulary?: RepoVocabulary }[]> {
+    const wait = this.options.vocabulary?.helloWaitMs ?? 300;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.vocabularies.start(), new Promise<void>((resolve) => (timer = setTimeout(resolve, wait)))]);
+    clearTimeout(timer);
+    const built = this.vocabularies.current();
+    this.sentVocabularies = new Map();
+    let budget = VOCABULARY_BUDGET;
+    return this.options.runner.repositories().map((repo) => {
+      const vocabulary = built.get(repo.name);
+      const size = vocabulary ? vocabularySize(vocabulary) : 0;
+      if (!vocabulary || size > budget) return { name: repo.name, default: repo.default };
+      budget -= size;
+      this.sentVocabularies.set(repo.name, vocabulary);
+      return { name: repo.name, default: repo.default, vocabulary };
+    });
+  }
+
+  /** Sends the vocabularies this connection's bridge lacks, in messages under the budget (one flight at a time). */
+  private sendVocabularies(): Promise<void> {
+    this.sendingVocabularies = this.sendingVocabularies.then(async () => {
+      for (;;) {
+        const connection = this.connection;
+        if (!connection) return;
+        const batch: { name: string; vocabulary: RepoVocabulary }[] = [];
+        let budget = VOCABULARY_BUDGET;
+        for (const [name, vocabulary] of this.vocabularies.current()) {
+          if (this.sentVocabularies.get(name) === vocabulary) continue;
+          const size = vocabularySize(vocabulary);
+          if (batch.length > 0 && size > budget) break;
+          batch.push({ name, vocabulary });
+          budget -= size;
+        }
+        if (batch.length === 0) return;
+        try {
+          await call(connection, runnerToBridge, 'machine/didUpdateRepos', { repos: batch });
+        } catch (error) {
+          // The next connection's hello carries them.
+          this.options.logger.warn('sending repository vocabularies failed', { error: asDispatchError(error).message });
+          return;
+        }
+        if (this.connection !== connection) return;
+        for (const { name, vocabulary } of batch) this.sentVocabularies.set(name, vocabulary);
+      }
+    });
+    return this.sendingVocabularies;
   }
 
   private registerHandlers(connection: MessageConnection): void {
@@ -303,4 +381,9 @@ function closeReason(code: number, reason: string): string {
   if (code === MESSAGE_TOO_BIG) return 'a message was over the size limit (code 1009)';
   if (code === 1006) return 'the connection dropped or went silent (code 1006)';
   return `code ${code}`;
+}
+
+/** About the bytes a vocabulary takes on the wire. */
+function vocabularySize(vocabulary: RepoVocabulary): number {
+  return vocabulary.terms.reduce((bytes, term) => bytes + Buffer.byteLength(term) + 3, 16);
 }
