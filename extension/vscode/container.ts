@@ -95,7 +95,13 @@ export class Container implements vscode.Disposable {
   private showAttention(): void {
     const badge = badgeOf(this.model.all());
     this.view.badge = badge;
-    this.view.message = this.client.link?.status === 'unconfigured' ? this.client.link.detail : undefined;
-    this.statusBar.update(this.client.link, badge?.value ?? 0);
+    const link = this.client.link;
+    // What is wrong with the link, above the rows too (the welcome view shows only while the tree is empty).
+    const needsAction = link && (link.status === 'unconfigured' || link.status === 'unauthorized' || /^Read-only:/.test(link.detail ?? ''));
+    this.view.message = needsAction ? link.detail : undefined;
+    this.statusBar.update(link, badge?.value ?? 0);
+    // Welcome views and menus pick the next action from these (package.json `when` clauses).
+    void vscode.commands.executeCommand('setContext', 'dispatch.linkStatus', link?.status ?? 'stopped');
+    void vscode.commands.executeCommand('setContext', 'dispatch.waitingForApproval', (badge?.value ?? 0) > 0);
   }
 }

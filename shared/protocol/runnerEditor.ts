@@ -41,10 +41,11 @@ export type RunnerInitOptions = z.infer<typeof RunnerInitOptionsSchema>;
 
 /**
  * The runner's link to the bridge as the editor shows it. `unconfigured`: no bridge URL
- * or no runner token; `disconnected`: the user chose Disconnect.
+ * or no runner token; `unauthorized`: the bridge refused the token (the runner stops
+ * retrying until it gets another); `disconnected`: the user chose Disconnect.
  */
 export const LinkInfoSchema = z.object({
-  status: z.enum(['online', 'connecting', 'offline', 'disconnected', 'unconfigured']),
+  status: z.enum(['online', 'connecting', 'offline', 'disconnected', 'unconfigured', 'unauthorized']),
   detail: z.string().max(2_000).optional(),
   machineId: z.string(),
   machineName: z.string(),

@@ -157,7 +157,7 @@ export class EditorRunner {
     // A window attached to another runner has no sessions of its own to wait for.
     if (!this.owning) return this.stop();
     const busy = (): boolean => this.runner.sessions().some((session) => !isFinal(session.state));
-    const reachable = this.link.info().status !== 'unconfigured' && this.link.info().status !== 'disconnected';
+    const reachable = !['unconfigured', 'disconnected', 'unauthorized'].includes(this.link.info().status);
     if (reachable && busy()) {
       this.options.logger.info('the editor closed; sessions go on until they finish');
       // With the bridge gone for long, nobody can approve or hear the result: stop then

@@ -1,6 +1,6 @@
 import type WebSocket from 'ws';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
-import { DispatchError, asDispatchError } from '../../../shared/errors.js';
+import { DispatchError, asDispatchError, type ErrorCode } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/logger.js';
 import { PROTOCOL_VERSION, bridgeToRunner, runnerToBridge } from '../../../shared/protocol/bridgeRunner.js';
 import { call, handle } from '../../../shared/protocol/rpc.js';
@@ -40,7 +40,7 @@ export class BridgeLink {
   private currentStatus: LinkStatus = 'offline';
   private currentPaired: boolean | undefined;
   private readonly pairedListeners = new Set<(paired: boolean) => void>();
-  private readonly statusListeners = new Set<(status: LinkStatus, detail?: string) => void>();
+  private readonly statusListeners = new Set<(status: LinkStatus, detail?: string, code?: ErrorCode) => void>();
   private readonly unsubscribe: () => void;
 
   constructor(private readonly options: BridgeLinkOptions) {
@@ -61,7 +61,7 @@ export class BridgeLink {
     return () => this.pairedListeners.delete(listener);
   }
 
-  onStatus(listener: (status: LinkStatus, detail?: string) => void): () => void {
+  onStatus(listener: (status: LinkStatus, detail?: string, code?: ErrorCode) => void): () => void {
     this.statusListeners.add(listener);
     return () => this.statusListeners.delete(listener);
   }
@@ -119,9 +119,9 @@ export class BridgeLink {
       for (const job of offers) await runner.submit(job).catch((error) => logger.warn('an offered job was refused', { jobId: job.jobId, error: asDispatchError(error).message }));
       await this.flush();
     } catch (error) {
-      const message = asDispatchError(error).message;
+      const { message, code } = asDispatchError(error);
       logger.warn('bridge link failed', { error: message });
-      this.setStatus('offline', message);
+      this.setStatus('offline', message, code);
       this.scheduleReconnect();
     }
   }
@@ -212,8 +212,9 @@ export class BridgeLink {
     for (const listener of this.pairedListeners) listener(paired);
   }
 
-  private setStatus(status: LinkStatus, detail?: string): void {
+  /** `code`: why the last attempt failed (`unauthorized`: the bridge refused the token). */
+  private setStatus(status: LinkStatus, detail?: string, code?: ErrorCode): void {
     this.currentStatus = status;
-    for (const listener of this.statusListeners) listener(status, detail);
+    for (const listener of this.statusListeners) listener(status, detail, code);
   }
 }
