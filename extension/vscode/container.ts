@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { asDispatchError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { Changes } from './changes.js';
+import { AnsweredApprovals } from './model/answeredApprovals.js';
 import { SessionModel } from './model/sessionModel.js';
 import { badgeOf } from './model/treeModel.js';
 import { notifyOnChange } from './notifications.js';
@@ -18,6 +19,8 @@ import { StatusBar } from './statusBar.js';
  */
 export class Container implements vscode.Disposable {
   readonly model = new SessionModel();
+  /** Answers given anywhere, so a stale toast says what happened instead of failing. */
+  readonly answered = new AnsweredApprovals();
   readonly client: RunnerClient;
   readonly tree: SessionTreeProvider;
   readonly view: vscode.TreeView<SessionNode>;
@@ -53,6 +56,7 @@ export class Container implements vscode.Disposable {
       vscode.window.registerWebviewPanelSerializer(SessionPanels.viewType, this.panels),
       this.model.onDidChange(() => this.showAttention()),
       this.client.onDidChangeSession((change) => {
+        this.answered.record(change.event);
         if (this.model.apply(change.session, change.event)) notifyOnChange(change);
       }),
       this.client.onDidChangeLink(() => this.showAttention()),

@@ -121,7 +121,7 @@ export class SessionPanel implements vscode.Disposable {
           ? { requestId: message.requestId, decision: 'approve_for', minutes: message.minutes }
           : { requestId: message.requestId, decision: 'approve_once' });
       case 'deny':
-        return this.actions.decide(id, { requestId: message.requestId, decision: 'deny', reason: 'Denied in the editor' });
+        return this.actions.decide(id, { requestId: message.requestId, decision: 'deny' });
       case 'cancel':
         return this.actions.cancel(id);
       case 'showChanges':
