@@ -37,12 +37,13 @@ export class Container implements vscode.Disposable {
     this.client = new RunnerClient(context, channel, logger.child({ part: 'client' }));
     this.tree = new SessionTreeProvider(this.model);
     this.view = vscode.window.createTreeView('dispatch.sessions', { treeDataProvider: this.tree, showCollapseAll: false });
-    this.changes = new Changes(this.client);
+    this.changes = new Changes(this.client, this.model);
     this.panels = new SessionPanels(context.extensionUri, this.model, {
       history: async (sessionId) => (await this.client.request('session/history', { sessionId })).events,
       decide: async (sessionId, decision) => void (await this.client.request('approval/decide', { sessionId, decision })),
       cancel: async (sessionId) => void (await this.client.request('session/cancel', { sessionId })),
       showChanges: async (sessionId) => void (await this.changes.show(sessionId)),
+      changes: (sessionId) => this.changes.summary(sessionId),
       openWorktree: async (sessionId) => void (await vscode.commands.executeCommand('dispatch.session.openWorktree', sessionId)),
       approveForMinutes: approvalTtlMinutes,
     }, logger.child({ part: 'panel' }));
@@ -60,7 +61,11 @@ export class Container implements vscode.Disposable {
         if (this.model.apply(change.session, change.event)) notifyOnChange(change);
       }),
       this.client.onDidChangeLink(() => this.showAttention()),
-      this.client.onDidBecomeReady(() => void this.refresh().catch((error) => this.logger.warn('could not list sessions', { error: asDispatchError(error).message }))),
+      this.client.onDidBecomeReady(() =>
+        void this.refresh()
+          .then(() => this.changes.reopenRestored())
+          .catch((error) => this.logger.warn('could not list sessions', { error: asDispatchError(error).message })),
+      ),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (affectsRunner(event)) this.restartRunner('settings changed');
       }),

@@ -266,8 +266,16 @@ export class EditorRunner {
       await runner.cancel(sessionId);
       return { ok: true as const };
     });
-    serve('session/changes', ({ sessionId }) => sessionChanges(session(sessionId)), false);
-    serve('session/baseFile', async ({ sessionId, path: file }) => ({ content: await baseFileContent(session(sessionId), file) }), false);
+    // A pruned worktree leaves the branch in the repository: that is where its changes are read then.
+    const repoOf = (found: { repo?: string | undefined }) => runner.repositories().find((repo) => repo.name === found.repo)?.path;
+    serve('session/changes', ({ sessionId }) => {
+      const found = session(sessionId);
+      return sessionChanges(found, repoOf(found));
+    }, false);
+    serve('session/baseFile', async ({ sessionId, path: file, ref }) => {
+      const found = session(sessionId);
+      return { content: await baseFileContent(found, file, ref ?? 'base', repoOf(found)) };
+    }, false);
     serve('pairing/create', async () => ({ ...(await this.link.createPairingCode()), machineName: this.link.info().machineName }));
     serve('worktrees/prune', async ({ olderThanMs, branches }) => ({ removed: await runner.prune({ olderThanMs, branches }) }));
     serve('link/status', () => (this.readOnly ? this.readOnlyInfo() : this.link.info()), false);
