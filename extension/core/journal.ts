@@ -36,14 +36,18 @@ export class Journal {
     this.dir = path.join(home, 'journal', 'sessions');
   }
 
-  /** Every readable record; unreadable files are reported (and left alone for a human). */
-  load(): { records: JournalRecord[]; unreadable: string[] } {
+  /**
+   * Every readable record; unreadable files are reported (and left alone for a human).
+   * `readOnly`: another runner owns the journal, and a temp file may be its write in flight.
+   */
+  load(options: { readOnly?: boolean } = {}): { records: JournalRecord[]; unreadable: string[] } {
     ensureStateDir(this.dir);
     const records: JournalRecord[] = [];
     const unreadable: string[] = [];
     for (const name of readdirSync(this.dir)) {
       const file = path.join(this.dir, name);
       if (name.endsWith('.tmp')) {
+        if (options.readOnly) continue;
         rmSync(file, { force: true }); // a write that never got renamed: the old record stands
         continue;
       }

@@ -75,7 +75,8 @@ export class Runner {
   private readonly policies = new Map<string, ApprovalPolicy>();
   private readonly active = new Map<string, Active>();
   private readonly admitting = new Map<string, Promise<SessionSnapshot>>();
-  private loaded = false;
+  /** Set once the lock is held: until then another runner may be writing the journal. */
+  private ownsJournal = false;
   private starting: Promise<void> | undefined;
   private stopped = false;
 
@@ -102,7 +103,12 @@ export class Runner {
       // Before anything else: state owner-only, and nothing a killed runner started still running.
       restrictRunnerState(this.options.home);
       await this.endLeftoverProcesses();
-      this.ensureLoaded();
+      // Then read the journal again now that this runner owns it: while it waited for the lock,
+      // the previous runner went on writing (a session completed). Recovery must judge the
+      // records as they are on disk, so a final state is never overwritten and no sequence
+      // number is used twice.
+      this.store.load();
+      this.ownsJournal = true;
       for (const record of this.store.all()) {
         const state = record.snapshot.state;
         if (state === 'preparing' || state === 'running' || state === 'waiting_for_approval') this.interrupt(record);
@@ -264,10 +270,13 @@ export class Runner {
     this.lock.release();
   }
 
+  /**
+   * Before this runner holds the lock, every read looks at the journal afresh (the
+   * runner that owns it keeps writing), without touching the other runner's files.
+   */
   private ensureLoaded(): void {
-    if (this.loaded) return;
-    this.loaded = true;
-    this.store.load();
+    if (this.ownsJournal) return;
+    this.store.load({ readOnly: true });
   }
 
   private required(sessionId: string): JournalRecord {

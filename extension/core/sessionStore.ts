@@ -30,8 +30,9 @@ export class SessionStore {
     private readonly secrets?: SecretMask,
   ) {}
 
-  load(): JournalRecord[] {
-    const { records, unreadable } = this.journal.load();
+  /** Reads the journal; `readOnly`: another runner owns it, so leave its files alone. */
+  load(options: { readOnly?: boolean } = {}): JournalRecord[] {
+    const { records, unreadable } = this.journal.load(options);
     for (const file of unreadable) this.logger.warn('unreadable journal record left in place', { file });
     for (const record of records) this.records.set(record.snapshot.sessionId, record);
     return this.all();

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { asDispatchError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import { Changes } from './changes.js';
+import { AnsweredApprovals } from './model/answeredApprovals.js';
 import { SessionModel } from './model/sessionModel.js';
 import { badgeOf } from './model/treeModel.js';
 import { notifyOnChange } from './notifications.js';
@@ -18,6 +19,8 @@ import { StatusBar } from './statusBar.js';
  */
 export class Container implements vscode.Disposable {
   readonly model = new SessionModel();
+  /** Answers given anywhere, so a stale toast says what happened instead of failing. */
+  readonly answered = new AnsweredApprovals();
   readonly client: RunnerClient;
   readonly tree: SessionTreeProvider;
   readonly view: vscode.TreeView<SessionNode>;
@@ -34,12 +37,13 @@ export class Container implements vscode.Disposable {
     this.client = new RunnerClient(context, channel, logger.child({ part: 'client' }));
     this.tree = new SessionTreeProvider(this.model);
     this.view = vscode.window.createTreeView('dispatch.sessions', { treeDataProvider: this.tree, showCollapseAll: false });
-    this.changes = new Changes(this.client);
+    this.changes = new Changes(this.client, this.model);
     this.panels = new SessionPanels(context.extensionUri, this.model, {
       history: async (sessionId) => (await this.client.request('session/history', { sessionId })).events,
       decide: async (sessionId, decision) => void (await this.client.request('approval/decide', { sessionId, decision })),
       cancel: async (sessionId) => void (await this.client.request('session/cancel', { sessionId })),
       showChanges: async (sessionId) => void (await this.changes.show(sessionId)),
+      changes: (sessionId) => this.changes.summary(sessionId),
       openWorktree: async (sessionId) => void (await vscode.commands.executeCommand('dispatch.session.openWorktree', sessionId)),
       approveForMinutes: approvalTtlMinutes,
     }, logger.child({ part: 'panel' }));
@@ -53,10 +57,15 @@ export class Container implements vscode.Disposable {
       vscode.window.registerWebviewPanelSerializer(SessionPanels.viewType, this.panels),
       this.model.onDidChange(() => this.showAttention()),
       this.client.onDidChangeSession((change) => {
+        this.answered.record(change.event);
         if (this.model.apply(change.session, change.event)) notifyOnChange(change);
       }),
       this.client.onDidChangeLink(() => this.showAttention()),
-      this.client.onDidBecomeReady(() => void this.refresh().catch((error) => this.logger.warn('could not list sessions', { error: asDispatchError(error).message }))),
+      this.client.onDidBecomeReady(() =>
+        void this.refresh()
+          .then(() => this.changes.reopenRestored())
+          .catch((error) => this.logger.warn('could not list sessions', { error: asDispatchError(error).message })),
+      ),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (affectsRunner(event)) this.restartRunner('settings changed');
       }),
@@ -95,7 +104,13 @@ export class Container implements vscode.Disposable {
   private showAttention(): void {
     const badge = badgeOf(this.model.all());
     this.view.badge = badge;
-    this.view.message = this.client.link?.status === 'unconfigured' ? this.client.link.detail : undefined;
-    this.statusBar.update(this.client.link, badge?.value ?? 0);
+    const link = this.client.link;
+    // What is wrong with the link, above the rows too (the welcome view shows only while the tree is empty).
+    const needsAction = link && (link.status === 'unconfigured' || link.status === 'unauthorized' || /^Read-only:/.test(link.detail ?? ''));
+    this.view.message = needsAction ? link.detail : undefined;
+    this.statusBar.update(link, badge?.value ?? 0);
+    // Welcome views and menus pick the next action from these (package.json `when` clauses).
+    void vscode.commands.executeCommand('setContext', 'dispatch.linkStatus', link?.status ?? 'stopped');
+    void vscode.commands.executeCommand('setContext', 'dispatch.waitingForApproval', (badge?.value ?? 0) > 0);
   }
 }

@@ -2,9 +2,9 @@ import * as vscode from 'vscode';
 import { asDispatchError } from '../../shared/errors.js';
 import { shortId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
-import type { ApprovalDecision, SessionEvent } from '../../shared/sessions.js';
+import { isFinal, type ApprovalDecision, type SessionEvent } from '../../shared/sessions.js';
 import { shortenTask } from './model/format.js';
-import { PanelPersistedSchema, PanelToHostSchema, type HostToPanel, type PanelToHost } from './model/panelMessages.js';
+import { actionKey, PanelPersistedSchema, PanelToHostSchema, type HostToPanel, type PanelToHost } from './model/panelMessages.js';
 import { mergeEvents, panelState } from './model/panelState.js';
 import type { SessionModel } from './model/sessionModel.js';
 import { panelHtml } from './panelHtml.js';
@@ -15,6 +15,8 @@ export interface PanelActions {
   decide(sessionId: string, decision: ApprovalDecision): Promise<void>;
   cancel(sessionId: string): Promise<void>;
   showChanges(sessionId: string): Promise<void>;
+  /** What Show Changes would show for a finished session (nothing changed, or pruned: no button). */
+  changes(sessionId: string): Promise<{ files: number; worktree: boolean }>;
   openWorktree(sessionId: string): Promise<void>;
   approveForMinutes(): number;
 }
@@ -31,6 +33,9 @@ export class SessionPanel implements vscode.Disposable {
   rendered: RenderedState | undefined;
   private disposed = false;
   private events: SessionEvent[] = [];
+  /** What a finished session left to show, as of its last event. */
+  private leftover: { seq: number; files: number; worktree: boolean } | undefined;
+  private checking: number | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly renderedEmitter = new vscode.EventEmitter<RenderedState>();
   readonly onDidRender = this.renderedEmitter.event;
@@ -59,8 +64,11 @@ export class SessionPanel implements vscode.Disposable {
       void this.loadHistory();
       return;
     }
+    const last = this.events.at(-1)?.seq ?? 0;
     this.events = mergeEvents(this.events, [event]);
     this.post();
+    // A gap (events that reached this window only as a newer snapshot): fetch the log.
+    if (last > 0 && event.seq > last + 1) void this.loadHistory();
   }
 
   dispose(): void {
@@ -82,10 +90,31 @@ export class SessionPanel implements vscode.Disposable {
 
   private post(): void {
     const session = this.model.get(this.sessionId);
-    const message: HostToPanel = session
-      ? { type: 'state', state: panelState(session, this.events, this.actions.approveForMinutes()) }
-      : { type: 'notice', text: `Session ${shortId(this.sessionId)} is not known to this machine's runner.` };
+    if (!session) {
+      const notice: HostToPanel = { type: 'notice', text: `Session ${shortId(this.sessionId)} is not known to this machine's runner.` };
+      void this.panel.webview.postMessage(notice);
+      return;
+    }
+    const state = panelState(session, this.events, this.actions.approveForMinutes());
+    if (isFinal(session.state) && session.worktree) {
+      // Offer Show Changes / Open Worktree only when there is something there (not after a prune, a deny with no edits…).
+      const known = this.leftover?.seq === session.lastSeq ? this.leftover : undefined;
+      state.canShowChanges = (known?.files ?? 0) > 0;
+      if (!known?.worktree) delete state.worktree;
+      if (!known && this.checking !== session.lastSeq) {
+        this.checking = session.lastSeq;
+        void this.checkLeftover(session.lastSeq);
+      }
+    }
+    const message: HostToPanel = { type: 'state', state };
     void this.panel.webview.postMessage(message);
+  }
+
+  private async checkLeftover(seq: number): Promise<void> {
+    const found = await this.actions.changes(this.sessionId);
+    if (this.disposed || this.model.get(this.sessionId)?.lastSeq !== seq) return;
+    this.leftover = { seq, ...found };
+    this.post();
   }
 
   private setTitle(): void {
@@ -105,6 +134,12 @@ export class SessionPanel implements vscode.Disposable {
       const message = asDispatchError(error).message;
       this.logger.error('session panel action failed', { sessionId: this.sessionId, action: parsed.data.type, error: message });
       void vscode.window.showErrorMessage(`Dispatch: ${message}`);
+    } finally {
+      // The button pressed comes back once its action is over (done or failed).
+      if (parsed.data.type !== 'ready' && parsed.data.type !== 'rendered' && !this.disposed) {
+        const done: HostToPanel = { type: 'actionDone', action: actionKey(parsed.data) };
+        void this.panel.webview.postMessage(done);
+      }
     }
   }
 
@@ -121,7 +156,7 @@ export class SessionPanel implements vscode.Disposable {
           ? { requestId: message.requestId, decision: 'approve_for', minutes: message.minutes }
           : { requestId: message.requestId, decision: 'approve_once' });
       case 'deny':
-        return this.actions.decide(id, { requestId: message.requestId, decision: 'deny', reason: 'Denied in the editor' });
+        return this.actions.decide(id, { requestId: message.requestId, decision: 'deny' });
       case 'cancel':
         return this.actions.cancel(id);
       case 'showChanges':
@@ -130,6 +165,14 @@ export class SessionPanel implements vscode.Disposable {
         return this.actions.openWorktree(id);
     }
   }
+}
+
+/** Tabs of this session's panel that VS Code restored (titles end with the session's short id). */
+function restoredTabs(sessionId: string): vscode.Tab[] {
+  const id = shortId(sessionId);
+  return vscode.window.tabGroups.all.flatMap((group) =>
+    group.tabs.filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(SessionPanels.viewType) && tab.label.endsWith(id)),
+  );
 }
 
 /**
@@ -156,13 +199,26 @@ export class SessionPanels implements vscode.WebviewPanelSerializer, vscode.Disp
     return this.panels.get(sessionId);
   }
 
-  createOrShow(sessionId: string): SessionPanel {
+  /**
+   * Reveals the session's panel, or opens one. After a window reload VS Code revives a
+   * restored tab only when it is first shown, so a tab may exist that this map does not
+   * know yet: that one is replaced in place rather than joined by a second.
+   */
+  async createOrShow(sessionId: string): Promise<SessionPanel> {
     const open = this.panels.get(sessionId);
     if (open) {
       open.panel.reveal();
       return open;
     }
-    const panel = vscode.window.createWebviewPanel(SessionPanels.viewType, `Session ${shortId(sessionId)}`, vscode.ViewColumn.Active, this.webviewOptions());
+    const restored = restoredTabs(sessionId);
+    const column = restored[0]?.group.viewColumn ?? vscode.ViewColumn.Active;
+    if (restored.length > 0) await vscode.window.tabGroups.close(restored, true);
+    const again = this.panels.get(sessionId); // revived while the tab closed
+    if (again) {
+      again.panel.reveal();
+      return again;
+    }
+    const panel = vscode.window.createWebviewPanel(SessionPanels.viewType, `Session ${shortId(sessionId)}`, column, this.webviewOptions());
     return this.adopt(panel, sessionId);
   }
 
@@ -170,6 +226,13 @@ export class SessionPanels implements vscode.WebviewPanelSerializer, vscode.Disp
     const parsed = PanelPersistedSchema.safeParse(state);
     if (!parsed.success) {
       panel.dispose();
+      return;
+    }
+    // A panel for this session was opened before this tab was revived: keep one.
+    const open = this.panels.get(parsed.data.sessionId);
+    if (open) {
+      panel.dispose();
+      open.panel.reveal();
       return;
     }
     panel.webview.options = this.webviewOptions();
@@ -183,7 +246,8 @@ export class SessionPanels implements vscode.WebviewPanelSerializer, vscode.Disp
 
   private adopt(panel: vscode.WebviewPanel, sessionId: string): SessionPanel {
     const media = vscode.Uri.joinPath(this.extensionUri, 'extension', 'vscode', 'media');
-    panel.iconPath = vscode.Uri.joinPath(media, 'dispatch.svg');
+    // Tab bars draw an SVG as it is (no currentColor): one icon per theme kind.
+    panel.iconPath = { light: vscode.Uri.joinPath(media, 'dispatch-light.svg'), dark: vscode.Uri.joinPath(media, 'dispatch-dark.svg') };
     panel.webview.html = panelHtml(panel.webview, media, sessionId);
     const session = new SessionPanel(panel, sessionId, this.model, this.actions, this.logger, () => this.panels.delete(sessionId));
     this.panels.set(sessionId, session);

@@ -7,6 +7,7 @@ const LOOK: Record<LinkInfo['status'], { icon: string; text: (name: string) => s
   offline: { icon: '$(debug-disconnect)', text: () => 'Dispatch: offline', command: 'dispatch.link.connect', action: 'Click to reconnect.' },
   disconnected: { icon: '$(debug-disconnect)', text: () => 'Dispatch: disconnected', command: 'dispatch.link.connect', action: 'Click to connect.' },
   unconfigured: { icon: '$(gear)', text: () => 'Dispatch: not set up', command: 'dispatch.link.connect', action: 'Click to set it up.' },
+  unauthorized: { icon: '$(lock)', text: () => 'Dispatch: token refused', command: 'dispatch.link.setToken', action: 'Click to set the runner token.' },
 };
 
 /** Connected, but nobody has paired a chat with this machine yet. */

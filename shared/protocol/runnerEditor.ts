@@ -41,10 +41,11 @@ export type RunnerInitOptions = z.infer<typeof RunnerInitOptionsSchema>;
 
 /**
  * The runner's link to the bridge as the editor shows it. `unconfigured`: no bridge URL
- * or no runner token; `disconnected`: the user chose Disconnect.
+ * or no runner token; `unauthorized`: the bridge refused the token (the runner stops
+ * retrying until it gets another); `disconnected`: the user chose Disconnect.
  */
 export const LinkInfoSchema = z.object({
-  status: z.enum(['online', 'connecting', 'offline', 'disconnected', 'unconfigured']),
+  status: z.enum(['online', 'connecting', 'offline', 'disconnected', 'unconfigured', 'unauthorized']),
   detail: z.string().max(2_000).optional(),
   machineId: z.string(),
   machineName: z.string(),
@@ -84,14 +85,21 @@ export const editorToRunner = {
     params: z.object({ sessionId: SessionId }),
     result: Ok,
   },
-  /** The session's worktree (committed and uncommitted work) against its base commit. */
+  /**
+   * The session's worktree (committed and uncommitted work) against its base commit; once
+   * the worktree was pruned, its branch against the base (`source: 'branch'`) while the
+   * branch exists.
+   */
   'session/changes': {
     params: z.object({ sessionId: SessionId }),
-    result: z.object({ worktree: z.string(), baseCommit: z.string(), files: z.array(ChangedFileSchema).max(5_000) }),
+    result: z.object({ worktree: z.string(), baseCommit: z.string(), files: z.array(ChangedFileSchema).max(5_000), source: z.enum(['worktree', 'branch']).default('worktree') }),
   },
-  /** A file's content at the session's base commit; `null` when it did not exist there. */
+  /**
+   * A file's content at the session's base commit (`ref: 'base'`) or at the tip of its
+   * branch (`ref: 'branch'`); `null` when it did not exist there.
+   */
   'session/baseFile': {
-    params: z.object({ sessionId: SessionId, path: z.string().min(1).max(4_096) }),
+    params: z.object({ sessionId: SessionId, path: z.string().min(1).max(4_096), ref: z.enum(['base', 'branch']).optional() }),
     result: z.object({ content: z.string().nullable() }),
   },
   /** A one-time code to send the bot as `pair CODE` (needs the link online). */

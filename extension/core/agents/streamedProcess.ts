@@ -39,5 +39,7 @@ export async function* streamProcess(
       yield { kind: 'progress', text: tailExcerpt(output.toString(), 8) };
     }
   }
+  // The lines printed since the last tick: without them a live log ends short of the output.
+  if (output.size > reported) yield { kind: 'progress', text: tailExcerpt(output.toString(), 8) };
   return settled;
 }

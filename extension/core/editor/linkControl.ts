@@ -16,7 +16,12 @@ export interface LinkControlOptions {
   logger: Logger;
   onChange: (info: LinkInfo) => void;
   backoff?: { minMs: number; maxMs: number };
+  /** How long a refused token waits before one more try (tests shorten it). */
+  refusedRetryMs?: number;
 }
+
+/** A refused token is not retried every few seconds: the bridge would only refuse it again. */
+const REFUSED_RETRY_MS = 15 * 60_000;
 
 /**
  * Connect / Disconnect for the editor. A BridgeLink cannot be restarted once stopped
@@ -25,6 +30,7 @@ export interface LinkControlOptions {
  */
 export class LinkControl {
   private link: BridgeLink | undefined;
+  private refusedRetry: NodeJS.Timeout | undefined;
   private current: Pick<LinkInfo, 'status' | 'detail' | 'paired'>;
 
   constructor(private readonly options: LinkControlOptions) {
@@ -46,8 +52,10 @@ export class LinkControl {
     const { runner, identity, bridgeUrl, token, agent, logger, backoff } = this.options;
     const link = new BridgeLink({ bridgeUrl, token: token ?? '', runner, identity, agent, logger: logger.child({ part: 'link' }), ...(backoff ? { backoff } : {}) });
     this.link = link;
-    link.onStatus((status, detail) => {
-      if (this.link === link) this.update({ status, ...(detail ? { detail } : {}), ...(link.paired !== undefined ? { paired: link.paired } : {}) });
+    link.onStatus((status, detail, code) => {
+      if (this.link !== link) return;
+      if (code === 'unauthorized') return this.refused(detail);
+      this.update({ status, ...(detail ? { detail } : {}), ...(link.paired !== undefined ? { paired: link.paired } : {}) });
     });
     link.onPairedChange((paired) => {
       if (this.link === link) this.update({ ...this.current, paired });
@@ -73,7 +81,24 @@ export class LinkControl {
     await this.dropLink();
   }
 
+  /**
+   * The bridge refused the token: stop dialling (the editor asks for a new token, and
+   * a new token restarts the runner); try once more much later, in case the bridge's
+   * token was the one that changed.
+   */
+  private refused(detail: string | undefined): void {
+    this.options.logger.warn('the bridge refused the runner token; not retrying until a new token is set');
+    void this.dropLink().then(() => {
+      if (this.link !== undefined) return;
+      this.update({ status: 'unauthorized', detail: `${detail ?? 'The bridge refused this runner.'} Set the right token with "Dispatch: Set Runner Token".` });
+      this.refusedRetry = setTimeout(() => void this.connect(), this.options.refusedRetryMs ?? REFUSED_RETRY_MS);
+      this.refusedRetry.unref();
+    });
+  }
+
   private async dropLink(): Promise<void> {
+    clearTimeout(this.refusedRetry);
+    this.refusedRetry = undefined;
     const link = this.link;
     this.link = undefined;
     await link?.stop();

@@ -1,6 +1,6 @@
 import type WebSocket from 'ws';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
-import { DispatchError, asDispatchError } from '../../../shared/errors.js';
+import { DispatchError, asDispatchError, type ErrorCode } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/logger.js';
 import { LINK_DEAD_MS, LINK_PING_MS, LinkClose, MAX_LINK_FRAME_BYTES, PROTOCOL_VERSION, bridgeToRunner, runnerToBridge } from '../../../shared/protocol/bridgeRunner.js';
 import { watchLiveness } from '../../../shared/protocol/liveness.js';
@@ -58,7 +58,7 @@ export class BridgeLink {
   private currentStatus: LinkStatus = 'offline';
   private currentPaired: boolean | undefined;
   private readonly pairedListeners = new Set<(paired: boolean) => void>();
-  private readonly statusListeners = new Set<(status: LinkStatus, detail?: string) => void>();
+  private readonly statusListeners = new Set<(status: LinkStatus, detail?: string, code?: ErrorCode) => void>();
   private readonly unsubscribe: () => void;
   private readonly credential: MachineCredential;
   /** Set when retrying cannot help (revoked, replaced, refused): no reconnects until start() again. */
@@ -102,7 +102,7 @@ export class BridgeLink {
     return () => this.pairedListeners.delete(listener);
   }
 
-  onStatus(listener: (status: LinkStatus, detail?: string) => void): () => void {
+  onStatus(listener: (status: LinkStatus, detail?: string, code?: ErrorCode) => void): () => void {
     this.statusListeners.add(listener);
     return () => this.statusListeners.delete(listener);
   }
@@ -195,9 +195,9 @@ export class BridgeLink {
         opened.terminate();
       }
       // Refusals that retrying cannot fix (revoked, another machine's id) stop the link until someone acts.
-      if (refused.code === 'forbidden') this.halt(refused.message);
+      if (refused.code === 'forbidden') this.halt(refused.message, refused.code);
       else {
-        this.setStatus('offline', refused.message);
+        this.setStatus('offline', refused.message, refused.code);
         this.scheduleReconnect();
       }
     }
@@ -332,12 +332,12 @@ export class BridgeLink {
     this.scheduleReconnect();
   }
 
-  private halt(message: string): void {
+  private halt(message: string, code?: ErrorCode): void {
     this.halted = true;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     this.options.logger.error('the bridge link stopped', { error: message });
-    this.setStatus('offline', message);
+    this.setStatus('offline', message, code);
   }
 
   private scheduleReconnect(): void {
@@ -357,9 +357,10 @@ export class BridgeLink {
     for (const listener of this.pairedListeners) listener(paired);
   }
 
-  private setStatus(status: LinkStatus, detail?: string): void {
+  /** `code`: why the last attempt failed (`unauthorized`: the bridge refused the token). */
+  private setStatus(status: LinkStatus, detail?: string, code?: ErrorCode): void {
     this.currentStatus = status;
-    for (const listener of this.statusListeners) listener(status, detail);
+    for (const listener of this.statusListeners) listener(status, detail, code);
   }
 }
 

@@ -31,6 +31,7 @@ export function registerLinkCommands(container: Container): vscode.Disposable[] 
     },
     'dispatch.link.connect': async () => {
       const link = client.link;
+      if (link?.status === 'unauthorized') return setToken();
       if (link?.status === 'unconfigured') {
         if (!vscode.workspace.getConfiguration('dispatch').get<string>('bridgeUrl')) {
           await vscode.commands.executeCommand('workbench.action.openSettings', 'dispatch.bridgeUrl');

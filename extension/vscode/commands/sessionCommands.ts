@@ -24,6 +24,12 @@ export function registerSessionCommands(container: Container): vscode.Disposable
   const decide = async (argument: unknown, requestId: unknown, verdict: 'approve' | 'deny') => {
     const session = await pick(argument, waiting, verdict === 'approve' ? 'Approve which session?' : 'Deny which session?');
     if (!session) return;
+    // A toast (or another window) names a request: if it was answered meanwhile, say so — never answer another one.
+    const stale = typeof requestId === 'string' ? container.answered.staleness(model.get(session.sessionId), requestId) : undefined;
+    if (stale) {
+      void vscode.window.showInformationMessage(`Dispatch: ${stale}`);
+      return;
+    }
     const request = await requestOf(session, requestId);
     if (!request) {
       void vscode.window.showInformationMessage(`Dispatch: session ${shortId(session.sessionId)} is not waiting for approval.`);
@@ -31,7 +37,7 @@ export function registerSessionCommands(container: Container): vscode.Disposable
     }
     await client.request('approval/decide', {
       sessionId: session.sessionId,
-      decision: verdict === 'approve' ? { requestId: request.requestId, decision: 'approve_once' } : { requestId: request.requestId, decision: 'deny', reason: 'Denied in the editor' },
+      decision: verdict === 'approve' ? { requestId: request.requestId, decision: 'approve_once' } : { requestId: request.requestId, decision: 'deny' },
     });
   };
 

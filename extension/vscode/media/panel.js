@@ -1,6 +1,8 @@
 // @ts-check
 // The session panel's page. It only draws the state the extension posts and sends back
 // what the user pressed; the extension validates every message it receives.
+// The page is built once and then patched: a progress line must not take the keyboard
+// focus off a button, reset the log's scroll, or re-enable a button mid-action.
 (function () {
   // @ts-ignore acquireVsCodeApi is injected by VS Code into webviews.
   const vscode = acquireVsCodeApi();
@@ -20,14 +22,33 @@
     return node;
   }
 
-  /** @param {string} label @param {object} message @param {string} [kind] */
+  /** @param {Element} node @param {string} text */
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
+  }
+
+  /** @param {HTMLElement} node @param {boolean} shown */
+  function show(node, shown) {
+    if (node.hidden === shown) node.hidden = !shown;
+  }
+
+  /**
+   * A button stays disabled from the click until the extension says the action is done
+   * (`actionDone`), whatever renders in between.
+   * @param {string} label @param {{type: string, requestId?: string, minutes?: number}} message @param {string} [kind]
+   */
   function button(label, message, kind) {
-    const node = el('button', { type: 'button', class: kind || 'secondary' }, [label]);
+    const node = el('button', { type: 'button', class: kind || 'secondary', 'data-action': actionKey(message) }, [label]);
     node.addEventListener('click', () => {
-      node.setAttribute('disabled', '');
+      node.disabled = true;
       vscode.postMessage(message);
     });
-    return node;
+    return /** @type {HTMLButtonElement} */ (node);
+  }
+
+  /** @param {{type: string, requestId?: string, minutes?: number}} message */
+  function actionKey(message) {
+    return [message.type, message.requestId || '', message.minutes || ''].join(':');
   }
 
   /** @param {number} at */
@@ -40,77 +61,128 @@
     return value ? el('div', { class: 'field' }, [el('dt', {}, [label]), el('dd', {}, [value])]) : null;
   }
 
+  /** The page's parts, made on the first state and patched after. */
+  /** @type {any} */
+  let view;
+
+  function skeleton() {
+    const title = el('h1');
+    const state = el('span', { class: 'state' });
+    const meta = el('span');
+    const task = el('pre', { class: 'task' });
+    const approvalList = el('div');
+    const approvals = el('section', { class: 'approvals', 'aria-label': 'Waiting for approval' }, [el('h2', {}, ['Needs approval']), approvalList]);
+    const showChanges = button('Show changes', { type: 'showChanges' });
+    const openWorktree = button('Open worktree', { type: 'openWorktree' });
+    const cancel = button('Cancel session', { type: 'cancel' }, 'danger');
+    const result = el('section', { class: 'result', 'aria-label': 'Result' });
+    const lines = el('ol', { tabindex: '0', 'aria-label': 'Session log' });
+    const log = el('section', { class: 'log', 'aria-label': 'Event log' }, [el('h2', {}, ['Log']), lines]);
+    app.replaceChildren(
+      el('header', {}, [title, el('p', { class: 'meta' }, [state, ' ', meta]), task]),
+      approvals,
+      el('div', { class: 'buttons actions' }, [showChanges, openWorktree, cancel]),
+      result,
+      log,
+    );
+    return { title, state, meta, task, approvals, approvalList, showChanges, openWorktree, cancel, result, resultKey: '', lines, logged: new Map() };
+  }
+
   /** @param {any} s */
   function render(s) {
-    const header = el('header', {}, [
-      el('h1', {}, [s.task.split('\n')[0]]),
-      el('p', { class: 'meta' }, [
-        el('span', { class: `state state-${s.state}`, 'data-state': s.state }, [s.stateLabel]),
-        ` session ${s.shortId} · ${s.repo}${s.branch ? ` · ${s.branch}` : ''} · from ${s.from}${s.agent ? ` · agent ${s.agent}` : ''}`,
-      ]),
-      s.task.includes('\n') ? el('pre', { class: 'task' }, [s.task]) : null,
-    ]);
+    view ??= skeleton();
+    setText(view.title, s.task.split('\n')[0]);
+    view.state.className = `state state-${s.state}`;
+    view.state.dataset.state = s.state;
+    setText(view.state, s.stateLabel);
+    setText(view.meta, `session ${s.shortId} · ${s.repo}${s.branch ? ` · ${s.branch}` : ''} · from ${s.from}${s.agent ? ` · agent ${s.agent}` : ''}`);
+    show(view.task, s.task.includes('\n'));
+    setText(view.task, s.task.includes('\n') ? s.task : '');
 
-    const approvals = s.approvals.length
-      ? el('section', { class: 'approvals', 'aria-label': 'Waiting for approval' }, [
-          el('h2', {}, ['Needs approval']),
-          ...s.approvals.map((/** @type {any} */ request) =>
-            el('div', { class: 'approval' }, [
-              el('p', {}, [request.summary]),
-              request.command ? el('pre', {}, [request.command]) : null,
-              el('div', { class: 'buttons' }, [
-                button('Approve once', { type: 'approve', requestId: request.requestId }, 'primary'),
-                button(`Approve ${s.approveForMinutes} min`, { type: 'approve', requestId: request.requestId, minutes: s.approveForMinutes }),
-                button('Deny', { type: 'deny', requestId: request.requestId }, 'danger'),
-              ]),
-            ]),
-          ),
-        ])
-      : null;
-
-    const actions = el('div', { class: 'buttons actions' }, [
-      s.canShowChanges ? button('Show changes', { type: 'showChanges' }) : null,
-      s.worktree ? button('Open worktree', { type: 'openWorktree' }) : null,
-      s.canCancel ? button('Cancel session', { type: 'cancel' }, 'danger') : null,
-    ]);
-
-    const r = s.result;
-    const result = r
-      ? el('section', { class: 'result', 'aria-label': 'Result' }, [
-          el('h2', {}, ['Result']),
-          el('pre', { class: 'summary' }, [r.summary]),
-          el('dl', {}, [
-            field('Tests', r.tests),
-            field('Files changed', String(r.filesChanged)),
-            field('Branch', r.branch),
-            field('Duration', r.duration),
-            field('Cost', r.cost),
-            field('Error', r.error),
-          ]),
-          r.diffstat ? el('pre', { class: 'diffstat' }, [r.diffstat]) : null,
-        ])
-      : null;
-
-    const log = el('section', { class: 'log', 'aria-label': 'Event log' }, [
-      el('h2', {}, ['Log']),
-      el(
-        'ol',
-        {},
-        s.log.map((/** @type {any} */ line) =>
-          el('li', { class: `kind-${line.kind}` }, [el('time', {}, [time(line.at)]), ' ', el('span', {}, [line.text])]),
-        ),
-      ),
-    ]);
-
-    app.replaceChildren(header, approvals || '', actions, result || '', log);
+    renderApprovals(s);
+    show(view.showChanges, s.canShowChanges);
+    show(view.openWorktree, Boolean(s.worktree));
+    show(view.cancel, s.canCancel);
+    renderResult(s.result);
+    renderLog(s.log);
     vscode.postMessage({ type: 'rendered', lastSeq: s.lastSeq, state: s.state, approvals: s.approvals.length });
+  }
+
+  /** Requests keep their nodes (and focus) while they wait; answered ones go. @param {any} s */
+  function renderApprovals(s) {
+    const wanted = new Set(s.approvals.map((/** @type {any} */ request) => request.requestId));
+    for (const node of [...view.approvalList.children]) {
+      if (!wanted.has(/** @type {HTMLElement} */ (node).dataset.requestId)) node.remove();
+    }
+    for (const request of s.approvals) {
+      if (view.approvalList.querySelector(`[data-request-id="${CSS.escape(request.requestId)}"]`)) continue;
+      view.approvalList.append(
+        el('div', { class: 'approval', 'data-request-id': request.requestId }, [
+          el('p', {}, [request.summary]),
+          request.command ? el('pre', {}, [request.command]) : null,
+          el('div', { class: 'buttons' }, [
+            button('Approve once', { type: 'approve', requestId: request.requestId }, 'primary'),
+            button(`Approve ${s.approveForMinutes} min`, { type: 'approve', requestId: request.requestId, minutes: s.approveForMinutes }),
+            button('Deny', { type: 'deny', requestId: request.requestId }, 'danger'),
+          ]),
+        ]),
+      );
+    }
+    show(view.approvals, s.approvals.length > 0);
+  }
+
+  /** @param {any} r */
+  function renderResult(r) {
+    const key = r ? JSON.stringify(r) : '';
+    show(view.result, Boolean(r));
+    if (key === view.resultKey) return;
+    view.resultKey = key;
+    view.result.replaceChildren(
+      ...(r
+        ? [
+            el('h2', {}, ['Result']),
+            el('pre', { class: 'summary' }, [r.summary]),
+            el('dl', {}, [field('Tests', r.tests), field('Files changed', String(r.filesChanged)), field('Branch', r.branch), field('Duration', r.duration), field('Cost', r.cost), field('Error', r.error)]),
+            r.diffstat ? el('pre', { class: 'diffstat' }, [r.diffstat]) : null,
+          ].filter((node) => node !== null)
+        : []),
+    );
+  }
+
+  /** New lines are appended; the log follows its end unless the reader scrolled up. @param {any[]} log */
+  function renderLog(log) {
+    const lines = view.lines;
+    const following = lines.scrollHeight - lines.scrollTop - lines.clientHeight < 24;
+    const keep = new Set(log.map((line) => line.seq));
+    for (const [seq, node] of view.logged) {
+      if (!keep.has(seq)) {
+        node.remove();
+        view.logged.delete(seq);
+      }
+    }
+    for (const line of log) {
+      if (view.logged.has(line.seq)) continue;
+      const node = el('li', { class: `kind-${line.kind}` }, [el('time', {}, [time(line.at)]), ' ', el('span', {}, [line.text])]);
+      // Lines arrive in seq order, except after a reload of the history.
+      let next;
+      for (const [seq, known] of view.logged) if (seq > line.seq && (!next || seq < next.seq)) next = { seq, node: known };
+      if (next) lines.insertBefore(node, next.node);
+      else lines.append(node);
+      view.logged.set(line.seq, node);
+    }
+    if (following) lines.scrollTop = lines.scrollHeight;
   }
 
   window.addEventListener('message', (event) => {
     const message = event.data;
     if (!message || typeof message !== 'object') return;
     if (message.type === 'state' && message.state && typeof message.state.sessionId === 'string') render(message.state);
-    else if (message.type === 'notice' && typeof message.text === 'string') app.replaceChildren(el('p', { class: 'muted' }, [message.text]));
+    else if (message.type === 'actionDone' && typeof message.action === 'string') {
+      for (const node of app.querySelectorAll(`button[data-action="${CSS.escape(message.action)}"]`)) /** @type {HTMLButtonElement} */ (node).disabled = false;
+    } else if (message.type === 'notice' && typeof message.text === 'string') {
+      view = undefined;
+      app.replaceChildren(el('p', { class: 'muted' }, [message.text]));
+    }
   });
   vscode.postMessage({ type: 'ready' });
 })();

@@ -18,8 +18,13 @@ export const PanelToHostSchema = z.discriminatedUnion('type', [
 ]);
 export type PanelToHost = z.infer<typeof PanelToHostSchema>;
 
-/** Messages the host sends its panel's webview. */
-export type HostToPanel = { type: 'state'; state: PanelState } | { type: 'notice'; text: string };
+/** Messages the host sends its panel's webview; `actionDone` re-enables the buttons of that action. */
+export type HostToPanel = { type: 'state'; state: PanelState } | { type: 'notice'; text: string } | { type: 'actionDone'; action: string };
+
+/** Names a button's action the way media/panel.js does (`type:requestId:minutes`). */
+export function actionKey(message: { type: string; requestId?: string; minutes?: number }): string {
+  return [message.type, message.requestId ?? '', message.minutes ?? ''].join(':');
+}
 
 /** The state a serializer saves with `setState` so a reloaded window can revive the panel. */
 export const PanelPersistedSchema = z.object({ sessionId: z.string().min(1).max(100) });

@@ -11,6 +11,8 @@ export type SessionModelListener = (changed: { sessionIds: string[]; event?: Ses
 export class SessionModel {
   private readonly sessions = new Map<string, SessionSnapshot>();
   private readonly listeners = new Set<SessionModelListener>();
+  /** The newest event seen per session (events arrive in order). */
+  private readonly lastEvent = new Map<string, number>();
 
   /** Replaces everything (a fresh list after the runner (re)started). */
   replaceAll(list: readonly SessionSnapshot[]): void {
@@ -20,12 +22,19 @@ export class SessionModel {
     this.fire({ sessionIds: [...new Set([...before, ...this.sessions.keys()])] });
   }
 
-  /** Applies one change; returns false when it was older than what the model holds. */
+  /**
+   * Applies one change; returns false when it brings nothing new. The runner reads the
+   * snapshot when it sends an event, so one event may come with a snapshot that already
+   * includes the next: that next event still counts (a live log needs every line).
+   */
   apply(session: SessionSnapshot, event?: SessionEvent): boolean {
     const held = this.sessions.get(session.sessionId);
-    if (held && held.lastSeq >= session.lastSeq) return false;
-    this.sessions.set(session.sessionId, session);
-    this.fire({ sessionIds: [session.sessionId], ...(event ? { event } : {}) });
+    const newerSnapshot = !held || held.lastSeq < session.lastSeq;
+    const newEvent = event !== undefined && event.seq > (this.lastEvent.get(session.sessionId) ?? 0);
+    if (!newerSnapshot && !newEvent) return false;
+    if (newerSnapshot) this.sessions.set(session.sessionId, session);
+    if (newEvent) this.lastEvent.set(session.sessionId, event.seq);
+    this.fire({ sessionIds: [session.sessionId], ...(newEvent ? { event } : {}) });
     return true;
   }
 

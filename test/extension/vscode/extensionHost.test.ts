@@ -43,8 +43,10 @@ describe('the VS Code extension in a real extension host (code-server + chromium
       extensionsDir: path.join(data, 'extensions'),
       // The runner token and DISPATCH_HOME reach the runner through the environment, never settings.
       env: { DISPATCH_HOME: home, DISPATCH_RUNNER_TOKEN: RUNNER_TOKEN, [CONTROL_ENV]: control.url, [RESULTS_ENV]: resultsFile },
-      userSettings: QUIET_WORKBENCH,
-      machineSettings: { 'dispatch.bridgeUrl': live.bridge.url, 'dispatch.machineName': 'editor-box' },
+      // Where a user puts them: the bridge in User settings (application scope), the
+      // machine's own name in Remote settings (machine scope) — code-server is a remote window.
+      userSettings: { ...QUIET_WORKBENCH, 'dispatch.bridgeUrl': live.bridge.url },
+      machineSettings: { 'dispatch.machineName': 'editor-box' },
     });
     run = await runExtensionTests(server, { extensionPath: ROOT, testsPath: suite, folder: repo, timeoutMs: 180_000 });
     results = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, string>) : {};

@@ -58,8 +58,8 @@ describe('the packaged extension (.vsix) installed into code-server', function (
       userDataDir: path.join(data, 'user-data'),
       extensionsDir,
       env: { DISPATCH_HOME: home, DISPATCH_RUNNER_TOKEN: RUNNER_TOKEN },
-      userSettings: { ...QUIET_WORKBENCH, 'workbench.colorTheme': 'Default Dark Modern' },
-      machineSettings: { 'dispatch.bridgeUrl': live.bridge.url, 'dispatch.machineName': 'editor-box' },
+      userSettings: { ...QUIET_WORKBENCH, 'workbench.colorTheme': 'Default Dark Modern', 'dispatch.bridgeUrl': live.bridge.url },
+      machineSettings: { 'dispatch.machineName': 'editor-box' },
     });
     workbench = await launchBrowser({ width: 1400, height: 860 });
     const { page } = workbench;

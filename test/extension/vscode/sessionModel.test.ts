@@ -25,6 +25,17 @@ describe('Session model (what the tree, badge and panels read)', () => {
     assert.deepEqual(seen, ['progress', 'none']);
   });
 
+  it('an event whose snapshot came early, with the event before it, still reaches listeners once', () => {
+    const model = new SessionModel();
+    const seen: number[] = [];
+    model.onDidChange(({ event: cause }) => cause && seen.push(cause.seq));
+    const session = snapshot({ lastSeq: 7 });
+    assert.equal(model.apply(session, event(session.sessionId, 6, { kind: 'progress', text: 'six' })), true);
+    assert.equal(model.apply(session, event(session.sessionId, 7, { kind: 'progress', text: 'seven' })), true);
+    assert.equal(model.apply(session, event(session.sessionId, 7, { kind: 'progress', text: 'seven' })), false, 'a repeat is nothing new');
+    assert.deepEqual(seen, [6, 7]);
+  });
+
   it('replaces everything after a runner restart and reports removed sessions too', () => {
     const model = new SessionModel();
     const gone = snapshot();
