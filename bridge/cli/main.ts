@@ -34,6 +34,18 @@ Shows a 6-digit code (valid 10 minutes, once) to send the bot as "pair CODE". Co
 --bridge, else DISPATCH_BRIDGE_URL, else ws://127.0.0.1:DISPATCH_PORT (7878), with the runner
 token (DISPATCH_RUNNER_TOKEN, or DISPATCH_HOME/secrets.json next to a local bridge).`,
     load: async () => (await import('../../extension/core/cli/pairCommand.js')).runPairCommand },
+  service: {
+    summary: 'Run Dispatch as a login service: install | uninstall | status | logs',
+    load: async () => (await import('../../extension/core/cli/serviceCommand.js')).runServiceCommand },
+  attach: {
+    summary: "Open a terminal in a session's worktree (resumes the agent's conversation)",
+    load: async () => (await import('../../extension/core/cli/attachCommand.js')).runAttachCommand },
+  sessions: {
+    summary: "List this machine's sessions from the journal (no bridge needed)",
+    load: async () => (await import('../../extension/core/cli/sessionsCommand.js')).runSessionsCommand },
+  logs: {
+    summary: "Show a session's log; -f follows it (no bridge needed)",
+    load: async () => (await import('../../extension/core/cli/logsCommand.js')).runLogsCommand },
   route: {
     summary: 'Show how a message would be routed (Code or Cowork); --jsonl for a stream',
     usage: `Usage: dispatch route "some text"
