@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { DispatchError } from '../../../shared/errors.js';
 import { loadRunnerConfig } from '../runnerConfig.js';
 import { copyFrom } from './logsCommand.js';
-import { serviceManager, type ServiceHost } from './serviceManagers.js';
+import { removeIfEmpty, serviceManager, type ServiceHost } from './serviceManagers.js';
 import { readLinkState } from './serviceLinkState.js';
 import { planService } from './servicePlan.js';
 import { untilSignal } from './signals.js';
@@ -68,6 +68,8 @@ export async function runServiceCommand(argv: string[], io: ServiceIo): Promise<
     case 'uninstall': {
       const lines = await serviceManager(host).uninstall();
       rmSync(path.join(home, 'logs', 'service.log'), { force: true });
+      removeIfEmpty(path.join(home, 'logs'));
+      removeIfEmpty(home);
       io.stdout.write(`${lines.length > 0 ? lines.join('\n') : 'No Dispatch service was installed.'}\n`);
       return 0;
     }
@@ -96,7 +98,16 @@ async function install(io: ServiceIo, host: ServiceHost, bridge: string | undefi
     io.stdout.write(`# then: ${manager.installCommands().map((command) => command.join(' ')).join('; ')}\n`);
     return 0;
   }
-  for (const line of await manager.install(plan)) io.stdout.write(`${line}\n`);
+  let lines: string[];
+  try {
+    lines = await manager.install(plan);
+  } catch (error) {
+    // The install made the log folder for the service; a failed one leaves nothing behind.
+    removeIfEmpty(path.dirname(plan.logFile));
+    removeIfEmpty(host.home);
+    throw error;
+  }
+  for (const line of lines) io.stdout.write(`${line}\n`);
   io.stdout.write(`Logs: ${plan.logFile} (dispatch service logs -f). Status: dispatch service status.\n`);
   return 0;
 }

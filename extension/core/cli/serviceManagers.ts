@@ -81,7 +81,10 @@ function systemdManager(host: ServiceHost): ServiceManager {
       try {
         for (const [command, ...args] of this.installCommands()) await must(host, command!, args);
       } catch (error) {
-        if (!existed) rmSync(file, { force: true }); // a failed install leaves nothing behind
+        if (!existed) {
+          rmSync(file, { force: true }); // a failed install leaves nothing behind
+          removeEmptyFolders(path.dirname(file), userHome(host));
+        }
         throw error;
       }
       return [`Installed ${file} and started it.`, ...(await lingerNote(host))];
@@ -91,6 +94,7 @@ function systemdManager(host: ServiceHost): ServiceManager {
       await run(host, 'systemctl', ['--user', 'disable', '--now', SYSTEMD_UNIT]);
       if (existsSync(file)) {
         rmSync(file, { force: true });
+        removeEmptyFolders(path.dirname(file), userHome(host));
         lines.push(`Removed ${file}.`);
       }
       await run(host, 'systemctl', ['--user', 'daemon-reload']);
@@ -129,7 +133,10 @@ function launchdManager(host: ServiceHost): ServiceManager {
       try {
         await must(host, 'launchctl', ['bootstrap', domain, file]);
       } catch (error) {
-        if (!existed) rmSync(file, { force: true });
+        if (!existed) {
+          rmSync(file, { force: true });
+          removeEmptyFolders(path.dirname(file), userHome(host));
+        }
         throw error;
       }
       return [`Installed ${file}; it runs now and at every login.`];
@@ -138,6 +145,7 @@ function launchdManager(host: ServiceHost): ServiceManager {
       await run(host, 'launchctl', ['bootout', `${domain}/${LAUNCHD_LABEL}`]);
       if (!existsSync(file)) return [];
       rmSync(file, { force: true });
+      removeEmptyFolders(path.dirname(file), userHome(host));
       return [`Removed ${file}.`];
     },
     installed: async () => existsSync(file),
@@ -183,10 +191,21 @@ function windowsManager(host: ServiceHost): ServiceManager {
   };
 }
 
-function removeIfEmpty(dir: string): void {
+export function removeIfEmpty(dir: string): void {
   try {
     rmdirSync(dir);
   } catch {
     // Not empty, or already gone.
+  }
+}
+
+/** Removes `dir` and its parents while they are empty, stopping below `stopAt` (the user's home). */
+export function removeEmptyFolders(dir: string, stopAt: string): void {
+  for (let at = path.resolve(dir); at.startsWith(path.resolve(stopAt) + path.sep); at = path.dirname(at)) {
+    try {
+      rmdirSync(at);
+    } catch {
+      return; // not empty (or gone): what is above it stays too
+    }
   }
 }
