@@ -11,6 +11,7 @@ import { loadMachineIdentity } from '../link/machineIdentity.js';
 import { loadRunnerConfig } from '../runnerConfig.js';
 import { attachBanner, attachPlan } from './attachPlan.js';
 import { findSession } from './journalView.js';
+import { isSecretName } from './servicePlan.js';
 
 export interface AttachIo {
   stdout: NodeJS.WritableStream;
@@ -49,7 +50,7 @@ export async function runAttachCommand(argv: string[], io: AttachIo): Promise<nu
     // A follow-up that slipped in between the first look and the claim is running now.
     refuseUnattachable(findSession(config.home, sessionId));
     io.stdout.write(attachBanner(record, plan));
-    const code = await runInTerminal(plan.command, plan.args, worktree, { ...io.env, DISPATCH_SESSION: sessionId });
+    const code = await runInTerminal(plan.command, plan.args, worktree, terminalEnv(io.env, sessionId));
     io.stdout.write(`\nSession ${shortId(sessionId)} is back with the chat: follow-ups run again. Branch ${record.snapshot.branch ?? ''} keeps your changes.\n`);
     return code;
   } finally {
@@ -96,6 +97,16 @@ function runInTerminal(command: string, args: string[], cwd: string, env: NodeJS
       resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1));
     });
   });
+}
+
+/**
+ * The person's own environment, minus the chat's credentials (the runner token, Slack and
+ * Discord tokens, which .env may have put there): the terminal is for the code. Agent keys
+ * such as ANTHROPIC_API_KEY stay: a resumed agent needs them.
+ */
+function terminalEnv(env: NodeJS.ProcessEnv, sessionId: string): NodeJS.ProcessEnv {
+  const kept = Object.entries(env).filter(([name]) => !(/^(DISPATCH|SLACK|DISCORD)_/.test(name) && isSecretName(name)));
+  return { ...Object.fromEntries(kept), DISPATCH_SESSION: sessionId };
 }
 
 function userName(): string {

@@ -67,7 +67,7 @@ describe('dispatch attach: a terminal takes over a session the chat started', fu
     const { home, runner, sessionId, end, tasks } = await finishedSession();
     const terminal = new TmuxTerminal();
     terminals.push(terminal);
-    terminal.start([...DISPATCH_FROM_SOURCE, 'attach', shortId(sessionId)], { cwd: os.tmpdir(), env: terminalEnv(home) });
+    terminal.start([...DISPATCH_FROM_SOURCE, 'attach', shortId(sessionId)], { cwd: os.tmpdir(), env: terminalEnv(home, { DISPATCH_RUNNER_TOKEN: 'runner-secret-0123456789' }) });
 
     const screen = await terminal.waitForScreen(/Opening your shell/);
     assert.match(screen, new RegExp(`Dispatch session ${shortId(sessionId)} \\(command, completed\\)`));
@@ -75,12 +75,12 @@ describe('dispatch attach: a terminal takes over a session the chat started', fu
     assert.match(screen, /last result: did: tidy the readme/);
     await waitForProgress(runner, sessionId, new RegExp(`^Continued in a terminal on desk by ${USER}\\.`));
 
-    terminal.type('pwd > "$HOME/where.txt"; echo "$DISPATCH_SESSION" >> "$HOME/where.txt"', 'Enter');
+    terminal.type('pwd > "$HOME/where.txt"; echo "$DISPATCH_SESSION" "${DISPATCH_RUNNER_TOKEN:-no-token}" >> "$HOME/where.txt"', 'Enter');
     const where = path.join(home, 'where.txt');
     for (let i = 0; i < 200 && !(existsSync(where) && readFileSync(where, 'utf8').split('\n').length > 2); i += 1) await sleep(25);
-    const [cwd, session] = readFileSync(where, 'utf8').trim().split('\n');
+    const [cwd, seen] = readFileSync(where, 'utf8').trim().split('\n');
     assert.equal(realpathSync(cwd!), realpathSync(end.worktree!));
-    assert.equal(session, sessionId);
+    assert.equal(seen, `${sessionId} no-token`, 'the session id is there; the chat\'s runner token is not');
 
     await assert.rejects(runner.followUp(sessionId, 'now bump the version'), {
       message: `Held: this session is continued in a terminal on desk by ${USER}. Your follow-up runs when the terminal exits.`,

@@ -190,6 +190,15 @@ esac`);
     assert.match(after.stdout, /^installed: no/);
   });
 
+  it('service logs prints the last lines of the service log, or says there is none yet', async () => {
+    const { env, repo, home } = world();
+    const none = await dispatch(['service', 'logs'], env, repo);
+    assert.match(none.stdout, /^No service log yet at .*service\.log: the service writes it when it starts\.\n$/);
+    writeFiles(path.join(home, '.dispatch', 'logs'), { 'service.log': 'one\ntwo\nConnected to ws://bridge.example:7878 as desk.\n' });
+    const shown = await dispatch(['service', 'logs', '-n', '2'], env, repo);
+    assert.equal(shown.stdout, 'two\nConnected to ws://bridge.example:7878 as desk.\n');
+  });
+
   it('a failed install (no systemd user bus) says why and leaves nothing behind', async () => {
     const { env, repo, home, bin } = world();
     standIn(bin, 'systemctl', `case "$*" in
