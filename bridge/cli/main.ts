@@ -37,6 +37,18 @@ token (DISPATCH_RUNNER_TOKEN, or DISPATCH_HOME/secrets.json next to a local brid
   machines: {
     summary: 'List the machines this bridge knows (last seen); `machines revoke NAME`',
     load: async () => (await import('./machinesCommand.js')).runMachinesCommand },
+  service: {
+    summary: 'Run Dispatch as a login service: install | uninstall | status | logs',
+    load: async () => (await import('../../extension/core/cli/serviceCommand.js')).runServiceCommand },
+  attach: {
+    summary: "Open a terminal in a session's worktree (resumes the agent's conversation)",
+    load: async () => (await import('../../extension/core/cli/attachCommand.js')).runAttachCommand },
+  sessions: {
+    summary: "List this machine's sessions from the journal (no bridge needed)",
+    load: async () => (await import('../../extension/core/cli/sessionsCommand.js')).runSessionsCommand },
+  logs: {
+    summary: "Show a session's log; -f follows it (no bridge needed)",
+    load: async () => (await import('../../extension/core/cli/logsCommand.js')).runLogsCommand },
   route: {
     summary: 'Show how a message would be routed (Code or Cowork); --jsonl for a stream',
     usage: `Usage: dispatch route "some text"

@@ -14,6 +14,7 @@ import { startBridgeOrExplain } from './bridgeStartup.js';
 import { lanUrls } from './lanUrls.js';
 import { writeLine, type CliIo } from './io.js';
 import { untilSignal } from '../../extension/core/cli/signals.js';
+import { recordLinkState } from '../../extension/core/cli/serviceLinkState.js';
 
 /** The local web user that `dispatch start` pairs with its own runner. */
 export const LOCAL_WEB_USER = { platform: 'web' as const, userId: 'local', displayName: 'you' };
@@ -59,6 +60,7 @@ export async function runStartCommand(argv: string[], io: CliIo): Promise<number
   });
   await runner.start();
   const link = new BridgeLink({ bridgeUrl: bridge.url, token: secrets.runnerToken, runner, identity, agent: runnerConfig.agent, logger: logger.child({ part: 'link' }) });
+  recordLinkState(link, runnerConfig.home, bridge.url); // for `dispatch service status`
   link.start();
 
   writeLine(io.stdout, '');

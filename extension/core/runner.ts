@@ -16,6 +16,7 @@ import {
 import type { Agent, AgentFactory } from './agents/agent.js';
 import { BuiltinAgent } from './agents/builtin.js';
 import { ApprovalPolicy } from './approvals.js';
+import { AttachWatch } from './attachWatch.js';
 import { Journal, type JournalRecord } from './journal.js';
 import { findRepo, validateRepos, type RepoConfig } from './repositories.js';
 import { processScope, ProcessGroups } from './processGroups.js';
@@ -79,6 +80,7 @@ export class Runner {
   private ownsJournal = false;
   private starting: Promise<void> | undefined;
   private stopped = false;
+  private attachWatch: AttachWatch | undefined;
 
   constructor(private readonly options: RunnerOptions) {
     this.repos = validateRepos(options.repos);
@@ -114,6 +116,7 @@ export class Runner {
         if (state === 'preparing' || state === 'running' || state === 'waiting_for_approval') this.interrupt(record);
         else if (state === 'queued') this.enqueue(record);
       }
+      this.watchAttachments().start();
     });
     // A start that failed (another runner holds DISPATCH_HOME) may be tried again later.
     this.starting.catch(() => {
@@ -183,6 +186,10 @@ export class Runner {
       throw new DispatchError('conflict', `Session ${sessionId} is still ${record.snapshot.state}; wait for it to finish or cancel it.`);
     }
     if (record.pruned) throw new DispatchError('conflict', `Session ${sessionId}'s worktree was pruned; start a new task.`);
+    const terminal = this.watchAttachments().hold(sessionId, text);
+    if (terminal) {
+      throw new DispatchError('conflict', `Held: this session is continued in a terminal on ${terminal.machine} by ${terminal.user}. Your follow-up runs when the terminal exits.`);
+    }
     record.task = text;
     this.store.transition(record, 'queued', `Follow-up: ${text.split(/\r?\n/, 1)[0]?.slice(0, 200) ?? ''}`);
     this.enqueue(record);
@@ -256,6 +263,7 @@ export class Runner {
 
   /** Stops accepting work, interrupts running sessions, waits briefly; queued sessions stay queued in the journal. */
   async stop(): Promise<void> {
+    this.attachWatch?.stop(); // first: a held follow-up taken off disk now could no longer run
     this.stopped = true;
     this.queue.pause();
     this.queue.clear();
@@ -268,6 +276,31 @@ export class Runner {
     await Promise.race([Promise.allSettled(running.map((active) => active.done)), grace]);
     for (const policy of this.policies.values()) policy.dispose();
     this.lock.release();
+  }
+
+  /**
+   * `dispatch attach` (another process) took a session into a terminal: the chat hears it,
+   * follow-ups wait on disk, and run when the terminal exits (attachWatch.ts).
+   */
+  private watchAttachments(): AttachWatch {
+    this.attachWatch ??= new AttachWatch({
+      home: this.options.home,
+      now: () => this.clock.now(),
+      onAttached: (marker) => {
+        const record = this.store.get(marker.sessionId);
+        const text = `Continued in a terminal on ${marker.machine} by ${marker.user}. Follow-ups from the chat wait until the terminal exits.`;
+        if (record) this.store.emit(record, { kind: 'progress', text });
+      },
+      onReleased: (sessionId, held, marker) => {
+        const record = this.store.get(sessionId);
+        if (!record || this.stopped) return;
+        const where = marker ? ` on ${marker.machine}` : '';
+        this.store.emit(record, { kind: 'progress', text: `The terminal${where} exited; the session is back with the chat.${held.length > 0 ? ' Running the held follow-up.' : ''}` });
+        const text = held.map((followUp) => followUp.text).join('\n\n');
+        if (text) void this.followUp(sessionId, text).catch((error: unknown) => this.logger.warn('a held follow-up could not run', { sessionId, error: asDispatchError(error).message }));
+      },
+    });
+    return this.attachWatch;
   }
 
   /**

@@ -6,6 +6,7 @@ import { loadMachineIdentity } from '../link/machineIdentity.js';
 import { Runner } from '../runner.js';
 import { loadRunnerConfig } from '../runnerConfig.js';
 import { runnerToken } from './pairCommand.js';
+import { recordLinkState } from './serviceLinkState.js';
 
 interface Io {
   stdout: NodeJS.WritableStream;
@@ -37,6 +38,7 @@ export async function runConnected(io: Io, bridgeUrl: string, until: Promise<unk
   await runner.start();
   const identity = loadMachineIdentity(config.home, io.env.DISPATCH_MACHINE_NAME);
   const link = new BridgeLink({ bridgeUrl, token, runner, identity, agent: config.agent, logger });
+  recordLinkState(link, config.home, bridgeUrl); // for `dispatch service status`
   link.onStatus((status, detail) => io.stdout.write(`${status === 'online' ? `Connected to ${bridgeUrl} as ${identity.machineName}.` : `Bridge link ${status}${detail ? `: ${detail}` : ''}`}\n`));
   runner.onEvent((event) => {
     if (event.kind === 'state') io.stdout.write(`[${event.sessionId.slice(0, 8)}] ${event.state}${event.message ? ` — ${event.message}` : ''}\n`);
