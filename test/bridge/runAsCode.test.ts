@@ -11,7 +11,7 @@ describe('"Run as a Code session" on a Cowork reply', () => {
   let h: ReturnType<typeof dispatcherHarness>;
   afterEach(() => h.dispose());
 
-  async function coworkReply(user = alice, text = 'release notes from the commits since v2.3.0 please') {
+  async function coworkReply(user = alice, text = 'write a short note to the team about the offsite on friday') {
     const thread = await h.chat.say(user, text);
     const [reply] = h.chat.inThread(thread);
     assert.equal(reply?.message.buttons?.[0]?.label, 'Run as a Code session', 'a Cowork reply');
@@ -31,7 +31,7 @@ describe('"Run as a Code session" on a Cowork reply', () => {
     const answer = await h.chat.press(alice, reply, value);
     const [job] = h.store.listJobs({ owner: alice });
     assert.ok(job, 'a Code session');
-    assert.equal(job.task, 'release notes from the commits since v2.3.0 please');
+    assert.equal(job.task, 'write a short note to the team about the offsite on friday');
     assert.equal(job.forced, true);
     assert.deepEqual(job.thread, thread, 'in the same thread');
     assert.equal(job.repo, 'api', 'normal repo choice: the default');
@@ -71,8 +71,9 @@ describe('"Run as a Code session" on a Cowork reply', () => {
     assert.ok((await h.chat.press(alice, reply, value)).update, 'the button still works for its owner');
   });
 
-  it('goes through pairing: an unpaired person is told how to pair, and the button works once paired', async () => {
-    h = dispatcherHarness();
+  it('goes through pairing: an allowlisted person who has not paired is told how to pair, and the button works once paired', async () => {
+    // Strangers get no Cowork answer at all; someone on the allowlist does, before pairing.
+    h = dispatcherHarness({ allowedUsers: ['slack:UALICE'] });
     const { reply, value } = await coworkReply();
     assert.match((await h.chat.press(alice, reply, value)).ephemeral ?? '', /dispatch pair/);
     assert.equal(h.store.listJobs({}).length, 0);

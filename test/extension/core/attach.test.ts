@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,6 +22,8 @@ function recordingAgent(tasks: string[], gate?: Promise<void>) {
   return new ScriptedAgent('command', async function* (context: AgentContext) {
     tasks.push(context.task);
     context.log(`turn ${tasks.length}: ${context.task}\n`);
+    // It changes a file, as a real session does: a session that changes nothing keeps no worktree.
+    appendFileSync(path.join(context.worktree, 'NOTES.md'), `${context.task}\n`);
     if (gate) await gate;
     yield { kind: 'outcome', outcome: { status: 'completed', summary: `did: ${context.task}` } };
   });
@@ -54,7 +56,7 @@ describe('dispatch attach: a terminal takes over a session the chat started', fu
     await runner.start();
     const { sessionId } = await runner.submit(job('tidy the readme'));
     const end = await waitForEnd(runner, sessionId);
-    assert.equal(end.state, 'completed');
+    assert.equal(end.state, 'completed', JSON.stringify(end));
     return { home, repo, runner, sessionId, end, tasks };
   }
 

@@ -68,7 +68,11 @@ describe("what a session's processes see", function () {
     const ended = await waitForEnd(runner, started.sessionId);
     assert.equal(ended.state, 'failed', 'the tests failed');
 
-    const seen = JSON.parse(readFileSync(path.join(ended.worktree!, 'env-dump.json'), 'utf8')) as Record<string, string>;
+    // Read from the session log: a session that changed nothing keeps no worktree to look in.
+    const log = readFileSync(ended.result!.logFile!, 'utf8');
+    const dumped = log.split('\n').find((line) => line.startsWith('environment: '));
+    assert.ok(dumped, 'the test printed its environment');
+    const seen = JSON.parse(dumped.slice('environment: '.length)) as Record<string, string>;
     for (const name of ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'DATABASE_URL', 'STRIPE_API_KEY', 'SSH_AUTH_SOCK', 'SLACK_BOT_TOKEN']) {
       assert.equal(seen[name], undefined, `${name} reached the test`);
     }
@@ -82,7 +86,6 @@ describe("what a session's processes see", function () {
     assert.equal(seen.NO_COLOR, '1');
     assert.equal(seen.FORCE_COLOR, undefined, 'old supports-color turns colour on when FORCE_COLOR is set at all');
 
-    const log = readFileSync(ended.result!.logFile!, 'utf8');
     assert.match(log, new RegExp(`key from the fixture file: ${escape(MASK)}`));
     assert.match(log, new RegExp(`db: postgres://app:${escape(MASK)}@db\\.internal`));
     const events = JSON.stringify(runner.unacknowledged().filter((event) => event.sessionId === started.sessionId));

@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,7 +16,9 @@ describe('dispatch sessions and dispatch logs: the journal without the bridge', 
   it('lists sessions newest first with short id, state, agent, repository, branch and task', async () => {
     const home = h.temp.make('sessions-home-');
     const repo = makeRepo(path.join(h.temp.make(), 'api'));
-    const quick = new ScriptedAgent('command', async function* () {
+    // Each session changes a file, so it keeps its branch (a session that changes nothing keeps none).
+    const quick = new ScriptedAgent('command', async function* (context: AgentContext) {
+      appendFileSync(path.join(context.worktree, 'NOTES.md'), `${context.task}\n`);
       yield { kind: 'outcome', outcome: { status: 'completed', summary: 'ok' } };
     });
     const runner = h.runner({ home, repos: [{ name: 'api', path: repo }], defaultAgent: 'command' }, [quick]);
