@@ -172,8 +172,14 @@ export class MachineHub {
     // The machine this connection speaks for: known from its credential, or set by the hello that registers it.
     let machineId: string | undefined = auth.kind === 'machine' ? auth.machineId : undefined;
     let role: 'runner' | 'pairing' | undefined;
+    /** Registered on this connection and not yet confirmed: the next request shows the runner got its credential. */
+    let unconfirmed = false;
     const requireHello = (): string => {
       if (!machineId || !role) throw new DispatchError('unauthorized', 'Say machine/hello first.');
+      if (unconfirmed) {
+        unconfirmed = false;
+        this.credentials.confirm(machineId);
+      }
       return machineId;
     };
     const requireRunner = (): string => {
@@ -205,6 +211,7 @@ export class MachineHub {
       let credential: string | undefined;
       if (machineId === undefined) {
         credential = this.credentials.register(hello.machineId, store.getMachine(hello.machineId)?.name ?? hello.machineName);
+        unconfirmed = true;
         logger.info('machine registered', { machineId: hello.machineId, machineName: hello.machineName });
       }
       machineId = hello.machineId;

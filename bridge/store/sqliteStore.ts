@@ -64,9 +64,9 @@ export class SqliteStore implements Store {
 
   listMachines(): MachineListing[] {
     const rows = this.statement(
-      `SELECT m.*, c.revoked_at, c.machine_id AS credential_of FROM machines m LEFT JOIN machine_credentials c ON c.machine_id = m.id ORDER BY m.last_seen_at DESC`,
+      `SELECT m.*, c.revoked_at, c.confirmed_at, c.machine_id AS credential_of FROM machines m LEFT JOIN machine_credentials c ON c.machine_id = m.id ORDER BY m.last_seen_at DESC`,
     ).all() as Row[];
-    return rows.map((row) => ({ ...toMachine(row), credential: row.credential_of == null ? 'none' : row.revoked_at == null ? 'active' : 'revoked' }));
+    return rows.map((row) => ({ ...toMachine(row), credential: row.credential_of == null ? 'none' : credentialStateOf(row) }));
   }
 
   touchMachine(id: string, lastSeenAt: number): void {
@@ -74,7 +74,17 @@ export class SqliteStore implements Store {
   }
 
   issueCredential(machineId: string, secretHash: string, at: number): boolean {
-    return this.statement(`INSERT OR IGNORE INTO machine_credentials (machine_id, secret_hash, issued_at) VALUES (?, ?, ?)`).run(machineId, secretHash, at).changes === 1;
+    return (
+      this.statement(
+        `INSERT INTO machine_credentials (machine_id, secret_hash, issued_at) VALUES (?, ?, ?)
+         ON CONFLICT (machine_id) DO UPDATE SET secret_hash = excluded.secret_hash, issued_at = excluded.issued_at
+         WHERE confirmed_at IS NULL AND revoked_at IS NULL`,
+      ).run(machineId, secretHash, at).changes === 1
+    );
+  }
+
+  confirmCredential(machineId: string, at: number): void {
+    this.statement(`UPDATE machine_credentials SET confirmed_at = ? WHERE machine_id = ? AND confirmed_at IS NULL`).run(at, machineId);
   }
 
   findCredential(secretHash: string): { machineId: string; revoked: boolean } | undefined {
@@ -83,8 +93,8 @@ export class SqliteStore implements Store {
   }
 
   credentialState(machineId: string): CredentialState {
-    const row = this.statement(`SELECT revoked_at FROM machine_credentials WHERE machine_id = ?`).get(machineId) as Row | undefined;
-    return !row ? 'none' : row.revoked_at == null ? 'active' : 'revoked';
+    const row = this.statement(`SELECT revoked_at, confirmed_at FROM machine_credentials WHERE machine_id = ?`).get(machineId) as Row | undefined;
+    return row ? credentialStateOf(row) : 'none';
   }
 
   revokeMachine(machineId: string, at: number): boolean {
@@ -321,6 +331,10 @@ export class SqliteStore implements Store {
   close(): void {
     this.db.close();
   }
+}
+
+function credentialStateOf(row: Row): CredentialState {
+  return row.revoked_at != null ? 'revoked' : row.confirmed_at != null ? 'active' : 'issued';
 }
 
 function toMachine(row: Row): MachineRecord {

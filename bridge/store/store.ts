@@ -15,8 +15,14 @@ export interface Store {
   listMachines(): MachineListing[];
   touchMachine(id: string, lastSeenAt: number): void;
 
-  /** Keeps a new machine's credential (its hash); false when the machine already has one. */
+  /**
+   * Keeps a new machine's credential (its hash). A machine whose credential was issued but
+   * never confirmed (the answer carrying it was lost) gets the new one instead; false when
+   * the machine has a confirmed or revoked credential.
+   */
   issueCredential(machineId: string, secretHash: string, at: number): boolean;
+  /** The machine showed it holds its credential (used it, or spoke again after receiving it). */
+  confirmCredential(machineId: string, at: number): void;
   /** The machine a credential hash belongs to, and whether it was revoked. */
   findCredential(secretHash: string): { machineId: string; revoked: boolean } | undefined;
   credentialState(machineId: string): CredentialState;
@@ -77,8 +83,11 @@ export interface MachineRecord {
   lastSeenAt: number;
 }
 
-/** `none`: registered before credentials existed (or never); it registers once with the registration token. */
-export type CredentialState = 'none' | 'active' | 'revoked';
+/**
+ * `none`: registered before credentials existed (or never); it registers once with the
+ * registration token. `issued`: handed out, not yet confirmed by the machine.
+ */
+export type CredentialState = 'none' | 'issued' | 'active' | 'revoked';
 
 export interface MachineListing extends MachineRecord {
   credential: CredentialState;

@@ -104,6 +104,26 @@ describe('a machine can only speak for itself', function () {
     assert.equal(live.bridge.hub.isOnline(live.machineId), true);
   });
 
+  it('a registration whose answer was lost registers again; once the machine has spoken with it, never again', async () => {
+    const live = await start();
+    const lost = await outsider.connect(live.bridge.url, RUNNER_TOKEN);
+    const first = await call(lost, runnerToBridge, 'machine/hello', hello('fresh'));
+    outsider.close(); // the answer "never arrived": the machine did not speak again on that connection
+    assert.equal(live.bridge.store.credentialState('fresh'), 'issued');
+
+    const retry = await outsider.connect(live.bridge.url, RUNNER_TOKEN);
+    const second = await call(retry, runnerToBridge, 'machine/hello', hello('fresh'));
+    assert.ok(second.credential && second.credential !== first.credential, 'a new credential replaces the unconfirmed one');
+    await assert.rejects(connectToBridge(live.bridge.url, first.credential!), (error: DispatchError) => error.code === 'unauthorized');
+    await call(retry, runnerToBridge, 'machine/resync', { sessions: [] });
+    assert.equal(live.bridge.store.credentialState('fresh'), 'active');
+
+    const third = await outsider.connect(live.bridge.url, RUNNER_TOKEN);
+    await assert.rejects(call(third, runnerToBridge, 'machine/hello', hello('fresh')), /already registered/);
+    const own = await outsider.connect(live.bridge.url, second.credential!);
+    assert.equal((await call(own, runnerToBridge, 'machine/hello', hello('fresh'))).credential, undefined, 'no credential is handed out twice');
+  });
+
   it('refuses a hello for another machine’s id; the real machine keeps its link and its jobs', async () => {
     const live = await start();
     const thread = await chat.say(alice, 'run the tests');
