@@ -145,7 +145,7 @@ export class MachineHub {
 
   /** Revokes a machine: its credential stops connecting, its pairings go, and its live link is closed with the reason. */
   async revoke(machineId: string): Promise<boolean> {
-    const revoked = this.options.store.revokeMachine(machineId, this.options.clock.now());
+    const revoked = this.options.store.credentials.revoke(machineId, this.options.clock.now());
     this.options.store.audit({ at: this.options.clock.now(), actor: 'admin', action: 'revoke_machine', detail: { machineId } });
     const link = this.links.get(machineId);
     if (link) closeFirmly(link.socket, LinkClose.revoked, 'This machine was revoked on the bridge.');
@@ -276,7 +276,7 @@ export class MachineHub {
         if (!machineId || role !== 'runner') return;
         store.touchMachine(machineId, clock.now());
         // A revocation from the CLI (another process) reaches live links within a ping.
-        if (store.credentialState(machineId) === 'revoked') closeFirmly(socket, LinkClose.revoked, 'This machine was revoked on the bridge.');
+        if (store.credentials.state(machineId) === 'revoked') closeFirmly(socket, LinkClose.revoked, 'This machine was revoked on the bridge.');
       },
     });
     socket.on('close', (code, reason) => {

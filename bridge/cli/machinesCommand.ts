@@ -37,7 +37,7 @@ export async function runMachinesCommand(argv: string[], io: CliIo): Promise<num
       writeLine(io.stderr, `dispatch machines revoke: ${machine}`);
       return 1;
     }
-    if (!store.revokeMachine(machine.id, Date.now())) {
+    if (!store.credentials.revoke(machine.id, Date.now())) {
       writeLine(io.stdout, `${machine.name} (${machine.id}) was already revoked.`);
       return 0;
     }

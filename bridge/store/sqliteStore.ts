@@ -13,15 +13,17 @@ import {
 } from '../../shared/sessions.js';
 import type { ChatUser, ThreadRef } from '../chat.js';
 import { migrate } from './migrations.js';
+import { SqliteCredentials, credentialStateOf } from './sqliteCredentials.js';
 import { SqliteWebHistory } from './sqliteWebHistory.js';
 import { foldEvent } from './foldEvent.js';
-import type { ApprovalRecord, AuditEntry, CredentialState, JobFilter, JobPatch, JobRecord, MachineListing, MachineRecord, PairingRecord, Store, StoredEvent } from './store.js';
+import type { ApprovalRecord, AuditEntry, JobFilter, JobPatch, JobRecord, MachineListing, MachineRecord, PairingRecord, Store, StoredEvent } from './store.js';
 
 type Row = Record<string, unknown>;
 
 /** The embedded store: one SQLite file in WAL mode. */
 export class SqliteStore implements Store {
   readonly webMessages: SqliteWebHistory;
+  readonly credentials: SqliteCredentials;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -36,6 +38,7 @@ export class SqliteStore implements Store {
     migrate(this.db);
     if (options.maxPages) this.db.pragma(`max_page_count = ${Math.floor(options.maxPages)}`);
     this.webMessages = new SqliteWebHistory(this.db);
+    this.credentials = new SqliteCredentials(this.db);
   }
 
   /** Compiled once per SQL text: preparing costs more than running these small statements. */
@@ -71,42 +74,6 @@ export class SqliteStore implements Store {
 
   touchMachine(id: string, lastSeenAt: number): void {
     this.statement(`UPDATE machines SET last_seen_at = ? WHERE id = ?`).run(lastSeenAt, id);
-  }
-
-  issueCredential(machineId: string, secretHash: string, at: number): boolean {
-    return (
-      this.statement(
-        `INSERT INTO machine_credentials (machine_id, secret_hash, issued_at) VALUES (?, ?, ?)
-         ON CONFLICT (machine_id) DO UPDATE SET secret_hash = excluded.secret_hash, issued_at = excluded.issued_at
-         WHERE confirmed_at IS NULL AND revoked_at IS NULL`,
-      ).run(machineId, secretHash, at).changes === 1
-    );
-  }
-
-  confirmCredential(machineId: string, at: number): void {
-    this.statement(`UPDATE machine_credentials SET confirmed_at = ? WHERE machine_id = ? AND confirmed_at IS NULL`).run(at, machineId);
-  }
-
-  findCredential(secretHash: string): { machineId: string; revoked: boolean } | undefined {
-    const row = this.statement(`SELECT machine_id, revoked_at FROM machine_credentials WHERE secret_hash = ?`).get(secretHash) as Row | undefined;
-    return row ? { machineId: String(row.machine_id), revoked: row.revoked_at != null } : undefined;
-  }
-
-  credentialState(machineId: string): CredentialState {
-    const row = this.statement(`SELECT revoked_at, confirmed_at FROM machine_credentials WHERE machine_id = ?`).get(machineId) as Row | undefined;
-    return row ? credentialStateOf(row) : 'none';
-  }
-
-  revokeMachine(machineId: string, at: number): boolean {
-    return this.db.transaction(() => {
-      // A machine that never registered gets a revoked placeholder, so the registration token cannot claim it later.
-      const changed =
-        this.statement(`UPDATE machine_credentials SET revoked_at = ? WHERE machine_id = ? AND revoked_at IS NULL`).run(at, machineId).changes +
-        this.statement(`INSERT OR IGNORE INTO machine_credentials (machine_id, secret_hash, issued_at, revoked_at) VALUES (?, ?, ?, ?)`)
-          .run(machineId, `revoked:${machineId}`, at, at).changes;
-      this.statement(`DELETE FROM pairings WHERE machine_id = ?`).run(machineId);
-      return changed > 0;
-    })();
   }
 
   createPairingCode(machineId: string, code: string, expiresAt: number): void {
@@ -331,10 +298,6 @@ export class SqliteStore implements Store {
   close(): void {
     this.db.close();
   }
-}
-
-function credentialStateOf(row: Row): CredentialState {
-  return row.revoked_at != null ? 'revoked' : row.confirmed_at != null ? 'active' : 'issued';
 }
 
 function toMachine(row: Row): MachineRecord {

@@ -8,6 +8,8 @@ import type { WebChatHistory } from '../transports/web/webHistory.js';
  */
 export interface Store {
   readonly webMessages: WebChatHistory;
+  /** Each machine's own credential (hashes only). */
+  readonly credentials: CredentialStore;
 
   upsertMachine(machine: MachineRecord): void;
   getMachine(id: string): MachineRecord | undefined;
@@ -15,19 +17,6 @@ export interface Store {
   listMachines(): MachineListing[];
   touchMachine(id: string, lastSeenAt: number): void;
 
-  /**
-   * Keeps a new machine's credential (its hash). A machine whose credential was issued but
-   * never confirmed (the answer carrying it was lost) gets the new one instead; false when
-   * the machine has a confirmed or revoked credential.
-   */
-  issueCredential(machineId: string, secretHash: string, at: number): boolean;
-  /** The machine showed it holds its credential (used it, or spoke again after receiving it). */
-  confirmCredential(machineId: string, at: number): void;
-  /** The machine a credential hash belongs to, and whether it was revoked. */
-  findCredential(secretHash: string): { machineId: string; revoked: boolean } | undefined;
-  credentialState(machineId: string): CredentialState;
-  /** Revokes a machine's credential and drops its pairings; false when it had none to revoke. */
-  revokeMachine(machineId: string, at: number): boolean;
 
   createPairingCode(machineId: string, code: string, expiresAt: number): void;
   /** Uses a code once: returns its machine if the code exists, is unused and unexpired. */
@@ -81,6 +70,23 @@ export interface MachineRecord {
   agent: string;
   repos: { name: string; default: boolean }[];
   lastSeenAt: number;
+}
+
+/** Machines' own credentials, kept as SHA-256 hashes. */
+export interface CredentialStore {
+  /**
+   * Keeps a new machine's credential (its hash). A machine whose credential was issued but
+   * never confirmed (the answer carrying it was lost) gets the new one instead; false when
+   * the machine has a confirmed or revoked credential.
+   */
+  issue(machineId: string, secretHash: string, at: number): boolean;
+  /** The machine showed it holds its credential (used it, or spoke again after receiving it). */
+  confirm(machineId: string, at: number): void;
+  /** The machine a credential hash belongs to, and whether it was revoked. */
+  find(secretHash: string): { machineId: string; revoked: boolean } | undefined;
+  state(machineId: string): CredentialState;
+  /** Revokes a machine's credential and drops its pairings; false when it had none to revoke. */
+  revoke(machineId: string, at: number): boolean;
 }
 
 /**

@@ -88,7 +88,7 @@ describe('a machine can only speak for itself', function () {
     assert.equal(statSync(file).mode & 0o777, 0o600, 'the credential file is private');
     const credential = credentialOf(live);
     assert.notEqual(credential, RUNNER_TOKEN);
-    assert.equal(live.bridge.store.credentialState(live.machineId), 'active');
+    assert.equal(live.bridge.store.credentials.state(live.machineId), 'active');
     assert.ok(!readFileSync(join(live.home, 'bridge.db')).includes(credential), 'the bridge keeps only a hash');
 
     // A restarted runner reconnects with the credential (the registration token would be refused now).
@@ -109,14 +109,14 @@ describe('a machine can only speak for itself', function () {
     const lost = await outsider.connect(live.bridge.url, RUNNER_TOKEN);
     const first = await call(lost, runnerToBridge, 'machine/hello', hello('fresh'));
     outsider.close(); // the answer "never arrived": the machine did not speak again on that connection
-    assert.equal(live.bridge.store.credentialState('fresh'), 'issued');
+    assert.equal(live.bridge.store.credentials.state('fresh'), 'issued');
 
     const retry = await outsider.connect(live.bridge.url, RUNNER_TOKEN);
     const second = await call(retry, runnerToBridge, 'machine/hello', hello('fresh'));
     assert.ok(second.credential && second.credential !== first.credential, 'a new credential replaces the unconfirmed one');
     await assert.rejects(connectToBridge(live.bridge.url, first.credential!), (error: DispatchError) => error.code === 'unauthorized');
     await call(retry, runnerToBridge, 'machine/resync', { sessions: [] });
-    assert.equal(live.bridge.store.credentialState('fresh'), 'active');
+    assert.equal(live.bridge.store.credentials.state('fresh'), 'active');
 
     const third = await outsider.connect(live.bridge.url, RUNNER_TOKEN);
     await assert.rejects(call(third, runnerToBridge, 'machine/hello', hello('fresh')), /already registered/);

@@ -39,7 +39,7 @@ describe('a new machine registers once with the registration token (dispatch pai
     const machineId = (JSON.parse(readFileSync(join(home, 'machine.json'), 'utf8')) as { machineId: string }).machineId;
     const file = join(home, 'machine-credential.json');
     assert.equal(statSync(file).mode & 0o777, 0o600);
-    assert.equal(live.bridge.store.credentialState(machineId), 'active');
+    assert.equal(live.bridge.store.credentials.state(machineId), 'active');
 
     // Without DISPATCH_RUNNER_TOKEN now: the machine's own credential is enough.
     const again = capture();
