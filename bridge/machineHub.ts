@@ -32,6 +32,8 @@ export interface MachineHubEvents {
   machineOnline(machineId: string): void;
   /** A machine's link closed or went silent; `why` is for people. */
   machineOffline?(machineId: string, why: string): void;
+  /** A machine was revoked (from the chat, or noticed on its live link after `dispatch machines revoke`). */
+  machineRevoked?(machineId: string): void;
 }
 
 /** Timings of the link (tests shorten them). */
@@ -149,6 +151,7 @@ export class MachineHub {
     this.options.store.audit({ at: this.options.clock.now(), actor: 'admin', action: 'revoke_machine', detail: { machineId } });
     const link = this.links.get(machineId);
     if (link) closeFirmly(link.socket, LinkClose.revoked, 'This machine was revoked on the bridge.');
+    if (revoked) this.options.on.machineRevoked?.(machineId);
     return revoked;
   }
 
@@ -276,7 +279,11 @@ export class MachineHub {
         if (!machineId || role !== 'runner') return;
         store.touchMachine(machineId, clock.now());
         // A revocation from the CLI (another process) reaches live links within a ping.
-        if (store.credentials.state(machineId) === 'revoked') closeFirmly(socket, LinkClose.revoked, 'This machine was revoked on the bridge.');
+        if (store.credentials.state(machineId) === 'revoked') {
+          closeFirmly(socket, LinkClose.revoked, 'This machine was revoked on the bridge.');
+          this.options.on.machineRevoked?.(machineId);
+          role = undefined; // told once; the socket is closing
+        }
       },
     });
     socket.on('close', (code, reason) => {

@@ -201,6 +201,8 @@ describe('a machine can only speak for itself', function () {
 
   it('dispatch machines lists machines with their last-seen time; revoke cuts one off and its runner is told why', async () => {
     const live = await start();
+    const running = await chat.say(alice, 'run the tests');
+    await waitForApproval(running);
     const io = () => {
       const out = new PassThrough();
       const err = new PassThrough();
@@ -231,6 +233,8 @@ describe('a machine can only speak for itself', function () {
     const viaToken = await outsider.connect(live.bridge.url, RUNNER_TOKEN);
     await assert.rejects(call(viaToken, runnerToBridge, 'machine/hello', hello(live.machineId)), /was revoked/);
     assert.equal(live.bridge.store.countPairings(live.machineId), 0, 'its pairings are gone');
+    await chat.waitFor(() => chat.inThread(running).some((p) => /Machine laptop was revoked on the bridge, so session [0-9a-f]{8} cannot run or report here any more; it is marked failed/.test(p.message.text)), 'the note in the session’s thread');
+    assert.equal(live.bridge.store.listJobs({ owner: alice })[0]!.state, 'failed', 'the session ends, not waits forever');
     const after = io();
     await main(['machines'], after.io);
     assert.match(after.text().stdout, /laptop {2}machine-test {2}revoked/);
@@ -238,6 +242,8 @@ describe('a machine can only speak for itself', function () {
 
   it('an admin revokes a machine from the chat; anyone else is refused', async () => {
     const live = await start({ DISPATCH_ADMINS: 'web:boss' });
+    const running = await chat.say(alice, 'run the tests');
+    await waitForApproval(running);
     const refusedThread = await chat.say(alice, 'machines revoke laptop');
     assert.match(chat.inThread(refusedThread).at(-1)!.message.text, /Only a bridge admin/);
     assert.equal(live.link.status, 'online');
@@ -248,5 +254,8 @@ describe('a machine can only speak for itself', function () {
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(live.link.status, 'offline', 'a revoked runner does not reconnect');
     await assert.rejects(connectToBridge(live.bridge.url, credentialOf(live)), /revoked/);
+    await chat.waitFor(() => chat.inThread(running).some((p) => /was revoked on the bridge/.test(p.message.text)), 'the note in the session’s thread');
+    assert.equal(chat.inThread(running).filter((p) => /was revoked on the bridge/.test(p.message.text)).length, 1, 'told once');
+    assert.equal(live.bridge.store.listJobs({ owner: alice })[0]!.state, 'failed');
   });
 });
