@@ -58,6 +58,25 @@ describe('a new machine registers once with the registration token (dispatch pai
     assert.equal(await exit, 0);
   });
 
+  it('a bridge that does not know the credential (a new database) gets the machine registered again with the token', async () => {
+    const repo = makeRepo(join(temp.make(), 'api'), nodeTestProject('passing'));
+    const home = temp.make('dispatch-moving-machine-');
+    const env = { DISPATCH_HOME: home, DISPATCH_RUNNER_TOKEN: RUNNER_TOKEN };
+    const old = await startLiveBridge({ repos: [{ name: 'api', path: repo }], withRunner: false });
+    try {
+      assert.equal(await main(['pair', '--bridge', old.bridge.url], { ...capture(), stdin: Readable.from([]), env, cwd: repo }), 0);
+    } finally {
+      await old.stop();
+    }
+    const before = readFileSync(join(home, 'machine-credential.json'), 'utf8');
+    live = await startLiveBridge({ repos: [{ name: 'api', path: repo }], withRunner: false });
+    const io = capture();
+    assert.equal(await main(['pair', '--bridge', live.bridge.url], { ...io, stdin: Readable.from([]), env, cwd: repo }), 0, io.text().err);
+    const machineId = (JSON.parse(readFileSync(join(home, 'machine.json'), 'utf8')) as { machineId: string }).machineId;
+    assert.equal(live.bridge.store.credentials.state(machineId), 'active');
+    assert.notEqual(readFileSync(join(home, 'machine-credential.json'), 'utf8'), before, 'the new bridge’s credential is kept');
+  });
+
   it('a machine with neither a credential nor the registration token is told what to set', async () => {
     live = await startLiveBridge({ repos: [{ name: 'api', path: makeRepo(join(temp.make(), 'api')) }], withRunner: false });
     const io = capture();
