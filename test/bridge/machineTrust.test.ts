@@ -132,6 +132,9 @@ describe('a machine can only speak for itself', function () {
     // With the shared token: the id has a credential, so the token cannot claim it.
     const viaToken = await outsider.connect(live.bridge.url, RUNNER_TOKEN);
     await assert.rejects(call(viaToken, runnerToBridge, 'machine/hello', hello(live.machineId)), /can only speak for itself/);
+    // Nor can it ask for a pairing code for that machine (which would pair a stranger's chat with it).
+    await assert.rejects(call(viaToken, runnerToBridge, 'machine/hello', hello(live.machineId, { role: 'pairing' })), /can only speak for itself/);
+    await assert.rejects(call(viaToken, runnerToBridge, 'pairing/create', {}), /hello first/);
     // Registered as itself, an intruder still cannot switch to the real machine's id.
     const intruder = await outsider.connect(live.bridge.url, RUNNER_TOKEN);
     const registered = await call(intruder, runnerToBridge, 'machine/hello', hello('intruder'));
