@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
@@ -238,6 +238,11 @@ describe('a machine can only speak for itself', function () {
     assert.equal(live.bridge.store.countPairings(live.machineId), 0, 'its pairings are gone');
     await chat.waitFor(() => chat.inThread(running).some((p) => /Machine laptop was revoked on the bridge, so session [0-9a-f]{8} cannot run or report here any more; it is marked failed/.test(p.message.text)), 'the note in the session’s thread');
     assert.equal(live.bridge.store.listJobs({ owner: alice })[0]!.state, 'failed', 'the session ends, not waits forever');
+    const elsewhere = io();
+    elsewhere.io.env = { DISPATCH_HOME: join(live.home, 'not-a-bridge-home') };
+    assert.equal(await main(['machines'], elsewhere.io), 1);
+    assert.match(elsewhere.text().stderr, /No bridge database at .*not-a-bridge-home/);
+    assert.equal(existsSync(join(live.home, 'not-a-bridge-home')), false, 'looking created nothing');
     const after = io();
     await main(['machines'], after.io);
     assert.match(after.text().stdout, /laptop {2}machine-test {2}revoked/);
