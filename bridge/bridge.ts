@@ -73,7 +73,9 @@ export class Bridge {
     const notices = new LinkNotices({
       store,
       post: (thread, message) => notifier.post(thread, message),
+      refreshStatus: (jobId) => notifier.refreshStatus(jobId, true),
       logger,
+      clock,
       ...(options.link?.offlineNoticeMs !== undefined ? { delayMs: options.link.offlineNoticeMs } : {}),
     });
     const hub = new MachineHub({
@@ -88,6 +90,7 @@ export class Bridge {
         jobRejected: (job, error) => void notifier.jobRejected(job, error),
         machineOnline: (machineId) => notices.cameOnline(machineId),
         machineOffline: (machineId, why) => notices.wentOffline(machineId, why),
+        machineRevoked: (machineId) => void notices.revoked(machineId),
       },
       ...(options.link ? { timings: options.link } : {}),
     });

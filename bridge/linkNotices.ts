@@ -7,7 +7,10 @@ import type { JobRecord, Store } from './store/store.js';
 export interface LinkNoticesOptions {
   store: Store;
   post(thread: ThreadRef, message: OutgoingMessage): Promise<unknown>;
+  /** Re-renders a job's status message after its state changed here. */
+  refreshStatus(jobId: string): Promise<void>;
   logger: Logger;
+  clock: { now(): number };
   /** A machine must stay offline this long before its threads hear about it (a restart is not news). */
   delayMs?: number;
 }
@@ -42,6 +45,23 @@ export class LinkNotices {
     for (const jobId of jobs ?? []) {
       const job = this.options.store.getJob(jobId);
       if (job && isOpen(job)) void this.say(job, note(`${name} is back online; session ${shortId(job.id)} resumes.`, 'success'));
+    }
+  }
+
+  /**
+   * A revoked machine can no longer report: its unfinished jobs end here, failed, each
+   * thread told why, so no thread waits forever for a result that cannot come.
+   */
+  async revoked(machineId: string): Promise<void> {
+    const { store, clock } = this.options;
+    const name = this.machineName(machineId);
+    this.told.delete(machineId);
+    const ended = store.listJobs({ machineId, active: true, limit: 1_000 }).filter((candidate) => isOpen(candidate) || candidate.delivery === 'choosing_repo');
+    // All first, then the posts: nothing else may treat them as still open meanwhile.
+    for (const job of ended) store.updateJob(job.id, { state: 'failed', delivery: 'rejected', updatedAt: clock.now() });
+    for (const job of ended) {
+      await this.options.refreshStatus(job.id).catch(() => undefined);
+      await this.say(job, note(`Machine ${name} was revoked on the bridge, so session ${shortId(job.id)} cannot run or report here any more; it is marked failed. Pair another machine and send the task again.`, 'error'));
     }
   }
 

@@ -28,18 +28,21 @@ export class MachineCredentials {
     if (token === '') return { kind: 'unknown' };
     const tokenDigest = digest(token);
     if (timingSafeEqual(tokenDigest, this.registrationDigest)) return { kind: 'registration' };
-    const found = this.store.findCredential(tokenDigest.toString('hex'));
+    const found = this.store.credentials.find(tokenDigest.toString('hex'));
     if (!found) return { kind: 'unknown' };
-    return found.revoked ? { kind: 'revoked', machineId: found.machineId } : { kind: 'machine', machineId: found.machineId };
+    if (found.revoked) return { kind: 'revoked', machineId: found.machineId };
+    this.store.credentials.confirm(found.machineId, this.clock.now());
+    return { kind: 'machine', machineId: found.machineId };
   }
 
   /**
    * Registers a machine that came with the registration token and returns its new
    * credential; refuses an id that already has (or had) one, so the shared token can
-   * never take over a registered machine.
+   * never take over a registered machine. The one exception is a credential the machine
+   * never confirmed: the answer that carried it was lost, so it gets a new one.
    */
   register(machineId: string, machineName: string): string {
-    const state = this.store.credentialState(machineId);
+    const state = this.store.credentials.state(machineId);
     if (state === 'revoked') throw revokedError(machineName);
     if (state === 'active') {
       throw new DispatchError(
@@ -49,10 +52,16 @@ export class MachineCredentials {
       );
     }
     const credential = `dmc_${randomBytes(32).toString('base64url')}`;
-    if (!this.store.issueCredential(machineId, digest(credential).toString('hex'), this.clock.now())) {
+    if (!this.store.credentials.issue(machineId, digest(credential).toString('hex'), this.clock.now())) {
+      // Confirmed by another connection in the meantime.
       throw new DispatchError('conflict', `Machine ${machineId} registered from another connection at the same moment; try again.`);
     }
     return credential;
+  }
+
+  /** The registering connection spoke again after the hello that carried the credential: the machine has it. */
+  confirm(machineId: string): void {
+    this.store.credentials.confirm(machineId, this.clock.now());
   }
 }
 

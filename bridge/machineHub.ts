@@ -32,6 +32,8 @@ export interface MachineHubEvents {
   machineOnline(machineId: string): void;
   /** A machine's link closed or went silent; `why` is for people. */
   machineOffline?(machineId: string, why: string): void;
+  /** A machine was revoked (from the chat, or noticed on its live link after `dispatch machines revoke`). */
+  machineRevoked?(machineId: string): void;
 }
 
 /** Timings of the link (tests shorten them). */
@@ -145,10 +147,11 @@ export class MachineHub {
 
   /** Revokes a machine: its credential stops connecting, its pairings go, and its live link is closed with the reason. */
   async revoke(machineId: string): Promise<boolean> {
-    const revoked = this.options.store.revokeMachine(machineId, this.options.clock.now());
+    const revoked = this.options.store.credentials.revoke(machineId, this.options.clock.now());
     this.options.store.audit({ at: this.options.clock.now(), actor: 'admin', action: 'revoke_machine', detail: { machineId } });
     const link = this.links.get(machineId);
     if (link) closeFirmly(link.socket, LinkClose.revoked, 'This machine was revoked on the bridge.');
+    if (revoked) this.options.on.machineRevoked?.(machineId);
     return revoked;
   }
 
@@ -182,8 +185,14 @@ export class MachineHub {
     // The machine this connection speaks for: known from its credential, or set by the hello that registers it.
     let machineId: string | undefined = auth.kind === 'machine' ? auth.machineId : undefined;
     let role: 'runner' | 'pairing' | undefined;
+    /** Registered on this connection and not yet confirmed: the next request shows the runner got its credential. */
+    let unconfirmed = false;
     const requireHello = (): string => {
       if (!machineId || !role) throw new DispatchError('unauthorized', 'Say machine/hello first.');
+      if (unconfirmed) {
+        unconfirmed = false;
+        this.credentials.confirm(machineId);
+      }
       return machineId;
     };
     const requireRunner = (): string => {
@@ -215,6 +224,7 @@ export class MachineHub {
       let credential: string | undefined;
       if (machineId === undefined) {
         credential = this.credentials.register(hello.machineId, store.getMachine(hello.machineId)?.name ?? hello.machineName);
+        unconfirmed = true;
         logger.info('machine registered', { machineId: hello.machineId, machineName: hello.machineName });
       }
       machineId = hello.machineId;
@@ -289,7 +299,11 @@ export class MachineHub {
         if (!machineId || role !== 'runner') return;
         store.touchMachine(machineId, clock.now());
         // A revocation from the CLI (another process) reaches live links within a ping.
-        if (store.credentialState(machineId) === 'revoked') closeFirmly(socket, LinkClose.revoked, 'This machine was revoked on the bridge.');
+        if (store.credentials.state(machineId) === 'revoked') {
+          closeFirmly(socket, LinkClose.revoked, 'This machine was revoked on the bridge.');
+          this.options.on.machineRevoked?.(machineId);
+          role = undefined; // told once; the socket is closing
+        }
       },
     });
     socket.on('close', (code, reason) => {

@@ -14,7 +14,7 @@ export function pickMachine(store: Store, wanted: string): MachineListing | stri
 /** One line per machine: name, id, credential state, repositories and when it was last seen. */
 export function describeMachines(machines: MachineListing[], now: number, isOnline?: (id: string) => boolean): string[] {
   return machines.map((machine) => {
-    const state = machine.credential === 'revoked' ? 'revoked' : isOnline?.(machine.id) ? 'online' : machine.credential === 'active' ? 'registered' : 'not registered yet';
+    const state = machine.credential === 'revoked' ? 'revoked' : isOnline?.(machine.id) ? 'online' : machine.credential === 'active' ? 'registered' : machine.credential === 'issued' ? 'registering' : 'not registered yet';
     const seen = machine.lastSeenAt > 0 ? `last seen ${new Date(machine.lastSeenAt).toISOString().replace('T', ' ').slice(0, 19)} UTC (${ago(now - machine.lastSeenAt)})` : 'never seen';
     const repos = machine.repos.map((repo) => repo.name).join(', ') || 'no repositories';
     return `${machine.name}  ${machine.id}  ${state}  ${seen}  ${repos}`;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { loadRunnerConfig } from '../../extension/core/runnerConfig.js';
 import { databasePath, loadBridgeEnv } from '../config.js';
 import { describeMachines, pickMachine } from '../machineList.js';
@@ -25,7 +26,13 @@ export async function runMachinesCommand(argv: string[], io: CliIo): Promise<num
     writeLine(io.stderr, MACHINES_USAGE);
     return 2;
   }
-  const store = new SqliteStore(databasePath(config));
+  const file = databasePath(config);
+  // Looking must not create a database: a wrong DISPATCH_HOME gets told so, and stays empty.
+  if (!existsSync(file)) {
+    writeLine(io.stderr, `No bridge database at ${file}: run this where the bridge runs (same DISPATCH_HOME or DISPATCH_DB).`);
+    return 1;
+  }
+  const store = new SqliteStore(file);
   try {
     if (verb === undefined) {
       const lines = describeMachines(store.listMachines(), Date.now());
@@ -37,7 +44,7 @@ export async function runMachinesCommand(argv: string[], io: CliIo): Promise<num
       writeLine(io.stderr, `dispatch machines revoke: ${machine}`);
       return 1;
     }
-    if (!store.revokeMachine(machine.id, Date.now())) {
+    if (!store.credentials.revoke(machine.id, Date.now())) {
       writeLine(io.stdout, `${machine.name} (${machine.id}) was already revoked.`);
       return 0;
     }

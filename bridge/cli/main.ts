@@ -31,8 +31,9 @@ Discord), runners dial in with \`dispatch runner --bridge ws://HOST:PORT\` and t
     usage: `Usage: dispatch pair [--bridge ws://HOST:PORT]
 
 Shows a 6-digit code (valid 10 minutes, once) to send the bot as "pair CODE". Connects to
---bridge, else DISPATCH_BRIDGE_URL, else ws://127.0.0.1:DISPATCH_PORT (7878), with the runner
-token (DISPATCH_RUNNER_TOKEN, or DISPATCH_HOME/secrets.json next to a local bridge).`,
+--bridge, else DISPATCH_BRIDGE_URL, else ws://127.0.0.1:DISPATCH_PORT (7878), with the machine's
+own credential (DISPATCH_HOME/machine-credential.json), or, to register a new machine once, the
+registration token (DISPATCH_RUNNER_TOKEN, or DISPATCH_HOME/secrets.json next to a local bridge).`,
     load: async () => (await import('../../extension/core/cli/pairCommand.js')).runPairCommand },
   machines: {
     summary: 'List the machines this bridge knows (last seen); `machines revoke NAME`',

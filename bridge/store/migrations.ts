@@ -66,11 +66,12 @@ const MIGRATIONS: string[] = [
   ALTER TABLE approvals ADD COLUMN message_id TEXT;
   `,
   // 3: each machine's own credential (only its SHA-256 is kept), given when it first registers
-  // with the shared registration token; a revoked one stays, so the machine is told why.
+  // with the shared registration token; confirmed once the machine shows it received it; a
+  // revoked one stays, so the machine is told why.
   `
   CREATE TABLE machine_credentials (
     machine_id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL UNIQUE,
-    issued_at INTEGER NOT NULL, revoked_at INTEGER
+    issued_at INTEGER NOT NULL, confirmed_at INTEGER, revoked_at INTEGER
   );
   `,
   // 4 (issue 12): each repository's vocabulary, sent by its runner for the router; and every

@@ -14,6 +14,7 @@ import {
 import type { ChatUser, ThreadRef } from '../chat.js';
 import { ensureStateDir, restrictFile, SQLITE_FILES, STATE_FILE_MODE } from '../../extension/core/stateFiles.js';
 import { migrate } from './migrations.js';
+import { SqliteCredentials, credentialStateOf } from './sqliteCredentials.js';
 import { SqliteWebHistory } from './sqliteWebHistory.js';
 import { SqliteRoutingData } from './sqliteRoutingData.js';
 import type { RepoVocabulary, RoutingRepo } from '../../shared/routing/context.js';
@@ -25,6 +26,7 @@ type Row = Record<string, unknown>;
 /** The embedded store: one SQLite file in WAL mode. */
 export class SqliteStore implements Store {
   readonly webMessages: SqliteWebHistory;
+  readonly credentials: SqliteCredentials;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly routing: SqliteRoutingData;
@@ -47,6 +49,7 @@ export class SqliteStore implements Store {
     if (options.maxPages) this.db.pragma(`max_page_count = ${Math.floor(options.maxPages)}`);
     this.webMessages = new SqliteWebHistory(this.db);
     this.routing = new SqliteRoutingData(this.db, (machineId) => this.getMachine(machineId)?.repos.map((repo) => repo.name));
+    this.credentials = new SqliteCredentials(this.db);
   }
 
   /** Compiled once per SQL text: preparing costs more than running these small statements. */
@@ -97,39 +100,13 @@ export class SqliteStore implements Store {
 
   listMachines(): MachineListing[] {
     const rows = this.statement(
-      `SELECT m.*, c.revoked_at, c.machine_id AS credential_of FROM machines m LEFT JOIN machine_credentials c ON c.machine_id = m.id ORDER BY m.last_seen_at DESC`,
+      `SELECT m.*, c.revoked_at, c.confirmed_at, c.machine_id AS credential_of FROM machines m LEFT JOIN machine_credentials c ON c.machine_id = m.id ORDER BY m.last_seen_at DESC`,
     ).all() as Row[];
-    return rows.map((row) => ({ ...toMachine(row), credential: row.credential_of == null ? 'none' : row.revoked_at == null ? 'active' : 'revoked' }));
+    return rows.map((row) => ({ ...toMachine(row), credential: row.credential_of == null ? 'none' : credentialStateOf(row) }));
   }
 
   touchMachine(id: string, lastSeenAt: number): void {
     this.statement(`UPDATE machines SET last_seen_at = ? WHERE id = ?`).run(lastSeenAt, id);
-  }
-
-  issueCredential(machineId: string, secretHash: string, at: number): boolean {
-    return this.statement(`INSERT OR IGNORE INTO machine_credentials (machine_id, secret_hash, issued_at) VALUES (?, ?, ?)`).run(machineId, secretHash, at).changes === 1;
-  }
-
-  findCredential(secretHash: string): { machineId: string; revoked: boolean } | undefined {
-    const row = this.statement(`SELECT machine_id, revoked_at FROM machine_credentials WHERE secret_hash = ?`).get(secretHash) as Row | undefined;
-    return row ? { machineId: String(row.machine_id), revoked: row.revoked_at != null } : undefined;
-  }
-
-  credentialState(machineId: string): CredentialState {
-    const row = this.statement(`SELECT revoked_at FROM machine_credentials WHERE machine_id = ?`).get(machineId) as Row | undefined;
-    return !row ? 'none' : row.revoked_at == null ? 'active' : 'revoked';
-  }
-
-  revokeMachine(machineId: string, at: number): boolean {
-    return this.db.transaction(() => {
-      // A machine that never registered gets a revoked placeholder, so the registration token cannot claim it later.
-      const changed =
-        this.statement(`UPDATE machine_credentials SET revoked_at = ? WHERE machine_id = ? AND revoked_at IS NULL`).run(at, machineId).changes +
-        this.statement(`INSERT OR IGNORE INTO machine_credentials (machine_id, secret_hash, issued_at, revoked_at) VALUES (?, ?, ?, ?)`)
-          .run(machineId, `revoked:${machineId}`, at, at).changes;
-      this.statement(`DELETE FROM pairings WHERE machine_id = ?`).run(machineId);
-      return changed > 0;
-    })();
   }
 
   createPairingCode(machineId: string, code: string, expiresAt: number): void {

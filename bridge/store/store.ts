@@ -9,6 +9,8 @@ import type { WebChatHistory } from '../transports/web/webHistory.js';
  */
 export interface Store {
   readonly webMessages: WebChatHistory;
+  /** Each machine's own credential (hashes only). */
+  readonly credentials: CredentialStore;
 
   /** Stores a machine; its repositories' vocabularies are not part of it (see saveRepoVocabularies). */
   upsertMachine(machine: MachineRecord): void;
@@ -17,13 +19,6 @@ export interface Store {
   listMachines(): MachineListing[];
   touchMachine(id: string, lastSeenAt: number): void;
 
-  /** Keeps a new machine's credential (its hash); false when the machine already has one. */
-  issueCredential(machineId: string, secretHash: string, at: number): boolean;
-  /** The machine a credential hash belongs to, and whether it was revoked. */
-  findCredential(secretHash: string): { machineId: string; revoked: boolean } | undefined;
-  credentialState(machineId: string): CredentialState;
-  /** Revokes a machine's credential and drops its pairings; false when it had none to revoke. */
-  revokeMachine(machineId: string, at: number): boolean;
 
   /**
    * Stores the vocabularies a runner sent (a repository sent without one keeps what is
@@ -97,8 +92,28 @@ export interface MachineRecord {
   lastSeenAt: number;
 }
 
-/** `none`: registered before credentials existed (or never); it registers once with the registration token. */
-export type CredentialState = 'none' | 'active' | 'revoked';
+/** Machines' own credentials, kept as SHA-256 hashes. */
+export interface CredentialStore {
+  /**
+   * Keeps a new machine's credential (its hash). A machine whose credential was issued but
+   * never confirmed (the answer carrying it was lost) gets the new one instead; false when
+   * the machine has a confirmed or revoked credential.
+   */
+  issue(machineId: string, secretHash: string, at: number): boolean;
+  /** The machine showed it holds its credential (used it, or spoke again after receiving it). */
+  confirm(machineId: string, at: number): void;
+  /** The machine a credential hash belongs to, and whether it was revoked. */
+  find(secretHash: string): { machineId: string; revoked: boolean } | undefined;
+  state(machineId: string): CredentialState;
+  /** Revokes a machine's credential and drops its pairings; false when it had none to revoke. */
+  revoke(machineId: string, at: number): boolean;
+}
+
+/**
+ * `none`: registered before credentials existed (or never); it registers once with the
+ * registration token. `issued`: handed out, not yet confirmed by the machine.
+ */
+export type CredentialState = 'none' | 'issued' | 'active' | 'revoked';
 
 export interface MachineListing extends MachineRecord {
   credential: CredentialState;

@@ -45,7 +45,7 @@ export function watchLiveness(socket: PingableSocket, options: LivenessOptions):
       // Closing already: the close handler cleans up.
     }
     options.onTick?.();
-  }, Math.max(10, Math.min(options.pingMs, options.deadMs / 4)));
+  }, Math.max(10, Math.min(options.pingMs, options.deadMs / 10)));
   timer.unref?.();
   const stop = (): void => clearInterval(timer);
   socket.on('close', stop);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
@@ -88,7 +88,7 @@ describe('a machine can only speak for itself', function () {
     assert.equal(statSync(file).mode & 0o777, 0o600, 'the credential file is private');
     const credential = credentialOf(live);
     assert.notEqual(credential, RUNNER_TOKEN);
-    assert.equal(live.bridge.store.credentialState(live.machineId), 'active');
+    assert.equal(live.bridge.store.credentials.state(live.machineId), 'active');
     assert.ok(!readFileSync(join(live.home, 'bridge.db')).includes(credential), 'the bridge keeps only a hash');
 
     // A restarted runner reconnects with the credential (the registration token would be refused now).
@@ -104,6 +104,26 @@ describe('a machine can only speak for itself', function () {
     assert.equal(live.bridge.hub.isOnline(live.machineId), true);
   });
 
+  it('a registration whose answer was lost registers again; once the machine has spoken with it, never again', async () => {
+    const live = await start();
+    const lost = await outsider.connect(live.bridge.url, RUNNER_TOKEN);
+    const first = await call(lost, runnerToBridge, 'machine/hello', hello('fresh'));
+    outsider.close(); // the answer "never arrived": the machine did not speak again on that connection
+    assert.equal(live.bridge.store.credentials.state('fresh'), 'issued');
+
+    const retry = await outsider.connect(live.bridge.url, RUNNER_TOKEN);
+    const second = await call(retry, runnerToBridge, 'machine/hello', hello('fresh'));
+    assert.ok(second.credential && second.credential !== first.credential, 'a new credential replaces the unconfirmed one');
+    await assert.rejects(connectToBridge(live.bridge.url, first.credential!), (error: DispatchError) => error.code === 'unauthorized');
+    await call(retry, runnerToBridge, 'machine/resync', { sessions: [] });
+    assert.equal(live.bridge.store.credentials.state('fresh'), 'active');
+
+    const third = await outsider.connect(live.bridge.url, RUNNER_TOKEN);
+    await assert.rejects(call(third, runnerToBridge, 'machine/hello', hello('fresh')), /already registered/);
+    const own = await outsider.connect(live.bridge.url, second.credential!);
+    assert.equal((await call(own, runnerToBridge, 'machine/hello', hello('fresh'))).credential, undefined, 'no credential is handed out twice');
+  });
+
   it('refuses a hello for another machine’s id; the real machine keeps its link and its jobs', async () => {
     const live = await start();
     const thread = await chat.say(alice, 'run the tests');
@@ -112,6 +132,9 @@ describe('a machine can only speak for itself', function () {
     // With the shared token: the id has a credential, so the token cannot claim it.
     const viaToken = await outsider.connect(live.bridge.url, RUNNER_TOKEN);
     await assert.rejects(call(viaToken, runnerToBridge, 'machine/hello', hello(live.machineId)), /can only speak for itself/);
+    // Nor can it ask for a pairing code for that machine (which would pair a stranger's chat with it).
+    await assert.rejects(call(viaToken, runnerToBridge, 'machine/hello', hello(live.machineId, { role: 'pairing' })), /can only speak for itself/);
+    await assert.rejects(call(viaToken, runnerToBridge, 'pairing/create', {}), /hello first/);
     // Registered as itself, an intruder still cannot switch to the real machine's id.
     const intruder = await outsider.connect(live.bridge.url, RUNNER_TOKEN);
     const registered = await call(intruder, runnerToBridge, 'machine/hello', hello('intruder'));
@@ -181,6 +204,8 @@ describe('a machine can only speak for itself', function () {
 
   it('dispatch machines lists machines with their last-seen time; revoke cuts one off and its runner is told why', async () => {
     const live = await start();
+    const running = await chat.say(alice, 'run the tests');
+    await waitForApproval(running);
     const io = () => {
       const out = new PassThrough();
       const err = new PassThrough();
@@ -211,6 +236,13 @@ describe('a machine can only speak for itself', function () {
     const viaToken = await outsider.connect(live.bridge.url, RUNNER_TOKEN);
     await assert.rejects(call(viaToken, runnerToBridge, 'machine/hello', hello(live.machineId)), /was revoked/);
     assert.equal(live.bridge.store.countPairings(live.machineId), 0, 'its pairings are gone');
+    await chat.waitFor(() => chat.inThread(running).some((p) => /Machine laptop was revoked on the bridge, so session [0-9a-f]{8} cannot run or report here any more; it is marked failed/.test(p.message.text)), 'the note in the session’s thread');
+    assert.equal(live.bridge.store.listJobs({ owner: alice })[0]!.state, 'failed', 'the session ends, not waits forever');
+    const elsewhere = io();
+    elsewhere.io.env = { DISPATCH_HOME: join(live.home, 'not-a-bridge-home') };
+    assert.equal(await main(['machines'], elsewhere.io), 1);
+    assert.match(elsewhere.text().stderr, /No bridge database at .*not-a-bridge-home/);
+    assert.equal(existsSync(join(live.home, 'not-a-bridge-home')), false, 'looking created nothing');
     const after = io();
     await main(['machines'], after.io);
     assert.match(after.text().stdout, /laptop {2}machine-test {2}revoked/);
@@ -218,6 +250,8 @@ describe('a machine can only speak for itself', function () {
 
   it('an admin revokes a machine from the chat; anyone else is refused', async () => {
     const live = await start({ DISPATCH_ADMINS: 'web:boss' });
+    const running = await chat.say(alice, 'run the tests');
+    await waitForApproval(running);
     const refusedThread = await chat.say(alice, 'machines revoke laptop');
     assert.match(chat.inThread(refusedThread).at(-1)!.message.text, /Only a bridge admin/);
     assert.equal(live.link.status, 'online');
@@ -228,5 +262,8 @@ describe('a machine can only speak for itself', function () {
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(live.link.status, 'offline', 'a revoked runner does not reconnect');
     await assert.rejects(connectToBridge(live.bridge.url, credentialOf(live)), /revoked/);
+    await chat.waitFor(() => chat.inThread(running).some((p) => /was revoked on the bridge/.test(p.message.text)), 'the note in the session’s thread');
+    assert.equal(chat.inThread(running).filter((p) => /was revoked on the bridge/.test(p.message.text)).length, 1, 'told once');
+    assert.equal(live.bridge.store.listJobs({ owner: alice })[0]!.state, 'failed');
   });
 });

@@ -5,7 +5,7 @@ import { BridgeLink } from '../link/bridgeLink.js';
 import { loadMachineIdentity } from '../link/machineIdentity.js';
 import { Runner } from '../runner.js';
 import { loadRunnerConfig } from '../runnerConfig.js';
-import { runnerToken } from './pairCommand.js';
+import { runnerTokenUnlessRegistered } from './pairCommand.js';
 import { recordLinkState } from './serviceLinkState.js';
 
 interface Io {
@@ -23,7 +23,7 @@ interface Io {
 export async function runConnected(io: Io, bridgeUrl: string, until: Promise<unknown>): Promise<number> {
   const config = loadRunnerConfig(io.env, io.cwd);
   if (config.repos.length === 0) throw new DispatchError('bad_config', 'Run it inside a git repository, or set DISPATCH_REPOS=name=/path,other=/path.');
-  const token = runnerToken(io.env, config.home);
+  const token = runnerTokenUnlessRegistered(io.env, config.home);
   const logger = lineLogger(io.stderr);
   const runner = new Runner({
     home: config.home,

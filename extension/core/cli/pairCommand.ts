@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DispatchError } from '../../../shared/errors.js';
 import { PROTOCOL_VERSION, runnerToBridge } from '../../../shared/protocol/bridgeRunner.js';
 import { call } from '../../../shared/protocol/rpc.js';
 import { MachineCredential, dialAsMachine } from '../link/machineCredential.js';
-import { loadMachineIdentity } from '../link/machineIdentity.js';
+import { CREDENTIAL_FILE, loadMachineIdentity } from '../link/machineIdentity.js';
 import { loadRunnerConfig } from '../runnerConfig.js';
 
 interface Io {
@@ -32,6 +32,12 @@ function optionalToken(env: NodeJS.ProcessEnv, home: string): string | undefined
   } catch {
     return undefined;
   }
+}
+
+/** The registration token, or '' for a machine that already has its own credential (it needs none). */
+export function runnerTokenUnlessRegistered(env: NodeJS.ProcessEnv, home: string): string {
+  if (existsSync(join(home, CREDENTIAL_FILE))) return optionalToken(env, home) ?? '';
+  return runnerToken(env, home);
 }
 
 /** `dispatch pair [--bridge URL]`: shows a 6-digit code (10 minutes, single use) to send the bot as `pair CODE`. */

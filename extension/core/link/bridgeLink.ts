@@ -378,7 +378,7 @@ function withinBytes(events: SessionEvent[], budget: number): SessionEvent[] {
 
 /** A close code and reason as words a person can read in the log. */
 function closeReason(code: number, reason: string): string {
-  if (reason) return `${reason} (code ${code})`;
+  if (reason) return `${reason} — code ${code}`;
   if (code === MESSAGE_TOO_BIG) return 'a message was over the size limit (code 1009)';
   if (code === 1006) return 'the connection dropped or went silent (code 1006)';
   return `code ${code}`;

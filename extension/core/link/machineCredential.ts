@@ -1,5 +1,5 @@
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeStateFileAtomic } from '../stateFiles.js';
 import type WebSocket from 'ws';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { z } from 'zod';
@@ -30,10 +30,8 @@ export class MachineCredential {
     this.value = credential;
     const file = this.identity.credentialFile;
     if (!file) return;
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    writeFileSync(`${file}.tmp`, JSON.stringify({ machineId: this.identity.machineId, credential }, null, 2), { mode: 0o600 });
-    chmodSync(`${file}.tmp`, 0o600);
-    renameSync(`${file}.tmp`, file);
+    // Fsynced before the rename: a credential the bridge has confirmed must survive a power cut.
+    writeStateFileAtomic(file, JSON.stringify({ machineId: this.identity.machineId, credential }, null, 2));
   }
 
   private read(): string | undefined {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { writeStateFileAtomic } from '../stateFiles.js';
 
 /** Who this machine is to the bridge: a stable id (kept under DISPATCH_HOME) and a name people read. */
 export interface MachineIdentity {
@@ -25,9 +26,7 @@ export function loadMachineIdentity(home: string, name?: string): MachineIdentit
   }
   if (!machineId) {
     machineId = randomUUID();
-    mkdirSync(home, { recursive: true });
-    writeFileSync(`${file}.tmp`, JSON.stringify({ machineId }, null, 2));
-    renameSync(`${file}.tmp`, file);
+    writeStateFileAtomic(file, JSON.stringify({ machineId }, null, 2));
   }
   const machineName = (name ?? hostname()).trim().replace(/\s+/g, '-').slice(0, 100) || 'machine';
   return { machineId, machineName, credentialFile: join(home, CREDENTIAL_FILE) };
