@@ -23,6 +23,7 @@ describe('the VS Code extension across window reloads (code-server + chromium)',
   let server: CodeServer | undefined;
   let page: Awaited<ReturnType<typeof openExtensionTestPage>> | undefined;
   let home: string | undefined;
+  let stateFile: string | undefined;
   const results: Record<string, string[]> = {};
   const exits: Record<string, number> = {};
 
@@ -42,7 +43,7 @@ describe('the VS Code extension across window reloads (code-server + chromium)',
     control = await startChatControl(live.bridge, chat, alice);
     const shared = temp.make();
     const resultsFile = path.join(shared, 'results.json');
-    const stateFile = path.join(shared, 'state.json');
+    stateFile = path.join(shared, 'state.json');
     const data = temp.make('dispatch-code-server-');
     server = await startCodeServer({
       userDataDir: path.join(data, 'user-data'),
@@ -69,6 +70,8 @@ describe('the VS Code extension across window reloads (code-server + chromium)',
   });
 
   after(async () => {
+    // Whether the workbench restored the panel's tab across each reload (for the record).
+    if (stateFile && existsSync(stateFile)) process.stderr.write(`  reload state: ${readFileSync(stateFile, 'utf8')}\n`);
     await page?.close();
     await server?.stop();
     if (home) killLingeringRunner(home);

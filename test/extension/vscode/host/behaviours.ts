@@ -24,7 +24,7 @@ export const RELOAD_BEHAVIOURS = {
   settings: 'reads the bridge URL from User settings and the machine name from Remote settings, before and after reloads',
   icons: 'the session panel has a light and a dark tab icon, both present',
   completedAfterReload: 'a session that finished during a reload shows completed, never interrupted, with the result the bridge has',
-  onePanel: 'after a reload, opening a session whose restored tab is still hidden gives one panel, not two',
+  onePanel: 'after a reload, opening a session (its tab restored or not) twice gives one panel, not two',
   stillCompleted: 'after a second reload the session and its result are unchanged, and it still has one panel',
 } as const;
 
