@@ -47,6 +47,9 @@ export class Container implements vscode.Disposable {
       openWorktree: async (sessionId) => void (await vscode.commands.executeCommand('dispatch.session.openWorktree', sessionId)),
       approveForMinutes: approvalTtlMinutes,
     }, logger.child({ part: 'panel' }));
+    // Not disposed with the container: the workbench persists a session panel across a
+    // reload only while its serializer is registered, and it saves after extensions wind down.
+    vscode.window.registerWebviewPanelSerializer(SessionPanels.viewType, this.panels);
     this.disposables.push(
       this.client,
       this.tree,
@@ -54,7 +57,6 @@ export class Container implements vscode.Disposable {
       this.changes,
       this.panels,
       this.statusBar,
-      vscode.window.registerWebviewPanelSerializer(SessionPanels.viewType, this.panels),
       this.model.onDidChange(() => this.showAttention()),
       this.client.onDidChangeSession((change) => {
         this.answered.record(change.event);

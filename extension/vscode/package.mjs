@@ -19,9 +19,11 @@ for (const bundle of ['dist/extension.cjs', 'dist/runner.cjs']) {
 }
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(path.join(stage, 'dist'), { recursive: true });
-for (const file of ['README.md', 'LICENSE', '.vscodeignore', 'dist/extension.cjs', 'dist/runner.cjs', 'extension/vscode/media']) {
+for (const file of ['LICENSE', '.vscodeignore', 'dist/extension.cjs', 'dist/runner.cjs', 'extension/vscode/media']) {
   cpSync(path.join(root, file), path.join(stage, file), { recursive: true });
 }
+// The extension's page shows the extension's own README, not the project's (setup of the bridge, npm commands).
+cpSync(path.join(root, 'extension/vscode/README.md'), path.join(stage, 'README.md'));
 // The npm side of the manifest (bin, files, scripts, dependencies) means nothing to the editor.
 for (const key of ['bin', 'files', 'scripts', 'dependencies', 'devDependencies', 'allowScripts', 'type']) delete manifest[key];
 writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -73,10 +73,16 @@ export class SessionPanel implements vscode.Disposable {
 
   dispose(): void {
     if (this.disposed) return;
+    this.detach();
+    this.panel.dispose();
+  }
+
+  /** Stops listening and drawing; the webview panel itself stays open. */
+  detach(): void {
+    if (this.disposed) return;
     this.disposed = true;
     this.onDisposed();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
-    this.panel.dispose();
   }
 
   private async loadHistory(): Promise<void> {
@@ -239,9 +245,14 @@ export class SessionPanels implements vscode.WebviewPanelSerializer, vscode.Disp
     this.adopt(panel, parsed.data.sessionId);
   }
 
+  /**
+   * The extension is going away (window reload or close): let go of the panels without
+   * closing them, so the workbench keeps their tabs and revives them in the next window.
+   */
   dispose(): void {
     this.subscription.dispose();
-    for (const panel of [...this.panels.values()]) panel.dispose();
+    for (const panel of [...this.panels.values()]) panel.detach();
+    this.panels.clear();
   }
 
   private adopt(panel: vscode.WebviewPanel, sessionId: string): SessionPanel {

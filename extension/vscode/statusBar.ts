@@ -10,8 +10,18 @@ const LOOK: Record<LinkInfo['status'], { icon: string; text: (name: string) => s
   unauthorized: { icon: '$(lock)', text: () => 'Dispatch: token refused', command: 'dispatch.link.setToken', action: 'Click to set the runner token.' },
 };
 
+/** The status in words, for the tooltip and screen readers. */
+const SUMMARY: Record<LinkInfo['status'], string> = {
+  online: 'connected',
+  connecting: 'connecting to the bridge',
+  offline: 'offline (retrying)',
+  disconnected: 'disconnected (you chose Disconnect)',
+  unconfigured: 'not set up',
+  unauthorized: 'the bridge refused the runner token',
+};
+
 /** Connected, but nobody has paired a chat with this machine yet. */
-const NOT_PAIRED = { icon: '$(link)', text: (name: string) => `${name}: not paired`, command: 'dispatch.pairing.show', action: 'Click to show a pairing code, then send the bot `pair CODE`.' };
+const NOT_PAIRED = { icon: '$(link)', text: (name: string) => `${name}: not paired`, command: 'dispatch.pairing.show', action: 'Click to show a pairing code, then send the bot "pair CODE".' };
 
 /**
  * The link in one glance: connected (with the machine name the chat sees), not paired,
@@ -43,7 +53,8 @@ export class StatusBar implements vscode.Disposable {
     const count = waiting > 0 ? ` $(bell-dot) ${waiting}` : '';
     this.item.text = `${look.icon} ${look.text(link.machineName)}${count}`;
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**Dispatch** — ${unpaired ? 'connected, not paired with a chat yet' : link.status === 'online' ? 'connected' : link.status}\n\n`);
+    const summary = unpaired ? 'connected, not paired with a chat yet' : SUMMARY[link.status];
+    tooltip.appendMarkdown(`**Dispatch** — ${summary}\n\n`);
     tooltip.appendText(`Machine: ${link.machineName}\n`);
     if (link.bridgeUrl) tooltip.appendText(`Bridge: ${link.bridgeUrl}\n`);
     if (link.detail) tooltip.appendText(`${link.detail}\n`);
@@ -51,7 +62,8 @@ export class StatusBar implements vscode.Disposable {
     tooltip.appendText(`\n${look.action}`);
     this.item.tooltip = tooltip;
     this.item.command = look.command;
-    this.item.backgroundColor = link.status === 'offline' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.accessibilityInformation = { label: `Dispatch: ${summary}, machine ${link.machineName}${waiting > 0 ? `, ${waiting} waiting for approval` : ''}. ${look.action}` };
+    this.item.backgroundColor = link.status === 'offline' || link.status === 'unauthorized' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }
 
   get text(): string {

@@ -48,3 +48,11 @@ export function shortenTask(task: string, max = 60): string {
   const space = line[max - 1] === ' ' ? cut.length : cut.lastIndexOf(' ');
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
+
+/**
+ * Runner texts use Markdown code spans ("Run `npm test`"); toasts, tooltips and the
+ * panel show plain text, where the backticks would show literally. Quotes instead.
+ */
+export function plainText(text: string): string {
+  return text.replace(/`([^`\n]+)`/g, '“$1”');
+}

@@ -1,6 +1,6 @@
 import { shortId } from '../../../shared/ids.js';
 import { isFinal, type SessionEvent, type SessionEventKind, type SessionSnapshot, type SessionState } from '../../../shared/sessions.js';
-import { formatCost, formatDuration, STATE_LABEL } from './format.js';
+import { formatCost, formatDuration, plainText, STATE_LABEL } from './format.js';
 
 /** How many log lines a panel keeps (the full output is in the session's log file). */
 export const MAX_LOG_LINES = 500;
@@ -94,11 +94,11 @@ export function panelState(session: SessionSnapshot, events: readonly SessionEve
     createdAt: session.createdAt,
     updatedAt: session.updatedAt,
     lastSeq: session.lastSeq,
-    log: events.map((event) => ({ seq: event.seq, at: event.at, kind: event.kind, text: describeEvent(event) })),
+    log: events.map((event) => ({ seq: event.seq, at: event.at, kind: event.kind, text: plainText(describeEvent(event)) })),
     approvals: session.pendingApprovals.map((request) => ({
       requestId: request.requestId,
       tool: request.tool,
-      summary: request.summary,
+      summary: plainText(request.summary),
       ...(request.command ? { command: request.command.join(' ') } : {}),
     })),
     ...(result

@@ -1,6 +1,6 @@
 import { shortId } from '../../../shared/ids.js';
 import { isFinal, type SessionSnapshot, type SessionState } from '../../../shared/sessions.js';
-import { formatAge, shortenTask, STATE_LABEL } from './format.js';
+import { formatAge, shortenTask, STATE_LABEL, plainText } from './format.js';
 
 /** The Sessions tree's groups, in the order they are shown. */
 export const GROUPS = [
@@ -89,7 +89,8 @@ export function iconOf(session: SessionSnapshot): IconSpec {
 
 /** One session as a tree row: task (shortened) as label; repository, state and age as description. */
 export function sessionRow(session: SessionSnapshot, now: number): SessionRow {
-  const state = STATE_LABEL[session.state];
+  // Pending approvals put a row under Needs approval even in the instant before the state follows.
+  const state = STATE_LABEL[session.pendingApprovals.length > 0 && !isFinal(session.state) ? 'waiting_for_approval' : session.state];
   const age = formatAge(now - session.updatedAt);
   const requester = session.job.requestedBy;
   const who = requester.displayName ?? requester.userId;
@@ -100,12 +101,13 @@ export function sessionRow(session: SessionSnapshot, now: number): SessionRow {
     `Repository: ${session.repo ?? session.job.repo ?? 'default'}`,
     ...(session.branch ? [`Branch: ${session.branch}`] : []),
     `From: ${who} (${requester.platform})`,
-    ...session.pendingApprovals.map((request) => `Waiting for approval: ${request.summary}`),
+    ...session.pendingApprovals.map((request) => `Waiting for approval: ${plainText(request.summary)}`),
   ].join('\n');
   return {
     id: session.sessionId,
     label: shortenTask(session.job.task),
-    description: [session.repo ?? session.job.repo, state, age].filter(Boolean).join(' · '),
+    // The short id tells apart two rows with the same task ("run the tests" twice).
+    description: [session.repo ?? session.job.repo, state, age, shortId(session.sessionId)].filter(Boolean).join(' · '),
     tooltip,
     contextValue: contextValueOf(session),
     icon: iconOf(session),

@@ -169,3 +169,58 @@ export async function runExtensionTests(server: CodeServer, options: { extension
     await workbench.close();
   }
 }
+
+/**
+ * One workbench page that runs the extension-host suite at every load, so a test can
+ * reload the window (the way a user does) and run the suite again in the new extension
+ * host: editors and panels are restored from the page's own storage.
+ */
+export async function openExtensionTestPage(server: CodeServer, options: { extensionPath: string; testsPath: string; folder: string }): Promise<{
+  /**
+   * Loads (first call) or reloads the window and resolves with the suite's exit code.
+   * `beforeReload` runs right before a reload (after the workbench saved its state).
+   */
+  run(timeoutMs: number, beforeReload?: () => Promise<void>): Promise<number>;
+  log: string[];
+  close(): Promise<void>;
+}> {
+  const workbench = await launchBrowser();
+  const context = workbench.page.context();
+  let page = workbench.page;
+  const log: string[] = [];
+  let exit: (code: number) => void = () => undefined;
+  // On the context: a page the workbench closed after its tests is replaced by a new one of the same profile.
+  await context.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => log.push(`[${type}] ${args.map(String).join(' ')}`));
+  await context.exposeFunction('codeAutomationExit', (code: number) => exit(code));
+  const remote = (file: string) => `vscode-remote://127.0.0.1:${server.port}${file}`;
+  const url = workbenchUrl(server, options.folder, [
+    ['extensionDevelopmentPath', remote(options.extensionPath)],
+    ['extensionTestsPath', remote(options.testsPath)],
+  ]);
+  let loaded = false;
+  return {
+    log,
+    run: async (timeoutMs, beforeReload) => {
+      if (loaded && !page.isClosed()) {
+        // The web workbench saves its state (open editors, panels) every 5 s while the page
+        // has focus; async work is not allowed at unload. Give it one save first.
+        await page.bringToFront();
+        await page.waitForTimeout(6_000);
+      }
+      await beforeReload?.();
+      const exited = new Promise<number>((resolve) => (exit = resolve));
+      if (loaded && !page.isClosed()) await page.reload();
+      else {
+        if (loaded) page = await context.newPage();
+        await page.goto(url);
+      }
+      loaded = true;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<number>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the extension tests did not finish in ${timeoutMs} ms:\n${log.slice(-40).join('\n')}`)), timeoutMs);
+      });
+      return Promise.race([exited, timeout]).finally(() => clearTimeout(timer));
+    },
+    close: () => workbench.close(),
+  };
+}

@@ -12,7 +12,7 @@ describe('Session panel state', () => {
     assert.equal(state.from, 'alice via slack');
     assert.equal(state.shortId, '3f9a1c2e');
     assert.equal(state.stateLabel, 'needs approval');
-    assert.deepEqual(state.approvals, [{ requestId: 'r1', tool: 'shell', summary: 'Run `npm test` in the session worktree', command: 'npm test' }]);
+    assert.deepEqual(state.approvals, [{ requestId: 'r1', tool: 'shell', summary: 'Run “npm test” in the session worktree', command: 'npm test' }]);
     assert.equal(state.canCancel, true);
     assert.equal(state.canShowChanges, true);
     assert.equal(state.approveForMinutes, 30);

@@ -40,9 +40,9 @@ describe('Sessions tree model', () => {
   it('shows a session as its shortened task, with repository, state and age', () => {
     const row = sessionRow(waiting({ job: { ...snapshot().job, task: 'bump axios to 1.7 in the backend repo and make sure nothing else moves along with it' }, updatedAt: 0 }), 5 * 60_000);
     assert.equal(row.label, 'bump axios to 1.7 in the backend repo and make sure nothing…');
-    assert.equal(row.description, 'api · needs approval · 5m ago');
+    assert.equal(row.description, `api · needs approval · 5m ago · ${row.id.slice(0, 8)}`);
     assert.match(row.tooltip, /From: alice \(slack\)/);
-    assert.match(row.tooltip, /Waiting for approval: Run `npm test`/);
+    assert.match(row.tooltip, /Waiting for approval: Run “npm test” in/, 'code spans read as quotes, not backticks');
     assert.deepEqual(row.icon, { id: 'question', color: 'charts.yellow' });
   });
 

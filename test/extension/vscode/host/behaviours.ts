@@ -18,3 +18,18 @@ export const BEHAVIOURS = {
 export const RESULTS_ENV = 'DISPATCH_HOST_RESULTS';
 /** The chat control endpoint (chatControl.ts) the suite uses to act as the chat user. */
 export const CONTROL_ENV = 'DISPATCH_TEST_CONTROL';
+
+/** The reload suite (reload.suite.ts): one window reloaded twice while a session finishes. */
+export const RELOAD_BEHAVIOURS = {
+  settings: 'reads the bridge URL from User settings and the machine name from Remote settings, before and after reloads',
+  icons: 'the session panel has a light and a dark tab icon, both present',
+  completedAfterReload: 'a session that finished during a reload shows completed, never interrupted, with the result the bridge has',
+  onePanel: 'after a reload, opening a session (its tab restored or not) twice gives one panel, not two',
+  stillCompleted: 'after a second reload the session and its result are unchanged, and it still has one panel',
+} as const;
+
+/** Which suite the extension host runs (`reload` or the default). */
+export const SUITE_ENV = 'DISPATCH_HOST_SUITE';
+/** A JSON file the outer test and the reload suite share: `{ phase, jobId?, summary? }`. */
+export const STATE_ENV = 'DISPATCH_HOST_STATE';
+export type ReloadPhase = 'start' | 'afterReload' | 'secondReload';

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import * as mochaModule from 'mocha';
-import { RESULTS_ENV } from './behaviours.js';
+import { RESULTS_ENV, SUITE_ENV } from './behaviours.js';
 import { defineDispatchSuite } from './dispatch.suite.js';
+import { defineReloadSuite } from './reload.suite.js';
 
 /**
  * The entry VS Code calls in the extension host (extensionTestsPath): runs the suite
@@ -23,7 +24,8 @@ export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   // Installs describe/it on the global object, as mocha does when it loads a spec file.
   mocha.suite.emit('pre-require', globalThis, 'dispatch.suite', mocha);
-  defineDispatchSuite();
+  if (process.env[SUITE_ENV] === 'reload') defineReloadSuite();
+  else defineDispatchSuite();
   const results: Record<string, string> = {};
   const failures = await new Promise<number>((resolve) => {
     const runner = mocha.run(resolve);
