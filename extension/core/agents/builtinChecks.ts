@@ -1,6 +1,7 @@
 import type { TestOutcome } from '../../../shared/sessions.js';
 import type { AgentContext, AgentEvent, AgentOutcome } from './agent.js';
 import { failedOutcome, runStep, setUpStep, shown } from './builtinSteps.js';
+import { stripAnsi } from './ansi.js';
 import { tailExcerpt } from './excerpt.js';
 import { failureReasons } from './failureReasons.js';
 import { parseTestOutput } from './testParsers.js';
@@ -62,7 +63,8 @@ async function* runPlanned(
 }
 
 /** The report of a command's run: counts and named failures for tests, the output's tail otherwise. */
-export function summarize(action: CheckAction | 'command', line: string, ok: boolean, exit: string, text: string): CheckReport {
+export function summarize(action: CheckAction | 'command', line: string, ok: boolean, exit: string, output: string): CheckReport {
+  const text = stripAnsi(output);
   const parsed = action === 'test' || action === 'command' ? parseTestOutput(text) : undefined;
   if (parsed) {
     const tests: TestOutcome = { command: line, ...parsed };
