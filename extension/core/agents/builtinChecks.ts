@@ -72,9 +72,16 @@ export function summarize(action: CheckAction | 'command', line: string, ok: boo
     const passed = ok && parsed.failed === 0;
     const counts = `${parsed.passed} passed, ${parsed.failed} failed${parsed.skipped ? `, ${parsed.skipped} skipped` : ''}`;
     const lines = [`Tests ${passed ? 'passed' : 'failed'}: ${counts} (\`${line}\`${passed || parsed.failed ? '' : `, ${exit}`}).`];
-    const reasons = failureReasons(text, parsed.failures.slice(0, MAX_NAMED_FAILURES));
-    for (const name of parsed.failures.slice(0, MAX_NAMED_FAILURES)) lines.push(`• ${name}${reasons.get(name) ? ` — ${reasons.get(name)}` : ''}`);
-    if (parsed.failures.length > MAX_NAMED_FAILURES) lines.push(`…and ${parsed.failures.length - MAX_NAMED_FAILURES} more (see the log).`);
+    // Tests that share a title (made in a loop) are named once, with how many failed.
+    const times = new Map<string, number>();
+    for (const name of parsed.failures) times.set(name, (times.get(name) ?? 0) + 1);
+    const named = [...times.keys()].slice(0, MAX_NAMED_FAILURES);
+    const reasons = failureReasons(text, named);
+    for (const name of named) {
+      const count = times.get(name) ?? 1;
+      lines.push(`• ${name}${count > 1 ? ` (${count} tests with this name)` : ''}${reasons.get(name) ? ` — ${reasons.get(name)}` : ''}`);
+    }
+    if (times.size > MAX_NAMED_FAILURES) lines.push(`…and ${times.size - MAX_NAMED_FAILURES} more (see the log).`);
     // Without named failures, the tail of the output is the clue.
     if (!passed && parsed.failures.length === 0) lines.push('', tailExcerpt(text));
     const summary = lines.join('\n');

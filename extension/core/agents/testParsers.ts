@@ -44,7 +44,9 @@ export function parseMocha(text: string): ParsedTests | undefined {
     }
     failures.push(parts.join(' > ').replace(/:$/, ''));
   }
-  return { passed, failed, ...(skipped !== undefined ? { skipped } : {}), failures: unique(failures) };
+  // The numbered list is exact: tests that share a title (made in a loop) are each a failure.
+  const named = failures.map((name) => name.trim()).filter(Boolean).slice(0, MAX_FAILURES);
+  return { passed, failed, ...(skipped !== undefined ? { skipped } : {}), failures: named };
 }
 
 /** node:test — TAP ("# pass N") or spec ("ℹ pass N"); failing leaf tests by "not ok" / "✖". */

@@ -167,3 +167,14 @@ describe('test output parsers for runners not installable here (outputs written 
     assert.deepEqual(parseTestOutput('\u001b[92m \u001b[0m\u001b[32m 111 passing\u001b[0m\u001b[90m (18ms)\u001b[0m\n'), { passed: 111, failed: 0, failures: [] });
   });
 });
+
+describe('failing tests that share a title', () => {
+  it('are each counted, and named once with how many (is-number makes its tests in a loop)', async () => {
+    const { summarize } = await import('../../../extension/core/agents/builtinChecks.js');
+    const block = (n: number) => `  ${n}) is a number 0 should be a number:\n\n      AssertionError [ERR_ASSERTION]: expected "0" to be a number\n      at Context.<anonymous> (test.js:104:7)\n`;
+    const output = `  104 passing (30ms)\n  3 failing\n\n${block(1)}\n${block(2)}\n${block(3)}`;
+    const { tests, outcome } = summarize('test', 'npm test', false, 'exit code 3', output);
+    assert.deepEqual(tests?.failures, Array(3).fill('is a number 0 should be a number'));
+    assert.match(outcome.summary, /^• is a number 0 should be a number \(3 tests with this name\) — AssertionError \[ERR_ASSERTION\]: expected "0" to be a number$/m);
+  });
+});
