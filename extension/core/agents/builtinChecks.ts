@@ -4,6 +4,8 @@ import { failedOutcome, runStep, setUpStep, shown } from './builtinSteps.js';
 import { stripAnsi } from './ansi.js';
 import { tailExcerpt } from './excerpt.js';
 import { failureReasons } from './failureReasons.js';
+import type { JunitReport } from './junitReport.js';
+import { machineReport } from './machineReport.js';
 import { parseTestOutput } from './testParsers.js';
 import type { CheckAction } from './taskIntent.js';
 import { LOOKED_FOR, planCommand, type PlannedCommand } from './toolchain.js';
@@ -57,15 +59,22 @@ async function* runPlanned(
 ): AsyncGenerator<AgentEvent, CheckReport> {
   const stop = yield* setUpStep(context, plan.setup, intervalMs);
   if (stop) return { outcome: stop, ok: false, text: '' };
-  const end = yield* runStep(context, plan.command, { intervalMs, ...(plan.okExitCodes ? { okExitCodes: plan.okExitCodes } : {}) });
-  if (!end.ran) return { outcome: end.outcome, ok: false, text: '' };
-  return summarize(action, shown(plan.command), end.ok, end.exit, end.text);
+  // Where the runner can be told apart, it also writes a machine-readable report (outside the worktree).
+  const machine = action === 'test' || action === 'command' ? machineReport(plan.command) : undefined;
+  try {
+    const command = machine?.command ?? plan.command;
+    const end = yield* runStep(context, command, { intervalMs, ...(plan.okExitCodes ? { okExitCodes: plan.okExitCodes } : {}) });
+    if (!end.ran) return { outcome: end.outcome, ok: false, text: '' };
+    return summarize(action, shown(command), end.ok, end.exit, end.text, machine?.read());
+  } finally {
+    machine?.dispose();
+  }
 }
 
 /** The report of a command's run: counts and named failures for tests, the output's tail otherwise. */
-export function summarize(action: CheckAction | 'command', line: string, ok: boolean, exit: string, output: string): CheckReport {
+export function summarize(action: CheckAction | 'command', line: string, ok: boolean, exit: string, output: string, report?: JunitReport): CheckReport {
   const text = stripAnsi(output);
-  const parsed = action === 'test' || action === 'command' ? parseTestOutput(text) : undefined;
+  const parsed = report?.tests ?? (action === 'test' || action === 'command' ? parseTestOutput(text) : undefined);
   if (parsed) {
     const tests: TestOutcome = { command: line, ...parsed };
     // A suite that exits non-zero failed even when the parser found no failing count.
@@ -76,7 +85,7 @@ export function summarize(action: CheckAction | 'command', line: string, ok: boo
     const times = new Map<string, number>();
     for (const name of parsed.failures) times.set(name, (times.get(name) ?? 0) + 1);
     const named = [...times.keys()].slice(0, MAX_NAMED_FAILURES);
-    const reasons = failureReasons(text, named);
+    const reasons = report?.reasons ?? failureReasons(text, named);
     for (const name of named) {
       const count = times.get(name) ?? 1;
       lines.push(`• ${name}${count > 1 ? ` (${count} tests with this name)` : ''}${reasons.get(name) ? ` — ${reasons.get(name)}` : ''}`);
