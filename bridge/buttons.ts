@@ -11,7 +11,9 @@ export type ButtonAction =
   | { kind: 'approve_for'; jobId: string; requestId: string; minutes: number }
   | { kind: 'deny'; jobId: string; requestId: string }
   | { kind: 'cancel'; jobId: string }
-  | { kind: 'choose_repo'; jobId: string; repo: string };
+  | { kind: 'choose_repo'; jobId: string; repo: string }
+  /** Runs a check in the same session instead of a refused task ("Run the tests instead"). */
+  | { kind: 'instead'; jobId: string; check: 'test' | 'lint' | 'build' };
 
 /** Encodes an action as a button value (≤ 2,000 characters, Slack's and Discord's limits are 2,000 and 100). */
 export function buttonValue(action: ButtonAction): string {
@@ -26,6 +28,8 @@ export function buttonValue(action: ButtonAction): string {
       return `cancel:${action.jobId}`;
     case 'choose_repo':
       return `repo:${action.jobId}:${action.repo}`;
+    case 'instead':
+      return `instead:${action.jobId}:${action.check}`;
   }
 }
 
@@ -36,6 +40,7 @@ export function parseButtonValue(value: string): ButtonAction | undefined {
   if (extra !== undefined || !verb || !id.safeParse(jobId).success) return undefined;
   const job = jobId!;
   if (verb === 'cancel') return arg === undefined ? { kind: 'cancel', jobId: job } : undefined;
+  if (verb === 'instead') return arg === 'test' || arg === 'lint' || arg === 'build' ? { kind: 'instead', jobId: job, check: arg } : undefined;
   if (verb === 'repo') return arg && /^[\w.-]{1,200}$/.test(arg) ? { kind: 'choose_repo', jobId: job, repo: arg } : undefined;
   if (!id.safeParse(arg).success) return undefined;
   const requestId = arg!;
