@@ -206,4 +206,21 @@ describe('builtin agent: the guide\'s tasks as people phrase them', function () 
     assert.deepEqual(end.result?.tests?.failures, ['tests/test_calc.py::test_bad']);
     assert.match(end.result?.summary ?? '', /• tests\/test_calc\.py::test_bad — AssertionError: two is not three/);
   });
+
+  it('the duration is working time; the time waiting for a person is reported apart', async () => {
+    const repo = makeRepo(path.join(h.temp.make(), 'app'), nodeTestProject('passing'));
+    const runner = h.runner({ repos: [{ name: 'app', path: repo }] });
+    const started = Date.now();
+    const { sessionId } = await runner.submit(job('npm test'));
+    const asked = await waitForEvent(runner, (e) => e.sessionId === sessionId && e.kind === 'approval_requested');
+    if (asked.kind !== 'approval_requested') throw new Error('unreachable');
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // the person takes a while
+    runner.decide(sessionId, { requestId: asked.request.requestId, decision: 'approve_once' });
+    const end = await waitForEnd(runner, sessionId);
+    const wall = Date.now() - started;
+    const { durationMs = 0, waitingMs = 0 } = end.result ?? {};
+    assert.ok(waitingMs >= 1_400 && waitingMs < wall, `waited ${waitingMs} ms of ${wall} ms`);
+    assert.ok(durationMs + waitingMs <= wall + 50, `working ${durationMs} ms + waiting ${waitingMs} ms fit in ${wall} ms`);
+    assert.ok(durationMs < wall - 1_400, 'the wait is not in the duration');
+  });
 });
