@@ -28,7 +28,7 @@ export interface RunnerCommandIo {
 const USAGE = `Usage:
   dispatch runner --repo PATH --task "TEXT" [--agent builtin] [--json] [--yes]
   dispatch runner --bridge ws://HOST:PORT          serve a bridge's chats from this machine
-  dispatch runner prune [--older-than D] [--branches]
+  dispatch runner prune [--older-than 7d] [--branches]
 
   --repo PATH      repository to work in (a path, or a name from DISPATCH_REPOS); default: the one containing cwd
   --task TEXT      what to do, e.g. "run the tests"
