@@ -60,7 +60,8 @@ async function* runPlanned(
   const stop = yield* setUpStep(context, plan.setup, intervalMs);
   if (stop) return { outcome: stop, ok: false, text: '' };
   // Where the runner can be told apart, it also writes a machine-readable report (outside the worktree).
-  const machine = action === 'test' || action === 'command' ? machineReport(plan.command) : undefined;
+  // A command the person wrote runs exactly as written: its text is the report.
+  const machine = action === 'test' ? machineReport(plan.command) : undefined;
   try {
     const command = machine?.command ?? plan.command;
     const end = yield* runStep(context, command, { intervalMs, ...(plan.okExitCodes ? { okExitCodes: plan.okExitCodes } : {}) });

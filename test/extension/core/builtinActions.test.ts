@@ -223,4 +223,15 @@ describe('builtin agent: the guide\'s tasks as people phrase them', function () 
     assert.ok(durationMs + waitingMs <= wall + 50, `working ${durationMs} ms + waiting ${waitingMs} ms fit in ${wall} ms`);
     assert.ok(durationMs < wall - 1_400, 'the wait is not in the duration');
   });
+
+  it('a pytest command written out runs exactly as written, without an added report option', async function () {
+    if (spawnSync('python3', ['-m', 'pytest', '--version']).status !== 0) this.skip(); // no pytest in this python3
+    const repo = makeRepo(path.join(h.temp.make(), 'py'), {
+      'pytest.ini': '[pytest]\naddopts = -p no:cacheprovider\n',
+      'tests/test_calc.py': 'def test_ok():\n    assert 1 == 1\n\ndef test_bad():\n    assert 1 + 1 == 3\n',
+    });
+    const { end, asked } = await run(repo, 'python3 -m pytest -k bad');
+    assert.deepEqual(asked, [['python3', '-m', 'pytest', '-k', 'bad']]);
+    assert.deepEqual(end.result?.tests?.failures, ['tests/test_calc.py::test_bad']);
+  });
 });
