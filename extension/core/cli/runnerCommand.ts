@@ -9,6 +9,7 @@ import type { RepoConfig } from '../repositories.js';
 import { Runner, type PruneReport } from '../runner.js';
 import { parseDuration, roughly } from '../duration.js';
 import { BuiltinAgent } from '../agents/builtin.js';
+import { parseTaskIntent } from '../agents/taskIntent.js';
 import { loadRunnerConfig, type RunnerConfig } from '../runnerConfig.js';
 import { untilSignal } from './signals.js';
 import { runConnected } from './connectedRunner.js';
@@ -156,10 +157,14 @@ async function runOneSession(io: RunnerCommandIo, config: RunnerConfig, repos: R
   process.once('SIGINT', onInterrupt);
   try {
     await runner.start();
+    // Without --repo, "in the frontend repo" picks a configured repository, as the chat's router does.
+    const named = parseTaskIntent(choices.task)?.repo?.toLowerCase();
+    const repo = repos.length > 1 ? repos.find((candidate) => candidate.name.toLowerCase() === named)?.name : undefined;
     await runner.submit({
       jobId,
       task: choices.task,
       agent: choices.agent,
+      ...(repo ? { repo } : {}),
       requestedBy: { platform: 'cli', userId: safeUser() },
       createdAt: Date.now(),
     });

@@ -138,6 +138,18 @@ describe('dispatch runner (CLI)', function () {
     assert.match(bad.stderr, /DISPATCH_WORKTREE_RETENTION/);
   });
 
+  it('"in the X repo" picks that configured repository when --repo is not given', async () => {
+    const base = temp.make();
+    const api = makeRepo(path.join(base, 'api'), nodeTestProject('passing'));
+    const frontend = makeRepo(path.join(base, 'frontend'), nodeTestProject('failing'));
+    const env = { DISPATCH_REPOS: `api=${api},frontend=${frontend}` };
+    const there = await dispatchRunner(['--task', 'check if the tests pass in the frontend repo', '--yes', '--json'], { home: temp.make(), cwd: base, env });
+    assert.equal(lastLineJson(there.stdout).state, 'failed', there.stderr);
+    assert.match(String(lastLineJson(there.stdout).summary), /2 passed, 2 failed/);
+    const byDefault = await dispatchRunner(['--task', 'check if the tests pass', '--yes', '--json'], { home: temp.make(), cwd: base, env });
+    assert.match(String(lastLineJson(byDefault.stdout).summary), /4 passed, 0 failed/, 'the first configured repository is the default');
+  });
+
   it('parses durations', () => {
     assert.equal(parseDuration('7d'), 7 * 86_400_000);
     assert.equal(parseDuration('12h'), 12 * 3_600_000);
