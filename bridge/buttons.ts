@@ -13,7 +13,9 @@ export type ButtonAction =
   | { kind: 'cancel'; jobId: string }
   | { kind: 'choose_repo'; jobId: string; repo: string }
   /** "Run as a Code session" on a Cowork reply: the stored reply's id (its text is too long for a button). */
-  | { kind: 'run_as_code'; replyId: string };
+  | { kind: 'run_as_code'; replyId: string }
+  /** Runs a check in the same session instead of a refused task ("Run the tests instead"). */
+  | { kind: 'instead'; jobId: string; check: 'test' | 'lint' | 'build' };
 
 /** Encodes an action as a button value (≤ 2,000 characters, Slack's and Discord's limits are 2,000 and 100). */
 export function buttonValue(action: ButtonAction): string {
@@ -30,6 +32,8 @@ export function buttonValue(action: ButtonAction): string {
       return `repo:${action.jobId}:${action.repo}`;
     case 'run_as_code':
       return `code:${action.replyId}`;
+    case 'instead':
+      return `instead:${action.jobId}:${action.check}`;
   }
 }
 
@@ -41,6 +45,7 @@ export function parseButtonValue(value: string): ButtonAction | undefined {
   const job = jobId!;
   if (verb === 'code') return arg === undefined ? { kind: 'run_as_code', replyId: job } : undefined;
   if (verb === 'cancel') return arg === undefined ? { kind: 'cancel', jobId: job } : undefined;
+  if (verb === 'instead') return arg === 'test' || arg === 'lint' || arg === 'build' ? { kind: 'instead', jobId: job, check: arg } : undefined;
   if (verb === 'repo') return arg && /^[\w.-]{1,200}$/.test(arg) ? { kind: 'choose_repo', jobId: job, repo: arg } : undefined;
   if (!id.safeParse(arg).success) return undefined;
   const requestId = arg!;

@@ -9,7 +9,7 @@ import { parseButtonValue, type ButtonAction } from './buttons.js';
 import type { ButtonPress, ButtonReply, ChatHandler, ChatMessage, ChatUser, OutgoingMessage, ThreadRef } from './chat.js';
 import { parseCommand, runCommand, sessionsOverview, type CommandContext } from './commands.js';
 import type { CoworkResponder } from './cowork.js';
-import { chooseRepoMessage, coworkMessage, decidedMessage, decisionVerdict, note, statusMessage } from './messages.js';
+import { chooseRepoMessage, coworkMessage, decidedMessage, decisionVerdict, INSTEAD_TASK, note, statusMessage } from './messages.js';
 import type { MachineLinks } from './machineLinks.js';
 import type { RouteAdvisor } from './modelRouter.js';
 import type { Notifier } from './notifier.js';
@@ -210,6 +210,11 @@ export class Dispatcher implements ChatHandler {
     const { store, clock, machines } = this.options;
     const by = user.displayName ?? user.userId;
     if (action.kind === 'cancel') return { ephemeral: await this.cancel(job, user) };
+    if (action.kind === 'instead') {
+      if (!isFinal(job.state)) return { ephemeral: 'The session is still running.' };
+      await this.followUp(job, INSTEAD_TASK[action.check], job.thread);
+      return { ephemeral: `Asked the session to ${INSTEAD_TASK[action.check]}.` };
+    }
     if (action.kind === 'choose_repo') {
       const machine = store.getMachine(job.machineId);
       if (job.delivery !== 'choosing_repo' || !machine?.repos.some((repo) => repo.name === action.repo)) return { ephemeral: 'That choice is no longer open.' };

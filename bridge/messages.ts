@@ -131,14 +131,20 @@ export function finalMessage(job: JobRecord, machineName: string): OutgoingMessa
   if (result?.error && !mentions(summary, result.error)) lines.push(result.error);
   if (result && result.filesChanged.length > 0 && !summary.includes(result.diffstat)) lines.push(`Files changed:\n${result.diffstat}`);
   if (job.state === 'interrupted') lines.push('The session stopped when the runner did; its worktree is kept. Reply here to continue it.');
+  const instead = result?.instead && job.state === 'failed' ? result.instead : undefined;
   return {
     title: `Session ${shortId(job.id)} ${STATE_LABEL[job.state]}`,
     text: lines.join('\n'),
     fields,
+    ...(instead ? { buttons: [{ label: `${INSTEAD_LABEL[instead]} instead`, value: buttonValue({ kind: 'instead', jobId: job.id, check: instead }), style: 'primary' as const }] } : {}),
     mention: job.owner,
     tone: toneOf(job.state),
   };
 }
+
+const INSTEAD_LABEL = { test: 'Run the tests', lint: 'Run the linter', build: 'Run the build' } as const;
+/** What a press of "Run the tests instead" sends to the session, as if the person had replied it. */
+export const INSTEAD_TASK = { test: 'run the tests', lint: 'run the linter', build: 'run the build' } as const;
 
 /** Whether `summary` already says what `error` says ("Tests failed (exit code 1)" after "Tests failed: 2 passed…"). */
 function mentions(summary: string, error: string): boolean {

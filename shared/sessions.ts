@@ -118,6 +118,8 @@ export const SessionResultSchema = z.object({
   costUsd: z.number().nonnegative().optional(),
   error: z.string().max(20_000).optional(),
   logFile: z.string().optional(),
+  /** A check the agent can run instead of a task it refused; the chat offers it as a button. */
+  instead: z.enum(['test', 'lint', 'build']).optional(),
 });
 export type SessionResult = z.infer<typeof SessionResultSchema>;
 

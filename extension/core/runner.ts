@@ -27,8 +27,16 @@ import { runTurn, type StopReason } from './sessionRun.js';
 import { SessionStore } from './sessionStore.js';
 import { RunnerLock } from './runnerLock.js';
 import { Worktrees } from './worktrees.js';
+import { roughly } from './duration.js';
 
 export type { RepoConfig } from './repositories.js';
+
+/** What a prune did: the worktrees removed, those kept and why, and the branches left in place. */
+export interface PruneReport {
+  removed: string[];
+  kept: { worktree: string; why: string }[];
+  branchesKept: string[];
+}
 
 export interface RunnerOptions {
   /** DISPATCH_HOME: journal in <home>/journal, worktrees in <home>/worktrees, logs in <home>/logs. */
@@ -237,24 +245,44 @@ export class Runner {
 
   /** Removes finished sessions' worktrees (never one that is running); returns the removed paths. */
   async prune(options: { olderThanMs: number; branches?: boolean }): Promise<string[]> {
+    return (await this.pruneReport(options)).removed;
+  }
+
+  /**
+   * Removes the worktrees of sessions finished more than `olderThanMs` ago and says what it
+   * kept and why (still running, too recent). Branches stay unless `branches` is asked for:
+   * a session branch left after its turn has commits of its own.
+   */
+  async pruneReport(options: { olderThanMs: number; branches?: boolean }): Promise<PruneReport> {
     this.ensureLoaded();
-    const cutoff = this.clock.now() - options.olderThanMs;
-    const removed: string[] = [];
+    const now = this.clock.now();
+    const cutoff = now - options.olderThanMs;
+    const report: PruneReport = { removed: [], kept: [], branchesKept: [] };
     for (const record of this.store.all()) {
       const { sessionId, state, worktree, branch, updatedAt } = record.snapshot;
+      if (record.pruned || !worktree) continue;
       // The final state is the last thing a turn writes, so a final session no longer uses its worktree.
-      if (!isFinal(state) || record.pruned || !worktree || updatedAt > cutoff) continue;
+      if (!isFinal(state)) {
+        report.kept.push({ worktree, why: `session ${state}` });
+        continue;
+      }
+      if (updatedAt > cutoff) {
+        report.kept.push({ worktree, why: `finished ${roughly(now - updatedAt)} ago` });
+        continue;
+      }
       try {
         await this.worktrees.remove(record.repoPath, worktree);
         if (options.branches && branch) await this.worktrees.deleteBranch(record.repoPath, branch).catch(() => undefined);
+        else if (branch) report.branchesKept.push(branch);
         record.pruned = true;
         this.store.save(record);
-        removed.push(worktree);
+        report.removed.push(worktree);
       } catch (error) {
         this.logger.warn('could not prune a worktree', { sessionId, worktree, error: asDispatchError(error).message });
+        report.kept.push({ worktree, why: `could not remove it: ${asDispatchError(error).message}` });
       }
     }
-    return removed;
+    return report;
   }
 
   repositories(): { name: string; path: string; default: boolean }[] {

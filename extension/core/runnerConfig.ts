@@ -6,6 +6,7 @@ import { parseEnv } from '../../shared/config.js';
 import { DispatchError } from '../../shared/errors.js';
 import type { AgentSettings } from './agents/agentSettings.js';
 import type { RepoConfig } from './repositories.js';
+import { parseDuration } from './duration.js';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().max(10_000).default(fallback);
 
@@ -29,6 +30,11 @@ export const RunnerEnvSchema = z.object({
   DISPATCH_MAX_SESSIONS: positiveInt(2),
   DISPATCH_APPROVAL_TTL_MINUTES: positiveInt(30),
   DISPATCH_APPROVAL_REMIND_MINUTES: positiveInt(15),
+  /** How long a finished session's worktree is kept before it is pruned (branches with commits stay). */
+  DISPATCH_WORKTREE_RETENTION: z
+    .string()
+    .refine((value) => parseDuration(value) !== undefined, 'a duration like 7d, 12h or 30m')
+    .default('7d'),
   DISPATCH_AGENT: z.string().regex(/^[a-z][a-z0-9_-]{0,49}$/, 'an agent name like builtin, claude or codex').default('builtin'),
   DISPATCH_REPOS: z
     .string()
@@ -42,6 +48,8 @@ export interface RunnerConfig {
   maxSessions: number;
   approvalTtlMinutes: number;
   approvalRemindMinutes: number;
+  /** DISPATCH_WORKTREE_RETENTION in milliseconds (default 7 days). */
+  worktreeRetentionMs: number;
   agent: string;
   /** Configured repositories; empty when DISPATCH_REPOS is unset and cwd is not in a repository. */
   repos: RepoConfig[];
@@ -104,6 +112,7 @@ export function loadRunnerConfig(env: Record<string, string | undefined>, cwd: s
     home,
     maxSessions: parsed.DISPATCH_MAX_SESSIONS,
     approvalTtlMinutes: parsed.DISPATCH_APPROVAL_TTL_MINUTES,
+    worktreeRetentionMs: parseDuration(parsed.DISPATCH_WORKTREE_RETENTION) ?? 7 * 86_400_000,
     approvalRemindMinutes: parsed.DISPATCH_APPROVAL_REMIND_MINUTES,
     agent: parsed.DISPATCH_AGENT,
     repos,

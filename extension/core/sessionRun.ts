@@ -201,6 +201,7 @@ async function finish(ctx: TurnContext, record: JournalRecord, end: TurnEnd): Pr
     ...(end.outcome?.costUsd !== undefined ? { costUsd: end.outcome.costUsd } : {}),
     ...(error && state !== 'completed' ? { error: stripAnsi(error).slice(0, 20_000) } : {}),
     logFile: end.logFile,
+    ...(end.outcome?.instead ? { instead: end.outcome.instead } : {}),
   };
   if (end.outcome?.conversationId) record.conversationId = end.outcome.conversationId;
   // A denied follow-up ends its turn and says so; the earlier turn's verdict (tests passed) stands.

@@ -67,6 +67,8 @@ export interface AgentOutcome {
   conversationId?: string;
   /** Why it failed, when `status` is `failed`. */
   error?: string;
+  /** A refused task: the check the agent could run instead ("run the tests"), offered as a button. */
+  instead?: 'test' | 'lint' | 'build';
   /** The turn stopped because a person denied a step: a follow-up's denial leaves the earlier verdict standing. */
   denied?: boolean;
   /**

@@ -1,8 +1,11 @@
 import type { TestOutcome } from '../../../shared/sessions.js';
 import type { AgentContext, AgentEvent, AgentOutcome } from './agent.js';
 import { failedOutcome, runStep, setUpStep, shown } from './builtinSteps.js';
+import { stripAnsi } from './ansi.js';
 import { tailExcerpt } from './excerpt.js';
 import { failureReasons } from './failureReasons.js';
+import type { JunitReport } from './junitReport.js';
+import { machineReport } from './machineReport.js';
 import { parseTestOutput } from './testParsers.js';
 import type { CheckAction } from './taskIntent.js';
 import { LOOKED_FOR, planCommand, type PlannedCommand } from './toolchain.js';
@@ -56,23 +59,39 @@ async function* runPlanned(
 ): AsyncGenerator<AgentEvent, CheckReport> {
   const stop = yield* setUpStep(context, plan.setup, intervalMs);
   if (stop) return { outcome: stop, ok: false, text: '' };
-  const end = yield* runStep(context, plan.command, { intervalMs, ...(plan.okExitCodes ? { okExitCodes: plan.okExitCodes } : {}) });
-  if (!end.ran) return { outcome: end.outcome, ok: false, text: '' };
-  return summarize(action, shown(plan.command), end.ok, end.exit, end.text);
+  // Where the runner can be told apart, it also writes a machine-readable report (outside the worktree).
+  // A command the person wrote runs exactly as written: its text is the report.
+  const machine = action === 'test' ? machineReport(plan.command) : undefined;
+  try {
+    const command = machine?.command ?? plan.command;
+    const end = yield* runStep(context, command, { intervalMs, ...(plan.okExitCodes ? { okExitCodes: plan.okExitCodes } : {}) });
+    if (!end.ran) return { outcome: end.outcome, ok: false, text: '' };
+    return summarize(action, shown(command), end.ok, end.exit, end.text, machine?.read());
+  } finally {
+    machine?.dispose();
+  }
 }
 
 /** The report of a command's run: counts and named failures for tests, the output's tail otherwise. */
-export function summarize(action: CheckAction | 'command', line: string, ok: boolean, exit: string, text: string): CheckReport {
-  const parsed = action === 'test' || action === 'command' ? parseTestOutput(text) : undefined;
+export function summarize(action: CheckAction | 'command', line: string, ok: boolean, exit: string, output: string, report?: JunitReport): CheckReport {
+  const text = stripAnsi(output);
+  const parsed = report?.tests ?? (action === 'test' || action === 'command' ? parseTestOutput(text) : undefined);
   if (parsed) {
     const tests: TestOutcome = { command: line, ...parsed };
     // A suite that exits non-zero failed even when the parser found no failing count.
     const passed = ok && parsed.failed === 0;
     const counts = `${parsed.passed} passed, ${parsed.failed} failed${parsed.skipped ? `, ${parsed.skipped} skipped` : ''}`;
     const lines = [`Tests ${passed ? 'passed' : 'failed'}: ${counts} (\`${line}\`${passed || parsed.failed ? '' : `, ${exit}`}).`];
-    const reasons = failureReasons(text, parsed.failures.slice(0, MAX_NAMED_FAILURES));
-    for (const name of parsed.failures.slice(0, MAX_NAMED_FAILURES)) lines.push(`• ${name}${reasons.get(name) ? ` — ${reasons.get(name)}` : ''}`);
-    if (parsed.failures.length > MAX_NAMED_FAILURES) lines.push(`…and ${parsed.failures.length - MAX_NAMED_FAILURES} more (see the log).`);
+    // Tests that share a title (made in a loop) are named once, with how many failed.
+    const times = new Map<string, number>();
+    for (const name of parsed.failures) times.set(name, (times.get(name) ?? 0) + 1);
+    const named = [...times.keys()].slice(0, MAX_NAMED_FAILURES);
+    const reasons = report?.reasons ?? failureReasons(text, named);
+    for (const name of named) {
+      const count = times.get(name) ?? 1;
+      lines.push(`• ${name}${count > 1 ? ` (${count} tests with this name)` : ''}${reasons.get(name) ? ` — ${reasons.get(name)}` : ''}`);
+    }
+    if (times.size > MAX_NAMED_FAILURES) lines.push(`…and ${times.size - MAX_NAMED_FAILURES} more (see the log).`);
     // Without named failures, the tail of the output is the clue.
     if (!passed && parsed.failures.length === 0) lines.push('', tailExcerpt(text));
     const summary = lines.join('\n');

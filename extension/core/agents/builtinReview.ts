@@ -70,16 +70,24 @@ export async function* runReview(context: AgentContext, branch: string | undefin
   const diffstat = (await quiet(context.worktree, ['diff', '--stat', `${fork.commit}..HEAD`])).trimEnd();
   const risky = await risks(context.worktree, fork.commit);
   const checks: { label: string; report: CheckReport }[] = [];
+  let installFailed: string | undefined;
   for (const action of ['test', 'lint'] as const) {
     const report = yield* runCheck(context, action, intervalMs);
     if (/^Did not |was cancelled/.test(report.outcome.summary)) return report.outcome;
+    // A branch whose dependencies do not install is a finding of its own; the checks cannot run.
+    if (/^Installing dependencies failed/.test(report.outcome.summary)) {
+      installFailed = report.outcome.summary.split('\n')[0];
+      break;
+    }
     checks.push({ label: action === 'test' ? 'Tests' : 'Lint', report });
   }
   const failing = checks.filter(({ report }) => !report.ok && report.text);
+  if (installFailed) failing.push({ label: 'Dependency install', report: { outcome: failedOutcome(installFailed), ok: false, text: installFailed } });
   const lines = [
     `Review of ${name} against ${fork.base} (${log.length > MAX_COMMITS ? `more than ${MAX_COMMITS}` : log.length} commit${log.length === 1 ? '' : 's'}):`,
     ...log.slice(0, MAX_COMMITS).map((line) => `  ${line}`),
     diffstat ? `Changes:\n${diffstat}` : 'No changes against the merge base.',
+    ...(installFailed ? [installFailed] : []),
     ...checks.map(({ label, report }) => `${label}: ${report.text ? (report.outcome.summary.split('\n').slice(0, report.ok ? 1 : 8).join('\n')) : 'none found'}`),
     risky.length || failing.length
       ? `Risks:\n${[...failing.map(({ label }) => `${label.toLowerCase()} fail`), ...risky].map((risk) => `• ${risk}`).join('\n')}`

@@ -1,4 +1,6 @@
 import type { TestOutcome } from '../../../shared/sessions.js';
+import { stripAnsi } from './ansi.js';
+import { parseNextest, parsePhpunit, parseRspec, parseUnittest } from './testParsersPolyglot.js';
 
 /** Counts and failing names found in a test tool's output (the command is added by the caller). */
 export type ParsedTests = Omit<TestOutcome, 'command'>;
@@ -42,7 +44,9 @@ export function parseMocha(text: string): ParsedTests | undefined {
     }
     failures.push(parts.join(' > ').replace(/:$/, ''));
   }
-  return { passed, failed, ...(skipped !== undefined ? { skipped } : {}), failures: unique(failures) };
+  // The numbered list is exact: tests that share a title (made in a loop) are each a failure.
+  const named = failures.map((name) => name.trim()).filter(Boolean).slice(0, MAX_FAILURES);
+  return { passed, failed, ...(skipped !== undefined ? { skipped } : {}), failures: named };
 }
 
 /** node:test — TAP ("# pass N") or spec ("ℹ pass N"); failing leaf tests by "not ok" / "✖". */
@@ -137,10 +141,47 @@ export function parseCargoTest(text: string): ParsedTests | undefined {
   return { passed, failed, ...(skipped ? { skipped } : {}), failures: unique(failures) };
 }
 
-const PARSERS = [parseCargoTest, parsePytest, parseJestOrVitest, parseMocha, parseNodeTest, parseGoTest];
+/** AVA: "✔ name", "✘ [fail]: name", "- [skip] name", and "2 tests failed" / "3 tests passed" / "1 test skipped". */
+export function parseAva(text: string): ParsedTests | undefined {
+  const summary = /^\s*(\d+) (?:tests?|known failures?) (?:passed|failed)\s*$/m.test(text);
+  const fails = [...text.matchAll(/^\s*✘ \[fail\]: (.+?)(?: Error thrown in test)?\s*$/gm)].map((m) => m[1] ?? '');
+  if (!summary && fails.length === 0) return undefined;
+  const passedLine = lastCount(text, /^\s*(\d+) tests? passed\s*$/gm);
+  const failedLine = lastCount(text, /^\s*(\d+) tests? failed\s*$/gm);
+  const skipped = lastCount(text, /^\s*(\d+) tests? skipped\s*$/gm);
+  const ticks = [...text.matchAll(/^\s*✔ (?!\[)/gm)].length;
+  return { passed: passedLine ?? ticks, failed: failedLine ?? fails.length, ...(skipped ? { skipped } : {}), failures: unique(fails) };
+}
 
-/** The first parser that recognises the output wins; undefined when none does. */
-export function parseTestOutput(text: string): ParsedTests | undefined {
+/** node-tap 18+: "Asserts:  2 pass  2 fail  1 skip" (or "# { total, pass, fail, skip }") and "✖ suite > name file:line". */
+export function parseNodeTap(text: string): ParsedTests | undefined {
+  const asserts = [...text.matchAll(/^Asserts:\s+(\d+) pass\s+(\d+) fail(?:\s+(\d+) skip)?/gm)].pop();
+  const json = [...text.matchAll(/^# \{ total: \d+, pass: (\d+)(?:, fail: (\d+))?(?:, skip: (\d+))?.*\}$/gm)].pop();
+  const found = asserts ?? json;
+  if (!found) return undefined;
+  const failures = [...text.matchAll(/^✖ (.+?)(?: \S+:\d+:\d+)?\s*$/gm)].map((m) => m[1] ?? '');
+  const skipped = Number(found[3] ?? 0);
+  return { passed: Number(found[1]), failed: Number(found[2] ?? 0), ...(skipped ? { skipped } : {}), failures: unique(failures) };
+}
+
+const PARSERS = [
+  parseCargoTest,
+  parseNextest,
+  parsePytest,
+  parseUnittest,
+  parseRspec,
+  parsePhpunit,
+  parseJestOrVitest,
+  parseMocha,
+  parseNodeTap,
+  parseAva,
+  parseNodeTest,
+  parseGoTest,
+];
+
+/** The first parser that recognises the output (escape codes stripped) wins; undefined when none does. */
+export function parseTestOutput(output: string): ParsedTests | undefined {
+  const text = stripAnsi(output);
   for (const parse of PARSERS) {
     const parsed = parse(text);
     if (parsed) return parsed;

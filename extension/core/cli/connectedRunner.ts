@@ -3,6 +3,7 @@ import type { Logger } from '../../../shared/logger.js';
 import { agentBanner, agentsFor } from './agentSetup.js';
 import { BridgeLink } from '../link/bridgeLink.js';
 import { loadMachineIdentity } from '../link/machineIdentity.js';
+import { roughly } from '../duration.js';
 import { Runner } from '../runner.js';
 import { loadRunnerConfig } from '../runnerConfig.js';
 import { runnerTokenUnlessRegistered } from './pairCommand.js';
@@ -47,7 +48,15 @@ export async function runConnected(io: Io, bridgeUrl: string, until: Promise<unk
   (banner.ok ? io.stdout : io.stderr).write(`${banner.line}\n`);
   io.stdout.write(`Serving ${config.repos.map((repo) => repo.name).join(', ')}. Pair a chat with \`dispatch pair --bridge ${bridgeUrl}\`. Ctrl+C stops.\n`);
   link.start();
+  // Finished sessions' worktrees go after DISPATCH_WORKTREE_RETENTION; branches with commits stay.
+  const prune = () =>
+    void runner.prune({ olderThanMs: config.worktreeRetentionMs }).then((removed) => {
+      if (removed.length) io.stdout.write(`Pruned ${removed.length} worktree${removed.length === 1 ? '' : 's'} of sessions finished more than ${roughly(config.worktreeRetentionMs)} ago.\n`);
+    }, () => undefined);
+  prune();
+  const pruning = setInterval(prune, 6 * 3_600_000).unref();
   await until;
+  clearInterval(pruning);
   await link.stop();
   await runner.stop();
   return 0;

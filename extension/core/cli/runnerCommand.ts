@@ -6,7 +6,10 @@ import { newId } from '../../../shared/ids.js';
 import { isFinal, type SessionEvent, type SessionResult, type SessionState } from '../../../shared/sessions.js';
 import { agentsFor } from './agentSetup.js';
 import type { RepoConfig } from '../repositories.js';
-import { Runner } from '../runner.js';
+import { Runner, type PruneReport } from '../runner.js';
+import { parseDuration, roughly } from '../duration.js';
+import { BuiltinAgent } from '../agents/builtin.js';
+import { parseTaskIntent } from '../agents/taskIntent.js';
 import { loadRunnerConfig, type RunnerConfig } from '../runnerConfig.js';
 import { untilSignal } from './signals.js';
 import { runConnected } from './connectedRunner.js';
@@ -33,7 +36,8 @@ const USAGE = `Usage:
   --agent NAME     agent backend (default: DISPATCH_AGENT or builtin)
   --json           print the result as one JSON object on stdout (progress goes to stderr)
   --yes            approve every tool call for this session without asking
-  --older-than D   prune: only sessions finished more than D ago (e.g. 7d, 12h, 30m; default 7d)
+  --older-than D   prune: only sessions finished more than D ago (e.g. 7d, 12h, 30m;
+                   default DISPATCH_WORKTREE_RETENTION, 7d)
   --branches       prune: delete the session branches too
 `;
 
@@ -153,10 +157,14 @@ async function runOneSession(io: RunnerCommandIo, config: RunnerConfig, repos: R
   process.once('SIGINT', onInterrupt);
   try {
     await runner.start();
+    // Without --repo, "in the frontend repo" picks a configured repository, as the chat's router does.
+    const named = parseTaskIntent(choices.task)?.repo?.toLowerCase();
+    const repo = repos.length > 1 ? repos.find((candidate) => candidate.name.toLowerCase() === named)?.name : undefined;
     await runner.submit({
       jobId,
       task: choices.task,
       agent: choices.agent,
+      ...(repo ? { repo } : {}),
       requestedBy: { platform: 'cli', userId: safeUser() },
       createdAt: Date.now(),
     });
@@ -169,10 +177,22 @@ async function runOneSession(io: RunnerCommandIo, config: RunnerConfig, repos: R
     terminal?.close();
     await runner.stop();
   }
+  // Old finished sessions' worktrees go once the retention is over (DISPATCH_WORKTREE_RETENTION).
+  const pruned = await pruneOld(config);
+  if (pruned) human.write(`Pruned ${pruned} worktree${pruned === 1 ? '' : 's'} of sessions finished more than ${roughly(config.worktreeRetentionMs)} ago.\n`);
   if (!finalState || !result) return fail(io, 'The session ended without a result.');
   human.write(`${formatResult(finalState, result)}\n`);
   if (choices.json) io.stdout.write(`${resultJson(jobId, finalState, result)}\n`);
   return finalState === 'completed' ? 0 : 1;
+}
+
+async function pruneOld(config: RunnerConfig): Promise<number> {
+  try {
+    const runner = new Runner({ home: config.home, repos: config.repos, agents: () => new BuiltinAgent() });
+    return (await runner.prune({ olderThanMs: config.worktreeRetentionMs })).length;
+  } catch {
+    return 0; // pruning is housekeeping: it never fails a session
+  }
 }
 
 async function answer(
@@ -200,14 +220,7 @@ function safeUser(): string {
   }
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** "7d", "12h", "30m", "0" → milliseconds; undefined when unreadable. */
-export function parseDuration(text: string): number | undefined {
-  const match = /^(\d+)(ms|s|m|h|d|w)?$/.exec(text.trim());
-  if (!match) return undefined;
-  return Number(match[1]) * (UNIT_MS[match[2] ?? 'd'] ?? 0);
-}
+export { parseDuration } from '../duration.js';
 
 async function runPrune(argv: string[], io: RunnerCommandIo): Promise<number> {
   if (argv[0] === '--help' || argv[0] === '-h') {
@@ -220,22 +233,34 @@ async function runPrune(argv: string[], io: RunnerCommandIo): Promise<number> {
       args: argv,
       strict: true,
       allowPositionals: false,
-      options: { 'older-than': { type: 'string', default: '7d' }, branches: { type: 'boolean', default: false } },
+      options: { 'older-than': { type: 'string' }, branches: { type: 'boolean', default: false } },
     }));
   } catch (error) {
     return fail(io, (error as Error).message, true);
   }
-  const olderThanMs = parseDuration(values['older-than']);
-  if (olderThanMs === undefined) return fail(io, `--older-than wants a duration like 7d, 12h or 30m, not "${values['older-than']}".`);
+  const asked = values['older-than'];
+  const olderThan = asked === undefined ? undefined : parseDuration(asked);
+  if (asked !== undefined && olderThan === undefined) return fail(io, `--older-than wants a duration like 7d, 12h or 30m, not "${asked}".`);
   try {
     const config = loadRunnerConfig(io.env, io.cwd);
     // No start(): pruning must not resume queued sessions as a side effect.
     const runner = new Runner({ home: config.home, repos: config.repos, agents: agentsFor(io) });
-    const removed = await runner.prune({ olderThanMs, branches: values.branches });
-    for (const worktree of removed) io.stdout.write(`removed ${worktree}\n`);
-    io.stdout.write(`${removed.length} worktree${removed.length === 1 ? '' : 's'} removed${values.branches ? ' (with branches)' : ''}.\n`);
+    const report = await runner.pruneReport({ olderThanMs: olderThan ?? config.worktreeRetentionMs, branches: values.branches });
+    io.stdout.write(formatPruneReport(report, values.branches));
     return 0;
   } catch (error) {
     return fail(io, asDispatchError(error));
   }
+}
+
+/** What prune removed and what it kept, one line each, then a count of both. */
+export function formatPruneReport(report: PruneReport, branches: boolean): string {
+  const lines = [
+    ...report.removed.map((worktree) => `removed ${worktree}`),
+    ...report.kept.map(({ worktree, why }) => `kept    ${worktree} (${why})`),
+    ...report.branchesKept.map((branch) => `kept    branch ${branch} (its commits stay; --branches deletes it)`),
+  ];
+  const removed = `${report.removed.length} worktree${report.removed.length === 1 ? '' : 's'} removed${branches ? ' (with branches)' : ''}`;
+  lines.push(`${removed}, ${report.kept.length} kept.`);
+  return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { git, hashCheckout, makeRepo, nodeTestProject, writeFiles } from '../../helpers/gitRepos.js';
@@ -189,5 +190,48 @@ describe('builtin agent: the guide\'s tasks as people phrase them', function () 
     assert.match(end?.result?.summary ?? '', /^This follow-up did not run: Did not run `npm test`: denied — not today\nThe earlier result stands \(completed\): Tests passed: 4 passed/);
     assert.equal(end?.result?.tests?.passed, 4);
     assert.equal(end?.result?.error, undefined);
+  });
+
+  it('pytest also writes a JUnit report outside the worktree: names and messages even when the text has none', async function () {
+    if (spawnSync('python3', ['-m', 'pytest', '--version']).status !== 0) this.skip(); // no pytest in this python3
+    const repo = makeRepo(path.join(h.temp.make(), 'py'), {
+      // The text output carries counts only: no tracebacks, no short summary.
+      'pytest.ini': '[pytest]\naddopts = -p no:cacheprovider --tb=no -rN\n',
+      'tests/test_calc.py': 'def test_ok():\n    assert 1 == 1\n\ndef test_bad():\n    assert 1 + 1 == 3, "two is not three"\n',
+    });
+    const { end, asked } = await run(repo, 'are the tests green?');
+    assert.equal(asked[0]?.slice(0, 3).join(' '), 'python3 -m pytest');
+    assert.match(asked[0]?.[3] ?? '', /^--junitxml=.*dispatch-report-.*junit\.xml$/);
+    assert.ok(!(asked[0]?.[3] ?? '').includes(repo), 'the report is written outside the worktree');
+    assert.deepEqual(end.result?.tests?.failures, ['tests/test_calc.py::test_bad']);
+    assert.match(end.result?.summary ?? '', /• tests\/test_calc\.py::test_bad — AssertionError: two is not three/);
+  });
+
+  it('the duration is working time; the time waiting for a person is reported apart', async () => {
+    const repo = makeRepo(path.join(h.temp.make(), 'app'), nodeTestProject('passing'));
+    const runner = h.runner({ repos: [{ name: 'app', path: repo }] });
+    const started = Date.now();
+    const { sessionId } = await runner.submit(job('npm test'));
+    const asked = await waitForEvent(runner, (e) => e.sessionId === sessionId && e.kind === 'approval_requested');
+    if (asked.kind !== 'approval_requested') throw new Error('unreachable');
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // the person takes a while
+    runner.decide(sessionId, { requestId: asked.request.requestId, decision: 'approve_once' });
+    const end = await waitForEnd(runner, sessionId);
+    const wall = Date.now() - started;
+    const { durationMs = 0, waitingMs = 0 } = end.result ?? {};
+    assert.ok(waitingMs >= 1_400 && waitingMs < wall, `waited ${waitingMs} ms of ${wall} ms`);
+    assert.ok(durationMs + waitingMs <= wall + 50, `working ${durationMs} ms + waiting ${waitingMs} ms fit in ${wall} ms`);
+    assert.ok(durationMs < wall - 1_400, 'the wait is not in the duration');
+  });
+
+  it('a pytest command written out runs exactly as written, without an added report option', async function () {
+    if (spawnSync('python3', ['-m', 'pytest', '--version']).status !== 0) this.skip(); // no pytest in this python3
+    const repo = makeRepo(path.join(h.temp.make(), 'py'), {
+      'pytest.ini': '[pytest]\naddopts = -p no:cacheprovider\n',
+      'tests/test_calc.py': 'def test_ok():\n    assert 1 == 1\n\ndef test_bad():\n    assert 1 + 1 == 3\n',
+    });
+    const { end, asked } = await run(repo, 'python3 -m pytest -k bad');
+    assert.deepEqual(asked, [['python3', '-m', 'pytest', '-k', 'bad']]);
+    assert.deepEqual(end.result?.tests?.failures, ['tests/test_calc.py::test_bad']);
   });
 });

@@ -110,13 +110,44 @@ describe('dispatch runner (CLI)', function () {
     assert.ok(existsSync(worktree), run.stderr);
     const young = await dispatchRunner(['prune'], { home, cwd: repo });
     assert.equal(young.code, 0);
-    assert.match(young.stdout, /0 worktrees removed/);
+    assert.equal(young.stdout, `kept    ${worktree} (finished 0 min ago)\n0 worktrees removed, 1 kept.\n`);
     const pruned = await dispatchRunner(['prune', '--older-than', '0', '--branches'], { home, cwd: repo });
     assert.equal(pruned.code, 0, pruned.stderr);
-    assert.match(pruned.stdout, /1 worktree removed \(with branches\)/);
+    assert.equal(pruned.stdout, `removed ${worktree}\n1 worktree removed (with branches), 0 kept.\n`);
     assert.ok(!existsSync(worktree));
     const bad = await dispatchRunner(['prune', '--older-than', 'soon'], { home, cwd: repo });
     assert.equal(bad.code, 2);
+  });
+
+  it('finished worktrees are pruned after DISPATCH_WORKTREE_RETENTION; the branch with commits stays', async () => {
+    const home = temp.make();
+    const repo = makeRepo(path.join(temp.make(), 'app'), {
+      'package.json': JSON.stringify({ scripts: { format: 'node -e "require(\'fs\').writeFileSync(\'a.js\', \'x;\\n\')"', build: 'node -e "0"' } }),
+      'a.js': 'x ;\n',
+    });
+    const formatted = await dispatchRunner(['--task', 'format the code', '--yes', '--json'], { home, cwd: repo });
+    const first = lastLineJson(formatted.stdout);
+    assert.equal(first.state, 'completed', formatted.stderr);
+    assert.ok(existsSync(String(first.worktree)));
+    const later = await dispatchRunner(['--task', 'build', '--yes', '--json'], { home, cwd: repo, env: { DISPATCH_WORKTREE_RETENTION: '0' } });
+    assert.match(later.stderr, /Pruned 1 worktree of sessions finished more than 0 min ago/);
+    assert.ok(!existsSync(String(first.worktree)), 'the old worktree is gone');
+    assert.equal(git(repo, ['log', '-1', '--format=%s', String(first.branch)]).trim(), 'Format the code', 'its branch and commit stay');
+    const bad = await dispatchRunner(['prune'], { home, cwd: repo, env: { DISPATCH_WORKTREE_RETENTION: 'a while' } });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /DISPATCH_WORKTREE_RETENTION/);
+  });
+
+  it('"in the X repo" picks that configured repository when --repo is not given', async () => {
+    const base = temp.make();
+    const api = makeRepo(path.join(base, 'api'), nodeTestProject('passing'));
+    const frontend = makeRepo(path.join(base, 'frontend'), nodeTestProject('failing'));
+    const env = { DISPATCH_REPOS: `api=${api},frontend=${frontend}` };
+    const there = await dispatchRunner(['--task', 'check if the tests pass in the frontend repo', '--yes', '--json'], { home: temp.make(), cwd: base, env });
+    assert.equal(lastLineJson(there.stdout).state, 'failed', there.stderr);
+    assert.match(String(lastLineJson(there.stdout).summary), /2 passed, 2 failed/);
+    const byDefault = await dispatchRunner(['--task', 'check if the tests pass', '--yes', '--json'], { home: temp.make(), cwd: base, env });
+    assert.match(String(lastLineJson(byDefault.stdout).summary), /4 passed, 0 failed/, 'the first configured repository is the default');
   });
 
   it('parses durations', () => {

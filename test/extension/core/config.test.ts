@@ -9,7 +9,7 @@ describe('runner configuration', () => {
   const temp = new TempDirs();
   after(() => temp.cleanup());
 
-  it('has defaults: ~/.dispatch, 2 sessions, 30 / 15 minutes, builtin, the repository containing cwd', () => {
+  it('has defaults: ~/.dispatch, 2 sessions, 30 / 15 minutes, worktrees kept 7 days, builtin, the repository containing cwd', () => {
     const repo = makeRepo(path.join(temp.make(), 'my-project'));
     const config = loadRunnerConfig({}, repo);
     assert.deepEqual(config, {
@@ -17,6 +17,7 @@ describe('runner configuration', () => {
       maxSessions: 2,
       approvalTtlMinutes: 30,
       approvalRemindMinutes: 15,
+      worktreeRetentionMs: 7 * 24 * 3_600_000,
       agent: 'builtin',
       repos: [{ name: 'my-project', path: repo }],
     });

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { failureReasons } from '../../../extension/core/agents/failureReasons.js';
 import {
   parseCargoTest,
   parseGoTest,
@@ -138,5 +141,40 @@ FAILED tests/test_x.py::TestK::test_m - AssertionError: nope
     assert.equal(parseTestOutput(MOCHA)?.failed, 2);
     assert.equal(parseTestOutput(NODE_TAP)?.passed, 2);
     assert.equal(parseTestOutput('Compiled successfully.\nDone in 2s.'), undefined);
+  });
+});
+
+describe('test output parsers for runners not installable here (outputs written before the parsers)', () => {
+  const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, '..', '..', 'fixtures', 'testOutputs', name), 'utf8');
+
+  it('rspec: examples, failures and pending; the failed examples by description', () => {
+    assert.deepEqual(parseTestOutput(fixture('rspec.txt')), { passed: 2, failed: 1, skipped: 1, failures: ['Calculator adds wrongly'] });
+    assert.equal(failureReasons(fixture('rspec.txt'), ['Calculator adds wrongly']).get('Calculator adds wrongly'), 'Failure/Error: expect(1 + 1).to eq(3)');
+  });
+
+  it('phpunit: the failure summary and the OK line', () => {
+    assert.deepEqual(parseTestOutput(fixture('phpunit.txt')), { passed: 3, failed: 1, skipped: 1, failures: ['CalcTest::testAddsWrongly'] });
+    assert.deepEqual(parseTestOutput(fixture('phpunit-ok.txt')), { passed: 4, failed: 0, failures: [] });
+    assert.equal(failureReasons(fixture('phpunit.txt'), ['CalcTest::testAddsWrongly']).get('CalcTest::testAddsWrongly'), 'Failed asserting that 2 matches expected 3.');
+  });
+
+  it('cargo-nextest: the Summary line and the FAIL lines, with the panic', () => {
+    assert.deepEqual(parseTestOutput(fixture('nextest.txt')), { passed: 2, failed: 1, skipped: 1, failures: ['calc tests::adds_wrongly'] });
+    assert.match(failureReasons(fixture('nextest.txt'), ['calc tests::adds_wrongly']).get('calc tests::adds_wrongly') ?? '', /left: 2, right: 3/);
+  });
+
+  it('escape codes do not hide a summary line', () => {
+    assert.deepEqual(parseTestOutput('\u001b[92m \u001b[0m\u001b[32m 111 passing\u001b[0m\u001b[90m (18ms)\u001b[0m\n'), { passed: 111, failed: 0, failures: [] });
+  });
+});
+
+describe('failing tests that share a title', () => {
+  it('are each counted, and named once with how many (is-number makes its tests in a loop)', async () => {
+    const { summarize } = await import('../../../extension/core/agents/builtinChecks.js');
+    const block = (n: number) => `  ${n}) is a number 0 should be a number:\n\n      AssertionError [ERR_ASSERTION]: expected "0" to be a number\n      at Context.<anonymous> (test.js:104:7)\n`;
+    const output = `  104 passing (30ms)\n  3 failing\n\n${block(1)}\n${block(2)}\n${block(3)}`;
+    const { tests, outcome } = summarize('test', 'npm test', false, 'exit code 3', output);
+    assert.deepEqual(tests?.failures, Array(3).fill('is a number 0 should be a number'));
+    assert.match(outcome.summary, /^• is a number 0 should be a number \(3 tests with this name\) — AssertionError \[ERR_ASSERTION\]: expected "0" to be a number$/m);
   });
 });
