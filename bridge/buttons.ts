@@ -13,7 +13,9 @@ export type ButtonAction =
   | { kind: 'cancel'; jobId: string }
   | { kind: 'choose_repo'; jobId: string; repo: string }
   /** "Run as a Code session" on a Cowork reply: the stored reply's id (its text is too long for a button). */
-  | { kind: 'run_as_code'; replyId: string };
+  | { kind: 'run_as_code'; replyId: string }
+  /** Push branch / Open pull request on a finished session (the press is the approval). */
+  | { kind: 'ship'; jobId: string; action: 'push' | 'pr'; draft: boolean };
 
 /** Encodes an action as a button value (≤ 2,000 characters, Slack's and Discord's limits are 2,000 and 100). */
 export function buttonValue(action: ButtonAction): string {
@@ -30,6 +32,8 @@ export function buttonValue(action: ButtonAction): string {
       return `repo:${action.jobId}:${action.repo}`;
     case 'run_as_code':
       return `code:${action.replyId}`;
+    case 'ship':
+      return `${action.action === 'push' ? 'push' : action.draft ? 'prd' : 'pr'}:${action.jobId}`;
   }
 }
 
@@ -41,6 +45,9 @@ export function parseButtonValue(value: string): ButtonAction | undefined {
   const job = jobId!;
   if (verb === 'code') return arg === undefined ? { kind: 'run_as_code', replyId: job } : undefined;
   if (verb === 'cancel') return arg === undefined ? { kind: 'cancel', jobId: job } : undefined;
+  if (verb === 'push' || verb === 'pr' || verb === 'prd') {
+    return arg === undefined ? { kind: 'ship', jobId: job, action: verb === 'push' ? 'push' : 'pr', draft: verb !== 'pr' } : undefined;
+  }
   if (verb === 'repo') return arg && /^[\w.-]{1,200}$/.test(arg) ? { kind: 'choose_repo', jobId: job, repo: arg } : undefined;
   if (!id.safeParse(arg).success) return undefined;
   const requestId = arg!;
