@@ -31,6 +31,8 @@ export class FakeGitHub {
   readonly pulls: FakePull[] = [];
   /** Answer pull request creation with 403, as GitHub does for a token without the permission. */
   forbid = false;
+  /** What a 403 says (a proxy that echoes the request's token is how a token ends up in an error). */
+  forbidMessage = 'Resource not accessible by personal access token';
   defaultBranch = 'main';
   private server: Server | undefined;
   private nextNumber = 41;
@@ -79,7 +81,7 @@ export class FakeGitHub {
       return send(response, 200, found.map(pullJson));
     }
     if (pulls && method === 'POST') {
-      if (this.forbid) return send(response, 403, { message: 'Resource not accessible by personal access token', documentation_url: 'https://docs.github.com/rest/pulls/pulls#create-a-pull-request' });
+      if (this.forbid) return send(response, 403, { message: this.forbidMessage.replace('$AUTHORIZATION', auth), documentation_url: 'https://docs.github.com/rest/pulls/pulls#create-a-pull-request' });
       const fields = body as Partial<Record<'head' | 'base' | 'title' | 'body', unknown>> & { draft?: unknown };
       const invalid = ['head', 'base', 'title', 'body'].filter((key) => typeof fields?.[key as 'head'] !== 'string' || (key !== 'body' && !(fields[key as 'head'] as string)));
       if (invalid.length > 0 || typeof fields.draft !== 'boolean') {

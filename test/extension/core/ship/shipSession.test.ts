@@ -139,6 +139,16 @@ describe('shipping a session: push its dispatch/* branch and open its pull reque
     assert.ok(!JSON.stringify([h.events, logger.lines]).includes(TOKEN));
   });
 
+  it('a forge error that repeats the token reaches neither the thread nor a log', async () => {
+    github.forbid = true;
+    github.forbidMessage = 'Proxy refused request with $AUTHORIZATION';
+    const { repo } = repoWithRemote();
+    const { runner, sessionId } = await finishedSession(repo, shipEnv({ GITHUB_TOKEN: TOKEN }));
+    const outcome = await runner.ship(sessionId, { action: 'pr', draft: true, requester: alice });
+    assert.match(outcome.notice ?? '', /Proxy refused request with token \[secret\]/);
+    assert.ok(!JSON.stringify([outcome, h.events, logger.lines, runner.sessions()]).includes(TOKEN));
+  });
+
   it('without a token the branch is still pushed and the chat gets the compare link', async () => {
     const { repo, bare } = repoWithRemote();
     const { runner, sessionId, branch } = await finishedSession(repo, shipEnv());
