@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { ScriptedAgent } from '../extension/core/harness.js';
 import { FakeGitHub } from '../helpers/fakeGitHub.js';
 import { git, hashCheckout, makeRepo, TempDirs } from '../helpers/gitRepos.js';
-import { startLiveBridge, type LiveBridge } from '../helpers/liveBridge.js';
+import { WEB_TOKEN, startLiveBridge, type LiveBridge } from '../helpers/liveBridge.js';
+import type { WebMessage, WebServerFrame } from '../../shared/protocol/webChat.js';
+import { ChatClient, signIn } from './transports/web/webHarness.js';
 import { RecordingLogger } from '../helpers/recordingLogger.js';
 import { RecordingTransport, type Posted } from '../helpers/recordingTransport.js';
 
@@ -127,5 +129,65 @@ describe('end to end: from the result in the thread to a pull request, with the 
     assert.equal(RecordingTransport.latest(final).buttons, undefined);
     await chat.say(alice, 'push it', thread);
     assert.match(chat.inThread(thread).at(-1)!.message.text, /has no remote to push to/);
+  });
+});
+
+describe('end to end through the real web chat: Open pull request links the PR back to the web thread', function () {
+  this.timeout(60_000);
+  const temp = new TempDirs();
+  let live: LiveBridge | undefined;
+  let github: FakeGitHub;
+  afterEach(async () => {
+    await live?.stop();
+    live = undefined;
+    await github?.stop();
+    temp.cleanup();
+  });
+
+  it('a press in the web chat opens the draft pull request, and its body links the web thread', async () => {
+    github = new FakeGitHub(TOKEN);
+    await github.start();
+    const root = temp.make();
+    const repo = makeRepo(join(root, 'api'), { 'README.md': '# api\n' });
+    const bare = join(root, 'remote.git');
+    git(root, ['init', '--quiet', '--bare', '--initial-branch=main', bare]);
+    git(repo, ['remote', 'add', 'origin', bare]);
+    git(repo, ['config', 'dispatch.forge', 'github:acme/api']);
+    live = await startLiveBridge({
+      repos: [{ name: 'api', path: repo }],
+      web: true,
+      pairedUsers: [{ platform: 'web', userId: 'local' }],
+      agents: () => writer,
+      shipEnv: { PATH: '/usr/bin:/bin', HOME: temp.make(), GITHUB_TOKEN: TOKEN, DISPATCH_GITHUB_API_URL: github.url },
+    });
+    const client = await ChatClient.open(live.bridge.url, await signIn(live.bridge.url, WEB_TOKEN));
+    const seen: WebMessage[] = [];
+    client.socket.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as WebServerFrame;
+      if (frame.type === 'message' || frame.type === 'edit') seen.push(frame.message);
+    });
+    const until = async (test: (message: WebMessage) => boolean, what: string): Promise<WebMessage> => {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const found = seen.find(test);
+        if (found) return found;
+        if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}: ${JSON.stringify(seen.map((m) => m.title ?? m.text))}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    };
+    try {
+      client.send({ type: 'send', clientId: 'c1', text: 'open a Code session and write the release notes for 2.4' });
+      const final = await until((m) => /^Session [0-9a-f]{8} completed/.test(m.title ?? ''), 'the final message');
+      const press = final.buttons?.find((b) => b.label === 'Open pull request');
+      assert.ok(press, 'the web chat shows the button');
+      client.send({ type: 'press', messageId: final.id, value: press.value });
+      const opened = await until((m) => /^Opened draft pull request #42/.test(m.title ?? ''), 'the pull request');
+      assert.equal(opened.threadId, final.threadId);
+      const body = (github.requests.find((r) => r.method === 'POST')!.body as { body: string }).body;
+      assert.ok(body.includes(`${live.bridge.url}/?thread=${encodeURIComponent(final.threadId)}`), body);
+      assert.match(body, /Dispatched from the web chat by @/);
+    } finally {
+      await client.close();
+    }
   });
 });
