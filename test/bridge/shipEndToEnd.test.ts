@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { ScriptedAgent } from '../extension/core/harness.js';
 import { FakeGitHub } from '../helpers/fakeGitHub.js';
 import { git, hashCheckout, makeRepo, TempDirs } from '../helpers/gitRepos.js';
@@ -111,9 +112,9 @@ describe('end to end: from the result in the thread to a pull request, with the 
     await chat.waitFor(() => chat.inThread(thread).some(titled(/^Pull request #42 was already open/)), 'the existing pull request');
     assert.equal(github.pulls.length, 1);
 
-    const audit = (live!.bridge.store as unknown as { db: { prepare(sql: string): { all(): { actor: string; action: string }[] } } }).db
-      .prepare("SELECT actor, action FROM audit_log WHERE action LIKE 'ship%' ORDER BY id")
-      .all();
+    const db = new Database(join(live!.home, 'bridge.db'), { readonly: true });
+    const audit = db.prepare("SELECT actor, action FROM audit_log WHERE action LIKE 'ship%' ORDER BY id").all() as { actor: string; action: string }[];
+    db.close();
     assert.deepEqual(audit.map((row) => `${row.actor} ${row.action}`), ['slack:UALICE ship_pr', 'slack:UCAROL ship_pr']);
 
     await chat.say(alice, 'status', thread);
