@@ -42,7 +42,7 @@ export async function shipFromChat(deps: ShippingDeps, job: JobRecord, user: Cha
   } catch (thrown) {
     const error = asDispatchError(thrown);
     logger.info('shipping refused', { jobId: job.id, code: error.code, error: error.message });
-    const what = wanted.action === 'push' ? `push ${job.result.branch}` : 'open the pull request';
+    const what = wanted.action === 'push' ? 'push the branch' : 'open the pull request';
     await notifier.post(job.thread, { ...note(`Could not ${what}: ${error.message}`, 'error'), mention: job.owner });
     return {};
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ScriptedAgent } from '../extension/core/harness.js';
@@ -122,6 +122,24 @@ describe('end to end: from the result in the thread to a pull request, with the 
 
     const everything = JSON.stringify([bridgeLog.lines, live!.bridge.store.events(job.id), live!.bridge.store.getJob(job.id), chat.inThread(thread)]);
     assert.ok(!everything.includes(TOKEN), 'the bridge never sees the token');
+  });
+
+  it('a push the remote refuses is said plainly in the thread, and the session stays as it was', async () => {
+    const { repo, bare } = repoWithRemote();
+    const hook = join(bare, 'hooks', 'pre-receive');
+    writeFileSync(hook, '#!/bin/sh\necho "GH006: Protected branch update failed." >&2\nexit 1\n');
+    chmodSync(hook, 0o755);
+    const { thread, final, job } = await start(repo);
+    const before = live!.bridge.store.getJob(job.id)!;
+    await chat.press(alice, final, button(final, 'Push branch'));
+    await chat.waitFor(() => chat.inThread(thread).some((p) => /^Could not push the branch: /.test(p.message.text)), 'the refusal');
+    const refusal = chat.inThread(thread).find((p) => /^Could not push/.test(p.message.text))!;
+    assert.match(refusal.message.text, /^Could not push the branch: origin refused the push: dispatch\/\S+ is protected there\. Nothing was changed\. The remote said: .*GH006: Protected branch update failed\./);
+    assert.equal(refusal.message.tone, 'error');
+    const after = live!.bridge.store.getJob(job.id)!;
+    assert.equal(after.state, before.state);
+    assert.equal(after.result?.shipped, undefined);
+    assert.equal(live!.runner.session(job.id)?.result?.shipped, undefined);
   });
 
   it('without a push remote there are no buttons, and "push it" gets a plain answer', async () => {
