@@ -104,7 +104,7 @@ describe('end to end: from the result in the thread to a pull request, with the 
     assert.equal(hashCheckout(repo), checkout, "the user's checkout is untouched");
     const sent = github.requests.find((request) => request.method === 'POST')!.body as { body: string; title: string };
     assert.equal(sent.title, 'write the release notes for 2.4');
-    assert.match(sent.body, /Dispatched from Slack by @alice\./);
+    assert.match(sent.body, /Dispatched from Slack by `@alice`\./);
     assert.ok(sent.body.includes(`https://slack.com/archives/${thread.channelId}/p${thread.threadId.replace('.', '')}`), sent.body);
 
     // The admin may press too; the pull request is already open, so it is linked, not opened twice.
@@ -204,7 +204,7 @@ describe('end to end through the real web chat: Open pull request links the PR b
       assert.equal(opened.threadId, final.threadId);
       const body = (github.requests.find((r) => r.method === 'POST')!.body as { body: string }).body;
       assert.ok(body.includes(`${live.bridge.url}/?thread=${encodeURIComponent(final.threadId)}`), body);
-      assert.match(body, /Dispatched from the web chat by @/);
+      assert.match(body, /Dispatched from the web chat by `@/);
     } finally {
       await client.close();
     }

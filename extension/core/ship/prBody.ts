@@ -39,7 +39,8 @@ export function pullRequestText(facts: PullRequestFacts): PullRequestText {
   }
   if (result.diffstat.trim()) sections.push(`## Changes\n\n\`\`\`\n${result.diffstat.trim()}\n\`\`\``);
   const platform = PLATFORM_NAMES[facts.requester.platform] ?? facts.requester.platform;
-  const who = facts.requester.name.startsWith('@') ? facts.requester.name : `@${facts.requester.name}`;
+  // In a code span: a chat name after "@" would otherwise mention (and notify) a GitHub user of that name.
+  const who = `\`@${facts.requester.name.replace(/^@/, '').replace(/`/g, '')}\``;
   const thread = facts.threadUrl ? `[the chat thread](${facts.threadUrl})` : undefined;
   sections.push(
     [`Agent: ${facts.agent}`, `Dispatched from ${platform} by ${who}.`, ...(thread ? [`Conversation: ${thread}`] : [])].join('\n'),

@@ -106,7 +106,7 @@ describe('shipping a session: push its dispatch/* branch and open its pull reque
     assert.match(sent.body, /No tests were run/);
     assert.match(sent.body, /notes\.md \| 3 \+\+\+/);
     assert.match(sent.body, /Agent: writer/);
-    assert.match(sent.body, /Dispatched from Slack by @alice\./);
+    assert.match(sent.body, /Dispatched from Slack by `@alice`\./);
     assert.ok(sent.body.includes(THREAD), 'links back to the chat thread');
 
     const kept = runner.session(sessionId)?.result?.shipped;
