@@ -6,7 +6,7 @@ import type { Runner } from '../../../../extension/core/runner.js';
 import { FakeGitHub } from '../../../helpers/fakeGitHub.js';
 import { git, hashCheckout, makeRepo } from '../../../helpers/gitRepos.js';
 import { RecordingLogger } from '../../../helpers/recordingLogger.js';
-import { Harness, job, ScriptedAgent, waitForEnd } from '../harness.js';
+import { Harness, job, ScriptedAgent, waitForEnd, waitForEvent } from '../harness.js';
 
 const TOKEN = 'ghp_fakeTokenForTests0123456789abcdefABCD';
 const alice = { platform: 'slack', name: 'alice' };
@@ -114,6 +114,18 @@ describe('shipping a session: push its dispatch/* branch and open its pull reque
     assert.equal(kept?.by, 'alice');
     const written = everythingWritten(runner, home);
     assert.ok(!written.includes(TOKEN), 'no token in any event, log line or journal file');
+  });
+
+  it('the session keeps its pull request across a follow-up', async () => {
+    const { repo } = repoWithRemote();
+    const { runner, sessionId } = await finishedSession(repo, shipEnv({ GITHUB_TOKEN: TOKEN }));
+    await runner.ship(sessionId, { action: 'pr', draft: true, requester: alice });
+    const shippedAt = runner.session(sessionId)!.lastSeq;
+    await runner.followUp(sessionId, 'also mention the faster builds');
+    await waitForEvent(runner, (event) => event.sessionId === sessionId && event.seq > shippedAt && event.kind === 'state' && event.state === 'completed');
+    const again = runner.session(sessionId)!;
+    assert.equal(again.result?.shipped?.pullRequest?.number, 42);
+    assert.deepEqual(again.result?.ship, { commits: 1, remote: 'origin' }, 'still offered: a push after a follow-up updates the pull request');
   });
 
   it('a second request links the pull request that is already open (GitHub answers 422)', async () => {
