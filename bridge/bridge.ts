@@ -108,6 +108,8 @@ export class Bridge {
       logger: logger.child({ part: 'dispatcher' }),
       ...(config.DISPATCH_ALLOWED_USERS ? { allowedUsers: config.DISPATCH_ALLOWED_USERS } : {}),
       ...(config.DISPATCH_ADMINS ? { admins: config.DISPATCH_ADMINS } : {}),
+      // Read when a pull request is opened: the server is listening by then.
+      threadLinks: { webUrl: () => (web && server.listening ? urlOf(server) : undefined), ...(config.DISCORD_GUILD_ID ? { discordGuildId: config.DISCORD_GUILD_ID } : {}) },
     });
 
     const server = createServer((request, response) => {
@@ -137,9 +139,7 @@ export class Bridge {
 
   /** Where the bridge listens, e.g. http://127.0.0.1:7878. */
   get url(): string {
-    const address = this.server.address() as AddressInfo;
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    return `http://${host}:${address.port}`;
+    return urlOf(this.server);
   }
 
   /** The web chat's ready-to-open login link (contains the login token: show it only to the user). */
@@ -175,6 +175,12 @@ async function advisorFromConfig(config: BridgeEnv, logger: Logger): Promise<Rou
     { apiKey: config.ANTHROPIC_API_KEY, model: config.DISPATCH_ROUTER_MODEL, timeoutMs: config.DISPATCH_ROUTER_TIMEOUT_MS, ...(config.ANTHROPIC_BASE_URL ? { baseURL: config.ANTHROPIC_BASE_URL } : {}) },
     logger,
   );
+}
+
+function urlOf(server: Server): string {
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
 }
 
 /** True for 127.0.0.0/8, ::1 and localhost. */

@@ -15,7 +15,9 @@ export type ButtonAction =
   /** "Run as a Code session" on a Cowork reply: the stored reply's id (its text is too long for a button). */
   | { kind: 'run_as_code'; replyId: string }
   /** Runs a check in the same session instead of a refused task ("Run the tests instead"). */
-  | { kind: 'instead'; jobId: string; check: 'test' | 'lint' | 'build' };
+  | { kind: 'instead'; jobId: string; check: 'test' | 'lint' | 'build' }
+  /** Push branch / Open pull request on a finished session (the press is the approval). */
+  | { kind: 'ship'; jobId: string; action: 'push' | 'pr'; draft: boolean };
 
 /** Encodes an action as a button value (≤ 2,000 characters, Slack's and Discord's limits are 2,000 and 100). */
 export function buttonValue(action: ButtonAction): string {
@@ -34,6 +36,8 @@ export function buttonValue(action: ButtonAction): string {
       return `code:${action.replyId}`;
     case 'instead':
       return `instead:${action.jobId}:${action.check}`;
+    case 'ship':
+      return `${action.action === 'push' ? 'push' : action.draft ? 'prd' : 'pr'}:${action.jobId}`;
   }
 }
 
@@ -46,6 +50,9 @@ export function parseButtonValue(value: string): ButtonAction | undefined {
   if (verb === 'code') return arg === undefined ? { kind: 'run_as_code', replyId: job } : undefined;
   if (verb === 'cancel') return arg === undefined ? { kind: 'cancel', jobId: job } : undefined;
   if (verb === 'instead') return arg === 'test' || arg === 'lint' || arg === 'build' ? { kind: 'instead', jobId: job, check: arg } : undefined;
+  if (verb === 'push' || verb === 'pr' || verb === 'prd') {
+    return arg === undefined ? { kind: 'ship', jobId: job, action: verb === 'push' ? 'push' : 'pr', draft: verb !== 'pr' } : undefined;
+  }
   if (verb === 'repo') return arg && /^[\w.-]{1,200}$/.test(arg) ? { kind: 'choose_repo', jobId: job, repo: arg } : undefined;
   if (!id.safeParse(arg).success) return undefined;
   const requestId = arg!;

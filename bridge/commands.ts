@@ -149,5 +149,7 @@ function pickCancelTarget(id: string | undefined, context: CommandContext): JobR
 function describe(job: JobRecord): string {
   const duration = job.result ? ` in ${formatDuration(job.result.durationMs)}` : '';
   const state = isFinal(job.state) ? `${job.state}${duration}` : job.state.replace(/_/g, ' ');
-  return `• ${shortId(job.id)} — ${state} — ${job.task.split('\n')[0]!.slice(0, 80)}${job.repo ? ` (${job.repo})` : ''}`;
+  const shipped = job.result?.shipped;
+  const pr = shipped?.pullRequest ? ` — PR #${shipped.pullRequest.number} ${shipped.pullRequest.url}` : shipped ? ` — pushed to ${shipped.remote}` : '';
+  return `• ${shortId(job.id)} — ${state} — ${job.task.split('\n')[0]!.slice(0, 80)}${job.repo ? ` (${job.repo})` : ''}${pr}`;
 }

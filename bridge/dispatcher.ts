@@ -9,7 +9,10 @@ import { parseButtonValue, type ButtonAction } from './buttons.js';
 import type { ButtonPress, ButtonReply, ChatHandler, ChatMessage, ChatUser, OutgoingMessage, ThreadRef } from './chat.js';
 import { parseCommand, runCommand, sessionsOverview, type CommandContext } from './commands.js';
 import type { CoworkResponder } from './cowork.js';
-import { chooseRepoMessage, coworkMessage, decidedMessage, decisionVerdict, INSTEAD_TASK, note, statusMessage } from './messages.js';
+import { chooseRepoMessage, coworkMessage, decidedMessage, decisionVerdict, INSTEAD_TASK, note, shipAskMessage, statusMessage } from './messages.js';
+import type { ThreadLinkOptions } from './shipLinks.js';
+import { shipFromChat } from './shipping.js';
+import { shipIntent } from './shipIntent.js';
 import type { MachineLinks } from './machineLinks.js';
 import type { RouteAdvisor } from './modelRouter.js';
 import type { Notifier } from './notifier.js';
@@ -31,6 +34,8 @@ export interface DispatcherOptions {
   allowedUsers?: string[];
   /** `platform:userId` entries who may press anyone's buttons. */
   admins?: string[];
+  /** What links back to a thread need beyond the ThreadRef (the pull request's body links the chat). */
+  threadLinks?: ThreadLinkOptions;
 }
 
 /**
@@ -68,7 +73,7 @@ export class Dispatcher implements ChatHandler {
       }
       if (job) {
         // One session per thread: only its requester continues it.
-        if (identity(job.owner) === identity(message.user)) await this.followUp(job, text, message.thread);
+        if (identity(job.owner) === identity(message.user)) await this.followUpOrShip(job, text, message.thread);
         else await this.reply(message.thread, note("This thread is someone else's session. Start your own task in a new message to me.", 'warning'));
         return;
       }
@@ -196,6 +201,19 @@ export class Dispatcher implements ChatHandler {
     if (online) void this.options.machines.offer(this.options.store.getJob(job.id) ?? job);
   }
 
+  /** "push it", "open a PR": asked with buttons first (a message is not an approval); anything else continues the session. */
+  private async followUpOrShip(job: JobRecord, text: string, thread: ThreadRef): Promise<void> {
+    const intent = shipIntent(text);
+    if (intent && job.delivery !== 'choosing_repo') await this.reply(thread, shipAskMessage(job, intent));
+    else await this.followUp(job, text, thread);
+  }
+
+  /** Push branch / Open pull request (shipping.ts); the owner check is done. */
+  private ship(action: Extract<ButtonAction, { kind: 'ship' }>, job: JobRecord, user: ChatUser): Promise<ButtonReply> {
+    const { store, machines, notifier, clock, logger, threadLinks } = this.options;
+    return shipFromChat({ store, machines, notifier, clock, logger, ...(threadLinks ? { threadLinks } : {}) }, job, user, action);
+  }
+
   private async followUp(job: JobRecord, text: string, thread: ThreadRef): Promise<void> {
     if (job.delivery === 'choosing_repo') {
       await this.reply(thread, note('Pick a repository with the buttons above first.'));
@@ -215,6 +233,7 @@ export class Dispatcher implements ChatHandler {
       await this.followUp(job, INSTEAD_TASK[action.check], job.thread);
       return { ephemeral: `Asked the session to ${INSTEAD_TASK[action.check]}.` };
     }
+    if (action.kind === 'ship') return this.ship(action, job, user);
     if (action.kind === 'choose_repo') {
       const machine = store.getMachine(job.machineId);
       if (job.delivery !== 'choosing_repo' || !machine?.repos.some((repo) => repo.name === action.repo)) return { ephemeral: 'That choice is no longer open.' };

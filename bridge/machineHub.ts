@@ -21,6 +21,7 @@ import { DEFAULT_REQUEST_TIMEOUT_MS, SocketMessageReader, SocketMessageWriter, c
 import type { ApprovalDecision, SessionEvent } from '../shared/sessions.js';
 import { MachineCredentials, type LinkAuth } from './machineCredentials.js';
 import { refusalText } from './linkNotices.js';
+import type { ShipAnswer, ShipParams } from './machineLinks.js';
 import type { Pairing } from './pairing.js';
 import { jobSpecOf, type JobRecord, type Store } from './store/store.js';
 
@@ -48,6 +49,9 @@ interface Link {
   connection: MessageConnection;
   socket: WebSocket;
 }
+
+/** How long a push plus a pull request may take on the machine before the chat hears it timed out. */
+const SHIP_TIMEOUT_MS = 150_000;
 
 /** Ws's own ceiling well above ours, so our reader can close oversized frames with a readable reason. */
 const WS_MAX_PAYLOAD = 4 * MAX_LINK_FRAME_BYTES;
@@ -136,6 +140,13 @@ export class MachineHub {
 
   async followUp(job: JobRecord, text: string): Promise<boolean> {
     return this.send(job.machineId, (connection) => call(connection, bridgeToRunner, 'session/followUp', { sessionId: job.id, text }, { timeoutMs: this.timeoutMs }));
+  }
+
+  /** A push and a pull request talk to remote servers: they get longer than an ordinary request. */
+  async ship(job: JobRecord, params: ShipParams): Promise<ShipAnswer | false> {
+    const link = this.links.get(job.machineId);
+    if (!link) return false;
+    return call(link.connection, bridgeToRunner, 'session/ship', { sessionId: job.id, ...params }, { timeoutMs: Math.max(this.timeoutMs, SHIP_TIMEOUT_MS) });
   }
 
   async pairingChanged(machineId: string): Promise<void> {

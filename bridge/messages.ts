@@ -1,7 +1,7 @@
-import { isFinal, type ApprovalDecision, type ApprovalRequest, type SessionResult, type SessionState } from '../shared/sessions.js';
+import { isFinal, type ApprovalDecision, type ApprovalRequest, type SessionResult, type SessionState, type Shipped } from '../shared/sessions.js';
 import { shortId } from '../shared/ids.js';
 import { buttonValue } from './buttons.js';
-import type { Field, OutgoingMessage } from './chat.js';
+import type { Button, Field, OutgoingMessage } from './chat.js';
 import type { CoworkReplyRecord, JobRecord } from './store/store.js';
 
 /** What the bot says about jobs, in platform-neutral form. Transports do the styling. */
@@ -132,11 +132,14 @@ export function finalMessage(job: JobRecord, machineName: string): OutgoingMessa
   if (result && result.filesChanged.length > 0 && !summary.includes(result.diffstat)) lines.push(`Files changed:\n${result.diffstat}`);
   if (job.state === 'interrupted') lines.push('The session stopped when the runner did; its worktree is kept. Reply here to continue it.');
   const instead = result?.instead && job.state === 'failed' ? result.instead : undefined;
+  const pullRequest = result?.shipped?.pullRequest;
+  if (pullRequest) fields.push({ label: 'Pull request', value: `#${pullRequest.number} ${pullRequest.url}` });
+  const buttons = shipButtons(job);
   return {
     title: `Session ${shortId(job.id)} ${STATE_LABEL[job.state]}`,
     text: lines.join('\n'),
     fields,
-    ...(instead ? { buttons: [{ label: `${INSTEAD_LABEL[instead]} instead`, value: buttonValue({ kind: 'instead', jobId: job.id, check: instead }), style: 'primary' as const }] } : {}),
+    ...(instead ? { buttons: [{ label: `${INSTEAD_LABEL[instead]} instead`, value: buttonValue({ kind: 'instead', jobId: job.id, check: instead }), style: 'primary' as const }] } : buttons.length > 0 ? { buttons } : {}),
     mention: job.owner,
     tone: toneOf(job.state),
   };
@@ -145,6 +148,51 @@ export function finalMessage(job: JobRecord, machineName: string): OutgoingMessa
 const INSTEAD_LABEL = { test: 'Run the tests', lint: 'Run the linter', build: 'Run the build' } as const;
 /** What a press of "Run the tests instead" sends to the session, as if the person had replied it. */
 export const INSTEAD_TASK = { test: 'run the tests', lint: 'run the linter', build: 'run the build' } as const;
+
+/**
+ * Push branch / Open pull request (a draft), when the session ended with commits of its
+ * own on its branch and the repository has a push remote (the runner says so in the result).
+ */
+export function shipButtons(job: JobRecord): Button[] {
+  const result = job.result;
+  if (!isFinal(job.state) || !result?.branch || !result.ship?.remote || result.ship.commits === 0) return [];
+  return [
+    { label: 'Push branch', value: buttonValue({ kind: 'ship', jobId: job.id, action: 'push', draft: true }) },
+    { label: 'Open pull request', value: buttonValue({ kind: 'ship', jobId: job.id, action: 'pr', draft: true }), style: 'primary' },
+  ];
+}
+
+/** A follow-up asked to ship: ask with buttons first (a message is not an approval). */
+export function shipAskMessage(job: JobRecord, intent: { action: 'push' | 'pr'; draft: boolean }): OutgoingMessage {
+  const result = job.result;
+  const session = shortId(job.id);
+  if (!isFinal(job.state)) return note(`Session ${session} is still ${STATE_LABEL[job.state]}; ask again once it has finished.`);
+  if (!result?.branch || !result.ship || result.ship.commits === 0) return note(`Session ${session} has no commits of its own, so there is nothing to push.`, 'warning');
+  if (!result.ship.remote) return note(`The repository ${job.repo ?? ''} has no remote to push to, so ${result.branch} stays on your machine. Add one there (git remote add origin URL), then ask again.`.replace('  ', ' '), 'warning');
+  const what = intent.action === 'push' ? `push \`${result.branch}\` to ${result.ship.remote}` : `push \`${result.branch}\` to ${result.ship.remote} and open a ${intent.draft ? 'draft ' : ''}pull request`;
+  const primary = intent.action === 'push'
+    ? { label: 'Push branch', value: buttonValue({ kind: 'ship', jobId: job.id, action: 'push', draft: true }), style: 'primary' as const }
+    : { label: intent.draft ? 'Open draft pull request' : 'Open pull request', value: buttonValue({ kind: 'ship', jobId: job.id, action: 'pr', draft: intent.draft }), style: 'primary' as const };
+  const other = intent.action === 'push'
+    ? { label: 'Open pull request', value: buttonValue({ kind: 'ship', jobId: job.id, action: 'pr', draft: true }) }
+    : { label: 'Push branch only', value: buttonValue({ kind: 'ship', jobId: job.id, action: 'push', draft: true }) };
+  return { title: `Ship session ${session}?`, text: `Press to ${what}, with your machine's own git credentials.`, buttons: [primary, other], mention: job.owner, tone: 'info' };
+}
+
+/** What shipping did, for the thread: the push, and the pull request (or why not, and the link to open it by hand). */
+export function shippedMessage(job: JobRecord, shipped: Shipped, notice: string | undefined, by: string): OutgoingMessage {
+  const pr = shipped.pullRequest;
+  const title = pr
+    ? pr.existing
+      ? `Pull request #${pr.number} was already open`
+      : `Opened ${pr.draft ? 'draft ' : ''}pull request #${pr.number}`
+    : `Pushed ${shipped.branch}`;
+  const lines = [`Pushed \`${shipped.branch}\` to ${shipped.remote} (${shipped.commit.slice(0, 7)}), as ${by} asked.`];
+  if (pr) lines.push(pr.url);
+  if (notice) lines.push(notice);
+  else if (shipped.compareUrl) lines.push(`Open the pull request here: ${shipped.compareUrl}`);
+  return { title, text: lines.join('\n'), mention: job.owner, tone: notice ? 'warning' : 'success' };
+}
 
 /** Whether `summary` already says what `error` says ("Tests failed (exit code 1)" after "Tests failed: 2 passed…"). */
 function mentions(summary: string, error: string): boolean {

@@ -102,6 +102,43 @@ export const TestOutcomeSchema = z.object({
 });
 export type TestOutcome = z.infer<typeof TestOutcomeSchema>;
 
+/**
+ * Whether a finished session's branch can be shipped: how many commits it has of its own
+ * (ahead of its base), and the remote a push would go to (absent: the repository has none).
+ */
+export const ShipReadinessSchema = z.object({
+  commits: z.number().int().nonnegative(),
+  remote: z.string().min(1).max(200).optional(),
+});
+export type ShipReadiness = z.infer<typeof ShipReadinessSchema>;
+
+/** A pull request (GitHub) or merge request (GitLab) a session's branch is in. */
+export const PullRequestSchema = z.object({
+  number: z.number().int().positive(),
+  url: z.string().url().max(2_000),
+  draft: z.boolean(),
+  /** It existed already: the forge refused a second one for the branch, and this is that one. */
+  existing: z.boolean(),
+});
+export type PullRequest = z.infer<typeof PullRequestSchema>;
+
+/** What shipping did: the branch pushed (never forced) and, when asked and possible, the pull request. */
+export const ShippedSchema = z.object({
+  branch: z.string().min(1).max(300),
+  remote: z.string().min(1).max(200),
+  /** The commit the remote branch now points to. */
+  commit: z.string().regex(/^[0-9a-f]{7,64}$/),
+  at: z.number().int().nonnegative(),
+  /** Who pressed (or asked), as the chat shows them. */
+  by: z.string().max(200),
+  /** `github:owner/name` or `gitlab:group/name`, when known. */
+  forge: z.string().max(300).optional(),
+  pullRequest: PullRequestSchema.optional(),
+  /** The forge's page to open the pull request by hand (no token, or the API refused). */
+  compareUrl: z.string().url().max(2_000).optional(),
+});
+export type Shipped = z.infer<typeof ShippedSchema>;
+
 /** What a finished session reports. */
 export const SessionResultSchema = z.object({
   summary: z.string().max(20_000),
@@ -120,6 +157,10 @@ export const SessionResultSchema = z.object({
   logFile: z.string().optional(),
   /** A check the agent can run instead of a task it refused; the chat offers it as a button. */
   instead: z.enum(['test', 'lint', 'build']).optional(),
+  /** Commits of its own and a push remote: the chat offers Push branch / Open pull request. */
+  ship: ShipReadinessSchema.optional(),
+  /** The branch was pushed (and the pull request opened): the session keeps it across follow-ups. */
+  shipped: ShippedSchema.optional(),
 });
 export type SessionResult = z.infer<typeof SessionResultSchema>;
 

@@ -26,6 +26,8 @@ import { restrictRunnerState } from './stateFiles.js';
 import { runTurn, type StopReason } from './sessionRun.js';
 import { SessionStore } from './sessionStore.js';
 import { RunnerLock } from './runnerLock.js';
+import { KeyedLock } from './repoLock.js';
+import { shipSession, type ShipOutcome, type ShipRequest } from './ship/shipSession.js';
 import { Worktrees } from './worktrees.js';
 import { roughly } from './duration.js';
 
@@ -57,6 +59,8 @@ export interface RunnerOptions {
   stopGraceMs?: number;
   /** The secrets blanked out of session logs and events; default: those of process.env and DISPATCH_HOME's state files. */
   secrets?: SecretMask;
+  /** Where a push and a pull request find the machine's credentials and API settings (default process.env). */
+  shipEnv?: Record<string, string | undefined>;
 }
 
 interface Active {
@@ -84,6 +88,8 @@ export class Runner {
   private readonly policies = new Map<string, ApprovalPolicy>();
   private readonly active = new Map<string, Active>();
   private readonly admitting = new Map<string, Promise<SessionSnapshot>>();
+  /** One push at a time per session: a double press must not race two pushes. */
+  private readonly shipping = new KeyedLock();
   /** Set once the lock is held: until then another runner may be writing the journal. */
   private ownsJournal = false;
   private starting: Promise<void> | undefined;
@@ -216,6 +222,16 @@ export class Runner {
       this.store.emit(record, { kind: 'result', result: emptyResult(record, 'Cancelled before it started.') });
       this.store.transition(record, 'cancelled', 'Cancelled before it started.');
     }
+  }
+
+  /** Pushes a finished session's own branch and, when asked, opens its pull request (ship/shipSession.ts). */
+  async ship(sessionId: string, request: ShipRequest): Promise<ShipOutcome> {
+    if (this.stopped) throw new DispatchError('offline', 'The runner is stopping and accepts no new work.');
+    await this.start();
+    const record = this.required(sessionId);
+    const context = { store: this.store, secrets: this.secrets, logger: this.logger, env: this.options.shipEnv ?? process.env, now: () => this.clock.now() };
+    const base = this.repoFor(record).base;
+    return this.shipping.run(sessionId, () => shipSession({ ...context, ...(base !== undefined ? { base } : {}) }, record, request));
   }
 
   sessions(): SessionSnapshot[] {

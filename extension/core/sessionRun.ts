@@ -10,6 +10,7 @@ import type { JournalRecord } from './journal.js';
 import type { SessionStore } from './sessionStore.js';
 import type { SecretMask } from './secretMask.js';
 import { SessionLog } from './sessionLog.js';
+import { shipReadiness } from './ship/readiness.js';
 import { safeShortId, sessionBranchName, slugify } from './slug.js';
 import type { Worktrees } from './worktrees.js';
 
@@ -188,6 +189,9 @@ async function finish(ctx: TurnContext, record: JournalRecord, end: TurnEnd): Pr
           ? `Failed: ${end.failure}`
           : (end.outcome?.summary ?? error ?? 'No outcome.');
   const waitingMs = Math.round(end.waitingMs);
+  // What the chat needs to offer Push branch / Open pull request, and what an earlier turn already shipped.
+  const ship = !removed && snapshot.branch && baseCommit ? await shipReadiness(record.repoPath, baseCommit, snapshot.branch) : undefined;
+  const shipped = record.verdict?.result.shipped;
   const result: SessionResult = {
     summary: stripAnsi(summary).slice(0, 20_000),
     filesChanged: diff.files,
@@ -202,6 +206,8 @@ async function finish(ctx: TurnContext, record: JournalRecord, end: TurnEnd): Pr
     ...(error && state !== 'completed' ? { error: stripAnsi(error).slice(0, 20_000) } : {}),
     logFile: end.logFile,
     ...(end.outcome?.instead ? { instead: end.outcome.instead } : {}),
+    ...(ship ? { ship } : {}),
+    ...(shipped ? { shipped } : {}),
   };
   if (end.outcome?.conversationId) record.conversationId = end.outcome.conversationId;
   // A denied follow-up ends its turn and says so; the earlier turn's verdict (tests passed) stands.

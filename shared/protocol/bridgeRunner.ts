@@ -5,6 +5,7 @@ import {
   SessionEventSchema,
   SessionSnapshotSchema,
   SessionStateSchema,
+  ShippedSchema,
 } from '../sessions.js';
 import { RepoVocabularySchema } from '../routing/context.js';
 
@@ -133,6 +134,29 @@ export const bridgeToRunner = {
   'session/followUp': {
     params: z.object({ sessionId: z.string().min(1).max(100), text: z.string().min(1).max(20_000) }),
     result: Ok,
+  },
+  /**
+   * Ship a finished session's own `dispatch/*` branch: push it (never forced) and, with
+   * `action: 'pr'`, open a pull request from it. The bridge sends this only after the
+   * requester (or an admin) pressed a button: the press is the approval. The forge token
+   * never leaves the machine; `threadUrl` and `requester` go into the pull request's body.
+   * A failure (no remote, rejected push, API error) comes back as an error whose message
+   * is for the thread; `shipped.compareUrl` without `pullRequest` means "open it by hand".
+   */
+  'session/ship': {
+    params: z.object({
+      sessionId: z.string().min(1).max(100),
+      action: z.enum(['push', 'pr']),
+      draft: z.boolean().default(true),
+      threadUrl: z.string().url().max(2_000).optional(),
+      /** Who asked and from where: "Dispatched from Slack by @name". */
+      requester: z.object({ platform: z.string().max(20), name: z.string().max(200) }),
+    }),
+    result: z.object({
+      shipped: ShippedSchema,
+      /** Why no pull request was opened although one was asked for (no token, API refused), for the thread. */
+      notice: z.string().max(2_000).optional(),
+    }),
   },
 } as const;
 

@@ -37,6 +37,8 @@ export interface LiveBridgeOptions {
   link?: { pingMs?: number; deadMs?: number; requestTimeoutMs?: number; offlineNoticeMs?: number };
   /** Where the runner dials (a proxy in front of the bridge); default the bridge itself. */
   runnerUrl?: (bridgeUrl: string) => string;
+  /** The runner's environment for pushes and pull requests (tokens, DISPATCH_GITHUB_API_URL). */
+  shipEnv?: Record<string, string>;
 }
 
 /**
@@ -74,7 +76,7 @@ export async function startLiveBridge(options: LiveBridgeOptions) {
   let link: BridgeLink | undefined;
   /** `repos`: a runner restarted with other repositories (one removed from DISPATCH_REPOS). */
   const startRunner = async (overrides: { repos?: RepoConfig[] } = {}): Promise<{ runner: Runner; link: BridgeLink }> => {
-    runner = new Runner({ home: join(home, 'machine'), repos: overrides.repos ?? options.repos, agents: options.agents ?? createAgentFactory(), maxSessions: options.maxSessions ?? 2, logger, ...(options.clock ? { clock: options.clock } : {}) });
+    runner = new Runner({ home: join(home, 'machine'), repos: overrides.repos ?? options.repos, agents: options.agents ?? createAgentFactory(), maxSessions: options.maxSessions ?? 2, logger, ...(options.clock ? { clock: options.clock } : {}), ...(options.shipEnv ? { shipEnv: options.shipEnv } : {}) });
     await runner.start();
     const bridgeUrl = options.runnerUrl ? options.runnerUrl(bridge.url) : bridge.url;
     link = new BridgeLink({ bridgeUrl, token: RUNNER_TOKEN, runner, identity, agent: 'builtin', logger, backoff: { minMs: 50, maxMs: 500 }, ...(options.link ? { timings: options.link } : {}), ...(options.vocabulary ? { vocabulary: options.vocabulary } : {}) });

@@ -37,6 +37,8 @@ export function formatResult(state: SessionState, result: SessionResult): string
   }
   lines.push(result.filesChanged.length ? `changed:\n${result.diffstat}` : 'changed:  no files');
   if (result.costUsd !== undefined) lines.push(`cost:     $${result.costUsd.toFixed(2)}`);
+  if (result.shipped?.pullRequest) lines.push(`pull request: #${result.shipped.pullRequest.number} ${result.shipped.pullRequest.url}`);
+  else if (result.shipped) lines.push(`pushed:   ${result.shipped.branch} to ${result.shipped.remote}`);
   lines.push(`time:     ${(result.durationMs / 1000).toFixed(1)} s`);
   if (result.logFile) lines.push(`log:      ${result.logFile}`);
   return lines.join('\n');

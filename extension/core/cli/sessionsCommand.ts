@@ -29,7 +29,7 @@ export async function runSessionsCommand(argv: string[], io: SessionsIo): Promis
     for (const { snapshot, pruned } of records) {
       const { sessionId, state, agent, repo, branch, worktree, updatedAt } = snapshot;
       const attached = liveAttach(home, sessionId);
-      io.stdout.write(`${JSON.stringify({ sessionId, state, agent, repo, branch, worktree, updatedAt, task: snapshot.job.task, pruned: pruned ?? false, attached: attached ? { machine: attached.machine, user: attached.user } : null })}\n`);
+      io.stdout.write(`${JSON.stringify({ sessionId, state, agent, repo, branch, worktree, updatedAt, task: snapshot.job.task, pruned: pruned ?? false, attached: attached ? { machine: attached.machine, user: attached.user } : null, pullRequest: snapshot.result?.shipped?.pullRequest?.url ?? null })}\n`);
     }
     return 0;
   }

@@ -280,6 +280,9 @@ export class BridgeLink {
       await runner.followUp(sessionId, text);
       return { ok: true as const };
     });
+    handle(connection, bridgeToRunner, 'session/ship', ({ sessionId, action, draft, threadUrl, requester }) =>
+      runner.ship(sessionId, { action, draft, requester, ...(threadUrl ? { threadUrl } : {}) }),
+    );
   }
 
   /** Sends every unacknowledged event, in order, until none is left (single-flight). */
