@@ -23,7 +23,7 @@ export interface GroundingSignals {
 }
 
 /** A compound name of the user's code ("shipping cost", "date fns"). */
-const PHRASE_WEIGHT = 2;
+const PHRASE_WEIGHT = 3;
 /** A word that no English list knows ("dayjs", "isfail"). */
 const SPECIFIC_WEIGHT = 2;
 /** A plain English word that is also a name in the code ("shipping", "moment"). */
@@ -83,6 +83,7 @@ export function groundingSignals(folded: string, context: RoutingContext | undef
   let weight = 0;
   const covered = new Set<number>();
   for (let i = 0; i < words.length; i++) {
+    if (covered.has(i)) continue;
     for (let n = Math.min(MAX_PHRASE_WORDS, words.length - i); n >= 2; n--) {
       const slice = words.slice(i, i + n);
       if (slice.every((word) => GENERIC.has(word) || word.length < 3)) continue;
