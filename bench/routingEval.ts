@@ -143,8 +143,13 @@ export async function knownLists(): Promise<Array<[string, () => LabelledMessage
     ['heldOutC', () => [...heldOut.HELD_OUT_C]],
     ['heldOutD', () => readLabelledLines(path.resolve(repoRoot, 'test', 'shared', 'eval', 'heldOutD.jsonl'))],
   ];
-  const devFile = path.resolve(repoRoot, 'test', 'shared', 'eval', 'routingDev.jsonl');
-  if (existsSync(devFile)) lists.push(['dev', () => readLabelledLines(devFile)]);
+  for (const [name, file] of [
+    ['dev', 'routingDev.jsonl'],
+    ['dev2', 'routingDev2.jsonl'],
+  ] as const) {
+    const devFile = path.resolve(repoRoot, 'test', 'shared', 'eval', file);
+    if (existsSync(devFile)) lists.push([name, () => readLabelledLines(devFile)]);
+  }
   return lists;
 }
 
