@@ -146,6 +146,7 @@ export async function knownLists(): Promise<Array<[string, () => LabelledMessage
   for (const [name, file] of [
     ['dev', 'routingDev.jsonl'],
     ['dev2', 'routingDev2.jsonl'],
+    ['devOffice', 'routingDevOffice.jsonl'],
   ] as const) {
     const devFile = path.resolve(repoRoot, 'test', 'shared', 'eval', file);
     if (existsSync(devFile)) lists.push([name, () => readLabelledLines(devFile)]);

@@ -17,8 +17,10 @@ const STATE_OF_PROJECT: ProjectShape = { weight: 3, label: 'asks about the state
 const LOCATES_CODE: ProjectShape = { weight: 3, label: 'asks where the code does something' };
 const PERSONAL_DATA_IN_LOGS: ProjectShape = { weight: 3, label: 'personal data in logs' };
 const NOTES_FROM_HISTORY: ProjectShape = { weight: 4, label: 'release notes from the commit history' };
+const ABOUT_THIS_CODE: ProjectShape = { weight: 3, label: 'asks about this project' };
+const SCHEMA_CHANGE: ProjectShape = { weight: 3, label: 'a change to a database table' };
 
-const PROJECT_PART = String.raw`(?:tests?|testes|test suite|pruebas|build|builds|ci|pipeline|deps|dependencies|dependencias|dependances|abhangigkeiten|lint|linter|coverage|bundle|lockfile|type ?check)`;
+const PROJECT_PART = String.raw`(?:tests|testes|test suite|pruebas|build|builds|ci|pipeline|deps|dependencies|dependencias|dependances|abhangigkeiten|lint|linter|coverage|bundle|lockfile|type ?check)`;
 // Said of a project part: it passes, is green or red, is slow, takes long, is outdated, covers something.
 const STATE = String.raw`(?:pass|passes|passing|passed|green|red|slow|slower|slowest|longest|take|takes|taking|took|outdated|out of date|stale|cover|covers|covering|clean|flaky|fail|fails|failing|passent|passe|lents?|lentes?|prend|verts?|pasan|pasa|lentas?|lentos?|tarda|tardan|verdes?|laufen|lauft|durch|langsam|langsamsten|dauert|grun|passando|passam|demorando|demora|veraltet|obsoletos?|obsoletas?|desactualizad[oa]s?|desatualizad[oa]s?)`;
 // Before the part, only adjectives: "failing tests", "outdated deps" (not "take to build a shed").
@@ -37,6 +39,18 @@ const LOG_WORD = /\b(?:log|logs|logged|logging|logger|journaux|registros|protoko
 const NOTES = /\b(?:release notes?|changelog|change log|notes de version|notas de (?:la )?version|notas de versao|versionshinweise|release ?notes)\b/;
 const HISTORY = /\b(?:commits?|since (?:the )?(?:last )?(?:tag|release)|git log|merged since|depuis (?:le )?tag|desde (?:la |a )?(?:etiqueta|tag)|seit (?:dem )?tag|prs? merged)\b/;
 
+// "explain how auth works in this project", "dans ce projet", "in unserem Code" — but not "in my project plan".
+const THIS_CODE =
+  /\b(?:(?:in|of|from|across)\s+(?:this|our|my)\s+(?:project|codebase|code|repo)(?!\s+(?:plan|proposal|report|timeline|budget|team|meeting|manager|brief|review|update|status))|dans (?:ce|notre|mon) (?:projet|code)|en (?:este|nuestro|mi) (?:proyecto|codigo)|in (?:diesem|unserem|meinem) (?:projekt|code)|(?:neste|no nosso|no meu) (?:projeto|codigo))\b/;
+const COLUMN = /\b(?:columns?|colonnes?|columnas?|colunas?|spalten?)\b/;
+// A table of a database: named by what it holds ("the orders table", "la tabla de pedidos",
+// "der Bestelltabelle"), or with a database word; not "make a table with columns for …".
+const NAMED_TABLE = /\b(?:the \w+ table|the table \w+|la table (?:des|de|du)|la tabla de|a tabela de|\w{3,}tabelle)\b/;
+const DATABASE_WORD = /\b(?:db|database|sql|postgres|mysql|sqlite|migration|schema|base de donnees|base de datos|banco de dados|datenbank)\b/;
+const OFFICE_TABLE = /\b(?:spreadsheets?|sheets?|excel|hojas?|tableurs?|planilhas?|google|notion|airtable|trello|asana|word|docs?|slides?)\b/;
+// "find where we compute X and add Y": the place is found to change it.
+const THEN_ACT = /\b(?:and|then|et|puis|y|luego|und|dann|e|depois)\b/;
+
 /**
  * Finds the project shapes of a message.
  *
@@ -46,8 +60,11 @@ const HISTORY = /\b(?:commits?|since (?:the )?(?:last )?(?:tag|release)|git log|
 export function projectShapes(folded: string): ProjectShape[] {
   const found: ProjectShape[] = [];
   if (STATE_NEAR_PART.test(folded)) found.push(STATE_OF_PROJECT);
-  if (LOCATE.test(folded)) found.push(LOCATES_CODE);
+  const locate = LOCATE.exec(folded);
+  if (locate && THEN_ACT.test(folded.slice(locate.index + locate[0].length))) found.push(LOCATES_CODE);
   if (LOG_WORD.test(folded) && PERSONAL_DATA.test(folded)) found.push(PERSONAL_DATA_IN_LOGS);
   if (NOTES.test(folded) && HISTORY.test(folded)) found.push(NOTES_FROM_HISTORY);
+  if (THIS_CODE.test(folded)) found.push(ABOUT_THIS_CODE);
+  if (COLUMN.test(folded) && (NAMED_TABLE.test(folded) || DATABASE_WORD.test(folded)) && !OFFICE_TABLE.test(folded)) found.push(SCHEMA_CHANGE);
   return found;
 }

@@ -88,7 +88,8 @@ export function weigh(signals: MessageSignals): Verdict {
   const tally = tallyTerms(words.matches);
   // "the search bar doesn't return anything": a failure, said without a failure word.
   if (words.malfunction && !tally.failure) {
-    tally.codeObjects += 1;
+    // Said of a part of a product ("the mobile menu does not close"), it is a bug report.
+    tally.codeObjects += tally.surfaces > 0 || tally.codeObjects > 0 ? 2 : 1;
     tally.failure = true;
   }
   const verbsAreTopicsEarly = (words.informational || signals.asksAboutCodeSessions) && !words.diagnostic && !words.imperative;
@@ -132,7 +133,8 @@ export function weigh(signals: MessageSignals): Verdict {
   if (words.headObject && !documentsCode) score += words.headObject.term.weight;
   if (builds) score += BUILD_WEIGHT;
   if (documentsCode) score += DOCS_FOR_CODE_WEIGHT - (words.headObject?.term.weight ?? 0);
-  if (informational) score += INFORMATIONAL_WEIGHT;
+  // "what does the calculateTax function do": a question about a name in the user's code.
+  if (informational) score += structure.some((s) => s.label === 'code identifiers') ? INFORMATIONAL_WEIGHT + 2 : INFORMATIONAL_WEIGHT;
   if (dependencyUpdate) score += DEPENDENCY_UPDATE_WEIGHT;
   // "the build fails", "failing tests": a failure of something that lives in a codebase.
   if (tally.failure && words.matches.some((m) => m.term.failLabel !== undefined)) score += 1;

@@ -44,7 +44,16 @@ const INFORMATIONAL =
   /\b(?:what(?:s| is| are| was| were| does| do| did| should| would| will| can| could| happens| about)|who (?:is|are|was|were)|when (?:is|are|was|did|does|do|will|should)|where (?:is|are|can|do|does|should)|which (?:is|are|one|ones)|how (?:do|does|did|can|could|should|would|is|are|many|much|long|often|far|old|to)|explain|describe|define|tell me|teach me|help me understand|difference between|meaning of|eli5|give me (?:a |an |some )?(?:summary|overview|list|ideas?|tips|examples|rundown|recap|brief|breakdown)|is it (?:true|possible|worth|better|ok|okay)|should i|qu est[- ]ce|c est quoi|explique|que significa|explica|como funciona|was ist|was sind|wie (?:viel|viele|lange|funktioniert)|erklare)\b/;
 const DIAGNOSTIC =
   /\b(?:why|what(?:s| is) (?:wrong|broken|failing|causing|breaking|happening with)|what broke|pourquoi|por que|porque falla|warum)\b/;
-const MALFUNCTION =
+const MALFUNCTION = new RegExp(
+  [
+    String.raw`\b(?:doesnt|dont|didnt|isnt|arent|wasnt|wont|cant|never|stopped|no longer|does not|do not|did not|will not|can not|cannot)(?: \w+)? (?:work|run|load|return|show|save|send|render|fire|trigger|sync|pick|start|connect|respond|display|submit|redirect|refresh|appear|clear|reset|close|update|validate|reload|scroll|match|do anything)`,
+    // "shows the wrong month", "fired twice", "a blank screen"
+    String.raw`\b(?:shows?|showing|returns?|returning|displays?|gives?|sends?|picks?|uses?|computes?) (?:the |a )?wrong\b`,
+    String.raw`\b(?:fired|ran|runs|sent|sends|charged|charges|triggered|called|executed|posted|imported) twice\b`,
+    String.raw`\b(?:white|blank|empty) (?:page|screen)\b`,
+    String.raw`\b(?:ne fait rien|ne marche (?:pas|plus)|ne fonctionne (?:pas|plus)|no hace nada|no funciona|ya no funciona|tut nichts|funktioniert nicht(?: mehr)?|geht nicht(?: mehr)?|nao faz nada|nao funciona|parou de funcionar)\b`,
+  ].join('|'),
+);
   /\b(?:doesnt|dont|didnt|isnt|arent|wasnt|wont|cant|never|stopped|no longer)(?: \w+)? (?:work|run|load|return|show|save|send|render|fire|trigger|sync|pick|start|connect|respond|display|submit|redirect|refresh|appear|clear|reset|close|update|validate|reload|scroll|match|do anything)/;
 const VERSION_TARGET = /\b(?:to|a|auf) (?:the )?(?:latest|newest|derniere|ultima|neueste)\b|\bto v?\d{1,4}(?:\.(?:\d{1,6}|x)){0,3}\b/;
 
@@ -216,13 +225,28 @@ function withinOneEdit(a: string, b: string): boolean {
   return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
 }
 
-/** Looks a word up as is, then with regular English inflections removed. */
+/** Looks a word up as is, then with regular English inflections removed, then as a compound. */
 function lookUp(word: string): Term | undefined {
   const exact = LEXICON.words.get(word);
   if (exact || word.length < 4) return exact;
   for (const stem of stems(word)) {
     const term = LEXICON.words.get(stem);
     if (term) return term;
+  }
+  return word.length >= MIN_COMPOUND_LENGTH ? compoundTail(word) : undefined;
+}
+
+// German nouns are written as one word, the head last: "Kontaktseite" is a page,
+// "Zahlungsdienst" a service. The tail must be a part of a product or a thing of code.
+const MIN_COMPOUND_LENGTH = 9;
+const MIN_TAIL_LENGTH = 5;
+const NOT_TAILS = new Set(['tester', 'testing']);
+
+function compoundTail(word: string): Term | undefined {
+  for (let start = 3; word.length - start >= MIN_TAIL_LENGTH; start++) {
+    const tail = word.slice(start);
+    const term = LEXICON.words.get(tail);
+    if (term && (term.kind === 'surface' || term.kind === 'codeObject') && !NOT_TAILS.has(tail)) return term;
   }
   return undefined;
 }
