@@ -147,6 +147,7 @@ export async function knownLists(): Promise<Array<[string, () => LabelledMessage
     ['dev', 'routingDev.jsonl'],
     ['dev2', 'routingDev2.jsonl'],
     ['devOffice', 'routingDevOffice.jsonl'],
+    ['dev3', 'routingDev3.jsonl'],
   ] as const) {
     const devFile = path.resolve(repoRoot, 'test', 'shared', 'eval', file);
     if (existsSync(devFile)) lists.push([name, () => readLabelledLines(devFile)]);
