@@ -47,6 +47,8 @@ type Row = readonly [kind: TermKind, weight: number, label: string, forms: strin
 // inflections (-s, -es, -ed, -ing) are found by the stemmer and need not be listed.
 const ROWS: readonly Row[] = [
   // Verbs that are coding work by themselves.
+  ['codeVerb', 3, 'roll back', 'roll+back rollback'],
+  ['codeVerb', 1, 'publish', 'publish publie publier publica publicar veroffentliche publique'],
   ['codeVerb', 3, 'commit', 'commite committe commiter commitea commitear committen haz+commit faca+commit fais+un+commit'],
   ['codeVerb', 2, 'stash', 'stash unstash'],
   ['codeVerb', 1, 'fix', 'corrija corrigir conserte consertar arreglalo corrigelo'],
@@ -80,6 +82,8 @@ const ROWS: readonly Row[] = [
   ['codeVerb', 1, 'benchmark', 'benchmark profile'],
   ['codeVerb', 1, 'reproduce', 'reproduce repro'],
   // Verbs that are coding work only next to a code object.
+  ['actionVerb', 0, 'change', 'sort trie trier ordena ordenar sortiere ordene center centre hash encrypt expose store seed reset limit throttle debounce sanitize escape compress minify resize lazy+load prefetch track'],
+  ['actionVerb', 0, 'handle', 'notify'],
   ['actionVerb', 0, 'set up', 'mets+en+place mettre+en+place richte'],
   ['actionVerb', 0, 'remove', 'quita quitar'],
   ['actionVerb', 0, 'write', 'escreva escrever'],
@@ -123,6 +127,21 @@ const ROWS: readonly Row[] = [
   ['coworkVerb', -1, 'planning', 'plan book'],
   ['coworkVerb', -1, 'spreadsheet work', 'calculate sum average tally total calcule calcula berechne'],
   // Things that live in a codebase.
+  ['codeObject', 3, 'a sitemap', 'sitemap robots+txt'],
+  ['codeObject', 2, 'a captcha', 'captcha recaptcha hcaptcha'],
+  ['codeObject', 2, 'two-factor auth', 'two+factor+auth two+factor 2fa mfa totp'],
+  ['codeObject', 2, 'secrets', 'secrets hardcoded hard+coded api+key api+keys'],
+  ['codeObject', 2, 'an importer', 'importer exporter'],
+  ['codeObject', 2, 'TODO comments', 'todos todo+comments fixme'],
+  ['codeObject', 2, 'git', 'files+changed changed+files git+blame blame last+touched'],
+  ['codeObject', 2, 'test data', 'fake+users fake+data test+data seed+data local+db local+database'],
+  ['codeObject', 2, 'a monolith', 'monolith'],
+  ['codeObject', 1, 'metrics', 'metrics telemetry'],
+  ['codeObject', 1, 'a mobile app', 'android ios on+mobile sur+mobile en+el+movil no+celular auf+dem+handy on+iphone'],
+  ['codeObject', 1, 'types', 'types'],
+  ['codeObject', 1, 'a package', 'pacote'],
+  ['surface', 1, 'the UI', 'keyboard+shortcuts shortcuts alt+text images editor'],
+  ['tech', 2, '', 'argon2 bcrypt s3 prometheus grafana'],
   ['codeObject', 3, 'a Docker image', 'docker+image container+image image+docker imagen+de+docker imagem+docker'],
   ['codeObject', 3, 'unused code', 'dead+code unused unreachable+code code+mort codigo+muerto toter+code'],
   ['codeObject', 3, 'a build file', 'tsconfig tsconfig+json package+json'],

@@ -18,6 +18,7 @@ const LOCATES_CODE: ProjectShape = { weight: 3, label: 'asks where the code does
 const PERSONAL_DATA_IN_LOGS: ProjectShape = { weight: 3, label: 'personal data in logs' };
 const NOTES_FROM_HISTORY: ProjectShape = { weight: 4, label: 'release notes from the commit history' };
 const ABOUT_THIS_CODE: ProjectShape = { weight: 3, label: 'asks about this project' };
+const TRIGGERED_BEHAVIOUR: ProjectShape = { weight: 3, label: 'asks for behaviour on an event of the product' };
 const SCHEMA_CHANGE: ProjectShape = { weight: 3, label: 'a change to a database table' };
 
 const PROJECT_PART = String.raw`(?:tests|testes|test suite|pruebas|build|builds|ci|pipeline|deps|dependencies|dependencias|dependances|abhangigkeiten|lint|linter|coverage|bundle|lockfile|type ?check)`;
@@ -51,6 +52,11 @@ const OFFICE_TABLE = /\b(?:spreadsheets?|sheets?|excel|hojas?|tableurs?|planilha
 // "find where we compute X and add Y": the place is found to change it.
 const THEN_ACT = /\b(?:and|then|et|puis|y|luego|und|dann|e|depois)\b/;
 
+// "send an email when a user signs up", "quand un utilisateur s'inscrit", "wenn sich ein Nutzer registriert":
+// behaviour on an event of the product, said of its users, jobs, orders or deploys.
+const ON_EVENT =
+  /\b(?:when|whenever|every time|each time|as soon as|once|quand|lorsqu|lorsque|chaque fois qu|cuando|cada vez que|wenn|sobald|quando|sempre que|assim que)\s+(?:(?:a|an|the|any|un|une|el|la|le|ein|eine|einen|sich|um|uma|o|a|new|nouvel|nouveau|nuevo|neuer|novo|our|my)\s+){0,2}(?:users?|customers?|visitors?|members?|jobs?|cron|deploys?|deployments?|builds?|payments?|orders?|requests?|webhooks?|signups?|sign ups?|subscriptions?|utilisateurs?|usuarios?|nutzer|benutzer|kunden?|clientes?|pedidos?|commandes?|bestellung(?:en)?)\b/;
+
 /**
  * Finds the project shapes of a message.
  *
@@ -59,12 +65,18 @@ const THEN_ACT = /\b(?:and|then|et|puis|y|luego|und|dann|e|depois)\b/;
  */
 export function projectShapes(folded: string): ProjectShape[] {
   const found: ProjectShape[] = [];
-  if (STATE_NEAR_PART.test(folded)) found.push(STATE_OF_PROJECT);
-  const locate = LOCATE.exec(folded);
+  // Each shape needs a word that most messages lack: a cheap test first.
+  if (MAY_NAME_PART.test(folded) && STATE_NEAR_PART.test(folded)) found.push(STATE_OF_PROJECT);
+  const locate = MAY_LOCATE.test(folded) ? LOCATE.exec(folded) : null;
   if (locate && THEN_ACT.test(folded.slice(locate.index + locate[0].length))) found.push(LOCATES_CODE);
   if (LOG_WORD.test(folded) && PERSONAL_DATA.test(folded)) found.push(PERSONAL_DATA_IN_LOGS);
   if (NOTES.test(folded) && HISTORY.test(folded)) found.push(NOTES_FROM_HISTORY);
-  if (THIS_CODE.test(folded)) found.push(ABOUT_THIS_CODE);
+  if (MAY_NAME_CODE.test(folded) && THIS_CODE.test(folded)) found.push(ABOUT_THIS_CODE);
+  if (ON_EVENT.test(folded)) found.push(TRIGGERED_BEHAVIOUR);
   if (COLUMN.test(folded) && (NAMED_TABLE.test(folded) || DATABASE_WORD.test(folded)) && !OFFICE_TABLE.test(folded)) found.push(SCHEMA_CHANGE);
   return found;
 }
+
+const MAY_NAME_PART = /test|build|ci|pipeline|dep|lint|coverage|bundle|lockfile|type|prueba|abhangig/;
+const MAY_LOCATE = /where|ou|donde|wo|onde/;
+const MAY_NAME_CODE = /proje|code|repo|proyecto|codigo/;

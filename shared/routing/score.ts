@@ -58,7 +58,7 @@ const TOPIC_VERBS = new Set(['summarize', 'write', 'review', 'document', 'invest
 const BUMP_VERBS = new Set(['bump', 'upgrade']);
 // "run the build", "check the tests": a project task.
 const TASK_VERBS = new Set(['run', 'check']);
-const PROJECT_TASKS = new Set(['tests', 'unit tests', 'the build', 'the linter', 'a pipeline', 'CI', 'a script', 'a migration', 'test coverage', 'the bundle', 'the lockfile', 'a flaky test']);
+const PROJECT_TASKS = new Set(['types', 'tests', 'unit tests', 'the build', 'the linter', 'a pipeline', 'CI', 'a script', 'a migration', 'test coverage', 'the bundle', 'the lockfile', 'a flaky test']);
 const PROJECT_TASK_WEIGHT = 2;
 
 interface Tally {
@@ -136,8 +136,10 @@ export function weigh(signals: MessageSignals): Verdict {
   // "what does the calculateTax function do": a question about a name in the user's code.
   if (informational) score += structure.some((s) => s.label === 'code identifiers') ? INFORMATIONAL_WEIGHT + 2 : INFORMATIONAL_WEIGHT;
   if (dependencyUpdate) score += DEPENDENCY_UPDATE_WEIGHT;
-  // "the build fails", "failing tests": a failure of something that lives in a codebase.
+  // "the build fails", "failing tests": a failure of something that lives in a codebase;
+  // "la page panier est cassée": a broken part of a product.
   if (tally.failure && words.matches.some((m) => m.term.failLabel !== undefined)) score += 1;
+  else if (tally.failure && tally.surfaces > 0) score += 1;
 
   // A project shape is a request about the project by itself, unless the request is to write or research.
   if (shapes.length > 0 && !(words.mainVerb?.term.kind === 'coworkVerb' && words.mainVerb.term.weight <= -2)) score = Math.max(score, CODE_THRESHOLD);

@@ -51,11 +51,13 @@ const MALFUNCTION = new RegExp(
     String.raw`\b(?:shows?|showing|returns?|returning|displays?|gives?|sends?|picks?|uses?|computes?) (?:the |a )?wrong\b`,
     String.raw`\b(?:fired|ran|runs|sent|sends|charged|charges|triggered|called|executed|posted|imported) twice\b`,
     String.raw`\b(?:white|blank|empty) (?:page|screen)\b`,
+    String.raw`\b(?:chokes?|choking|blows? up|falls? over|crashes|crashing) (?:on|when|with|if)\b`,
+    String.raw`\bduplicated? (?:orders|emails|charges|entries|records|users|payments|events|notifications|messages|requests)\b|\boff by (?:one|a|1)\b`,
     String.raw`\b(?:ne fait rien|ne marche (?:pas|plus)|ne fonctionne (?:pas|plus)|no hace nada|no funciona|ya no funciona|tut nichts|funktioniert nicht(?: mehr)?|geht nicht(?: mehr)?|nao faz nada|nao funciona|parou de funcionar)\b`,
   ].join('|'),
 );
   /\b(?:doesnt|dont|didnt|isnt|arent|wasnt|wont|cant|never|stopped|no longer)(?: \w+)? (?:work|run|load|return|show|save|send|render|fire|trigger|sync|pick|start|connect|respond|display|submit|redirect|refresh|appear|clear|reset|close|update|validate|reload|scroll|match|do anything)/;
-const VERSION_TARGET = /\b(?:to|a|auf) (?:the )?(?:latest|newest|derniere|ultima|neueste)\b|\bto v?\d{1,4}(?:\.(?:\d{1,6}|x)){0,3}\b/;
+const VERSION_TARGET = /\b(?:to|a|auf) (?:the )?(?:latest|newest|derniere|ultima|neueste)\b|\bto v?\d{1,4}(?:\.(?:\d{1,6}|x)){0,3}\b|\bto [a-z][\w.-]{1,20} v?\d{1,4}(?:\.(?:\d{1,6}|x)){1,3}\b/;
 
 // Typos are looked for only near the start (the request), in words of 6+ letters, against
 // long words whose one-typo neighbours are not common words ("branch" is not: "brunch").

@@ -20,7 +20,10 @@ export interface TechnicalSignals {
 }
 
 const MAX_TOKENS = 200;
-const WHITESPACE = /\s+/;
+// Words with a dot, dash, colon or slash inside, scoped names, and camel or Pascal case.
+const SHAPED_CANDIDATE = /@?[A-Za-z][A-Za-z0-9_]*(?:[.\-:/][A-Za-z0-9_]+)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+/g;
+// A lowercase word standing alone: not part of a shaped name, a path or a link.
+const PLAIN_LOWER_WORD = /(?<![\w.@/:\u00C0-\u024F-])[a-z]{4,30}(?![\w.@/:\u00C0-\u024F-])/g;
 // Inside the word (not at its edges): a dot, dash, colon, slash, or a capital after a letter.
 const MAYBE_SHAPED = /^@|[a-z0-9][.\-:/][a-z0-9]|[a-z][A-Z]/i;
 const MAX_FOUND = 4;
@@ -30,7 +33,6 @@ const DASHED = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$/;
 const COLON_NAME = /^[a-z][a-z0-9-]+:[a-z][a-z0-9-]+$/;
 const SCOPED = /^@[a-z0-9][\w.-]*\/[\w.-]+$/;
 const PASCAL = /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+$/;
-const LOWER_WORD = /^[a-z]{4,30}$/;
 const URL_LIKE = /^(?:https?:|www\.|mailto:)/i;
 // Domains and abbreviations look dotted but are not code.
 const DOMAIN_ENDINGS = new Set('com org net gov edu co uk de fr es it pt br nl eu us ca au ch be at io ai app dev me info biz'.split(' '));
@@ -54,23 +56,23 @@ const FOREIGN_FUNCTION = new Set(
  */
 export function technicalSignals(masked: string, folded: string, wantUnknown = true): TechnicalSignals {
   const shaped: string[] = [];
-  let candidate: string | undefined;
-  if (!wantUnknown && !MAYBE_SHAPED.test(masked)) return { shaped, unknown: [], english: false };
-  const tokens = masked.split(WHITESPACE, MAX_TOKENS);
-  for (let position = 0; position < tokens.length; position++) {
-    const token = tokens[position] ?? '';
-    if (token.length < 3 || token.length > 80) continue;
-    // Most tokens are plain words: only they can be unknown words, and they have no shape.
-    if (!MAYBE_SHAPED.test(token)) {
-      // A capitalised unknown word is a name or a place ("Sarah", "Lisbon"); a lowercase one, a technical word.
-      if (wantUnknown && candidate === undefined && position > 0) {
-        const bare = token.replace(EDGE_PUNCTUATION, '');
-        if (LOWER_WORD.test(bare) && isUnknownWord(bare)) candidate = bare;
-      }
-      continue;
+  if (MAYBE_SHAPED.test(masked)) {
+    SHAPED_CANDIDATE.lastIndex = 0;
+    for (let m = SHAPED_CANDIDATE.exec(masked); m !== null && shaped.length < MAX_FOUND; m = SHAPED_CANDIDATE.exec(masked)) {
+      const bare = m[0].replace(EDGE_PUNCTUATION, '');
+      if (bare.length >= 3 && bare.length <= 80 && !URL_LIKE.test(masked.slice(Math.max(0, m.index - 8), m.index + 8)) && isShapedName(bare)) shaped.push(bare);
     }
-    const bare = token.replace(EDGE_PUNCTUATION, '');
-    if (bare.length >= 3 && shaped.length < MAX_FOUND && !URL_LIKE.test(bare) && isShapedName(bare)) shaped.push(bare);
+  }
+  let candidate: string | undefined;
+  if (wantUnknown) {
+    // A capitalised unknown word is a name or a place ("Sarah", "Lisbon"); a lowercase one, a technical word.
+    PLAIN_LOWER_WORD.lastIndex = 0;
+    for (let m = PLAIN_LOWER_WORD.exec(masked); m !== null; m = PLAIN_LOWER_WORD.exec(masked)) {
+      if (m.index > 0 && isUnknownWord(m[0])) {
+        candidate = m[0];
+        break;
+      }
+    }
   }
   // Every word of a French or German message is unknown to an English list: only English messages count them.
   const english = candidate !== undefined && readsAsEnglish(folded);
