@@ -41,7 +41,7 @@ const ELISION = /\b(qu|[cdjlmnst])'/g;
 const APOSTROPHE = /'/g;
 
 const INFORMATIONAL =
-  /\b(?:what(?:s| is| are| was| were| does| do| did| should| would| will| can| could| happens| about)|who (?:is|are|was|were)|when (?:is|are|was|did|does|do|will|should)|where (?:is|are|can|do|does|should)|which (?:is|are|one|ones)|how (?:do|does|did|can|could|should|would|is|are|many|much|long|often|far|old|to)|explain|describe|define|tell me|teach me|help me understand|difference between|meaning of|eli5|give me (?:a |an |some )?(?:summary|overview|list|ideas?|tips|examples|rundown|recap|brief|breakdown)|is it (?:true|possible|worth|better|ok|okay)|should i|qu est[- ]ce|c est quoi|explique|que significa|explica|como funciona|was ist|was sind|wie (?:viel|viele|lange|funktioniert)|erklare)\b/;
+  /\b(?:what(?:s| is| are| was| were| does| do| did| should| would| will| can| could| happens| about)|who (?:is|are|was|were)|when (?:is|are|was|did|does|do|will|should)|where (?:is|are|can|do|does|should)|which (?:is|are|one|ones)|how (?:do|does|did|can|could|should|would|is|are|many|much|long|often|far|old|to)|explain|describe|define|tell me|teach me|help me understand|difference between|meaning of|eli5|give me (?:a |an |some )?(?:summary|overview|list|ideas?|tips|examples|rundown|recap|brief|breakdown)|is it (?:true|possible|worth|better|ok|okay)|should i|qu est[- ]ce|c est quoi|explique|que significa|explica|como funciona|was ist|was sind|wie (?:viel|viele|lange|funktioniert)|erklare|erklar)\b/;
 const DIAGNOSTIC =
   /\b(?:why|what(?:s| is) (?:wrong|broken|failing|causing|breaking|happening with)|what broke|pourquoi|por que|porque falla|warum)\b/;
 const MALFUNCTION = new RegExp(
@@ -235,12 +235,13 @@ function lookUp(word: string): Term | undefined {
     const term = LEXICON.words.get(stem);
     if (term) return term;
   }
-  return word.length >= MIN_COMPOUND_LENGTH ? compoundTail(word) : undefined;
+  return word.length >= MIN_COMPOUND_LENGTH && word.length <= MAX_COMPOUND_LENGTH ? compoundTail(word) : undefined;
 }
 
 // German nouns are written as one word, the head last: "Kontaktseite" is a page,
 // "Zahlungsdienst" a service. The tail must be a part of a product or a thing of code.
 const MIN_COMPOUND_LENGTH = 9;
+const MAX_COMPOUND_LENGTH = 40;
 const MIN_TAIL_LENGTH = 5;
 const NOT_TAILS = new Set(['tester', 'testing']);
 

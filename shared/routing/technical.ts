@@ -21,11 +21,12 @@ export interface TechnicalSignals {
 
 const MAX_TOKENS = 200;
 // Words with a dot, dash, colon or slash inside, scoped names, and camel or Pascal case.
-const SHAPED_CANDIDATE = /@?[A-Za-z][A-Za-z0-9_]*(?:[.\-:/][A-Za-z0-9_]+)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+/g;
+// Bounded repetitions: a 100 KB word costs a linear scan, not a quadratic one.
+const SHAPED_CANDIDATE = /(?<![A-Za-z0-9_])@?[A-Za-z][A-Za-z0-9_]{0,60}(?:[.\-:/][A-Za-z0-9_]{1,60}){1,6}|(?<![A-Za-z0-9_])[A-Z][a-z0-9]{1,30}(?:[A-Z][a-z0-9]{1,30}){1,6}/g;
 // A lowercase word standing alone: not part of a shaped name, a path or a link.
 const PLAIN_LOWER_WORD = /(?<![\w.@/:\u00C0-\u024F-])[a-z]{4,30}(?![\w.@/:\u00C0-\u024F-])/g;
 // Inside the word (not at its edges): a dot, dash, colon, slash, or a capital after a letter.
-const MAYBE_SHAPED = /^@|[a-z0-9][.\-:/][a-z0-9]|[a-z][A-Z]/i;
+const MAYBE_SHAPED = /(?:^|\s)@|[A-Za-z0-9][.\-:/][A-Za-z0-9]|[a-z][A-Z]|[A-Z][a-z]{1,30}[A-Z]/;
 const MAX_FOUND = 4;
 const EDGE_PUNCTUATION = /^[("'\[{<*_~>¿¡]+|[)"'\]}>*_~,;!?.:]+$/g;
 const DOTTED = /^@?[a-z][a-z0-9_-]*(?:\.[a-z][a-z0-9_-]*)+$/i;
