@@ -48,6 +48,7 @@ type Row = readonly [kind: TermKind, weight: number, label: string, forms: strin
 const ROWS: readonly Row[] = [
   // Verbs that are coding work by themselves.
   ['codeVerb', 3, 'roll back', 'roll+back rollback'],
+  ['codeVerb', 3, 'paginate', 'paginate memoize debounce minify'],
   ['codeVerb', 1, 'publish', 'publish publie publier publica publicar veroffentliche publique'],
   ['codeVerb', 3, 'commit', 'commite committe commiter commitea commitear committen haz+commit faca+commit fais+un+commit'],
   ['codeVerb', 2, 'stash', 'stash unstash'],
@@ -128,6 +129,9 @@ const ROWS: readonly Row[] = [
   ['coworkVerb', -1, 'spreadsheet work', 'calculate sum average tally total calcule calcula berechne'],
   // Things that live in a codebase.
   ['codeObject', 3, 'a sitemap', 'sitemap robots+txt'],
+  ['codeObject', 3, 'a release tag', 'tag+a+release release+tag cut+a+release git+tag'],
+  ['codeObject', 2, 'rate limiting', 'login+attempts'],
+  ['surface', 1, 'the UI', 'panier carrito carrinho warenkorb'],
   ['codeObject', 2, 'a captcha', 'captcha recaptcha hcaptcha'],
   ['codeObject', 2, 'two-factor auth', 'two+factor+auth two+factor 2fa mfa totp'],
   ['codeObject', 2, 'secrets', 'secrets hardcoded hard+coded api+key api+keys'],
@@ -263,7 +267,7 @@ const ROWS: readonly Row[] = [
   ['tech', 2, '', 'jest vitest mocha pytest junit rspec cypress playwright selenium eslint prettier webpack vite babel tsc esbuild rollup tailwind storybook husky turborepo'],
   ['tech', 1, '', 'css html json yaml yml toml xml regex'],
   // Failure words.
-  ['failure', 1, 'a failure', 'fail failure broken broke break breaking erreur error fehler fallo falla fallan roto rota rotos rotas kaputt casse cassee echoue echouent echec fehlgeschlagen scheitert hang hangs freeze timeout timeouts not+working doesnt+work does+nothing wont+load cant cannot unable'],
+  ['failure', 1, 'a failure', 'fail failure broken broke break breaking erreur error fehler fallo falla fallan roto rota rotos rotas kaputt casse cassee echoue echouent echec quebrado quebrada quebrou fehlgeschlagen scheitert hang hangs freeze timeout timeouts not+working doesnt+work does+nothing wont+load cant cannot unable'],
   // Office work.
   ['coworkObject', -2, 'writing', 'letter lettre carta brief memo blog article articulo artikel announcement newsletter essay poem haiku story tweet caption headline bio speech toast lyrics song joke slogan tagline'],
   ['coworkObject', -3, 'writing', 'cover+letter blog+post linkedin+post thank+you+note'],

@@ -55,7 +55,7 @@ const THEN_ACT = /\b(?:and|then|et|puis|y|luego|und|dann|e|depois)\b/;
 // "send an email when a user signs up", "quand un utilisateur s'inscrit", "wenn sich ein Nutzer registriert":
 // behaviour on an event of the product, said of its users, jobs, orders or deploys.
 const ON_EVENT =
-  /\b(?:when|whenever|every time|each time|as soon as|once|quand|lorsqu|lorsque|chaque fois qu|cuando|cada vez que|wenn|sobald|quando|sempre que|assim que)\s+(?:(?:a|an|the|any|un|une|el|la|le|ein|eine|einen|sich|um|uma|o|a|new|nouvel|nouveau|nuevo|neuer|novo|our|my)\s+){0,2}(?:users?|customers?|visitors?|members?|jobs?|cron|deploys?|deployments?|builds?|payments?|orders?|requests?|webhooks?|signups?|sign ups?|subscriptions?|utilisateurs?|usuarios?|nutzer|benutzer|kunden?|clientes?|pedidos?|commandes?|bestellung(?:en)?)\b/;
+  /\b(?:when|whenever|every time|each time|as soon as|once|quand|lorsqu|lorsque|chaque fois qu|cuando|cada vez que|wenn|sobald|quando|sempre que|assim que)\s+(?:(?:a|an|the|any|un|une|el|la|le|ein|eine|einen|sich|um|uma|o|a|new|nouvel|nouveau|nuevo|neuer|novo|our|my)\s+){0,2}(?:[a-z]+\s+)?(?:users?|customers?|visitors?|members?|jobs?|cron|deploys?|deployments?|builds?|payments?|orders?|requests?|webhooks?|signups?|sign ups?|subscriptions?|utilisateurs?|usuarios?|nutzer|benutzer|kunden?|clientes?|pedidos?|commandes?|bestellung(?:en)?)\b/;
 
 /**
  * Finds the project shapes of a message.

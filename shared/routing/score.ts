@@ -92,6 +92,8 @@ export function weigh(signals: MessageSignals): Verdict {
     tally.codeObjects += tally.surfaces > 0 || tally.codeObjects > 0 ? 2 : 1;
     tally.failure = true;
   }
+  // A symptom of a bug is specific; asked why ("why do we get duplicate orders"), more so.
+  if (words.bugShape) tally.codeObjects += words.diagnostic ? 3 : 2;
   const verbsAreTopicsEarly = (words.informational || signals.asksAboutCodeSessions) && !words.diagnostic && !words.imperative;
   const actsOnCode = aboutCode(words);
   const technical = signals.technical;

@@ -32,6 +32,8 @@ export interface WordSignals {
   readonly versionTarget: boolean;
   /** Says that something stopped doing its job ("doesn't load", "didn't run", "isn't picked up"). */
   readonly malfunction: boolean;
+  /** Names a bug by its symptom ("shows the wrong month", "fired twice", "duplicate orders"). */
+  readonly bugShape: boolean;
 }
 
 const MAIN_VERB_WINDOW = 12;
@@ -47,13 +49,17 @@ const DIAGNOSTIC =
 const MALFUNCTION = new RegExp(
   [
     String.raw`\b(?:doesnt|dont|didnt|isnt|arent|wasnt|wont|cant|never|stopped|no longer|does not|do not|did not|will not|can not|cannot)(?: \w+)? (?:work|run|load|return|show|save|send|render|fire|trigger|sync|pick|start|connect|respond|display|submit|redirect|refresh|appear|clear|reset|close|update|validate|reload|scroll|match|do anything)`,
-    // "shows the wrong month", "fired twice", "a blank screen"
+    String.raw`\b(?:ne fait rien|ne marche (?:pas|plus)|ne fonctionne (?:pas|plus)|no hace nada|no funciona|ya no funciona|tut nichts|funktioniert nicht(?: mehr)?|geht nicht(?: mehr)?|nao faz nada|nao funciona|parou de funcionar)\b`,
+  ].join('|'),
+);
+// Bugs said by their symptom: "shows the wrong month", "fired twice", "a blank screen", "off by one cent".
+const BUG_SHAPE = new RegExp(
+  [
     String.raw`\b(?:shows?|showing|returns?|returning|displays?|gives?|sends?|picks?|uses?|computes?) (?:the |a )?wrong\b`,
     String.raw`\b(?:fired|ran|runs|sent|sends|charged|charges|triggered|called|executed|posted|imported) twice\b`,
     String.raw`\b(?:white|blank|empty) (?:page|screen)\b`,
     String.raw`\b(?:chokes?|choking|blows? up|falls? over|crashes|crashing) (?:on|when|with|if)\b`,
     String.raw`\bduplicated? (?:orders|emails|charges|entries|records|users|payments|events|notifications|messages|requests)\b|\boff by (?:one|a|1)\b`,
-    String.raw`\b(?:ne fait rien|ne marche (?:pas|plus)|ne fonctionne (?:pas|plus)|no hace nada|no funciona|ya no funciona|tut nichts|funktioniert nicht(?: mehr)?|geht nicht(?: mehr)?|nao faz nada|nao funciona|parou de funcionar)\b`,
   ].join('|'),
 );
   /\b(?:doesnt|dont|didnt|isnt|arent|wasnt|wont|cant|never|stopped|no longer)(?: \w+)? (?:work|run|load|return|show|save|send|render|fire|trigger|sync|pick|start|connect|respond|display|submit|redirect|refresh|appear|clear|reset|close|update|validate|reload|scroll|match|do anything)/;
@@ -150,6 +156,7 @@ export function wordSignals(text: string): WordSignals {
     diagnostic: DIAGNOSTIC.test(text),
     versionTarget: VERSION_TARGET.test(text),
     malfunction: MALFUNCTION.test(text),
+    bugShape: BUG_SHAPE.test(text),
   };
 }
 
