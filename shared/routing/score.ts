@@ -103,6 +103,9 @@ export function weigh(signals: MessageSignals): Verdict {
     const verbKind = words.mainVerb?.term.kind;
     if (technical.unknown.length > 0 && (verbKind === 'codeVerb' || verbKind === 'actionVerb')) tally.tech += 1;
   }
+  // "move from jest to vitest", "passe de jest à vitest": one tool for another.
+  const swapsTools = actsOnCode && !verbsAreTopicsEarly && namedTools(words, technical) >= 2 && (words.fromTo || words.mainVerb?.term.label === 'change' || words.mainVerb?.term.label === 'convert' || words.mainVerb?.term.label === 'migrate');
+  if (swapsTools) tally.codeObjects += 3;
   // In a question ("what does the shipping module do?") the user's code words count half.
   const grounding = signals.grounding && actsOnCode ? Math.min(GROUNDING_CAP, signals.grounding.weight) / (verbsAreTopicsEarly ? 2 : 1) : 0;
   const shapes = signals.shapes ?? [];
@@ -161,6 +164,16 @@ function aboutCode(words: WordSignals): boolean {
   if (verb && (verb.kind === 'coworkVerb' || TOPIC_VERBS.has(verb.label))) return false;
   const head = words.headObject?.term;
   return !(head && head.kind === 'coworkObject' && head.weight <= -1);
+}
+
+
+/** How many tools a message names: tools of the lexicon, names shaped like code, unknown words. */
+function namedTools(words: WordSignals, technical: TechnicalSignals | undefined): number {
+  const names = new Set<string>();
+  for (const m of words.matches) if (m.term.kind === 'tech') names.add(m.word);
+  for (const name of technical?.shaped ?? []) names.add(name.toLowerCase());
+  for (const name of technical?.unknown ?? []) names.add(name);
+  return names.size;
 }
 
 /** "run the build in payments", "check the tests": a task verb on a part of the project. */

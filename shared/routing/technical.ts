@@ -13,7 +13,7 @@ import { LEXICON } from './lexicon.js';
 export interface TechnicalSignals {
   /** Names shaped like code, as written (at most a few). */
   readonly shaped: readonly string[];
-  /** A lowercase word of an English message that the word list does not know (the first one). */
+  /** Lowercase words of an English message that the word list does not know (the first two). */
   readonly unknown: readonly string[];
   /** The message reads as English (more English function words than other languages'); read only when an unknown word was found. */
   readonly english: boolean;
@@ -64,20 +64,20 @@ export function technicalSignals(masked: string, folded: string, wantUnknown = t
       if (bare.length >= 3 && bare.length <= 80 && !URL_LIKE.test(masked.slice(Math.max(0, m.index - 8), m.index + 8)) && isShapedName(bare)) shaped.push(bare);
     }
   }
-  let candidate: string | undefined;
+  const candidates: string[] = [];
   if (wantUnknown) {
     // A capitalised unknown word is a name or a place ("Sarah", "Lisbon"); a lowercase one, a technical word.
     PLAIN_LOWER_WORD.lastIndex = 0;
     for (let m = PLAIN_LOWER_WORD.exec(masked); m !== null; m = PLAIN_LOWER_WORD.exec(masked)) {
       if (m.index > 0 && isUnknownWord(m[0])) {
-        candidate = m[0];
-        break;
+        candidates.push(m[0]);
+        if (candidates.length === 2) break;
       }
     }
   }
   // Every word of a French or German message is unknown to an English list: only English messages count them.
-  const english = candidate !== undefined && readsAsEnglish(folded);
-  return { shaped, unknown: english && candidate !== undefined ? [candidate] : [], english };
+  const english = candidates.length > 0 && readsAsEnglish(folded);
+  return { shaped, unknown: english ? candidates : [], english };
 }
 
 function isShapedName(bare: string): boolean {
