@@ -43,6 +43,8 @@ const GENERIC = new Set(
 interface VocabularyIndex {
   readonly words: ReadonlySet<string>;
   readonly phrases: ReadonlySet<string>;
+  /** First words of the phrases: most words of a message start none, and are skipped. */
+  readonly phraseStarts: ReadonlySet<string>;
 }
 
 // Each vocabulary is indexed once, the first time a message is routed against it.
@@ -53,16 +55,18 @@ function indexOf(vocabulary: RepoVocabulary): VocabularyIndex {
   if (index) return index;
   const words = new Set<string>();
   const phrases = new Set<string>();
+  const phraseStarts = new Set<string>();
   for (const term of vocabulary.terms) {
     const parts = term.toLowerCase().match(WORD) ?? [];
     if (parts.length === 1) words.add(parts[0] ?? '');
     // Every run of two or more words of a compound name: "compute shipping cost" gives
     // "compute shipping", "shipping cost" and the whole.
     for (let from = 0; from < parts.length - 1; from++) {
+      phraseStarts.add(parts[from] ?? '');
       for (let to = from + 2; to <= Math.min(parts.length, from + MAX_PHRASE_WORDS); to++) phrases.add(parts.slice(from, to).join(' '));
     }
   }
-  index = { words, phrases };
+  index = { words, phrases, phraseStarts };
   indexes.set(vocabulary, index);
   return index;
 }
@@ -82,8 +86,9 @@ export function groundingSignals(folded: string, context: RoutingContext | undef
   const terms: string[] = [];
   let weight = 0;
   const covered = new Set<number>();
-  for (let i = 0; i < words.length; i++) {
-    if (covered.has(i)) continue;
+  for (let i = 0; i < words.length - 1; i++) {
+    const first = words[i] ?? '';
+    if (covered.has(i) || !indexesOfRepos.some((index) => index.phraseStarts.has(first))) continue;
     for (let n = Math.min(MAX_PHRASE_WORDS, words.length - i); n >= 2; n--) {
       const slice = words.slice(i, i + n);
       if (slice.every((word) => GENERIC.has(word) || word.length < 3)) continue;

@@ -15,7 +15,7 @@ export interface TechnicalSignals {
   readonly shaped: readonly string[];
   /** Lowercase words of an English message that the word list does not know (the first two). */
   readonly unknown: readonly string[];
-  /** The message reads as English (more English function words than other languages'); read only when an unknown word was found. */
+  /** The message reads as English (more English function words than other languages'); read only when unknown words are wanted. */
   readonly english: boolean;
 }
 
@@ -65,7 +65,9 @@ export function technicalSignals(masked: string, folded: string, wantUnknown = t
     }
   }
   const candidates: string[] = [];
-  if (wantUnknown) {
+  // Every word of a French or German message is unknown to an English list: only English messages count them.
+  const english = wantUnknown && readsAsEnglish(folded);
+  if (english) {
     // A capitalised unknown word is a name or a place ("Sarah", "Lisbon"); a lowercase one, a technical word.
     PLAIN_LOWER_WORD.lastIndex = 0;
     for (let m = PLAIN_LOWER_WORD.exec(masked); m !== null; m = PLAIN_LOWER_WORD.exec(masked)) {
@@ -75,9 +77,7 @@ export function technicalSignals(masked: string, folded: string, wantUnknown = t
       }
     }
   }
-  // Every word of a French or German message is unknown to an English list: only English messages count them.
-  const english = candidates.length > 0 && readsAsEnglish(folded);
-  return { shaped, unknown: english ? candidates : [], english };
+  return { shaped, unknown: candidates, english };
 }
 
 function isShapedName(bare: string): boolean {
