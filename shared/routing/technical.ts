@@ -42,6 +42,7 @@ const OFFICE_BRANDS = new Set(
   'linkedin youtube powerpoint whatsapp fedex paypal hubspot sharepoint onedrive quickbooks mailchimp surveymonkey wordpress tiktok doordash airbnb facetime imessage macbook ipad iphone playstation xbox mcdonald mcdonalds eventbrite salesforce openai chatgpt goodreads eurostar easyjet ryanair lufthansa blablacar deepl googledocs googlesheets docusign dropbox'.split(' '),
 );
 
+const CLITICS = new Set('ce moi toi lui nous vous eux elle elles il ils on je tu me te se le la les lo los las lhe lhes nos vos ci y en t la-bas'.split(' '));
 const ENGLISH_FUNCTION = new Set('the a an to of in on for with and is are my our we it this that can you please from by be was do does what why how which any all me us i if so or but at'.split(' '));
 const FOREIGN_FUNCTION = new Set(
   'le la les des du une est et pour dans avec sur que qui ne pas mes nos notre el los las del por para con una es y mis nuestro nuestra der die das und mit ist nicht ein eine einen fur auf den dem wir ich o os do da dos das com uma em nao meu minha nossa na nas'.split(' '),
@@ -89,7 +90,11 @@ function isShapedName(bare: string): boolean {
     // "e.g", "i.e": abbreviations; "example.com": a domain.
     return !parts.every((part) => part.length <= 2) && !DOMAIN_ENDINGS.has(last);
   }
-  if (DASHED.test(bare)) return bare.split('-').some((part) => part.length >= 2 && /[a-z]/.test(part) && isUnknownWord(part));
+  // "est-ce", "dis-moi", "faça-me": French and Portuguese join pronouns to verbs with a dash.
+  if (DASHED.test(bare)) {
+    const parts = bare.split('-');
+    return !parts.some((part) => CLITICS.has(part)) && parts.some((part) => part.length >= 2 && /[a-z]/.test(part) && isUnknownWord(part));
+  }
   if (PASCAL.test(bare)) return !OFFICE_BRANDS.has(bare.toLowerCase());
   return false;
 }
