@@ -20,11 +20,12 @@ export interface TechnicalSignals {
 }
 
 const MAX_TOKENS = 200;
+const WHITESPACE = /\s+/;
 // Words with a dot, dash, colon or slash inside, scoped names, and camel or Pascal case.
-// Bounded repetitions: a 100 KB word costs a linear scan, not a quadratic one.
-const SHAPED_CANDIDATE = /(?<![A-Za-z0-9_])@?[A-Za-z][A-Za-z0-9_]{0,60}(?:[.\-:/][A-Za-z0-9_]{1,60}){1,6}|(?<![A-Za-z0-9_])[A-Z][a-z0-9]{1,30}(?:[A-Z][a-z0-9]{1,30}){1,6}/g;
-// A lowercase word standing alone: not part of a shaped name, a path or a link.
-const PLAIN_LOWER_WORD = /(?<![\w.@/:\u00C0-\u024F-])[a-z]{4,30}(?![\w.@/:\u00C0-\u024F-])/g;
+const EDGE = /^[("'\[{<*_~>¿¡]|[)"'\]}>*_~,;!?.:]$/;
+// A token that may be a shaped name: a scope, a dot/dash/colon/slash inside, or a capital after a letter.
+const INNER_SHAPE = /^@|[A-Za-z0-9][.\-:/][A-Za-z0-9]|[a-z][A-Z]/;
+const LOWER_WORD = /^[a-z]{4,30}$/;
 // Inside the word (not at its edges): a dot, dash, colon, slash, or a capital after a letter.
 const MAYBE_SHAPED = /(?:^|\s)@|[A-Za-z0-9][.\-:/][A-Za-z0-9]|[a-z][A-Z]|[A-Z][a-z]{1,30}[A-Z]/;
 const MAX_FOUND = 4;
@@ -52,33 +53,39 @@ const FOREIGN_FUNCTION = new Set(
  * Finds the technical words of a message.
  *
  * @param masked - The normalised message with code blanked out (case kept).
- * @param folded - The same text folded (lower case, no accents).
  * @param wantUnknown - Whether to look for unknown words (they count only next to a verb that acts).
  * @returns The names shaped like code, the unknown words, and whether it reads as English.
  */
-export function technicalSignals(masked: string, folded: string, wantUnknown = true): TechnicalSignals {
+export function technicalSignals(masked: string, wantUnknown = true): TechnicalSignals {
   const shaped: string[] = [];
-  if (MAYBE_SHAPED.test(masked)) {
-    SHAPED_CANDIDATE.lastIndex = 0;
-    for (let m = SHAPED_CANDIDATE.exec(masked); m !== null && shaped.length < MAX_FOUND; m = SHAPED_CANDIDATE.exec(masked)) {
-      const bare = m[0].replace(EDGE_PUNCTUATION, '');
-      if (bare.length >= 3 && bare.length <= 80 && !URL_LIKE.test(masked.slice(Math.max(0, m.index - 8), m.index + 8)) && isShapedName(bare)) shaped.push(bare);
-    }
-  }
   const candidates: string[] = [];
-  // Every word of a French or German message is unknown to an English list: only English messages count them.
-  const english = wantUnknown && readsAsEnglish(folded);
-  if (english) {
-    // A capitalised unknown word is a name or a place ("Sarah", "Lisbon"); a lowercase one, a technical word.
-    PLAIN_LOWER_WORD.lastIndex = 0;
-    for (let m = PLAIN_LOWER_WORD.exec(masked); m !== null; m = PLAIN_LOWER_WORD.exec(masked)) {
-      if (m.index > 0 && isUnknownWord(m[0])) {
-        candidates.push(m[0]);
-        if (candidates.length === 2) break;
-      }
+  const mayBeShaped = MAYBE_SHAPED.test(masked);
+  if (!mayBeShaped && !wantUnknown) return { shaped, unknown: [], english: false };
+  // One pass over the tokens: shaped names, unknown lowercase words, and the function words
+  // that tell an English message from a French or German one.
+  let ours = 0;
+  let theirs = 0;
+  const tokens = masked.split(WHITESPACE, MAX_TOKENS);
+  for (let position = 0; position < tokens.length; position++) {
+    const token = tokens[position] ?? '';
+    if (token.length === 0 || token.length > 80) continue;
+    const bare = EDGE.test(token) ? token.replace(EDGE_PUNCTUATION, '') : token;
+    if (bare.length <= 5) {
+      const lower = bare.toLowerCase();
+      if (ENGLISH_FUNCTION.has(lower)) ours++;
+      else if (FOREIGN_FUNCTION.has(lower)) theirs++;
     }
+    if (bare.length < 3) continue;
+    if (mayBeShaped && INNER_SHAPE.test(bare)) {
+      if (shaped.length < MAX_FOUND && !URL_LIKE.test(bare) && isShapedName(bare)) shaped.push(bare);
+      continue;
+    }
+    // A capitalised unknown word is a name or a place ("Sarah", "Lisbon"); a lowercase one, a technical word.
+    if (wantUnknown && position > 0 && candidates.length < 2 && LOWER_WORD.test(bare) && isUnknownWord(bare)) candidates.push(bare);
   }
-  return { shaped, unknown: candidates, english };
+  // Every word of a French or German message is unknown to an English list: only English messages count them.
+  const english = theirs === 0 || ours > theirs;
+  return { shaped, unknown: english ? candidates : [], english };
 }
 
 function isShapedName(bare: string): boolean {
@@ -117,14 +124,4 @@ function nearEnglishWord(word: string): boolean {
     }
   }
   return false;
-}
-
-function readsAsEnglish(folded: string): boolean {
-  let ours = 0;
-  let theirs = 0;
-  for (const word of folded.split(/[^a-z]+/, MAX_TOKENS)) {
-    if (ENGLISH_FUNCTION.has(word)) ours++;
-    else if (FOREIGN_FUNCTION.has(word)) theirs++;
-  }
-  return theirs === 0 || ours > theirs;
 }

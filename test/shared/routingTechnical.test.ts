@@ -3,7 +3,7 @@ import { isEnglishWord } from '../../shared/routing/englishWords.js';
 import { route } from '../../shared/routing/route.js';
 import { technicalSignals } from '../../shared/routing/technical.js';
 
-const signals = (text: string) => technicalSignals(text, text.toLowerCase());
+const signals = (text: string) => technicalSignals(text);
 
 describe('technical words', () => {
   it('the English word list knows words and their regular inflections, not tool names', () => {
