@@ -11,6 +11,7 @@
 import type { RepoVocabulary, RoutingContext } from './context.js';
 import { isEnglishWord } from './englishWords.js';
 import { LEXICON } from './lexicon.js';
+import { foldText } from './normalize.js';
 
 /** What the context says about a message. */
 export interface GroundingSignals {
@@ -116,7 +117,7 @@ export function groundingSignals(folded: string, context: RoutingContext | undef
 function findRepoName(folded: string, context: RoutingContext): string | undefined {
   let best: { at: number; name: string } | undefined;
   for (const repo of context.repos) {
-    const name = repo.name.toLowerCase();
+    const name = foldText(repo.name);
     if (name.length < 2) continue;
     let from = 0;
     for (let at = folded.indexOf(name, from); at !== -1; at = folded.indexOf(name, from)) {

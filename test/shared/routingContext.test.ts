@@ -62,6 +62,10 @@ describe('routing with the context of the user’s repositories', () => {
       assert.equal(route('fix the header of the website in the shop repo', SHOP).repoHint, 'shop');
     });
 
+    it('a name with accents or capitals is found as typed without them', () => {
+      assert.equal(route('fix the menu on cafe', { repos: [{ name: 'Café' }] }).repoHint, 'Café');
+    });
+
     it('the earliest name in the message wins', () => {
       assert.equal(route('copy the footer from website to isfail', SHOP).repoHint, 'website');
     });
