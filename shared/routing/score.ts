@@ -104,7 +104,7 @@ export function weigh(signals: MessageSignals): Verdict {
     if (technical.unknown.length > 0 && (verbKind === 'codeVerb' || verbKind === 'actionVerb')) tally.tech += 1;
   }
   // "move from jest to vitest", "passe de jest à vitest": one tool for another.
-  const swapsTools = actsOnCode && !verbsAreTopicsEarly && namedTools(words, technical) >= 2 && (words.fromTo || words.mainVerb?.term.label === 'change' || words.mainVerb?.term.label === 'convert' || words.mainVerb?.term.label === 'migrate');
+  const swapsTools = actsOnCode && !verbsAreTopicsEarly && namedTools(words, technical) >= 2 && (FROM_TO.test(words.text) || words.mainVerb?.term.label === 'change' || words.mainVerb?.term.label === 'convert' || words.mainVerb?.term.label === 'migrate');
   if (swapsTools) tally.codeObjects += 3;
   // In a question ("what does the shipping module do?") the user's code words count half.
   const grounding = signals.grounding && actsOnCode ? Math.min(GROUNDING_CAP, signals.grounding.weight) / (verbsAreTopicsEarly ? 2 : 1) : 0;
@@ -166,6 +166,9 @@ function aboutCode(words: WordSignals): boolean {
   return !(head && head.kind === 'coworkObject' && head.weight <= -1);
 }
 
+
+// "from jest to vitest", "de moment a date-fns": one thing for another.
+const FROM_TO = /\b(?:from|de|von|desde|da|do|off)\s+\S+\s+(?:\S+\s+)?(?:to|a|zu|para|auf|por|pour|for|onto|with|avec|con|com|durch|par|in favou?r of)\b/;
 
 /** How many tools a message names: tools of the lexicon, names shaped like code, unknown words. */
 function namedTools(words: WordSignals, technical: TechnicalSignals | undefined): number {

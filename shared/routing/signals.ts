@@ -32,8 +32,8 @@ export interface WordSignals {
   readonly versionTarget: boolean;
   /** Says that something stopped doing its job ("doesn't load", "didn't run", "isn't picked up"). */
   readonly malfunction: boolean;
-  /** Names one thing for another: "from jest to vitest", "de moment a date-fns". */
-  readonly fromTo: boolean;
+  /** The folded text the signals were read from. */
+  readonly text: string;
   /** Names a bug by its symptom ("shows the wrong month", "fired twice", "duplicate orders"). */
   readonly bugShape: boolean;
 }
@@ -54,7 +54,9 @@ const MALFUNCTION = new RegExp(
     String.raw`\b(?:ne fait rien|ne marche (?:pas|plus)|ne fonctionne (?:pas|plus)|no hace nada|no funciona|ya no funciona|tut nichts|funktioniert nicht(?: mehr)?|geht nicht(?: mehr)?|nao faz nada|nao funciona|parou de funcionar)\b`,
   ].join('|'),
 );
-const FROM_TO = /\b(?:from|de|von|desde|da|do|off)\s+\S+\s+(?:\S+\s+)?(?:to|a|zu|para|auf|por|pour|for|onto|with|avec|con|com|durch|par|in favou?r of)\b/;
+// Cheap tests first: most messages have none of these words.
+const MAY_MALFUNCTION = /nt |not|never|stopped|longer|cannot|rien|pas|nada|funciona|nicht|nichts|nao/;
+const MAY_BE_BUG = /wrong|twice|blank|white|empty|chok|blow|fall|crash|duplicat|off by/;
 // Bugs said by their symptom: "shows the wrong month", "fired twice", "a blank screen", "off by one cent".
 const BUG_SHAPE = new RegExp(
   [
@@ -158,9 +160,9 @@ export function wordSignals(text: string): WordSignals {
     informational: INFORMATIONAL.test(text),
     diagnostic: DIAGNOSTIC.test(text),
     versionTarget: VERSION_TARGET.test(text),
-    malfunction: MALFUNCTION.test(text),
-    bugShape: BUG_SHAPE.test(text),
-    fromTo: FROM_TO.test(text),
+    malfunction: MAY_MALFUNCTION.test(text) && MALFUNCTION.test(text),
+    bugShape: MAY_BE_BUG.test(text) && BUG_SHAPE.test(text),
+    text,
   };
 }
 
