@@ -77,13 +77,14 @@ export function projectShapes(folded: string): ProjectShape[] {
   const found: ProjectShape[] = [];
   // Each shape needs a word that most messages lack: a cheap test first.
   if (MAY_NAME_PART.test(folded) && STATE_NEAR_PART.test(folded)) found.push(STATE_OF_PROJECT);
-  const locate = MAY_LOCATE.test(folded) ? LOCATE.exec(folded) : null;
-  if ((locate && THEN_ACT.test(folded.slice(locate.index + locate[0].length))) || PLACE_IN_CODE.test(folded)) found.push(LOCATES_CODE);
+  const mayLocate = MAY_LOCATE.test(folded);
+  const locate = mayLocate ? LOCATE.exec(folded) : null;
+  if ((locate && THEN_ACT.test(folded.slice(locate.index + locate[0].length))) || (mayLocate && PLACE_IN_CODE.test(folded))) found.push(LOCATES_CODE);
   if (LOG_WORD.test(folded) && PERSONAL_DATA.test(folded)) found.push(PERSONAL_DATA_IN_LOGS);
   if (NOTES.test(folded) && HISTORY.test(folded)) found.push(NOTES_FROM_HISTORY);
   if (MAY_NAME_CODE.test(folded) && THIS_CODE.test(folded)) found.push(ABOUT_THIS_CODE);
-  if (ON_EVENT.test(folded)) found.push(TRIGGERED_BEHAVIOUR);
-  if (EVERY_FILE.test(folded) && !OFFICE_FILES.test(folded)) found.push(BULK_EDIT);
+  if (MAY_BE_EVENT.test(folded) && ON_EVENT.test(folded)) found.push(TRIGGERED_BEHAVIOUR);
+  if (MAY_BE_EVERY.test(folded) && EVERY_FILE.test(folded) && !OFFICE_FILES.test(folded)) found.push(BULK_EDIT);
   if (VERSION_WE_USE.test(folded)) found.push(OUR_STACK);
   if (COLUMN.test(folded) && (NAMED_TABLE.test(folded) || DATABASE_WORD.test(folded)) && !OFFICE_TABLE.test(folded)) found.push(SCHEMA_CHANGE);
   return found;
@@ -93,4 +94,6 @@ export function projectShapes(folded: string): ProjectShape[] {
 const OFFICE_FILES = /\b(?:photos?|pictures?|images?|pdfs?|documents?|docs|downloads|invoices|receipts|music|videos?|desktop|drive|dropbox)\b/;
 const MAY_NAME_PART = /test|build|ci|pipeline|dep|lint|coverage|bundle|lockfile|type|prueba|abhangig|paque|pake|pacote|packages/;
 const MAY_LOCATE = /where|ou|donde|wo|onde/;
+const MAY_BE_EVENT = /when|once|time|soon|quand|lorsqu|fois|cuando|vez|wenn|sobald|quando|sempre|assim/;
+const MAY_BE_EVERY = /each|every|all|chaque|tous|todo|toda|cada|jede|alle|across|tout|ganzen/;
 const MAY_NAME_CODE = /proje|code|repo|proyecto|codigo/;
