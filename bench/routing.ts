@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { RoutingContext } from '../shared/routing/context.js';
+import { MAX_VOCABULARY_TERMS } from '../shared/routing/context.js';
 import { route } from '../shared/routing/route.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,6 +44,18 @@ function loadCorpus(): string[] {
   return Array.from({ length: CORPUS_SIZE }, (_, i) => messages[i % messages.length] ?? '');
 }
 
+// A machine with three repositories, one with a full vocabulary (dependency-like names,
+// folders, compound identifiers), as a runner would send it.
+function benchContext(): RoutingContext {
+  const parts = ['order', 'invoice', 'shipping', 'cart', 'user', 'account', 'price', 'tax', 'report', 'session', 'token', 'payment', 'refund', 'coupon', 'stock'];
+  const verbs = ['compute', 'get', 'set', 'load', 'save', 'build', 'format', 'parse', 'validate', 'send'];
+  const terms: string[] = ['moment', 'dayjs', 'react', 'express', 'zod', 'date-fns', 'src', 'lib', 'test', 'shipping', 'payments'];
+  for (let i = 0; terms.length < MAX_VOCABULARY_TERMS; i++) {
+    terms.push(`${verbs[i % verbs.length]} ${parts[i % parts.length]} ${parts[(i >> 4) % parts.length]}${i >= 2000 ? ` ${i}` : ''}`);
+  }
+  return { repos: [{ name: 'shop', vocabulary: { terms } }, { name: 'website' }, { name: 'isfail' }] };
+}
+
 function timePass(corpus: readonly string[], handle: (text: string) => unknown): number {
   let sink = 0;
   const start = process.hrtime.bigint();
@@ -53,23 +67,36 @@ function timePass(corpus: readonly string[], handle: (text: string) => unknown):
 
 /**
  * Routes a mixed corpus of ~50,000 chat messages (the eval sample and chat-shaped
- * messages of our own) after a warm-up, and prints the time per message and the ratio to
- * a trivial lowercase-and-includes pass over the same corpus.
+ * messages of our own) after a warm-up, and prints the time per message (wall and CPU),
+ * the same with a full repository context, and the ratio to a trivial
+ * lowercase-and-includes pass over the same corpus.
  */
 export async function benchRouting(): Promise<void> {
   const corpus = loadCorpus();
   const baselinePass = (text: string): boolean => text.toLowerCase().includes('code');
   const routerPass = (text: string): boolean => route(text).route === 'code';
+  const context = benchContext();
+  const contextPass = (text: string): boolean => route(text, context).route === 'code';
   for (let round = 0; round < WARM_UP_ROUNDS; round++) {
     timePass(corpus, baselinePass);
     timePass(corpus, routerPass);
+    timePass(corpus, contextPass);
   }
   const baseline = timePass(corpus, baselinePass);
+  const cpuStart = process.cpuUsage();
   const router = timePass(corpus, routerPass);
+  const cpu = process.cpuUsage(cpuStart);
+  const contextCpuStart = process.cpuUsage();
+  const withContext = timePass(corpus, contextPass);
+  const contextCpu = process.cpuUsage(contextCpuStart);
   const perMessageUs = router / corpus.length / 1000;
   const perSecond = Math.round((corpus.length * 1e9) / router);
   const count = corpus.length.toLocaleString('en-US');
   console.log(`router: ${perMessageUs.toFixed(1)} µs/message, ${perSecond.toLocaleString('en-US')} messages/s (${count} messages)`);
+  console.log(`router: ${((cpu.user + cpu.system) / corpus.length).toFixed(1)} µs of CPU/message (wall time counts waiting on a busy machine)`);
+  console.log(
+    `router with a repository context (${MAX_VOCABULARY_TERMS.toLocaleString('en-US')} terms): ${(withContext / corpus.length / 1000).toFixed(1)} µs/message, ${((contextCpu.user + contextCpu.system) / corpus.length).toFixed(1)} µs of CPU`,
+  );
   console.log(
     `baseline: ${(baseline / corpus.length / 1000).toFixed(2)} µs/message; router is ×${Math.round(router / baseline)} of a lowercase+includes pass`,
   );

@@ -143,8 +143,16 @@ export async function knownLists(): Promise<Array<[string, () => LabelledMessage
     ['heldOutC', () => [...heldOut.HELD_OUT_C]],
     ['heldOutD', () => readLabelledLines(path.resolve(repoRoot, 'test', 'shared', 'eval', 'heldOutD.jsonl'))],
   ];
-  const devFile = path.resolve(repoRoot, 'test', 'shared', 'eval', 'routingDev.jsonl');
-  if (existsSync(devFile)) lists.push(['dev', () => readLabelledLines(devFile)]);
+  for (const [name, file] of [
+    ['dev', 'routingDev.jsonl'],
+    ['dev2', 'routingDev2.jsonl'],
+    ['devOffice', 'routingDevOffice.jsonl'],
+    ['dev3', 'routingDev3.jsonl'],
+    ['dev4', 'routingDev4.jsonl'],
+  ] as const) {
+    const devFile = path.resolve(repoRoot, 'test', 'shared', 'eval', file);
+    if (existsSync(devFile)) lists.push([name, () => readLabelledLines(devFile)]);
+  }
   return lists;
 }
 

@@ -1,5 +1,9 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { buildRepoVocabulary } from '../../extension/core/repoVocabulary.js';
+import type { RoutingContext } from '../../shared/routing/context.js';
 import { route } from '../../shared/routing/route.js';
 import { DispatchError } from '../../shared/errors.js';
 import { writeLine, type CliIo } from './io.js';
@@ -8,36 +12,53 @@ import { writeLine, type CliIo } from './io.js';
  * `dispatch route "text"` prints one routing decision as JSON;
  * `dispatch route --jsonl` maps JSON lines with a `text` field on stdin to one result
  * per line, in order. A bad line yields `{"error": …}` and the stream goes on.
+ * `--repo PATH` (repeatable) routes with the context a runner would send: the checkout's
+ * name (its folder name) and its vocabulary.
  */
 export async function runRouteCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { jsonl: { type: 'boolean', default: false } },
+    options: { jsonl: { type: 'boolean', default: false }, repo: { type: 'string', multiple: true } },
     allowPositionals: true,
     strict: true,
   });
+  if (values.jsonl && positionals.length > 0) throw new DispatchError('bad_input', 'dispatch route --jsonl reads stdin; give no text argument.');
+  const text = positionals.join(' ');
+  if (!values.jsonl && text.trim() === '') throw new DispatchError('bad_input', 'Usage: dispatch route "some text"  (or --jsonl to read JSON lines on stdin)');
+  const context = await contextFromCheckouts(values.repo ?? [], io.cwd);
   if (values.jsonl) {
-    if (positionals.length > 0) throw new DispatchError('bad_input', 'dispatch route --jsonl reads stdin; give no text argument.');
-    await routeLines(io);
+    await routeLines(io, context);
     return 0;
   }
-  const text = positionals.join(' ');
-  if (text.trim() === '') throw new DispatchError('bad_input', 'Usage: dispatch route "some text"  (or --jsonl to read JSON lines on stdin)');
-  writeLine(io.stdout, JSON.stringify(decisionJson(text)));
+  writeLine(io.stdout, JSON.stringify(decisionJson(text, context)));
   return 0;
 }
 
-async function routeLines(io: CliIo): Promise<void> {
+/** The context a runner with these checkouts would send: each named by its folder. */
+async function contextFromCheckouts(paths: readonly string[], cwd: string): Promise<RoutingContext | undefined> {
+  if (paths.length === 0) return undefined;
+  const repos = [];
+  for (const given of paths) {
+    const checkout = path.resolve(cwd, given);
+    if (!existsSync(checkout) || !statSync(checkout).isDirectory() || !existsSync(path.join(checkout, '.git'))) {
+      throw new DispatchError('bad_input', `--repo ${given}: not a git checkout (no .git in ${checkout}).`);
+    }
+    repos.push({ name: path.basename(checkout), vocabulary: await buildRepoVocabulary(checkout) });
+  }
+  return { repos };
+}
+
+async function routeLines(io: CliIo, context: RoutingContext | undefined): Promise<void> {
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
   let lineNumber = 0;
   for await (const line of lines) {
     lineNumber += 1;
     if (line.trim() === '') continue;
-    writeLine(io.stdout, JSON.stringify(routeLine(line, lineNumber)));
+    writeLine(io.stdout, JSON.stringify(routeLine(line, lineNumber, context)));
   }
 }
 
-function routeLine(line: string, lineNumber: number): object {
+function routeLine(line: string, lineNumber: number, context: RoutingContext | undefined): object {
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
@@ -46,11 +67,11 @@ function routeLine(line: string, lineNumber: number): object {
   }
   const text = (parsed as { text?: unknown } | null)?.text;
   if (typeof text !== 'string') return { error: `line ${lineNumber}: expected an object with a string "text" field` };
-  return decisionJson(text);
+  return decisionJson(text, context);
 }
 
-function decisionJson(text: string): object {
-  const decision = route(text);
+function decisionJson(text: string, context: RoutingContext | undefined): object {
+  const decision = route(text, context);
   return {
     route: decision.route,
     forced: decision.forced,

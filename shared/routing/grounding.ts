@@ -11,6 +11,7 @@
 import type { RepoVocabulary, RoutingContext } from './context.js';
 import { isEnglishWord } from './englishWords.js';
 import { LEXICON } from './lexicon.js';
+import { foldText } from './normalize.js';
 
 /** What the context says about a message. */
 export interface GroundingSignals {
@@ -23,7 +24,7 @@ export interface GroundingSignals {
 }
 
 /** A compound name of the user's code ("shipping cost", "date fns"). */
-const PHRASE_WEIGHT = 2;
+const PHRASE_WEIGHT = 3;
 /** A word that no English list knows ("dayjs", "isfail"). */
 const SPECIFIC_WEIGHT = 2;
 /** A plain English word that is also a name in the code ("shipping", "moment"). */
@@ -43,6 +44,8 @@ const GENERIC = new Set(
 interface VocabularyIndex {
   readonly words: ReadonlySet<string>;
   readonly phrases: ReadonlySet<string>;
+  /** First words of the phrases: most words of a message start none, and are skipped. */
+  readonly phraseStarts: ReadonlySet<string>;
 }
 
 // Each vocabulary is indexed once, the first time a message is routed against it.
@@ -53,16 +56,18 @@ function indexOf(vocabulary: RepoVocabulary): VocabularyIndex {
   if (index) return index;
   const words = new Set<string>();
   const phrases = new Set<string>();
+  const phraseStarts = new Set<string>();
   for (const term of vocabulary.terms) {
     const parts = term.toLowerCase().match(WORD) ?? [];
     if (parts.length === 1) words.add(parts[0] ?? '');
     // Every run of two or more words of a compound name: "compute shipping cost" gives
     // "compute shipping", "shipping cost" and the whole.
     for (let from = 0; from < parts.length - 1; from++) {
+      phraseStarts.add(parts[from] ?? '');
       for (let to = from + 2; to <= Math.min(parts.length, from + MAX_PHRASE_WORDS); to++) phrases.add(parts.slice(from, to).join(' '));
     }
   }
-  index = { words, phrases };
+  index = { words, phrases, phraseStarts };
   indexes.set(vocabulary, index);
   return index;
 }
@@ -82,7 +87,9 @@ export function groundingSignals(folded: string, context: RoutingContext | undef
   const terms: string[] = [];
   let weight = 0;
   const covered = new Set<number>();
-  for (let i = 0; i < words.length; i++) {
+  for (let i = 0; i < words.length - 1; i++) {
+    const first = words[i] ?? '';
+    if (covered.has(i) || !indexesOfRepos.some((index) => index.phraseStarts.has(first))) continue;
     for (let n = Math.min(MAX_PHRASE_WORDS, words.length - i); n >= 2; n--) {
       const slice = words.slice(i, i + n);
       if (slice.every((word) => GENERIC.has(word) || word.length < 3)) continue;
@@ -110,7 +117,7 @@ export function groundingSignals(folded: string, context: RoutingContext | undef
 function findRepoName(folded: string, context: RoutingContext): string | undefined {
   let best: { at: number; name: string } | undefined;
   for (const repo of context.repos) {
-    const name = repo.name.toLowerCase();
+    const name = foldText(repo.name);
     if (name.length < 2) continue;
     let from = 0;
     for (let at = folded.indexOf(name, from); at !== -1; at = folded.indexOf(name, from)) {

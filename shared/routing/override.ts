@@ -24,11 +24,13 @@ const OVERRIDE_PHRASE = new RegExp(
   [
     String.raw`\b(?:open|start|launch|spin up|fire up|kick off|begin|create)\s+(?:(?:up|me|us)\s+)?(?:(?:a|an|the|one|new|another|fresh|separate|dedicated)\s+){0,3}(?:claude[\s-]*)?code[\s-]*session\b`,
     String.raw`\b(?:open|start|launch)\s+claude[\s-]*code\b`,
-    String.raw`\b(?:ouvre|ouvrez|ouvrir|lance|lancez|lancer|d[ée]marre|d[ée]marrez|d[ée]marrer|commence|cr[ée]e)\s+(?:(?:une|la|nouvelle|autre)\s+){0,3}session\s+(?:de\s+|du\s+)?(?:claude[\s-]*)?code\b`,
-    String.raw`\b(?:abre|abra|abran|abrir|inicia|inicie|iniciar|empieza|arranca|lanza|crea|comece|come[çc]a|cria|crie)\s+(?:(?:una|uma|la|a|nueva|nova|otra|outra)\s+){0,3}(?:sesi[óo]n|sess[ãa]o)\s+(?:de\s+|do\s+|del\s+|con\s+|com\s+)?(?:claude[\s-]*)?code\b`,
-    String.raw`(?:^|[^\p{L}])(?:[öo]ffne|[öo]ffnet|oeffne|starte|startet|starten|beginne|erstelle)\s+(?:(?:eine|einen|die|neue|neuen|weitere)\s+){0,3}(?:claude[\s-]*)?code[\s-]*(?:session|sitzung)\b`,
+    String.raw`\b(?:ouvre|ouvrez|ouvrir|lance|lancez|lancer|d[ée]marre|d[ée]marrez|d[ée]marrer|commence|cr[ée]e)(?:-moi|-nous)?\s+(?:(?:une|la|nouvelle|autre|moi|nous|vite|stp|svp)\s+){0,3}session\s+(?:de\s+|du\s+)?(?:claude[\s-]*)?code\b`,
+    String.raw`(?<![\w\u00C0-\u024F])(?:abre|abra|abran|abrir|[áa]breme|inicia|inicie|iniciar|empieza|arranca|lanza|crea|comece|come[çc]a|cria|crie)\s+(?:(?:una|uma|la|a|nueva|nova|otra|outra|me|por favor|pra mim|para mim|r[áa]pido)\s+){0,3}(?:sesi[óo]n|sess[ãa]o)\s+(?:de\s+|do\s+|del\s+|con\s+|com\s+)?(?:claude[\s-]*)?code\b`,
+    String.raw`(?<![\w\u00C0-\u024F])(?:[öo]ffne|[öo]ffnet|oeffne|er[öo]ffne|mach|leg|starte|startet|starten|beginne|erstelle)\s+(?:(?:eine|einen|die|neue|neuen|weitere|bitte|mal|mir|uns|schnell)\s+){0,3}(?:claude[\s-]*)?code[\s-]*(?:session|sitzung)(?:\s+auf)?\b`,
+    // German puts the verb last: "kannst du eine Code-Session starten", "bitte eine neue Code-Sitzung öffnen".
+    String.raw`(?<![\w\u00C0-\u024F])(?:eine|einen|die|neue|neuen)\s+(?:neue\s+|neuen\s+)?(?:claude[\s-]*)?code[\s-]*(?:session|sitzung)\s+(?:(?:bitte|mal|f[üu]r mich|auf|an)\s+){0,2}(?:[öo]ffnen|oeffnen|er[öo]ffnen|starten|beginnen|aufmachen|anlegen|erstellen|auf|an)\b`,
   ].join('|'),
-  'giu',
+  'gi',
 );
 
 const MENTIONS_CODE = /code/i;
@@ -41,7 +43,7 @@ const NEGATION =
   /\b(?:don['\u2019]?t|do not|does not|doesn['\u2019]?t|didn['\u2019]?t|did not|never|not|no need to|no|without|instead of|rather than|stop|avoid|won['\u2019]?t|wouldn['\u2019]?t|shouldn['\u2019]?t|can['\u2019]?t|cannot|nor|ne|pas|jamais|sans|nunca|sin|nicht|kein|keine|keinen|ohne|n[ãa]o|nem)\b|\bn['\u2019]/i;
 
 const QUESTION =
-  /\b(?:how|what|why|when|where|which|who|whether|is it|is there|are there|does|do (?:i|we)|can (?:i|we)|could (?:i|we)|should (?:i|we)|may (?:i|we)|if (?:i|we|you)|once (?:i|we|you)|after (?:i|we|you)|before (?:i|we|you)|possible to|able to|way to|allowed to|comment|pourquoi|quand|est-ce que|puis-je|peut-on|c[óo]mo|por qu[ée]|cu[áa]ndo|puedo|se puede|posso|pode|quando|wie|warum|wann|kann ich|kann man|darf ich)(?![\p{L}])/iu;
+  /\b(?:how|what|why|when|where|which|who|whether|is it|is there|are there|does|do (?:i|we)|can (?:i|we)|could (?:i|we)|should (?:i|we)|may (?:i|we)|if (?:i|we|you)|once (?:i|we|you)|after (?:i|we|you)|before (?:i|we|you)|possible to|able to|way to|allowed to|comment|pourquoi|quand|est-ce que|puis-je|peut-on|c[óo]mo|por qu[ée]|cu[áa]ndo|puedo|se puede|posso|pode|quando|wie|warum|wann|kann ich|kann man|darf ich)(?![\w\u00C0-\u024F])/i;
 
 const FIRST_PERSON = /\b(?:i|we)\b/i;
 

@@ -17,25 +17,55 @@ const STATE_OF_PROJECT: ProjectShape = { weight: 3, label: 'asks about the state
 const LOCATES_CODE: ProjectShape = { weight: 3, label: 'asks where the code does something' };
 const PERSONAL_DATA_IN_LOGS: ProjectShape = { weight: 3, label: 'personal data in logs' };
 const NOTES_FROM_HISTORY: ProjectShape = { weight: 4, label: 'release notes from the commit history' };
+const ABOUT_THIS_CODE: ProjectShape = { weight: 3, label: 'asks about this project' };
+const TRIGGERED_BEHAVIOUR: ProjectShape = { weight: 3, label: 'asks for behaviour on an event of the product' };
+const BULK_EDIT: ProjectShape = { weight: 3, label: 'an edit across the source files' };
+const OUR_STACK: ProjectShape = { weight: 3, label: 'asks about the project\'s dependencies' };
+const SCHEMA_CHANGE: ProjectShape = { weight: 3, label: 'a change to a database table' };
 
-const PROJECT_PART = String.raw`(?:tests?|testes|test suite|pruebas|build|builds|ci|pipeline|deps|dependencies|dependencias|dependances|abhangigkeiten|lint|linter|coverage|bundle|lockfile|type ?check)`;
+const PROJECT_PART = String.raw`(?:packages|paquets|paquetes|pakete|pacotes|tests|testes|test suite|pruebas|build|builds|ci|pipeline|deps|dependencies|dependencias|dependances|abhangigkeiten|lint|linter|coverage|bundle|lockfile|type ?check)`;
 // Said of a project part: it passes, is green or red, is slow, takes long, is outdated, covers something.
-const STATE = String.raw`(?:pass|passes|passing|passed|green|red|slow|slower|slowest|longest|take|takes|taking|took|outdated|out of date|stale|cover|covers|covering|clean|flaky|fail|fails|failing|passent|passe|lents?|lentes?|prend|verts?|pasan|pasa|lentas?|lentos?|tarda|tardan|verdes?|laufen|lauft|durch|langsam|langsamsten|dauert|grun|passando|passam|demorando|demora|veraltet|obsoletos?|obsoletas?|desactualizad[oa]s?|desatualizad[oa]s?)`;
+const STATE = String.raw`(?:skipped|pending|disabled|passa|pass|passes|passing|passed|green|red|slow|slower|slowest|longest|take|takes|taking|took|outdated|out of date|stale|cover|covers|covering|clean|flaky|fail|fails|failing|passent|passe|lents?|lentes?|prend|verts?|pasan|pasa|lentas?|lentos?|tarda|tardan|verdes?|laufen|lauft|durch|langsam|langsamsten|dauert|grun|passando|passam|demorando|demora|veraltet|obsoletos?|obsoletas?|desactualizad[oa]s?|desatualizad[oa]s?)`;
 // Before the part, only adjectives: "failing tests", "outdated deps" (not "take to build a shed").
 const STATE_BEFORE = String.raw`(?:passing|failing|flaky|slow|slower|slowest|outdated|stale|broken|red|green|lents|lentas|lentos|langsamsten|veraltete|obsoletas|obsoletos|desactualizadas|desatualizadas)`;
 // A question that puts the verb first: "¿por qué tarda tanto el build?", "warum dauert der Build", "pasan los tests".
-const STATE_VERB_FIRST = String.raw`(?:tarda|tardan|dauert|dauern|prend|prennent|demora|demoram|pasan|passent|passam|laufen|fallan|echouent|schlagen)`;
+const STATE_VERB_FIRST = String.raw`(?:en verde|em verde|verdes?|verts?|grun|pasa|passa|lauft|tarda|tardan|dauert|dauern|prend|prennent|demora|demoram|pasan|passent|passam|laufen|fallan|echouent|schlagen)`;
 const STATE_NEAR_PART = new RegExp(
   String.raw`\b${PROJECT_PART}\b(?:\s+\S+){0,4}?\s+${STATE}\b|\b${STATE_BEFORE}\s+(?:\S+\s+)?${PROJECT_PART}\b|\b${STATE_VERB_FIRST}\s+(?:\S+\s+){0,3}?${PROJECT_PART}\b`,
 );
 // "find where we compute", "trouve ou on calcule", "busca donde calculamos", "finde, wo wir", "encontre onde calculamos".
+// "wherever we round prices", "the place where we build the email", "computed somewhere in checkout".
+const PLACE_IN_CODE = /\b(?:wherever we|(?:the )?(?:place|places|spot|code|function) where we|somewhere in (?:the )?(?:code|codebase|checkout|backend|frontend|app|api)|partout ou on|donde sea que|wo immer wir|onde quer que)\b/;
 const LOCATE =
   /\b(?:find|locate|look for|search for|show me|figure out|trouve|cherche|busca|encuentra|localiza|finde|suche|zeig mir|encontre|procure|ache|localize)\s*,?\s+(?:out\s+)?(?:where|wherever|ou|donde|wo|onde)\s+(?:(?:do|did|does)\s+)?(?:we|on|nous|wir|nos|\w+(?:amos|emos|imos))\b/;
 const PERSONAL_DATA =
-  /\b(?:pii|personal data|personal information|emails?|email address(?:es)?|e mail address(?:es)?|phone numbers?|passwords?|card numbers?|credit cards?|ssns?|social security|adresses? e[ -]?mail|donnees personnelles|datos personales|personenbezogene daten|dados pessoais|telefonnummern?|numeros? de telefon[oe]|senhas?|contrasenas?|mots? de passe)\b/;
-const LOG_WORD = /\b(?:log|logs|logged|logging|logger|journaux|registros|protokolle)\b/;
+  /\b(?:pii|personal data|personal information|emails?|email address(?:es)?|e mail address(?:es)?|phone numbers?|passwords?|card numbers?|credit cards?|ssns?|social security|adresses? e[ -]?mail|donnees personnelles|datos personales|personenbezogene daten|dados pessoais|telefonnummern?|numeros? de telefon[oe]|senhas?|contrasenas?|mots? de passe|numeros? de (?:carte|tarjeta|cartao)|kartennummern?|tokens?|secrets?|api keys?)\b/;
+const LOG_WORD = /\b(?:log|logs|logged|logging|logger|journaux|registros|protokolle|sentry|error reports?|crash reports?|stack traces?)\b/;
 const NOTES = /\b(?:release notes?|changelog|change log|notes de version|notas de (?:la )?version|notas de versao|versionshinweise|release ?notes)\b/;
-const HISTORY = /\b(?:commits?|since (?:the )?(?:last )?(?:tag|release)|git log|merged since|depuis (?:le )?tag|desde (?:la |a )?(?:etiqueta|tag)|seit (?:dem )?tag|prs? merged)\b/;
+const HISTORY =
+  /\b(?:commits?|since (?:the )?(?:last )?(?:tag|release|version)|since v?\d|git log|merged since|merged prs|merged pull requests|what (?:landed|went in|was merged)|depuis (?:le )?tag|depuis (?:la )?derniere|desde (?:la |a )?(?:etiqueta|tag|ultima)|seit (?:dem )?(?:tag|letzten)|prs? merged)\b/;
+
+// "explain how auth works in this project", "dans ce projet", "in unserem Code" — but not "in my project plan".
+const THIS_CODE =
+  /\b(?:(?:in|of|from|across)\s+(?:this|our|my)\s+(?:project|codebase|code|repo)(?!\s+(?:plan|proposal|report|timeline|budget|team|meeting|manager|brief|review|update|status))|dans (?:ce|notre|mon) (?:projet|code)|en (?:este|nuestro|mi) (?:proyecto|codigo)|in (?:diesem|unserem|meinem) (?:projekt|code)|(?:neste|no nosso|no meu) (?:projeto|codigo))\b/;
+const COLUMN = /\b(?:columns?|colonnes?|columnas?|colunas?|spalten?)\b/;
+// A table of a database: named by what it holds ("the orders table", "la tabla de pedidos",
+// "der Bestelltabelle"), or with a database word; not "make a table with columns for …".
+const NAMED_TABLE = /\b(?:the \w+ table|the table \w+|la table (?:des|de|du)|la tabla de|a tabela de|\w{3,}tabelle)\b/;
+const DATABASE_WORD = /\b(?:db|database|sql|postgres|mysql|sqlite|migration|schema|base de donnees|base de datos|banco de dados|datenbank)\b/;
+const OFFICE_TABLE = /\b(?:spreadsheets?|sheets?|excel|hojas?|tableurs?|planilhas?|google|notion|airtable|trello|asana|word|docs?|slides?)\b/;
+// "find where we compute X and add Y": the place is found to change it.
+const THEN_ACT = /\b(?:and|then|et|puis|y|luego|und|dann|e|depois)\b/;
+
+// "send an email when a user signs up", "quand un utilisateur s'inscrit", "wenn sich ein Nutzer registriert":
+// behaviour on an event of the product, said of its users, jobs, orders or deploys.
+const ON_EVENT =
+  /\b(?:when|whenever|every time|each time|as soon as|once|quand|lorsqu|lorsque|chaque fois qu|cuando|cada vez que|wenn|sobald|quando|sempre que|assim que)\s+(?:(?:a|an|the|any|un|une|el|la|le|ein|eine|einen|sich|um|uma|o|a|new|nouvel|nouveau|nuevo|neuer|novo|our|my)\s+){0,2}(?:[a-z]+\s+)?(?:users?|customers?|visitors?|members?|jobs?|cron|deploys?|deployments?|builds?|payments?|orders?|requests?|webhooks?|signups?|sign ups?|subscriptions?|utilisateurs?|usuarios?|nutzer|benutzer|kunden?|clientes?|pedidos?|commandes?|bestellung(?:en)?)\b/;
+
+// "a header in every file", "all the js files", "across the project", "dans chaque fichier", "in jede Datei".
+const EVERY_FILE =
+  /\b(?:(?:each|every|all(?: the| our)?|chaque|tous les|todos los|todas las|cada|jede[nrms]?|alle|todos os|todas as)\s+(?:\w+\s+)?(?:files?|fichiers?|archivos?|dateien?|quelldateien?|arquivos?|modules?|components?|occurrences?)|across the (?:project|codebase|repo|code|app)|dans tout le (?:projet|code)|en todo el (?:proyecto|codigo)|im ganzen (?:projekt|code)|em todo o (?:projeto|codigo))\b/;
+const VERSION_WE_USE = /\b(?:(?:what|which) version of \S+ (?:are|do|is) we|(?:are|do) we (?:still )?(?:on|using|use|run|running) (?:\S+ )?v?\d|what \S+ version (?:are|do) we)\b/;
 
 /**
  * Finds the project shapes of a message.
@@ -45,9 +75,25 @@ const HISTORY = /\b(?:commits?|since (?:the )?(?:last )?(?:tag|release)|git log|
  */
 export function projectShapes(folded: string): ProjectShape[] {
   const found: ProjectShape[] = [];
-  if (STATE_NEAR_PART.test(folded)) found.push(STATE_OF_PROJECT);
-  if (LOCATE.test(folded)) found.push(LOCATES_CODE);
+  // Each shape needs a word that most messages lack: a cheap test first.
+  if (MAY_NAME_PART.test(folded) && STATE_NEAR_PART.test(folded)) found.push(STATE_OF_PROJECT);
+  const mayLocate = MAY_LOCATE.test(folded);
+  const locate = mayLocate ? LOCATE.exec(folded) : null;
+  if ((locate && THEN_ACT.test(folded.slice(locate.index + locate[0].length))) || (mayLocate && PLACE_IN_CODE.test(folded))) found.push(LOCATES_CODE);
   if (LOG_WORD.test(folded) && PERSONAL_DATA.test(folded)) found.push(PERSONAL_DATA_IN_LOGS);
   if (NOTES.test(folded) && HISTORY.test(folded)) found.push(NOTES_FROM_HISTORY);
+  if (MAY_NAME_CODE.test(folded) && THIS_CODE.test(folded)) found.push(ABOUT_THIS_CODE);
+  if (MAY_BE_EVENT.test(folded) && ON_EVENT.test(folded)) found.push(TRIGGERED_BEHAVIOUR);
+  if (MAY_BE_EVERY.test(folded) && EVERY_FILE.test(folded) && !OFFICE_FILES.test(folded)) found.push(BULK_EDIT);
+  if (VERSION_WE_USE.test(folded)) found.push(OUR_STACK);
+  if (COLUMN.test(folded) && (NAMED_TABLE.test(folded) || DATABASE_WORD.test(folded)) && !OFFICE_TABLE.test(folded)) found.push(SCHEMA_CHANGE);
   return found;
 }
+
+// Files of office work: "rename all the files in my photos folder" is not a code edit.
+const OFFICE_FILES = /\b(?:photos?|pictures?|images?|pdfs?|documents?|docs|downloads|invoices|receipts|music|videos?|desktop|drive|dropbox)\b/;
+const MAY_NAME_PART = /test|build|ci|pipeline|dep|lint|coverage|bundle|lockfile|type|prueba|abhangig|paque|pake|pacote|packages/;
+const MAY_LOCATE = /where|ou|donde|wo|onde/;
+const MAY_BE_EVENT = /when|once|time|soon|quand|lorsqu|fois|cuando|vez|wenn|sobald|quando|sempre|assim/;
+const MAY_BE_EVERY = /each|every|all|chaque|tous|todo|toda|cada|jede|alle|across|tout|ganzen/;
+const MAY_NAME_CODE = /proje|code|repo|proyecto|codigo/;

@@ -65,7 +65,7 @@ export function route(text: string, context?: RoutingContext): RouteDecision {
   const verdict = weigh({
     words,
     structure: structuralSignals(normalized, masked),
-    technical: technicalSignals(unquoted, folded, verbKind === 'codeVerb' || verbKind === 'actionVerb'),
+    technical: technicalSignals(unquoted, verbKind === 'codeVerb' || verbKind === 'actionVerb'),
     grounding,
     shapes: projectShapes(folded),
     declinesCodeSession: override.kind === 'negated',

@@ -58,7 +58,7 @@ const TOPIC_VERBS = new Set(['summarize', 'write', 'review', 'document', 'invest
 const BUMP_VERBS = new Set(['bump', 'upgrade']);
 // "run the build", "check the tests": a project task.
 const TASK_VERBS = new Set(['run', 'check']);
-const PROJECT_TASKS = new Set(['tests', 'unit tests', 'the build', 'the linter', 'a pipeline', 'CI', 'a script', 'a migration', 'test coverage', 'the bundle', 'the lockfile', 'a flaky test']);
+const PROJECT_TASKS = new Set(['types', 'tests', 'unit tests', 'the build', 'the linter', 'a pipeline', 'CI', 'a script', 'a migration', 'test coverage', 'the bundle', 'the lockfile', 'a flaky test']);
 const PROJECT_TASK_WEIGHT = 2;
 
 interface Tally {
@@ -88,9 +88,12 @@ export function weigh(signals: MessageSignals): Verdict {
   const tally = tallyTerms(words.matches);
   // "the search bar doesn't return anything": a failure, said without a failure word.
   if (words.malfunction && !tally.failure) {
-    tally.codeObjects += 1;
+    // Said of a part of a product ("the mobile menu does not close"), it is a bug report.
+    tally.codeObjects += tally.surfaces > 0 || tally.codeObjects > 0 ? 2 : 1;
     tally.failure = true;
   }
+  // A symptom of a bug is specific; asked why ("why do we get duplicate orders"), more so.
+  if (words.bugShape) tally.codeObjects += words.diagnostic ? 3 : 2;
   const verbsAreTopicsEarly = (words.informational || signals.asksAboutCodeSessions) && !words.diagnostic && !words.imperative;
   const actsOnCode = aboutCode(words);
   const technical = signals.technical;
@@ -100,6 +103,9 @@ export function weigh(signals: MessageSignals): Verdict {
     const verbKind = words.mainVerb?.term.kind;
     if (technical.unknown.length > 0 && (verbKind === 'codeVerb' || verbKind === 'actionVerb')) tally.tech += 1;
   }
+  // "move from jest to vitest", "passe de jest à vitest": one tool for another.
+  const swapsTools = actsOnCode && !verbsAreTopicsEarly && namedTools(words, technical) >= 2 && (FROM_TO.test(words.text) || words.mainVerb?.term.label === 'change' || words.mainVerb?.term.label === 'convert' || words.mainVerb?.term.label === 'migrate');
+  if (swapsTools) tally.codeObjects += 3;
   // In a question ("what does the shipping module do?") the user's code words count half.
   const grounding = signals.grounding && actsOnCode ? Math.min(GROUNDING_CAP, signals.grounding.weight) / (verbsAreTopicsEarly ? 2 : 1) : 0;
   const shapes = signals.shapes ?? [];
@@ -132,10 +138,13 @@ export function weigh(signals: MessageSignals): Verdict {
   if (words.headObject && !documentsCode) score += words.headObject.term.weight;
   if (builds) score += BUILD_WEIGHT;
   if (documentsCode) score += DOCS_FOR_CODE_WEIGHT - (words.headObject?.term.weight ?? 0);
-  if (informational) score += INFORMATIONAL_WEIGHT;
+  // "what does the calculateTax function do": a question about a name in the user's code.
+  if (informational) score += structure.some((s) => s.label === 'code identifiers') ? INFORMATIONAL_WEIGHT + 2 : INFORMATIONAL_WEIGHT;
   if (dependencyUpdate) score += DEPENDENCY_UPDATE_WEIGHT;
-  // "the build fails", "failing tests": a failure of something that lives in a codebase.
+  // "the build fails", "failing tests": a failure of something that lives in a codebase;
+  // "la page panier est cassée": a broken part of a product.
   if (tally.failure && words.matches.some((m) => m.term.failLabel !== undefined)) score += 1;
+  else if (tally.failure && tally.surfaces > 0) score += 1;
 
   // A project shape is a request about the project by itself, unless the request is to write or research.
   if (shapes.length > 0 && !(words.mainVerb?.term.kind === 'coworkVerb' && words.mainVerb.term.weight <= -2)) score = Math.max(score, CODE_THRESHOLD);
@@ -155,6 +164,19 @@ function aboutCode(words: WordSignals): boolean {
   if (verb && (verb.kind === 'coworkVerb' || TOPIC_VERBS.has(verb.label))) return false;
   const head = words.headObject?.term;
   return !(head && head.kind === 'coworkObject' && head.weight <= -1);
+}
+
+
+// "from jest to vitest", "de moment a date-fns": one thing for another.
+const FROM_TO = /\b(?:from|de|von|desde|da|do|off)\s+\S+\s+(?:\S+\s+)?(?:to|a|zu|para|auf|por|pour|for|onto|with|avec|con|com|durch|par|in favou?r of)\b/;
+
+/** How many tools a message names: tools of the lexicon, names shaped like code, unknown words. */
+function namedTools(words: WordSignals, technical: TechnicalSignals | undefined): number {
+  const names = new Set<string>();
+  for (const m of words.matches) if (m.term.kind === 'tech') names.add(m.word);
+  for (const name of technical?.shaped ?? []) names.add(name.toLowerCase());
+  for (const name of technical?.unknown ?? []) names.add(name);
+  return names.size;
 }
 
 /** "run the build in payments", "check the tests": a task verb on a part of the project. */

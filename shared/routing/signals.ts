@@ -32,6 +32,10 @@ export interface WordSignals {
   readonly versionTarget: boolean;
   /** Says that something stopped doing its job ("doesn't load", "didn't run", "isn't picked up"). */
   readonly malfunction: boolean;
+  /** The folded text the signals were read from. */
+  readonly text: string;
+  /** Names a bug by its symptom ("shows the wrong month", "fired twice", "duplicate orders"). */
+  readonly bugShape: boolean;
 }
 
 const MAIN_VERB_WINDOW = 12;
@@ -41,12 +45,30 @@ const ELISION = /\b(qu|[cdjlmnst])'/g;
 const APOSTROPHE = /'/g;
 
 const INFORMATIONAL =
-  /\b(?:what(?:s| is| are| was| were| does| do| did| should| would| will| can| could| happens| about)|who (?:is|are|was|were)|when (?:is|are|was|did|does|do|will|should)|where (?:is|are|can|do|does|should)|which (?:is|are|one|ones)|how (?:do|does|did|can|could|should|would|is|are|many|much|long|often|far|old|to)|explain|describe|define|tell me|teach me|help me understand|difference between|meaning of|eli5|give me (?:a |an |some )?(?:summary|overview|list|ideas?|tips|examples|rundown|recap|brief|breakdown)|is it (?:true|possible|worth|better|ok|okay)|should i|qu est[- ]ce|c est quoi|explique|que significa|explica|como funciona|was ist|was sind|wie (?:viel|viele|lange|funktioniert)|erklare)\b/;
+  /\b(?:what(?:s| is| are| was| were| does| do| did| should| would| will| can| could| happens| about)|who (?:is|are|was|were)|when (?:is|are|was|did|does|do|will|should)|where (?:is|are|can|do|does|should)|which (?:is|are|one|ones)|how (?:do|does|did|can|could|should|would|is|are|many|much|long|often|far|old|to)|explain|describe|define|tell me|teach me|help me understand|difference between|meaning of|eli5|give me (?:a |an |some )?(?:summary|overview|list|ideas?|tips|examples|rundown|recap|brief|breakdown)|is it (?:true|possible|worth|better|ok|okay)|should i|qu est[- ]ce|c est quoi|explique|que significa|explica|como funciona|was ist|was sind|wie (?:viel|viele|lange|funktioniert)|erklare|erklar)\b/;
 const DIAGNOSTIC =
   /\b(?:why|what(?:s| is) (?:wrong|broken|failing|causing|breaking|happening with)|what broke|pourquoi|por que|porque falla|warum)\b/;
-const MALFUNCTION =
+const MALFUNCTION = new RegExp(
+  [
+    String.raw`\b(?:doesnt|dont|didnt|isnt|arent|wasnt|wont|cant|never|stopped|no longer|does not|do not|did not|will not|can not|cannot)(?: \w+)? (?:work|run|load|return|show|save|send|render|fire|trigger|sync|pick|start|connect|respond|display|submit|redirect|refresh|appear|clear|reset|close|update|validate|reload|scroll|match|do anything)`,
+    String.raw`\b(?:ne fait rien|ne marche (?:pas|plus)|ne fonctionne (?:pas|plus)|no hace nada|no funciona|ya no funciona|tut nichts|funktioniert nicht(?: mehr)?|geht nicht(?: mehr)?|nao faz nada|nao funciona|parou de funcionar)\b`,
+  ].join('|'),
+);
+// Cheap tests first: most messages have none of these words.
+const MAY_MALFUNCTION = /nt |not|never|stopped|longer|cannot|rien|pas|nada|funciona|nicht|nichts|nao/;
+const MAY_BE_BUG = /wrong|twice|blank|white|empty|chok|blow|fall|crash|duplicat|off by/;
+// Bugs said by their symptom: "shows the wrong month", "fired twice", "a blank screen", "off by one cent".
+const BUG_SHAPE = new RegExp(
+  [
+    String.raw`\b(?:shows?|showing|returns?|returning|displays?|gives?|sends?|picks?|uses?|computes?) (?:the |a )?wrong\b`,
+    String.raw`\b(?:fired|ran|runs|sent|sends|charged|charges|triggered|called|executed|posted|imported) twice\b`,
+    String.raw`\b(?:white|blank|empty) (?:page|screen)\b`,
+    String.raw`\b(?:chokes?|choking|blows? up|falls? over|crashes|crashing) (?:on|when|with|if)\b`,
+    String.raw`\bduplicated? (?:orders|emails|charges|entries|records|users|payments|events|notifications|messages|requests)\b|\boff by (?:one|a|1)\b`,
+  ].join('|'),
+);
   /\b(?:doesnt|dont|didnt|isnt|arent|wasnt|wont|cant|never|stopped|no longer)(?: \w+)? (?:work|run|load|return|show|save|send|render|fire|trigger|sync|pick|start|connect|respond|display|submit|redirect|refresh|appear|clear|reset|close|update|validate|reload|scroll|match|do anything)/;
-const VERSION_TARGET = /\b(?:to|a|auf) (?:the )?(?:latest|newest|derniere|ultima|neueste)\b|\bto v?\d{1,4}(?:\.(?:\d{1,6}|x)){0,3}\b/;
+const VERSION_TARGET = /\b(?:to|a|auf) (?:the )?(?:latest|newest|derniere|ultima|neueste)\b|\bto v?\d{1,4}(?:\.(?:\d{1,6}|x)){0,3}\b|\bto [a-z][\w.-]{1,20} v?\d{1,4}(?:\.(?:\d{1,6}|x)){1,3}\b/;
 
 // Typos are looked for only near the start (the request), in words of 6+ letters, against
 // long words whose one-typo neighbours are not common words ("branch" is not: "brunch").
@@ -138,7 +160,9 @@ export function wordSignals(text: string): WordSignals {
     informational: INFORMATIONAL.test(text),
     diagnostic: DIAGNOSTIC.test(text),
     versionTarget: VERSION_TARGET.test(text),
-    malfunction: MALFUNCTION.test(text),
+    malfunction: MAY_MALFUNCTION.test(text) && MALFUNCTION.test(text),
+    bugShape: MAY_BE_BUG.test(text) && BUG_SHAPE.test(text),
+    text,
   };
 }
 
@@ -216,13 +240,29 @@ function withinOneEdit(a: string, b: string): boolean {
   return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
 }
 
-/** Looks a word up as is, then with regular English inflections removed. */
+/** Looks a word up as is, then with regular English inflections removed, then as a compound. */
 function lookUp(word: string): Term | undefined {
   const exact = LEXICON.words.get(word);
   if (exact || word.length < 4) return exact;
   for (const stem of stems(word)) {
     const term = LEXICON.words.get(stem);
     if (term) return term;
+  }
+  return word.length >= MIN_COMPOUND_LENGTH && word.length <= MAX_COMPOUND_LENGTH ? compoundTail(word) : undefined;
+}
+
+// German nouns are written as one word, the head last: "Kontaktseite" is a page,
+// "Zahlungsdienst" a service. The tail must be a part of a product or a thing of code.
+const MIN_COMPOUND_LENGTH = 9;
+const MAX_COMPOUND_LENGTH = 40;
+const MIN_TAIL_LENGTH = 5;
+const NOT_TAILS = new Set(['tester', 'testing']);
+
+function compoundTail(word: string): Term | undefined {
+  for (let start = 3; word.length - start >= MIN_TAIL_LENGTH; start++) {
+    const tail = word.slice(start);
+    const term = LEXICON.words.get(tail);
+    if (term && (term.kind === 'surface' || term.kind === 'codeObject') && !NOT_TAILS.has(tail)) return term;
   }
   return undefined;
 }

@@ -13,16 +13,21 @@ import { LEXICON } from './lexicon.js';
 export interface TechnicalSignals {
   /** Names shaped like code, as written (at most a few). */
   readonly shaped: readonly string[];
-  /** A lowercase word of an English message that the word list does not know (the first one). */
+  /** Lowercase words of an English message that the word list does not know (the first two). */
   readonly unknown: readonly string[];
-  /** The message reads as English (more English function words than other languages'); read only when an unknown word was found. */
+  /** The message reads as English (more English function words than other languages'); read only when unknown words are wanted. */
   readonly english: boolean;
 }
 
 const MAX_TOKENS = 200;
 const WHITESPACE = /\s+/;
+// Words with a dot, dash, colon or slash inside, scoped names, and camel or Pascal case.
+const EDGE = /^[("'\[{<*_~>¿¡]|[)"'\]}>*_~,;!?.:]$/;
+// A token that may be a shaped name: a scope, a dot/dash/colon/slash inside, or a capital after a letter.
+const INNER_SHAPE = /^@|[A-Za-z0-9][.\-:/][A-Za-z0-9]|[a-z][A-Z]/;
+const LOWER_WORD = /^[a-z]{4,30}$/;
 // Inside the word (not at its edges): a dot, dash, colon, slash, or a capital after a letter.
-const MAYBE_SHAPED = /^@|[a-z0-9][.\-:/][a-z0-9]|[a-z][A-Z]/i;
+const MAYBE_SHAPED = /(?:^|\s)@|[A-Za-z0-9][.\-:/][A-Za-z0-9]|[a-z][A-Z]|[A-Z][a-z]{1,30}[A-Z]/;
 const MAX_FOUND = 4;
 const EDGE_PUNCTUATION = /^[("'\[{<*_~>¿¡]+|[)"'\]}>*_~,;!?.:]+$/g;
 const DOTTED = /^@?[a-z][a-z0-9_-]*(?:\.[a-z][a-z0-9_-]*)+$/i;
@@ -30,7 +35,6 @@ const DASHED = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$/;
 const COLON_NAME = /^[a-z][a-z0-9-]+:[a-z][a-z0-9-]+$/;
 const SCOPED = /^@[a-z0-9][\w.-]*\/[\w.-]+$/;
 const PASCAL = /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+$/;
-const LOWER_WORD = /^[a-z]{4,30}$/;
 const URL_LIKE = /^(?:https?:|www\.|mailto:)/i;
 // Domains and abbreviations look dotted but are not code.
 const DOMAIN_ENDINGS = new Set('com org net gov edu co uk de fr es it pt br nl eu us ca au ch be at io ai app dev me info biz'.split(' '));
@@ -39,6 +43,7 @@ const OFFICE_BRANDS = new Set(
   'linkedin youtube powerpoint whatsapp fedex paypal hubspot sharepoint onedrive quickbooks mailchimp surveymonkey wordpress tiktok doordash airbnb facetime imessage macbook ipad iphone playstation xbox mcdonald mcdonalds eventbrite salesforce openai chatgpt goodreads eurostar easyjet ryanair lufthansa blablacar deepl googledocs googlesheets docusign dropbox'.split(' '),
 );
 
+const CLITICS = new Set('ce moi toi lui nous vous eux elle elles il ils on je tu me te se le la les lo los las lhe lhes nos vos ci y en t la-bas'.split(' '));
 const ENGLISH_FUNCTION = new Set('the a an to of in on for with and is are my our we it this that can you please from by be was do does what why how which any all me us i if so or but at'.split(' '));
 const FOREIGN_FUNCTION = new Set(
   'le la les des du une est et pour dans avec sur que qui ne pas mes nos notre el los las del por para con una es y mis nuestro nuestra der die das und mit ist nicht ein eine einen fur auf den dem wir ich o os do da dos das com uma em nao meu minha nossa na nas'.split(' '),
@@ -48,33 +53,39 @@ const FOREIGN_FUNCTION = new Set(
  * Finds the technical words of a message.
  *
  * @param masked - The normalised message with code blanked out (case kept).
- * @param folded - The same text folded (lower case, no accents).
  * @param wantUnknown - Whether to look for unknown words (they count only next to a verb that acts).
  * @returns The names shaped like code, the unknown words, and whether it reads as English.
  */
-export function technicalSignals(masked: string, folded: string, wantUnknown = true): TechnicalSignals {
+export function technicalSignals(masked: string, wantUnknown = true): TechnicalSignals {
   const shaped: string[] = [];
-  let candidate: string | undefined;
-  if (!wantUnknown && !MAYBE_SHAPED.test(masked)) return { shaped, unknown: [], english: false };
+  const candidates: string[] = [];
+  const mayBeShaped = MAYBE_SHAPED.test(masked);
+  if (!mayBeShaped && !wantUnknown) return { shaped, unknown: [], english: false };
+  // One pass over the tokens: shaped names, unknown lowercase words, and the function words
+  // that tell an English message from a French or German one.
+  let ours = 0;
+  let theirs = 0;
   const tokens = masked.split(WHITESPACE, MAX_TOKENS);
   for (let position = 0; position < tokens.length; position++) {
     const token = tokens[position] ?? '';
-    if (token.length < 3 || token.length > 80) continue;
-    // Most tokens are plain words: only they can be unknown words, and they have no shape.
-    if (!MAYBE_SHAPED.test(token)) {
-      // A capitalised unknown word is a name or a place ("Sarah", "Lisbon"); a lowercase one, a technical word.
-      if (wantUnknown && candidate === undefined && position > 0) {
-        const bare = token.replace(EDGE_PUNCTUATION, '');
-        if (LOWER_WORD.test(bare) && isUnknownWord(bare)) candidate = bare;
-      }
+    if (token.length === 0 || token.length > 80) continue;
+    const bare = EDGE.test(token) ? token.replace(EDGE_PUNCTUATION, '') : token;
+    if (bare.length <= 5) {
+      const lower = bare.toLowerCase();
+      if (ENGLISH_FUNCTION.has(lower)) ours++;
+      else if (FOREIGN_FUNCTION.has(lower)) theirs++;
+    }
+    if (bare.length < 3) continue;
+    if (mayBeShaped && INNER_SHAPE.test(bare)) {
+      if (shaped.length < MAX_FOUND && !URL_LIKE.test(bare) && isShapedName(bare)) shaped.push(bare);
       continue;
     }
-    const bare = token.replace(EDGE_PUNCTUATION, '');
-    if (bare.length >= 3 && shaped.length < MAX_FOUND && !URL_LIKE.test(bare) && isShapedName(bare)) shaped.push(bare);
+    // A capitalised unknown word is a name or a place ("Sarah", "Lisbon"); a lowercase one, a technical word.
+    if (wantUnknown && position > 0 && candidates.length < 2 && LOWER_WORD.test(bare) && isUnknownWord(bare)) candidates.push(bare);
   }
   // Every word of a French or German message is unknown to an English list: only English messages count them.
-  const english = candidate !== undefined && readsAsEnglish(folded);
-  return { shaped, unknown: english && candidate !== undefined ? [candidate] : [], english };
+  const english = theirs === 0 || ours > theirs;
+  return { shaped, unknown: english ? candidates : [], english };
 }
 
 function isShapedName(bare: string): boolean {
@@ -86,7 +97,11 @@ function isShapedName(bare: string): boolean {
     // "e.g", "i.e": abbreviations; "example.com": a domain.
     return !parts.every((part) => part.length <= 2) && !DOMAIN_ENDINGS.has(last);
   }
-  if (DASHED.test(bare)) return bare.split('-').some((part) => part.length >= 2 && /[a-z]/.test(part) && isUnknownWord(part));
+  // "est-ce", "dis-moi", "faça-me": French and Portuguese join pronouns to verbs with a dash.
+  if (DASHED.test(bare)) {
+    const parts = bare.split('-');
+    return !parts.some((part) => CLITICS.has(part)) && parts.some((part) => part.length >= 2 && /[a-z]/.test(part) && isUnknownWord(part));
+  }
   if (PASCAL.test(bare)) return !OFFICE_BRANDS.has(bare.toLowerCase());
   return false;
 }
@@ -109,14 +124,4 @@ function nearEnglishWord(word: string): boolean {
     }
   }
   return false;
-}
-
-function readsAsEnglish(folded: string): boolean {
-  let ours = 0;
-  let theirs = 0;
-  for (const word of folded.split(/[^a-z]+/, MAX_TOKENS)) {
-    if (ENGLISH_FUNCTION.has(word)) ours++;
-    else if (FOREIGN_FUNCTION.has(word)) theirs++;
-  }
-  return theirs === 0 || ours > theirs;
 }

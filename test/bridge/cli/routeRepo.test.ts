@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { main } from '../../../bridge/cli/main.js';
+import type { CliIo } from '../../../bridge/cli/io.js';
+import { makeRepo, TempDirs } from '../../helpers/gitRepos.js';
+
+async function run(argv: string[], cwd: string, stdin = ''): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk) => (out += chunk));
+  stderr.on('data', (chunk) => (err += chunk));
+  const io: CliIo = { stdout, stderr, stdin: Readable.from([stdin]), env: {}, cwd };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+describe('dispatch route --repo', () => {
+  const temp = new TempDirs();
+  after(() => temp.cleanup());
+
+  it('routes with the vocabulary and the name of a local checkout', async () => {
+    const parent = temp.make();
+    makeRepo(path.join(parent, 'isfail'), {
+      'package.json': JSON.stringify({ name: 'isfail', dependencies: { moment: '^2.30.0', dayjs: '^1.11.0' } }),
+      'src/shipping/rates.ts': 'export function computeShippingCost(weight: number) { return weight * 2; }\n',
+    });
+    const text = 'swap moment for dayjs';
+    const without = JSON.parse((await run(['route', text], parent)).out);
+    assert.equal(without.route, 'cowork');
+    const withRepo = await run(['route', '--repo', 'isfail', text], parent);
+    assert.equal(withRepo.code, 0);
+    const decision = JSON.parse(withRepo.out);
+    assert.equal(decision.route, 'code');
+    assert.match(decision.reason, /from your code/);
+    const hinted = JSON.parse((await run(['route', '--repo', path.join(parent, 'isfail'), 'run the tests in isfail'], '/')).out);
+    assert.equal(hinted.repoHint, 'isfail');
+  });
+
+  it('uses the same context for --jsonl', async () => {
+    const parent = temp.make();
+    makeRepo(path.join(parent, 'shop'), { 'src/shipping/rates.ts': 'export function computeShippingCost() { return 1; }\n' });
+    const { code, out } = await run(['route', '--jsonl', '--repo', 'shop'], parent, '{"text":"where we compute shipping costs, islands pay double"}\n');
+    assert.equal(code, 0);
+    assert.equal(JSON.parse(out.trim()).route, 'code');
+  });
+
+  it('refuses a folder that is not a git checkout, with a clear message', async () => {
+    const folder = temp.make();
+    const { code, err, out } = await run(['route', '--repo', folder, 'fix the bug'], '/');
+    assert.notEqual(code, 0);
+    assert.equal(out, '');
+    assert.match(err, /not a git checkout/);
+  });
+});

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatScore, readLabelledLines, scoreList, type LabelledMessage } from '../../bench/routingEval.js';
+import { route } from '../../shared/routing/route.js';
+import { HELD_OUT, HELD_OUT_B, HELD_OUT_C } from './routingHeldOut.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const evalDir = path.join(here, 'eval');
+const samplePath = path.resolve(here, '..', '..', '..', 'shared', 'eval', 'routing-sample.jsonl');
+
+interface Floor {
+  /** Lowest accepted share of messages routed right (and forced exactly when labelled forced). */
+  accuracy: number;
+  /** Highest accepted number of office messages sent to Code. */
+  maxCoworkToCode: number;
+  /** Forced messages that may go unforced (0: every forced case is right). */
+  forcedMisses: number;
+  /** The list's sentences may be printed on failure (never for a list kept unseen). */
+  showMisses: boolean;
+}
+
+// Floors: the figure each list reached at the end of issue 12, less a small margin.
+const LISTS: ReadonlyArray<[name: string, load: () => LabelledMessage[] | undefined, floor: Floor]> = [
+  ['routing sample (60)', () => (existsSync(samplePath) ? readLabelledLines(samplePath) : undefined), { accuracy: 0.96, maxCoworkToCode: 1, forcedMisses: 0, showMisses: true }],
+  ['HELD_OUT (61)', () => [...HELD_OUT], { accuracy: 0.97, maxCoworkToCode: 1, forcedMisses: 0, showMisses: true }],
+  ['HELD_OUT_B (30)', () => [...HELD_OUT_B], { accuracy: 0.95, maxCoworkToCode: 1, forcedMisses: 0, showMisses: true }],
+  ['HELD_OUT_C (80)', () => [...HELD_OUT_C], { accuracy: 0.95, maxCoworkToCode: 1, forcedMisses: 0, showMisses: true }],
+  // Written by someone else and never read here: 78.6% before issue 12, 86.4% at its end; one forced case missed.
+  ['held-out D (369, unseen)', () => readLabelledLines(path.join(evalDir, 'heldOutD.jsonl')), { accuracy: 0.85, maxCoworkToCode: 8, forcedMisses: 1, showMisses: false }],
+  ['development list 1 (197)', () => readLabelledLines(path.join(evalDir, 'routingDev.jsonl')), { accuracy: 0.95, maxCoworkToCode: 2, forcedMisses: 0, showMisses: true }],
+  ['development list 2 (120)', () => readLabelledLines(path.join(evalDir, 'routingDev2.jsonl')), { accuracy: 0.87, maxCoworkToCode: 2, forcedMisses: 0, showMisses: true }],
+  ['development list 3 (84)', () => readLabelledLines(path.join(evalDir, 'routingDev3.jsonl')), { accuracy: 0.83, maxCoworkToCode: 1, forcedMisses: 0, showMisses: true }],
+  ['development list 4 (71)', () => readLabelledLines(path.join(evalDir, 'routingDev4.jsonl')), { accuracy: 0.93, maxCoworkToCode: 1, forcedMisses: 0, showMisses: true }],
+  ['office look-alikes (46)', () => readLabelledLines(path.join(evalDir, 'routingDevOffice.jsonl')), { accuracy: 1, maxCoworkToCode: 0, forcedMisses: 0, showMisses: true }],
+];
+
+function misses(messages: readonly LabelledMessage[]): string {
+  return messages
+    .filter((m) => {
+      const decision = route(m.text, m.context);
+      return decision.route !== m.route || decision.forced !== (m.forced ?? false);
+    })
+    .map((m) => `  ${m.route}${m.forced ? ' (forced)' : ''} expected: ${m.text}`)
+    .join('\n');
+}
+
+describe('routing accuracy on labelled lists', () => {
+  for (const [name, load, floor] of LISTS) {
+    it(`${name}: at least ${(floor.accuracy * 100).toFixed(0)}% right, at most ${floor.maxCoworkToCode} office messages sent to Code, ${floor.forcedMisses === 0 ? 'every forced case forced' : `at most ${floor.forcedMisses} forced case missed`}`, function () {
+      const messages = load();
+      if (!messages) this.skip();
+      const score = scoreList(messages);
+      const { all } = score;
+      // Only aggregates for an unseen list: its sentences must stay unread.
+      const detail = `\n${formatScore(name, score)}${floor.showMisses ? `\n${misses(messages)}` : ''}`;
+      assert.ok(all.correct / all.total >= floor.accuracy, `accuracy ${((100 * all.correct) / all.total).toFixed(1)}%${detail}`);
+      assert.ok(all.coworkToCode <= floor.maxCoworkToCode, `${all.coworkToCode} office messages sent to Code${detail}`);
+      assert.ok(all.forcedTotal - all.forcedRight <= floor.forcedMisses, `forced ${all.forcedRight}/${all.forcedTotal}${detail}`);
+      assert.equal(all.forcedWrong, 0, `messages forced that should not be, or not forced with the right route${detail}`);
+    });
+  }
+});
