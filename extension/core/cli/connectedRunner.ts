@@ -4,7 +4,7 @@ import { agentBanner, agentsFor } from './agentSetup.js';
 import { BridgeLink } from '../link/bridgeLink.js';
 import { loadMachineIdentity } from '../link/machineIdentity.js';
 import { Runner } from '../runner.js';
-import { loadRunnerConfig } from '../runnerConfig.js';
+import { loadRunnerConfig, warmStartOptions } from '../runnerConfig.js';
 import { runnerToken } from './pairCommand.js';
 import { recordLinkState } from './serviceLinkState.js';
 
@@ -34,6 +34,7 @@ export async function runConnected(io: Io, bridgeUrl: string, until: Promise<unk
     approvalTtlMinutes: config.approvalTtlMinutes,
     approvalRemindMinutes: config.approvalRemindMinutes,
     logger,
+    ...warmStartOptions(config),
   });
   await runner.start();
   const identity = loadMachineIdentity(config.home, io.env.DISPATCH_MACHINE_NAME);

@@ -7,7 +7,7 @@ import { isFinal, type SessionEvent, type SessionResult, type SessionState } fro
 import { agentsFor } from './agentSetup.js';
 import type { RepoConfig } from '../repositories.js';
 import { Runner } from '../runner.js';
-import { loadRunnerConfig, type RunnerConfig } from '../runnerConfig.js';
+import { loadRunnerConfig, warmStartOptions, type RunnerConfig } from '../runnerConfig.js';
 import { untilSignal } from './signals.js';
 import { runConnected } from './connectedRunner.js';
 import { formatEvent, formatResult, resultJson } from './format.js';
@@ -35,6 +35,8 @@ const USAGE = `Usage:
   --yes            approve every tool call for this session without asking
   --older-than D   prune: only sessions finished more than D ago (e.g. 7d, 12h, 30m; default 7d)
   --branches       prune: delete the session branches too
+                   prune also removes cached dependencies unused for that long (and any over
+                   DISPATCH_DEPS_CACHE_MAX), unfinished cache copies, and the warm worktrees
 `;
 
 /** Input mistakes (exit 2) as opposed to sessions that ran and failed (exit 1). */
@@ -128,6 +130,8 @@ async function runOneSession(io: RunnerCommandIo, config: RunnerConfig, repos: R
     maxSessions: config.maxSessions,
     approvalTtlMinutes: config.approvalTtlMinutes,
     approvalRemindMinutes: config.approvalRemindMinutes,
+    // One session, then the runner ends: the cache helps the next run; a pool would be built for nobody.
+    depsCacheMaxBytes: config.depsCacheMaxBytes,
   });
   const jobId = newId();
   // With --json, stdout carries only the result, so `| jq` works; people read stderr.
@@ -230,10 +234,14 @@ async function runPrune(argv: string[], io: RunnerCommandIo): Promise<number> {
   try {
     const config = loadRunnerConfig(io.env, io.cwd);
     // No start(): pruning must not resume queued sessions as a side effect.
-    const runner = new Runner({ home: config.home, repos: config.repos, agents: agentsFor(io) });
+    const runner = new Runner({ home: config.home, repos: config.repos, agents: agentsFor(io), ...warmStartOptions(config) });
     const removed = await runner.prune({ olderThanMs, branches: values.branches });
     for (const worktree of removed) io.stdout.write(`removed ${worktree}\n`);
     io.stdout.write(`${removed.length} worktree${removed.length === 1 ? '' : 's'} removed${values.branches ? ' (with branches)' : ''}.\n`);
+    const warm = await runner.pruneWarmStarts({ olderThanMs });
+    for (const line of warm.cache) io.stdout.write(`${line}\n`);
+    for (const worktree of warm.pool) io.stdout.write(`removed warm worktree ${worktree}\n`);
+    io.stdout.write(`${warm.cache.length} dependency cache item${warm.cache.length === 1 ? '' : 's'} and ${warm.pool.length} warm worktree${warm.pool.length === 1 ? '' : 's'} removed.\n`);
     return 0;
   } catch (error) {
     return fail(io, asDispatchError(error));
