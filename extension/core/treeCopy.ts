@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { cp, lstat, readdir, readlink } from 'node:fs/promises';
 import os from 'node:os';
@@ -34,15 +34,37 @@ function childEnv(): NodeJS.ProcessEnv {
   return process.env.SystemRoot ? { SystemRoot: process.env.SystemRoot } : {};
 }
 
+// GNU cp does the same in one process, faster than fs.cp's many small steps: -d keeps
+// links as they are, --reflink=auto clones where it can, and no --preserve=links, so two
+// names of one file in the source become two files.
+const GNU_CP = ['-dR', '--reflink=auto', '--preserve=mode,timestamps', '--'];
+let gnuCp: boolean | undefined;
+
+function hasGnuCp(): boolean {
+  if (gnuCp === undefined) {
+    gnuCp = false;
+    if (process.platform === 'linux') {
+      try {
+        gnuCp = /GNU coreutils/.test(execFileSync('cp', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5_000 }));
+      } catch {
+        gnuCp = false;
+      }
+    }
+  }
+  return gnuCp;
+}
+
 /** Copies the tree `source` to `target` (which must not exist). */
 export async function copyTree(source: string, target: string, options: { lowPriority?: boolean; signal?: AbortSignal } = {}): Promise<void> {
-  if (!options.lowPriority) {
+  const viaCp = hasGnuCp();
+  if (!options.lowPriority && !viaCp) {
     await cp(source, target, CP_OPTIONS);
     return;
   }
+  const [file, args] = viaCp ? ['cp', [...GNU_CP, source, target]] : [process.execPath, ['-e', CHILD_COPY, source, target]];
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', CHILD_COPY, source, target], { stdio: ['ignore', 'ignore', 'pipe'], env: childEnv(), ...(options.signal ? { signal: options.signal } : {}) });
-    lowerPriority(child.pid);
+    const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'], env: childEnv(), ...(options.signal ? { signal: options.signal } : {}) });
+    if (options.lowPriority) lowerPriority(child.pid);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);

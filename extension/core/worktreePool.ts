@@ -129,8 +129,6 @@ export class WorktreePool {
         await mkdir(path.dirname(target), { recursive: true });
         await git(repoRoot, ['worktree', 'move', entry.worktree, target], false);
         await git(repoRoot, ['branch', '-m', entry.branch, name], false);
-        const head = (await git(target, ['rev-parse', 'HEAD'], false)).trim();
-        if (head !== baseCommit) throw new Error(`HEAD of the warm worktree is ${head}, not ${baseCommit}`);
         rmSync(this.metaFile(entry), { force: true });
         return { repoRoot, worktree: target, branch: name, baseCommit, ...(entry.deps ? { deps: { lockHash: entry.deps.lockHash, ms: entry.deps.ms } } : {}) };
       });
@@ -144,24 +142,26 @@ export class WorktreePool {
   }
 
   /** Why `entry` must not be used, or undefined when it is exactly what was built. */
-  private async problemOf(entry: PoolEntry, baseCommit: string): Promise<string | undefined> {
+  private async problemOf(entry: PoolEntry, baseCommit: string, low = false): Promise<string | undefined> {
     try {
-      return await this.checkEntry(entry, baseCommit);
+      return await this.checkEntry(entry, baseCommit, low);
     } catch (error) {
       return error instanceof Error ? error.message : String(error);
     }
   }
 
-  private async checkEntry(entry: PoolEntry, baseCommit: string): Promise<string | undefined> {
+  private async checkEntry(entry: PoolEntry, baseCommit: string, low: boolean): Promise<string | undefined> {
     if (entry.baseCommit !== baseCommit) return `the base moved (${entry.baseCommit.slice(0, 8)} → ${baseCommit.slice(0, 8)})`;
     if (!existsSync(path.join(entry.worktree, '.git'))) return 'its folder is gone';
-    const head = (await git(entry.worktree, ['rev-parse', 'HEAD'], false)).trim();
-    if (head !== baseCommit) return `HEAD is at ${head.slice(0, 8)}, not the base`;
-    const onBranch = (await git(entry.worktree, ['symbolic-ref', '--quiet', 'HEAD'], false)).trim();
-    if (onBranch !== `refs/heads/${entry.branch}`) return `it is on ${onBranch || 'a detached HEAD'}, not ${entry.branch}`;
+    // One git call answers all three: the commit, the branch, and whether anything changed.
     // node_modules is ours (copied from the cache) even where the project does not ignore it.
-    const status = await git(entry.worktree, ['status', '--porcelain=v1', '--untracked-files=normal', '--', '.', ':(exclude)node_modules'], false);
-    if (status.trim()) return 'it has changes';
+    const status = await git(entry.worktree, ['status', '--porcelain=v2', '--branch', '--untracked-files=normal', '--', '.', ':(exclude)node_modules'], low);
+    const lines = status.split('\n').filter(Boolean);
+    const head = lines.find((line) => line.startsWith('# branch.oid '))?.slice('# branch.oid '.length);
+    const onBranch = lines.find((line) => line.startsWith('# branch.head '))?.slice('# branch.head '.length);
+    if (head !== baseCommit) return `HEAD is at ${head?.slice(0, 8) ?? 'nothing'}, not the base`;
+    if (onBranch !== entry.branch) return `it is on ${onBranch ?? 'nothing'}, not ${entry.branch}`;
+    if (lines.some((line) => !line.startsWith('#'))) return 'it has changes';
     if (entry.deps) {
       const key = await this.options.deps?.keyOf(entry.worktree);
       if (key?.id !== entry.deps.keyId || !existsSync(path.join(entry.worktree, 'node_modules'))) return 'its dependencies are stale (the package manager or Node changed)';
@@ -184,7 +184,7 @@ export class WorktreePool {
         let ready = 0;
         for (const entry of this.entries(root)) {
           if (this.busy.has(entry.id)) continue;
-          const problem = entry.ready ? await this.problemOf(entry, base) : 'it was cut off while being built';
+          const problem = entry.ready ? await this.problemOf(entry, base, true) : 'it was cut off while being built';
           if (problem) {
             this.logger.info('threw away a warm worktree', { worktree: entry.worktree, problem });
             await this.discard(entry);
@@ -218,13 +218,16 @@ export class WorktreePool {
       // checkout itself touches nothing shared and runs unlocked at the lowest priority.
       await this.options.worktrees.withLock(repoRoot, () => git(repoRoot, ['worktree', 'add', '--quiet', '--no-checkout', '-b', entry.branch, entry.worktree, baseCommit], true, signal));
       await git(entry.worktree, ['reset', '--hard', '--quiet'], true, signal);
-      if (shouldStop()) throw new Error('stopped while building');
+      // A session arrived: leave the entry unfinished (never used; the next idle refill removes it),
+      // rather than spend the session's time on git commands to remove it now.
+      if (shouldStop()) return;
       const restored = await this.options.deps?.restore(entry.worktree, { lowPriority: true, ...(signal ? { signal } : {}) });
       if (restored) entry.deps = { keyId: restored.key.id, lockHash: restored.key.lockHash, ms: restored.ms };
       entry.ready = true;
       writeStateFileAtomic(this.metaFile(entry), JSON.stringify(entry));
     } catch (error) {
-      await this.discard(entry);
+      // Stopped: the unfinished entry is removed by the next runner's first idle refill.
+      if (!signal?.aborted) await this.discard(entry);
       throw error;
     } finally {
       this.busy.delete(id);
