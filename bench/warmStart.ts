@@ -87,7 +87,7 @@ async function depsFromPool(root: string, repo: string, installMs: number): Prom
   const agent = stopwatchAgent(() => (started.at = performance.now()));
   const watching = { ...agent, run: (context: Parameters<typeof agent.run>[0]) => ((started.ready = existsSync(path.join(context.worktree, 'node_modules', 'mocha'))), agent.run(context)) };
   const home = path.join(root, 'deps-home'); // its cache holds the tree from step 1
-  const runner = new Runner({ home, repos: [{ name: 'app', path: repo }], agents: createAgentFactory({ stopwatch: () => watching }), defaultAgent: 'stopwatch', worktreePool: 1 });
+  const runner = new Runner({ home, repos: [{ name: 'app', path: repo }], agents: createAgentFactory({ stopwatch: () => watching }), defaultAgent: 'stopwatch', worktreePool: 1, warmPoolDelayMs: 0 });
   await runner.start();
   const samples: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
@@ -143,7 +143,7 @@ async function poolStart(root: string): Promise<void> {
   const started = { at: 0 };
   const agent = stopwatchAgent(() => (started.at = performance.now()));
   const home = path.join(root, 'pool-home');
-  const runner = new Runner({ home, repos: [{ name: 'big', path: repo }], agents: createAgentFactory({ stopwatch: () => agent }), defaultAgent: 'stopwatch', worktreePool: 1 });
+  const runner = new Runner({ home, repos: [{ name: 'big', path: repo }], agents: createAgentFactory({ stopwatch: () => agent }), defaultAgent: 'stopwatch', worktreePool: 1, warmPoolDelayMs: 0 });
   await runner.start();
   const raw: number[] = [];
   const pooled: number[] = [];
@@ -160,6 +160,10 @@ async function poolStart(root: string): Promise<void> {
   await runner.stop();
   raw.shift(); // round 0 warms git and module loading up
   pooled.shift();
+  // What one git process costs on this machine right now: the pool's path is six of them.
+  const spawn: number[] = [];
+  for (let i = 0; i < 5; i++) spawn.push(await timed(() => git(repo, ['rev-parse', 'HEAD'])));
+  console.log(`warm: one \`git rev-parse HEAD\` takes ${fmt(median(spawn), 0)} ms here (a session from the pool runs 6 git commands: 2 to admit, 4 to take the entry)`);
   const ms = median(pooled);
   const rawMs = median(raw);
   console.log(
@@ -177,6 +181,7 @@ async function coldSession(root: string, repo: string, label: string, options: P
   await runner.start();
   const finished = new Promise<string>((resolve) => {
     runner.onEvent((event) => {
+      if (event.kind === 'result' && process.env.BENCH_VERBOSE) console.log(`  ${label}: ${event.result.summary.split('\n').slice(-1)[0]} of ${event.result.durationMs} ms`);
       if (event.kind === 'state' && ['completed', 'failed'].includes(event.state)) resolve(event.state);
     });
   });
@@ -198,7 +203,7 @@ async function coldStart(root: string, repo: string): Promise<void> {
   for (let round = 0; round < COLD_ROUNDS; round++) {
     const pair = [
       async () => today.push(await coldSession(root, repo, 'today', { depsCacheMaxBytes: 0, worktreePool: 0 })),
-      async () => now.push(await coldSession(root, repo, 'cold', { worktreePool: 1 })),
+      async () => now.push(await coldSession(root, repo, 'cold', { worktreePool: Number(process.env.BENCH_POOL ?? 1) })),
     ];
     for (const step of round % 2 === 0 ? pair : pair.reverse()) await step();
   }
@@ -214,10 +219,13 @@ export async function benchWarmStart(): Promise<void> {
   try {
     const repo = path.join(root, 'app');
     await nodeProject(repo);
-    const installMs = await depsReady(root, repo);
-    await depsFromPool(root, repo, installMs);
-    await poolStart(root);
-    await coldStart(root, repo);
+    const only = process.env.BENCH_WARM_ONLY;
+    if (!only || only === 'deps') {
+      const installMs = await depsReady(root, repo);
+      await depsFromPool(root, repo, installMs);
+    }
+    if (!only || only === 'pool') await poolStart(root);
+    if (!only || only === 'cold') await coldStart(root, repo);
   } finally {
     rmSync(root, { recursive: true, force: true, maxRetries: 3 });
   }

@@ -48,6 +48,11 @@ function managerVersion(manager: CachedManager, cwd: string, declared: string): 
   return version;
 }
 
+/** Asks npm, pnpm and yarn for their versions in the background, so a session's first cache look-up does not wait for one. */
+export function prefetchManagerVersions(cwd = process.cwd()): void {
+  for (const manager of ['npm', 'pnpm', 'yarn'] as const) void managerVersion(manager, cwd, '');
+}
+
 function pick(manifest: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(MANIFEST_FIELDS.filter((field) => field in manifest).map((field) => [field, manifest[field]]));
 }

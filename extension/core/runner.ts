@@ -28,6 +28,7 @@ import { SessionStore } from './sessionStore.js';
 import { RunnerLock } from './runnerLock.js';
 import { Worktrees } from './worktrees.js';
 import { DepsCache } from './depsCache.js';
+import { prefetchManagerVersions } from './depsKey.js';
 import { WorktreePool } from './worktreePool.js';
 
 export type { RepoConfig } from './repositories.js';
@@ -55,6 +56,8 @@ export interface RunnerOptions {
   depsCacheMaxBytes?: number;
   /** DISPATCH_WORKTREE_POOL: ready worktrees per repository, built while idle (default 0 here; hosts pass the setting). */
   worktreePool?: number;
+  /** How long the runner must have been idle before it builds warm worktrees (default 3 s; tests use 0). */
+  warmPoolDelayMs?: number;
 }
 
 /** How often an idle runner looks whether a repository's base moved under its warm worktrees. */
@@ -132,7 +135,8 @@ export class Runner {
         else if (state === 'queued') this.enqueue(record);
       }
       this.watchAttachments().start();
-      this.warmPool();
+      if (this.deps.enabled) prefetchManagerVersions();
+      this.warmPoolSoon();
       if (this.pool.size > 0) this.poolTimer = setInterval(() => this.warmPool(), POOL_REFRESH_MS).unref();
     });
     // A start that failed (another runner holds DISPATCH_HOME) may be tried again later.
@@ -334,6 +338,17 @@ export class Runner {
     return this.active.size === 0 && this.queue.size === 0 && this.queue.pending === 0 && this.admitting.size === 0;
   }
 
+  /**
+   * Tops the pool up once the runner has stayed idle a moment: a session that arrives just
+   * after start (or right after another) does not share the machine with the building.
+   */
+  private warmPoolSoon(): void {
+    if (this.pool.size === 0) return;
+    setTimeout(() => {
+      if (this.idle()) this.warmPool();
+    }, this.options.warmPoolDelayMs ?? 3_000).unref();
+  }
+
   /** Tops up the warm pool in the background while idle; it stops between steps once a session arrives. */
   private warmPool(): void {
     if (this.pool.size === 0 || this.stopped || this.poolWork || !this.ownsJournal || !this.idle()) return;
@@ -430,7 +445,7 @@ export class Runner {
       // A follow-up may already have started the next turn of this session.
       if (this.active.get(sessionId) === active) this.active.delete(sessionId);
       // Once the queue has let go of this turn, the runner may be idle: top the pool up.
-      setTimeout(() => this.warmPool(), 0).unref();
+      this.warmPoolSoon();
     }
   }
 

@@ -121,14 +121,21 @@ export class WorktreePool {
       }
       return await this.options.worktrees.withLock(repoRoot, async () => {
         let target = folder;
-        let name = branch;
-        for (let n = 2; existsSync(target) || (await this.options.worktrees.branchExists(repoRoot, name)); n++) {
-          target = `${folder}-${n}`;
-          name = `${branch}-${n}`;
-        }
+        for (let n = 2; existsSync(target); n++) target = `${folder}-${n}`;
         await mkdir(path.dirname(target), { recursive: true });
         await git(repoRoot, ['worktree', 'move', entry.worktree, target], false);
-        await git(repoRoot, ['branch', '-m', entry.branch, name], false);
+        entry.worktree = target; // from here on, a failure removes it at its new place
+        // The branch name is new almost always (the id is); only a clash costs the extra look-ups.
+        let name = branch;
+        for (let n = 2; ; n++) {
+          try {
+            await git(repoRoot, ['branch', '-m', entry.branch, name], false);
+            break;
+          } catch (error) {
+            if (n > 50 || !(await this.options.worktrees.branchExists(repoRoot, name))) throw error;
+            name = `${branch}-${n}`;
+          }
+        }
         rmSync(this.metaFile(entry), { force: true });
         return { repoRoot, worktree: target, branch: name, baseCommit, ...(entry.deps ? { deps: { lockHash: entry.deps.lockHash, ms: entry.deps.ms } } : {}) };
       });

@@ -113,13 +113,14 @@ describe('dependency cache', function () {
     const root = temp.make();
     const home = path.join(root, 'home');
     const project = installedProject(root, 'big', 6_000);
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/keepDeps.ts', import.meta.url)), home, project], { stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/keepDeps.ts', import.meta.url)), home, project], { stdio: 'ignore', detached: true });
     const tmp = path.join(home, 'deps-cache', 'tmp');
     // Kill it as soon as the copy has begun (the cache's temp folder has files in it).
     for (let i = 0; i < 2_000 && !(existsSync(tmp) && readdirSync(tmp).some((name) => existsSync(path.join(tmp, name, 'tree', 'is-number')))); i++) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    child.kill('SIGKILL');
+    // The whole process group, the copying child too, the way a service manager stops a runner.
+    process.kill(-(child.pid ?? 0), 'SIGKILL');
     await new Promise((resolve) => child.once('close', resolve));
     const cache = new DepsCache(home);
     assert.deepEqual(await cache.entries(), [], 'no entry');

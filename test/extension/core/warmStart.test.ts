@@ -117,7 +117,7 @@ describe('warm starts: dependencies from the cache', function () {
     assert.equal((await waitForEnd(cold, first.sessionId, 150_000)).state, 'completed');
     await cold.stop();
 
-    const warm = h.runner({ home, repos: [{ name: 'app', path: repo }], worktreePool: 1 });
+    const warm = h.runner({ home, repos: [{ name: 'app', path: repo }], worktreePool: 1, warmPoolDelayMs: 0 });
     const asked = approveAll(warm);
     await warm.start();
     await waitForReadyPool(home);

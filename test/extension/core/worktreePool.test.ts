@@ -41,7 +41,7 @@ describe('warm worktree pool', function () {
     const repo = makeRepo(path.join(h.temp.make(), 'app'), { 'README.md': '# app\n', '.gitignore': '*.log\n' });
     const home = h.temp.make('dispatch-home-');
     const seen: Seen[] = [];
-    const runner = h.runner({ home, repos: [{ name: 'app', path: repo }], worktreePool: 1, defaultAgent: 'observer' }, [observer(seen)]);
+    const runner = h.runner({ home, repos: [{ name: 'app', path: repo }], worktreePool: 1, warmPoolDelayMs: 0, defaultAgent: 'observer' }, [observer(seen)]);
     await runner.start();
     const entry = await waitForReadyPool(home);
     // An ignored file: the entry stays clean, and a session that finds it was given this entry.
