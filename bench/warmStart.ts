@@ -121,7 +121,7 @@ function finishedSession(runner: Runner, jobId: string): Promise<void> {
 /** Waits until the runner has no warm worktree being built and one is ready (polls the pool folder). */
 async function poolReady(home: string): Promise<void> {
   for (let i = 0; i < 2_000; i++) {
-    const root = path.join(home, 'pool');
+    const root = path.join(home, 'worktrees', '.pool');
     for (const repo of existsSync(root) ? readdirSync(root) : []) {
       for (const name of readdirSync(path.join(root, repo)).filter((file) => file.endsWith('.json'))) {
         try {

@@ -78,7 +78,7 @@ export class WorktreePool {
 
   private folderOf(repoRoot: string): string {
     const hash = createHash('sha256').update(repoRoot).digest('hex').slice(0, 8);
-    return path.join(this.options.home, 'pool', `${slugify(path.basename(repoRoot)) || 'repo'}-${hash}`);
+    return path.join(this.poolRoot(), `${slugify(path.basename(repoRoot)) || 'repo'}-${hash}`);
   }
 
   /** Every entry on disk (of one repository, or all), however complete. */
@@ -98,8 +98,16 @@ export class WorktreePool {
     return found;
   }
 
+  /**
+   * Under the worktrees folder (a repository name never slugs to `.pool`): the entries
+   * are the user's code like any session's worktree, and move into place with a rename.
+   */
+  private poolRoot(): string {
+    return path.join(this.options.home, 'worktrees', '.pool');
+  }
+
   private repoFolders(): string[] {
-    const root = path.join(this.options.home, 'pool');
+    const root = this.poolRoot();
     return existsSync(root) ? readdirSync(root).map((name) => path.join(root, name)) : [];
   }
 

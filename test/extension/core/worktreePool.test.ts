@@ -110,6 +110,6 @@ describe('warm worktree pool', function () {
     await off.start();
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.deepEqual(branches(repo), ['main']);
-    assert.equal(existsSync(path.join(offHome, 'pool')), false);
+    assert.equal(existsSync(path.join(offHome, 'worktrees', '.pool')), false);
   });
 });
