@@ -4,6 +4,7 @@ import { benchRunner } from './runner.js';
 import { benchBridge } from './bridge.js';
 import { benchSlack } from './slack.js';
 import { benchDiscord } from './discord.js';
+import { benchWarmStart } from './warmStart.js';
 
 const parts: [string, () => Promise<void>][] = [
   ['router', benchRouting],
@@ -11,6 +12,7 @@ const parts: [string, () => Promise<void>][] = [
   ['bridge', benchBridge],
   ['slack', benchSlack],
   ['discord', benchDiscord],
+  ['warm', benchWarmStart],
 ];
 
 const only = process.argv.slice(2);

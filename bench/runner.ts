@@ -24,7 +24,7 @@ function git(cwd: string, args: string[]) {
 }
 
 /** A repository of FILES small source files in 50 folders, one commit. */
-async function generateRepo(dir: string): Promise<void> {
+export async function generateRepo(dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   await git(dir, ['init', '--quiet', '--initial-branch=main']);
   for (let i = 0; i < FILES; i++) {
@@ -37,7 +37,7 @@ async function generateRepo(dir: string): Promise<void> {
 }
 
 /** An agent that only records when it was started, then finishes. */
-function stopwatchAgent(onStart: () => void): Agent {
+export function stopwatchAgent(onStart: () => void): Agent {
   return {
     name: 'stopwatch',
     async *run() {
@@ -47,7 +47,7 @@ function stopwatchAgent(onStart: () => void): Agent {
   };
 }
 
-async function rawWorktreeAdd(repo: string, target: string, branch: string): Promise<number> {
+export async function rawWorktreeAdd(repo: string, target: string, branch: string): Promise<number> {
   const started = performance.now();
   await git(repo, ['worktree', 'add', '--quiet', '-b', branch, target, 'HEAD']);
   return performance.now() - started;

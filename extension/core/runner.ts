@@ -30,6 +30,9 @@ import { KeyedLock } from './repoLock.js';
 import { shipSession, type ShipOutcome, type ShipRequest } from './ship/shipSession.js';
 import { Worktrees } from './worktrees.js';
 import { roughly } from './duration.js';
+import { DepsCache } from './depsCache.js';
+import { prefetchManagerVersions } from './depsKey.js';
+import { WorktreePool } from './worktreePool.js';
 
 export type { RepoConfig } from './repositories.js';
 
@@ -61,7 +64,16 @@ export interface RunnerOptions {
   secrets?: SecretMask;
   /** Where a push and a pull request find the machine's credentials and API settings (default process.env). */
   shipEnv?: Record<string, string | undefined>;
+  /** DISPATCH_DEPS_CACHE_MAX in bytes: installed dependencies kept for later sessions (0 = off; default 5 GB). */
+  depsCacheMaxBytes?: number;
+  /** DISPATCH_WORKTREE_POOL: ready worktrees per repository, built while idle (default 0 here; hosts pass the setting). */
+  worktreePool?: number;
+  /** How long the runner must have been idle before it builds warm worktrees (default 3 s; tests use 0). */
+  warmPoolDelayMs?: number;
 }
+
+/** How often an idle runner looks whether a repository's base moved under its warm worktrees. */
+const POOL_REFRESH_MS = 60_000;
 
 interface Active {
   controller: AbortController;
@@ -83,6 +95,10 @@ export class Runner {
   private readonly processGroups: ProcessGroups;
   private readonly store: SessionStore;
   private readonly worktrees = new Worktrees();
+  private readonly deps: DepsCache;
+  private readonly pool: WorktreePool;
+  private poolWork: { done: Promise<void>; controller: AbortController } | undefined;
+  private poolTimer: NodeJS.Timeout | undefined;
   private readonly lock: RunnerLock;
   private readonly queue: PQueue;
   private readonly policies = new Map<string, ApprovalPolicy>();
@@ -109,6 +125,8 @@ export class Runner {
     this.lock = new RunnerLock(options.home);
     this.processGroups = new ProcessGroups(options.home);
     this.queue = new PQueue({ concurrency: this.maxSessions });
+    this.deps = new DepsCache(options.home, options.depsCacheMaxBytes, this.logger.child({ part: 'deps-cache' }));
+    this.pool = new WorktreePool({ home: options.home, size: options.worktreePool ?? 0, worktrees: this.worktrees, deps: this.deps, logger: this.logger.child({ part: 'pool' }) });
   }
 
   /** Loads the journal: sessions cut off mid-run become `interrupted` (worktree kept); queued ones run. */
@@ -131,6 +149,9 @@ export class Runner {
         else if (state === 'queued') this.enqueue(record);
       }
       this.watchAttachments().start();
+      if (this.deps.enabled) prefetchManagerVersions();
+      this.warmPoolSoon();
+      if (this.pool.size > 0) this.poolTimer = setInterval(() => this.warmPool(), POOL_REFRESH_MS).unref();
     });
     // A start that failed (another runner holds DISPATCH_HOME) may be tried again later.
     this.starting.catch(() => {
@@ -301,6 +322,13 @@ export class Runner {
     return report;
   }
 
+  /** `dispatch runner prune`, second part: the dependency cache (leftovers, unused entries, over the bound) and the warm pool. */
+  async pruneWarmStarts(options: { olderThanMs: number }): Promise<{ cache: string[]; pool: string[] }> {
+    const cache = await this.deps.prune(options.olderThanMs, this.clock.now());
+    const pool = await this.pool.prune();
+    return { cache, pool };
+  }
+
   repositories(): { name: string; path: string; default: boolean }[] {
     return this.repos.map((repo, index) => ({ name: repo.name, path: repo.path, default: index === 0 }));
   }
@@ -309,6 +337,8 @@ export class Runner {
   async stop(): Promise<void> {
     this.attachWatch?.stop(); // first: a held follow-up taken off disk now could no longer run
     this.stopped = true;
+    clearInterval(this.poolTimer);
+    this.poolWork?.controller.abort();
     this.queue.pause();
     this.queue.clear();
     const running = [...this.active.values()];
@@ -317,7 +347,7 @@ export class Runner {
       active.controller.abort();
     }
     const grace = sleep(this.options.stopGraceMs ?? 5_000, undefined, { ref: false });
-    await Promise.race([Promise.allSettled(running.map((active) => active.done)), grace]);
+    await Promise.race([Promise.allSettled([...running.map((active) => active.done), this.poolWork?.done]), grace]);
     for (const policy of this.policies.values()) policy.dispose();
     this.lock.release();
   }
@@ -345,6 +375,35 @@ export class Runner {
       },
     });
     return this.attachWatch;
+  }
+
+  /** No session running, queued or being admitted: the only time the warm pool is built. */
+  private idle(): boolean {
+    return this.active.size === 0 && this.queue.size === 0 && this.queue.pending === 0 && this.admitting.size === 0;
+  }
+
+  /**
+   * Tops the pool up once the runner has stayed idle a moment: a session that arrives just
+   * after start (or right after another) does not share the machine with the building.
+   */
+  private warmPoolSoon(): void {
+    if (this.pool.size === 0) return;
+    setTimeout(() => {
+      if (this.idle()) this.warmPool();
+    }, this.options.warmPoolDelayMs ?? 3_000).unref();
+  }
+
+  /** Tops up the warm pool in the background while idle; it stops between steps once a session arrives. */
+  private warmPool(): void {
+    if (this.pool.size === 0 || this.stopped || this.poolWork || !this.ownsJournal || !this.idle()) return;
+    const controller = new AbortController();
+    const done = this.pool
+      .refill(this.repos, () => this.stopped || !this.idle(), controller.signal)
+      .catch((error: unknown) => this.logger.warn('the warm pool could not be prepared', { error: asDispatchError(error).message }))
+      .finally(() => {
+        if (this.poolWork?.done === done) this.poolWork = undefined;
+      });
+    this.poolWork = { done, controller };
   }
 
   /**
@@ -418,6 +477,8 @@ export class Runner {
         stopReason: () => active.reason,
         repo: { name: repo.name, ...(repo.base !== undefined ? { base: repo.base } : {}) },
         secrets: this.secrets,
+        deps: this.deps,
+        pool: this.pool,
       },
       record,
     ));
@@ -427,6 +488,8 @@ export class Runner {
     } finally {
       // A follow-up may already have started the next turn of this session.
       if (this.active.get(sessionId) === active) this.active.delete(sessionId);
+      // Once the queue has let go of this turn, the runner may be idle: top the pool up.
+      this.warmPoolSoon();
     }
   }
 

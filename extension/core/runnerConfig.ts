@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseEnv } from '../../shared/config.js';
 import { DispatchError } from '../../shared/errors.js';
 import type { AgentSettings } from './agents/agentSettings.js';
+import { DEFAULT_DEPS_CACHE_BYTES, parseByteSize } from './depsCache.js';
 import type { RepoConfig } from './repositories.js';
 import { parseDuration } from './duration.js';
 
@@ -40,6 +41,12 @@ export const RunnerEnvSchema = z.object({
     .string()
     .regex(/^[^=,]+=[^,]+(,[^=,]+=[^,]+)*$/, 'a list like "name=/path,other=/path2"')
     .optional(),
+  DISPATCH_DEPS_CACHE_MAX: z
+    .string()
+    .refine((text) => parseByteSize(text) !== undefined, 'a size like "5GB" or "500MB" (0 turns the cache off)')
+    .transform((text) => parseByteSize(text) ?? DEFAULT_DEPS_CACHE_BYTES)
+    .default(DEFAULT_DEPS_CACHE_BYTES),
+  DISPATCH_WORKTREE_POOL: z.coerce.number().int().min(0).max(20).default(1),
   ...AGENT_ENV,
 });
 
@@ -53,6 +60,15 @@ export interface RunnerConfig {
   agent: string;
   /** Configured repositories; empty when DISPATCH_REPOS is unset and cwd is not in a repository. */
   repos: RepoConfig[];
+  /** DISPATCH_DEPS_CACHE_MAX in bytes (0 = off). */
+  depsCacheMaxBytes: number;
+  /** DISPATCH_WORKTREE_POOL: ready worktrees per repository (0 = off). */
+  worktreePool: number;
+}
+
+/** The warm-start settings as Runner options (hosts that keep a runner alive spread these in). */
+export function warmStartOptions(config: RunnerConfig): { depsCacheMaxBytes: number; worktreePool: number } {
+  return { depsCacheMaxBytes: config.depsCacheMaxBytes, worktreePool: config.worktreePool };
 }
 
 /**
@@ -116,5 +132,7 @@ export function loadRunnerConfig(env: Record<string, string | undefined>, cwd: s
     approvalRemindMinutes: parsed.DISPATCH_APPROVAL_REMIND_MINUTES,
     agent: parsed.DISPATCH_AGENT,
     repos,
+    depsCacheMaxBytes: parsed.DISPATCH_DEPS_CACHE_MAX,
+    worktreePool: parsed.DISPATCH_WORKTREE_POOL,
   };
 }

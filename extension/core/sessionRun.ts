@@ -12,7 +12,10 @@ import type { SecretMask } from './secretMask.js';
 import { SessionLog } from './sessionLog.js';
 import { shipReadiness } from './ship/readiness.js';
 import { safeShortId, sessionBranchName, slugify } from './slug.js';
+import type { DepsCache } from './depsCache.js';
+import { TurnDependencies } from './turnDependencies.js';
 import type { Worktrees } from './worktrees.js';
+import type { TakenWorktree, WorktreePool } from './worktreePool.js';
 
 /** Why a turn was aborted: a person cancelled it, or the runner is stopping. */
 export type StopReason = 'cancel' | 'stop';
@@ -30,6 +33,10 @@ export interface TurnContext {
   repo: { name: string; base?: string };
   /** The runner's known secrets, blanked out of the session log. */
   secrets?: SecretMask;
+  /** Installed dependencies kept from earlier sessions (absent: every session installs). */
+  deps?: DepsCache;
+  /** Ready worktrees a new session takes instead of making one (absent: none). */
+  pool?: WorktreePool;
 }
 
 interface TurnEnd {
@@ -39,6 +46,8 @@ interface TurnEnd {
   /** Time spent in the approval gate: waiting for a person, not working. */
   waitingMs: number;
   logFile: string;
+  /** Which path the turn's dependencies took ("dependencies: from cache (…)"), if it needed any. */
+  dependencies?: string;
 }
 
 /** The approval gate, timed: how long the turn waited for a person is shown apart from its working time. */
@@ -81,14 +90,20 @@ export async function runTurn(ctx: TurnContext, record: JournalRecord): Promise<
   const timed = timedGate(ctx.approvals);
   // A task the agent cannot do is refused before anything exists: no worktree, no branch.
   const plan = planOf(ctx.agent, record.task);
+  const deps = ctx.deps?.enabled ? new TurnDependencies(ctx.deps) : undefined;
   try {
     if (plan.refusal) outcome = plan.refusal;
     else {
       ctx.store.transition(record, 'preparing');
-      await ensureWorktree(ctx, record, plan.base);
+      const taken = await ensureWorktree(ctx, record, plan.base);
+      if (taken?.deps && deps) {
+        const line = deps.fromPool(taken.deps.lockHash, taken.deps.ms);
+        log.write(`[dispatch] ${line}\n`);
+        ctx.store.emit(record, { kind: 'progress', text: line });
+      }
       if (!ctx.signal.aborted) {
         ctx.store.transition(record, 'running');
-        outcome = await driveAgent({ ...ctx, approvals: timed.gate }, record, log);
+        outcome = await driveAgent({ ...ctx, approvals: timed.gate }, record, log, deps);
       }
     }
   } catch (error) {
@@ -96,21 +111,25 @@ export async function runTurn(ctx: TurnContext, record: JournalRecord): Promise<
     ctx.logger.debug('turn ended with an error', { sessionId: record.snapshot.sessionId, error: String(error) });
   }
   await log.close();
-  await finish(ctx, record, { outcome, failure, startedAt, waitingMs: timed.waitingMs(), logFile: log.file });
+  const dependencies = deps?.report;
+  await finish(ctx, record, { outcome, failure, startedAt, waitingMs: timed.waitingMs(), logFile: log.file, ...(dependencies ? { dependencies } : {}) });
 }
 
-async function ensureWorktree(ctx: TurnContext, record: JournalRecord, branch?: string): Promise<void> {
+/** Makes the session's worktree (from the warm pool when one is ready at the base); returns a pool entry taken. */
+async function ensureWorktree(ctx: TurnContext, record: JournalRecord, branch?: string): Promise<TakenWorktree | undefined> {
   const snapshot = record.snapshot;
   if (snapshot.worktree) {
     if (!existsSync(snapshot.worktree)) {
       throw new DispatchError('conflict', `The session's worktree ${snapshot.worktree} no longer exists (pruned?).`);
     }
-    return;
+    return undefined;
   }
   const baseCommit = await ctx.worktrees.resolveBase(record.repoPath, branch ?? ctx.repo.base);
   const shortId = safeShortId(snapshot.sessionId);
   const folder = path.join(ctx.home, 'worktrees', slugify(ctx.repo.name) || 'repo', shortId);
-  const made = await ctx.worktrees.add(record.repoPath, folder, sessionBranchName(shortId, record.task), baseCommit);
+  const name = sessionBranchName(shortId, record.task);
+  const taken = await ctx.pool?.take(record.repoPath, baseCommit, folder, name);
+  const made = taken ?? (await ctx.worktrees.add(record.repoPath, folder, name, baseCommit));
   ctx.store.emit(record, {
     kind: 'workspace',
     repo: ctx.repo.name,
@@ -119,9 +138,10 @@ async function ensureWorktree(ctx: TurnContext, record: JournalRecord, branch?: 
     baseCommit: made.baseCommit,
     agent: ctx.agent.name,
   });
+  return taken;
 }
 
-async function driveAgent(ctx: TurnContext, record: JournalRecord, log: SessionLog): Promise<AgentOutcome | undefined> {
+async function driveAgent(ctx: TurnContext, record: JournalRecord, log: SessionLog, dependencies?: TurnDependencies): Promise<AgentOutcome | undefined> {
   const { snapshot } = record;
   const events = ctx.agent.run({
     sessionId: snapshot.sessionId,
@@ -132,6 +152,7 @@ async function driveAgent(ctx: TurnContext, record: JournalRecord, log: SessionL
     signal: ctx.signal,
     log: (text) => log.write(text),
     logger: ctx.logger,
+    ...(dependencies ? { dependencies } : {}),
   });
   const iterator = events[Symbol.asyncIterator]();
   // An agent that ignores its signal must not hold a cancel hostage: race every step.
@@ -192,8 +213,10 @@ async function finish(ctx: TurnContext, record: JournalRecord, end: TurnEnd): Pr
   // What the chat needs to offer Push branch / Open pull request, and what an earlier turn already shipped.
   const ship = !removed && snapshot.branch && baseCommit ? await shipReadiness(record.repoPath, baseCommit, snapshot.branch) : undefined;
   const shipped = record.verdict?.result.shipped;
+  // Which way the dependencies came is part of the verdict: a person can tell a warm start from a cold one.
+  const withDeps = end.dependencies ? `${summary}\n${end.dependencies[0]?.toUpperCase()}${end.dependencies.slice(1)}.` : summary;
   const result: SessionResult = {
-    summary: stripAnsi(summary).slice(0, 20_000),
+    summary: stripAnsi(withDeps).slice(0, 20_000),
     filesChanged: diff.files,
     diffstat: diff.diffstat,
     branch: removed ? '' : (snapshot.branch ?? ''),

@@ -105,7 +105,12 @@ export class Worktrees {
     });
   }
 
-  private async branchExists(repoRoot: string, branch: string): Promise<boolean> {
+  /** Runs `work` holding the repository's lock (the warm pool's git commands, see worktreePool.ts). */
+  withLock<T>(repoRoot: string, work: () => Promise<T>): Promise<T> {
+    return this.lock.run(repoRoot, work);
+  }
+
+  async branchExists(repoRoot: string, branch: string): Promise<boolean> {
     return (await this.revision(repoRoot, `refs/heads/${branch}`)) !== undefined;
   }
 

@@ -1,5 +1,6 @@
 import type { Logger } from '../../../shared/logger.js';
 import type { TestOutcome } from '../../../shared/sessions.js';
+import type { DependencySource } from '../turnDependencies.js';
 
 /**
  * The adapter every agent backend implements (builtin here; claude, codex and command
@@ -53,6 +54,8 @@ export interface AgentContext {
   logger: Logger;
   /** The environment of commands the agent runs itself (an allowlist); default toolEnv(). */
   env?: NodeJS.ProcessEnv;
+  /** Installed dependencies kept from earlier sessions (the runner's cache); absent when off. */
+  dependencies?: DependencySource;
 }
 
 export type AgentEvent = { kind: 'progress'; text: string } | { kind: 'outcome'; outcome: AgentOutcome };

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { AgentContext, AgentEvent, AgentOutcome } from './agent.js';
 import { stripAnsi } from './ansi.js';
 import { tailExcerpt } from './excerpt.js';
@@ -17,6 +18,8 @@ export interface StepOptions {
   okExitCodes?: number[];
   intervalMs: number;
   env?: NodeJS.ProcessEnv;
+  /** Called when the command starts (after its approval): installs are timed without the wait. */
+  onStart?: () => void;
 }
 
 /** `npm test`, for messages. */
@@ -43,6 +46,7 @@ export async function* runStep(context: AgentContext, command: readonly string[]
     const what = options.what ?? `run \`${line}\``;
     return { ran: false, outcome: { ...failedOutcome(`Did not ${what}: denied — ${verdict.reason}`, `Denied: ${verdict.reason}`), denied: true } };
   }
+  options.onStart?.();
   yield { kind: 'progress', text: `Running \`${line}\`…` };
   context.log(`$ ${line}\n`);
   const settled = yield* streamProcess(context, command, { intervalMs: options.intervalMs, ...(options.env ? { env: options.env } : {}) });
@@ -58,11 +62,25 @@ export async function* runStep(context: AgentContext, command: readonly string[]
 /** Installs dependencies first when the plan says so; an outcome when the turn must stop. */
 export async function* setUpStep(context: AgentContext, setup: { command: string[] } | undefined, intervalMs: number): AsyncGenerator<AgentEvent, AgentOutcome | undefined> {
   if (!setup) return undefined;
+  // The same lockfile installed before: a copy of that install, no command, nothing to ask.
+  const cached = await context.dependencies?.restore(context.worktree).catch(() => undefined);
+  if (cached) {
+    context.log(`[dispatch] ${cached}\n`);
+    yield { kind: 'progress', text: cached };
+    return undefined;
+  }
   yield { kind: 'progress', text: `The worktree has no installed dependencies; installing them first (\`${shown(setup.command)}\`).` };
-  const end = yield* runStep(context, setup.command, { purpose: 'to install dependencies', what: `install dependencies (\`${shown(setup.command)}\`)`, intervalMs });
+  let startedAt = 0;
+  const onStart = () => (startedAt = performance.now());
+  const end = yield* runStep(context, setup.command, { purpose: 'to install dependencies', what: `install dependencies (\`${shown(setup.command)}\`)`, intervalMs, onStart });
   if (!end.ran) return end.outcome;
   if (!end.ok) {
     return failedOutcome(`Installing dependencies failed (\`${shown(setup.command)}\`, ${end.exit}).\n\n${tailExcerpt(end.text)}`, `Dependency install failed (${end.exit})`);
+  }
+  const installed = await context.dependencies?.installed(context.worktree, performance.now() - startedAt);
+  if (installed) {
+    context.log(`[dispatch] ${installed}\n`);
+    yield { kind: 'progress', text: installed };
   }
   return undefined;
 }

@@ -5,7 +5,7 @@ import { BridgeLink } from '../link/bridgeLink.js';
 import { loadMachineIdentity } from '../link/machineIdentity.js';
 import { roughly } from '../duration.js';
 import { Runner } from '../runner.js';
-import { loadRunnerConfig } from '../runnerConfig.js';
+import { loadRunnerConfig, warmStartOptions } from '../runnerConfig.js';
 import { runnerTokenUnlessRegistered } from './pairCommand.js';
 import { recordLinkState } from './serviceLinkState.js';
 
@@ -35,6 +35,7 @@ export async function runConnected(io: Io, bridgeUrl: string, until: Promise<unk
     approvalTtlMinutes: config.approvalTtlMinutes,
     approvalRemindMinutes: config.approvalRemindMinutes,
     logger,
+    ...warmStartOptions(config),
   });
   await runner.start();
   const identity = loadMachineIdentity(config.home, io.env.DISPATCH_MACHINE_NAME);

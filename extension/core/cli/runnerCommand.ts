@@ -10,7 +10,7 @@ import { Runner, type PruneReport } from '../runner.js';
 import { parseDuration, roughly } from '../duration.js';
 import { BuiltinAgent } from '../agents/builtin.js';
 import { parseTaskIntent } from '../agents/taskIntent.js';
-import { loadRunnerConfig, type RunnerConfig } from '../runnerConfig.js';
+import { loadRunnerConfig, warmStartOptions, type RunnerConfig } from '../runnerConfig.js';
 import { untilSignal } from './signals.js';
 import { runConnected } from './connectedRunner.js';
 import { formatEvent, formatResult, resultJson } from './format.js';
@@ -39,6 +39,8 @@ const USAGE = `Usage:
   --older-than D   prune: only sessions finished more than D ago (e.g. 7d, 12h, 30m;
                    default DISPATCH_WORKTREE_RETENTION, 7d)
   --branches       prune: delete the session branches too
+                   prune also removes cached dependencies unused for that long (and any over
+                   DISPATCH_DEPS_CACHE_MAX), unfinished cache copies, and the warm worktrees
 `;
 
 /** Input mistakes (exit 2) as opposed to sessions that ran and failed (exit 1). */
@@ -132,6 +134,8 @@ async function runOneSession(io: RunnerCommandIo, config: RunnerConfig, repos: R
     maxSessions: config.maxSessions,
     approvalTtlMinutes: config.approvalTtlMinutes,
     approvalRemindMinutes: config.approvalRemindMinutes,
+    // One session, then the runner ends: the cache helps the next run; a pool would be built for nobody.
+    depsCacheMaxBytes: config.depsCacheMaxBytes,
   });
   const jobId = newId();
   // With --json, stdout carries only the result, so `| jq` works; people read stderr.
@@ -244,9 +248,13 @@ async function runPrune(argv: string[], io: RunnerCommandIo): Promise<number> {
   try {
     const config = loadRunnerConfig(io.env, io.cwd);
     // No start(): pruning must not resume queued sessions as a side effect.
-    const runner = new Runner({ home: config.home, repos: config.repos, agents: agentsFor(io) });
+    const runner = new Runner({ home: config.home, repos: config.repos, agents: agentsFor(io), ...warmStartOptions(config) });
     const report = await runner.pruneReport({ olderThanMs: olderThan ?? config.worktreeRetentionMs, branches: values.branches });
     io.stdout.write(formatPruneReport(report, values.branches));
+    const warm = await runner.pruneWarmStarts({ olderThanMs: olderThan ?? config.worktreeRetentionMs });
+    for (const line of warm.cache) io.stdout.write(`${line}\n`);
+    for (const worktree of warm.pool) io.stdout.write(`removed warm worktree ${worktree}\n`);
+    io.stdout.write(`${warm.cache.length} dependency cache item${warm.cache.length === 1 ? '' : 's'} and ${warm.pool.length} warm worktree${warm.pool.length === 1 ? '' : 's'} removed.\n`);
     return 0;
   } catch (error) {
     return fail(io, asDispatchError(error));

@@ -19,7 +19,7 @@ import { createAgentFactory } from '../agents/registry.js';
 import { runnerToken } from '../cli/pairCommand.js';
 import { loadMachineIdentity } from '../link/machineIdentity.js';
 import { Runner, type RepoConfig } from '../runner.js';
-import { loadRunnerConfig, repoOfDirectory } from '../runnerConfig.js';
+import { loadRunnerConfig, repoOfDirectory, warmStartOptions } from '../runnerConfig.js';
 import { EventHistory } from './eventHistory.js';
 import { LinkControl } from './linkControl.js';
 import { attachToOwner, serveWindows } from './runnerSocket.js';
@@ -78,6 +78,7 @@ export class EditorRunner {
       approvalTtlMinutes: init.approvalTtlMinutes,
       approvalRemindMinutes: config.approvalRemindMinutes,
       logger: logger.child({ part: 'runner' }),
+      ...warmStartOptions(config),
     });
     // Subscribed before start(): sessions the journal marks interrupted at start are news too.
     this.unsubscribe = this.runner.onEvent((event) => {

@@ -20,7 +20,21 @@ describe('runner configuration', () => {
       worktreeRetentionMs: 7 * 24 * 3_600_000,
       agent: 'builtin',
       repos: [{ name: 'my-project', path: repo }],
+      depsCacheMaxBytes: 5_000_000_000,
+      worktreePool: 1,
     });
+  });
+
+  it('reads the warm-start settings: a cache bound like "500MB" or "5GB", and the pool size (0 turns each off)', () => {
+    const cwd = temp.make();
+    assert.equal(loadRunnerConfig({ DISPATCH_DEPS_CACHE_MAX: '500MB' }, cwd).depsCacheMaxBytes, 500_000_000);
+    assert.equal(loadRunnerConfig({ DISPATCH_DEPS_CACHE_MAX: '5GB' }, cwd).depsCacheMaxBytes, 5_000_000_000);
+    assert.equal(loadRunnerConfig({ DISPATCH_DEPS_CACHE_MAX: '1.5 GiB' }, cwd).depsCacheMaxBytes, 1.5 * 1024 ** 3);
+    assert.equal(loadRunnerConfig({ DISPATCH_DEPS_CACHE_MAX: '0' }, cwd).depsCacheMaxBytes, 0);
+    assert.equal(loadRunnerConfig({ DISPATCH_WORKTREE_POOL: '0' }, cwd).worktreePool, 0);
+    assert.equal(loadRunnerConfig({ DISPATCH_WORKTREE_POOL: '3' }, cwd).worktreePool, 3);
+    assert.throws(() => loadRunnerConfig({ DISPATCH_DEPS_CACHE_MAX: 'lots' }, cwd), { code: 'bad_config', message: /DISPATCH_DEPS_CACHE_MAX.*5GB/ });
+    assert.throws(() => loadRunnerConfig({ DISPATCH_WORKTREE_POOL: '-1' }, cwd), { code: 'bad_config', message: /DISPATCH_WORKTREE_POOL/ });
   });
 
   it('reads every variable, and DISPATCH_REPOS as name=path pairs', () => {

@@ -1,0 +1,254 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import { silentLogger, type Logger } from '../../shared/logger.js';
+import { dependencyKey, type DepsKey } from './depsKey.js';
+import { ensureStateDir, STATE_FILE_MODE } from './stateFiles.js';
+import { copyTree, surveyTree } from './treeCopy.js';
+
+/** The default bound of the cache: 5 GB. */
+export const DEFAULT_DEPS_CACHE_BYTES = 5_000_000_000;
+/** A temp folder older than this is a leftover of a runner killed mid-copy. */
+const LEFTOVER_MS = 60 * 60_000;
+
+const UNITS: Record<string, number> = { '': 1, b: 1, k: 1e3, kb: 1e3, m: 1e6, mb: 1e6, g: 1e9, gb: 1e9, t: 1e12, tb: 1e12, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4 };
+
+/** "5GB", "500MB", "1.5 GiB", "0" (off) → bytes; undefined when unreadable. */
+export function parseByteSize(text: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = UNITS[(match?.[2] ?? '').toLowerCase()];
+  if (!match || unit === undefined) return undefined;
+  return Math.round(Number(match[1]) * unit);
+}
+
+/** "1.2 GB", for messages. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${Math.round(bytes / 1e3)} kB`;
+}
+
+const EntryMetaSchema = z.object({
+  id: z.string(),
+  manager: z.string(),
+  managerVersion: z.string(),
+  lockfile: z.string(),
+  lockHash: z.string(),
+  node: z.string(),
+  platform: z.string(),
+  bytes: z.number(),
+  files: z.number(),
+  createdAt: z.number(),
+});
+type EntryMeta = z.infer<typeof EntryMetaSchema>;
+
+export interface CacheEntry extends EntryMeta {
+  folder: string;
+  /** Last restore (or creation): the least recently used goes first. */
+  usedAt: number;
+}
+
+export interface Restored {
+  key: DepsKey;
+  ms: number;
+}
+
+/** "lockfile a1b2c3d4…" */
+export function lockLabel(key: Pick<DepsKey, 'lockHash'>): string {
+  return `lockfile ${key.lockHash.slice(0, 8)}…`;
+}
+
+/**
+ * Installed dependency trees (node_modules), kept pristine right after a successful install
+ * under DISPATCH_HOME/deps-cache and keyed by what determines them (depsKey.ts). A session
+ * whose key matches gets a copy — a reflink where the filesystem can — never a link, so
+ * nothing it writes reaches the cache, another session or the user's checkout.
+ *
+ * Every change is a rename of a finished folder: an entry is complete or absent, and a
+ * restored node_modules appears whole or not at all, whenever the runner is killed.
+ */
+export class DepsCache {
+  readonly root: string;
+  private readonly entriesDir: string;
+  private readonly tempDir: string;
+  /** Entries being copied from right now: eviction leaves them alone. */
+  private readonly inUse = new Map<string, number>();
+
+  constructor(
+    home: string,
+    readonly maxBytes = DEFAULT_DEPS_CACHE_BYTES,
+    private readonly logger: Logger = silentLogger,
+  ) {
+    this.root = path.join(home, 'deps-cache');
+    this.entriesDir = path.join(this.root, 'entries');
+    this.tempDir = path.join(this.root, 'tmp');
+  }
+
+  get enabled(): boolean {
+    return this.maxBytes > 0;
+  }
+
+  /** The key of what `worktree` would install (undefined when it cannot be cached). */
+  async keyOf(worktree: string): Promise<DepsKey | undefined> {
+    const key = await dependencyKey(worktree);
+    return 'none' in key ? undefined : key;
+  }
+
+  /**
+   * Copies the cached tree matching `worktree`'s key into `worktree/node_modules`;
+   * undefined when there is none (or node_modules exists, or the copy failed: then
+   * nothing is left behind and the caller installs as usual).
+   */
+  async restore(worktree: string, options: { lowPriority?: boolean; signal?: AbortSignal; key?: DepsKey } = {}): Promise<Restored | undefined> {
+    if (!this.enabled) return undefined;
+    const started = performance.now();
+    const key = options.key ?? (await this.keyOf(worktree));
+    const target = path.join(worktree, 'node_modules');
+    if (!key || existsSync(target)) return undefined;
+    const entry = path.join(this.entriesDir, key.id);
+    if (!existsSync(path.join(entry, 'meta.json'))) return undefined;
+    this.inUse.set(key.id, (this.inUse.get(key.id) ?? 0) + 1);
+    const temp = this.tempFolder('restore');
+    try {
+      ensureStateDir(this.tempDir);
+      await copyTree(path.join(entry, 'tree'), temp, { ...(options.lowPriority ? { lowPriority: true } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+      await rename(temp, target);
+      const now = new Date();
+      await utimes(path.join(entry, 'meta.json'), now, now);
+      return { key, ms: performance.now() - started };
+    } catch (error) {
+      this.logger.warn('could not copy cached dependencies; installing instead', { worktree, error: String(error) });
+      await rm(temp, { recursive: true, force: true });
+      return undefined;
+    } finally {
+      const left = (this.inUse.get(key.id) ?? 1) - 1;
+      if (left > 0) this.inUse.set(key.id, left);
+      else this.inUse.delete(key.id);
+    }
+  }
+
+  /**
+   * Keeps a pristine copy of `worktree/node_modules` right after a successful install
+   * (before anything else ran in it), then evicts down to the bound. `expectedId` is the
+   * key before the install. Returns why not when the tree is not kept.
+   */
+  async keep(worktree: string, expectedId?: string): Promise<{ kept: true; key: DepsKey } | { kept: false; reason: string }> {
+    if (!this.enabled) return { kept: false, reason: 'the dependency cache is off (DISPATCH_DEPS_CACHE_MAX=0)' };
+    const key = await dependencyKey(worktree);
+    if ('none' in key) return { kept: false, reason: key.none };
+    // An install that wrote its own lockfile resolved afresh: the next session's committed lockfile differs.
+    if (expectedId !== key.id) return { kept: false, reason: `the install changed or created ${key.lockfile}` };
+    const source = path.join(worktree, 'node_modules');
+    const entry = path.join(this.entriesDir, key.id);
+    if (!existsSync(source)) return { kept: false, reason: 'the install made no node_modules' };
+    if (existsSync(entry)) return { kept: true, key };
+    const survey = await surveyTree(source, worktree);
+    if (survey.escapingLinks.length > 0) {
+      return { kept: false, reason: `node_modules links outside the worktree (${survey.escapingLinks.slice(0, 3).join(', ')})` };
+    }
+    if (survey.bytes > this.maxBytes) return { kept: false, reason: `${formatBytes(survey.bytes)} is more than the cache's bound of ${formatBytes(this.maxBytes)}` };
+    const temp = this.tempFolder(key.id);
+    try {
+      ensureStateDir(this.entriesDir);
+      ensureStateDir(temp);
+      await copyTree(source, path.join(temp, 'tree'));
+      const meta: EntryMeta = { ...key, bytes: survey.bytes, files: survey.files, createdAt: Date.now() };
+      await writeFile(path.join(temp, 'meta.json'), JSON.stringify(meta, null, 2), { mode: STATE_FILE_MODE });
+      await rename(temp, entry); // the entry appears whole, or not at all
+    } catch (error) {
+      await rm(temp, { recursive: true, force: true });
+      if (existsSync(path.join(entry, 'meta.json'))) return { kept: true, key }; // another session kept the same tree first
+      return { kept: false, reason: `could not copy node_modules into the cache: ${String(error)}` };
+    }
+    await this.evict();
+    return { kept: true, key };
+  }
+
+  /** The complete entries, least recently used first. */
+  async entries(): Promise<CacheEntry[]> {
+    const names = await readdir(this.entriesDir).catch(() => [] as string[]);
+    const found: CacheEntry[] = [];
+    for (const name of names) {
+      const folder = path.join(this.entriesDir, name);
+      const metaFile = path.join(folder, 'meta.json');
+      try {
+        const meta = EntryMetaSchema.parse(JSON.parse(await readFile(metaFile, 'utf8')));
+        found.push({ ...meta, folder, usedAt: (await stat(metaFile)).mtimeMs });
+      } catch {
+        // no readable meta.json: not an entry this cache made; prune removes it
+      }
+    }
+    return found.sort((a, b) => a.usedAt - b.usedAt);
+  }
+
+  /** Removes least recently used entries until the cache fits its bound; returns them. */
+  async evict(): Promise<CacheEntry[]> {
+    const entries = await this.entries();
+    let total = entries.reduce((sum, entry) => sum + entry.bytes, 0);
+    const removed: CacheEntry[] = [];
+    for (const entry of entries) {
+      if (total <= this.maxBytes) break;
+      if (this.inUse.has(entry.id)) continue;
+      await this.discard(entry.folder);
+      total -= entry.bytes;
+      removed.push(entry);
+      this.logger.info('evicted cached dependencies', { lockHash: entry.lockHash.slice(0, 8), bytes: entry.bytes });
+    }
+    return removed;
+  }
+
+  /**
+   * `dispatch runner prune`: leftovers of killed copies, folders that are no complete
+   * entry, entries unused for `olderThanMs`, then whatever is over the bound. Returns a
+   * line per removal.
+   */
+  async prune(olderThanMs: number, now = Date.now()): Promise<string[]> {
+    const lines: string[] = [];
+    for (const name of await readdir(this.tempDir).catch(() => [] as string[])) {
+      const folder = path.join(this.tempDir, name);
+      const info = await stat(folder).catch(() => undefined);
+      if (info && now - info.mtimeMs < LEFTOVER_MS) continue; // maybe a copy under way right now
+      await rm(folder, { recursive: true, force: true });
+      lines.push(`removed an unfinished dependency copy (${folder})`);
+    }
+    const entries = await this.entries();
+    const complete = new Set(entries.map((entry) => entry.folder));
+    for (const name of await readdir(this.entriesDir).catch(() => [] as string[])) {
+      const folder = path.join(this.entriesDir, name);
+      if (complete.has(folder)) continue;
+      await this.discard(folder);
+      lines.push(`removed an unreadable dependency cache entry (${folder})`);
+    }
+    for (const entry of entries) {
+      if (now - entry.usedAt < olderThanMs || this.inUse.has(entry.id)) continue;
+      await this.discard(entry.folder);
+      lines.push(`removed cached dependencies: ${describe(entry)}, unused for ${Math.round((now - entry.usedAt) / 3_600_000)} h`);
+    }
+    for (const entry of await this.evict()) lines.push(`removed cached dependencies: ${describe(entry)}, over the bound of ${formatBytes(this.maxBytes)}`);
+    return lines;
+  }
+
+  /** Renamed away first, so a half-deleted entry is never mistaken for a whole one. */
+  private async discard(folder: string): Promise<void> {
+    const trash = this.tempFolder('trash');
+    ensureStateDir(this.tempDir);
+    try {
+      await rename(folder, trash);
+    } catch {
+      await rm(folder, { recursive: true, force: true });
+      return;
+    }
+    await rm(trash, { recursive: true, force: true });
+  }
+
+  private tempFolder(purpose: string): string {
+    return path.join(this.tempDir, `${purpose}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  }
+}
+
+function describe(entry: CacheEntry): string {
+  return `${entry.manager} ${lockLabel(entry)} (${formatBytes(entry.bytes)})`;
+}

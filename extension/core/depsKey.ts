@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { detectPackageManager } from './agents/toolchain.js';
+import { resolveCommand, toolEnv } from './processTree.js';
+
+export type CachedManager = 'npm' | 'pnpm' | 'yarn';
+
+/** Everything that determines an installed node_modules, hashed into one id. */
+export interface DepsKey {
+  /** The cache entry's name: a hash of all the fields below. */
+  id: string;
+  manager: CachedManager;
+  managerVersion: string;
+  lockfile: string;
+  /** sha256 of the lockfile, hex; the first characters are what a person is shown. */
+  lockHash: string;
+  node: string;
+  platform: string;
+}
+
+const LOCKFILES: Record<CachedManager, string> = { npm: 'package-lock.json', pnpm: 'pnpm-lock.yaml', yarn: 'yarn.lock' };
+/** The manifest fields an install reads besides the lockfile (npm ci refuses a manifest that disagrees). */
+const MANIFEST_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies', 'overrides', 'resolutions', 'pnpm', 'packageManager'];
+
+const versions = new Map<string, Promise<string | undefined>>();
+
+/** `npm --version` (once per runner: the answer does not change while it runs). */
+function managerVersion(manager: CachedManager, cwd: string, declared: string): Promise<string | undefined> {
+  // Yarn 2+ and corepack pick the version from the project's packageManager field.
+  const memo = `${manager}\0${declared}`;
+  let version = versions.get(memo);
+  if (!version) {
+    version = new Promise((resolve) => {
+      const { file, args } = resolveCommand([manager, '--version']);
+      execFile(file, args, { cwd, env: toolEnv(), timeout: 20_000, windowsHide: true }, (error, stdout) => {
+        const text = String(stdout).trim();
+        resolve(error || !/^\d+\.\d+/.test(text) ? undefined : text.split(/\s/)[0]);
+      });
+    });
+    versions.set(memo, version);
+    void version.then((found) => {
+      if (!found) versions.delete(memo); // not installed yet: ask again next time
+    });
+  }
+  return version;
+}
+
+/** Asks npm, pnpm and yarn for their versions in the background, so a session's first cache look-up does not wait for one. */
+export function prefetchManagerVersions(cwd = process.cwd()): void {
+  for (const manager of ['npm', 'pnpm', 'yarn'] as const) void managerVersion(manager, cwd, '');
+}
+
+function pick(manifest: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(MANIFEST_FIELDS.filter((field) => field in manifest).map((field) => [field, manifest[field]]));
+}
+
+/**
+ * The cache key of the dependencies `worktree` would install, or why there is none: no
+ * lockfile (an install would resolve afresh), a workspace (node_modules in several
+ * folders), or a package manager that is not installed.
+ */
+export async function dependencyKey(worktree: string): Promise<DepsKey | { none: string }> {
+  let manifest: Record<string, unknown>;
+  try {
+    manifest = JSON.parse(await readFile(path.join(worktree, 'package.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return { none: 'no readable package.json' };
+  }
+  if ('workspaces' in manifest || existsSync(path.join(worktree, 'pnpm-workspace.yaml'))) return { none: 'a workspace (node_modules in several folders) is not cached' };
+  const manager = detectPackageManager(worktree, manifest);
+  const lockfile = LOCKFILES[manager];
+  let lock: Buffer;
+  try {
+    lock = await readFile(path.join(worktree, lockfile));
+  } catch {
+    return { none: `no ${lockfile}: an install would resolve versions afresh` };
+  }
+  const declared = typeof manifest.packageManager === 'string' ? manifest.packageManager : '';
+  const version = await managerVersion(manager, worktree, declared);
+  if (!version) return { none: `${manager} is not installed` };
+  const lockHash = createHash('sha256').update(lock).digest('hex');
+  const fields = { manager, managerVersion: version, lockfile, lockHash, node: process.version, platform: `${process.platform}-${process.arch}` };
+  const id = createHash('sha256')
+    .update(JSON.stringify({ ...fields, manifest: pick(manifest) }))
+    .digest('hex')
+    .slice(0, 32);
+  return { id, ...fields, managerVersion: version, platform: fields.platform };
+}

@@ -1,0 +1,48 @@
+import { lockLabel, type DepsCache } from './depsCache.js';
+import type { DepsKey } from './depsKey.js';
+
+/**
+ * A turn's way to dependencies that were installed before (handed to the agent in its
+ * context), and the one line that says which path the turn took, for its log and result:
+ * "dependencies: from cache (lockfile a1b2c3d4…, 4.9 s)" or "dependencies: installed (92.0 s)".
+ */
+export interface DependencySource {
+  /** Copies a cached install matching the worktree's lockfile in; the report line, or undefined when none matches. */
+  restore(worktree: string): Promise<string | undefined>;
+  /** Records a successful install (`ms` of the command alone) and keeps a pristine copy for later sessions. */
+  installed(worktree: string, ms: number): Promise<string>;
+  readonly report: string | undefined;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1_000).toFixed(1)} s`;
+}
+
+export class TurnDependencies implements DependencySource {
+  report: string | undefined;
+  /** The key before the install: only an install that kept to its lockfile is cached. */
+  private before: DepsKey | undefined;
+
+  constructor(private readonly cache: DepsCache) {}
+
+  async restore(worktree: string): Promise<string | undefined> {
+    this.before = await this.cache.keyOf(worktree);
+    if (!this.before) return undefined;
+    const restored = await this.cache.restore(worktree, { key: this.before });
+    if (!restored) return undefined;
+    this.report = `dependencies: from cache (${lockLabel(restored.key)}, ${seconds(restored.ms)})`;
+    return this.report;
+  }
+
+  async installed(worktree: string, ms: number): Promise<string> {
+    const kept = await this.cache.keep(worktree, this.before?.id).catch((error: unknown) => ({ kept: false as const, reason: String(error) }));
+    this.report = `dependencies: installed (${seconds(ms)})`;
+    return kept.kept ? `${this.report}; kept in the cache for the next session (${lockLabel(kept.key)})` : `${this.report}; not cached: ${kept.reason}`;
+  }
+
+  /** The worktree came from the warm pool with the cached tree already copied in. */
+  fromPool(lockHash: string, ms: number): string {
+    this.report = `dependencies: from cache (${lockLabel({ lockHash })}, ${seconds(ms)} before the session, in a warm worktree)`;
+    return this.report;
+  }
+}

@@ -1,0 +1,278 @@
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { silentLogger, type Logger } from '../../shared/logger.js';
+import type { DepsCache } from './depsCache.js';
+import { toolEnv } from './processTree.js';
+import { slugify } from './slug.js';
+import { writeStateFileAtomic } from './stateFiles.js';
+import { lowerPriority } from './treeCopy.js';
+import type { NewWorktree, Worktrees } from './worktrees.js';
+
+const EntrySchema = z.object({
+  id: z.string().regex(/^[a-f0-9]{8}$/),
+  repoRoot: z.string(),
+  baseCommit: z.string(),
+  branch: z.string().startsWith('dispatch/pool-'),
+  worktree: z.string(),
+  createdAt: z.number(),
+  /** Written last: an entry without it was cut off mid-build and is never used. */
+  ready: z.boolean(),
+  deps: z.object({ keyId: z.string(), lockHash: z.string(), ms: z.number() }).optional(),
+});
+type PoolEntry = z.infer<typeof EntrySchema>;
+
+export interface PoolRepo {
+  name: string;
+  path: string;
+  base?: string;
+}
+
+export interface TakenWorktree extends NewWorktree {
+  /** The cached dependencies copied in while the entry was built. */
+  deps?: { lockHash: string; ms: number };
+}
+
+export interface PoolOptions {
+  home: string;
+  /** Ready worktrees per repository (DISPATCH_WORKTREE_POOL); 0 turns the pool off. */
+  size: number;
+  worktrees: Worktrees;
+  deps?: DepsCache;
+  logger?: Logger;
+}
+
+/** git with the tool allowlist; `low` runs it at the lowest priority (the pool's own building). */
+function git(cwd: string, args: string[], low: boolean, signal?: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('git', args, { cwd, env: toolEnv(), maxBuffer: 16 * 1024 * 1024, windowsHide: true, ...(signal ? { signal } : {}) }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`git ${args[0]} failed: ${String(stderr).trim().split('\n')[0] || error.message}`));
+      else resolve(String(stdout));
+    });
+    if (low) lowerPriority(child.pid);
+  });
+}
+
+/**
+ * Ready worktrees per configured repository, at its base's current commit with
+ * dependencies copied in from the cache, built in the background while the runner is
+ * idle (at the lowest priority, holding the repository's lock only for the instant of
+ * `worktree add --no-checkout`). A session whose base commit matches takes one: the
+ * folder moves to the session's name and the branch is renamed to `dispatch/<id>-<slug>`.
+ * An entry at another commit, with changes, or with dependencies for another key is
+ * thrown away, never used.
+ */
+export class WorktreePool {
+  readonly size: number;
+  private readonly logger: Logger;
+  /** Entries this process is building or handing out right now. */
+  private readonly busy = new Set<string>();
+
+  constructor(private readonly options: PoolOptions) {
+    this.size = options.size;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  private folderOf(repoRoot: string): string {
+    const hash = createHash('sha256').update(repoRoot).digest('hex').slice(0, 8);
+    return path.join(this.poolRoot(), `${slugify(path.basename(repoRoot)) || 'repo'}-${hash}`);
+  }
+
+  /** Every entry on disk (of one repository, or all), however complete. */
+  entries(repoRoot?: string): PoolEntry[] {
+    const folders = repoRoot ? [this.folderOf(repoRoot)] : this.repoFolders();
+    const found: PoolEntry[] = [];
+    for (const folder of folders) {
+      for (const name of existsSync(folder) ? readdirSync(folder) : []) {
+        if (!name.endsWith('.json')) continue;
+        try {
+          found.push(EntrySchema.parse(JSON.parse(readFileSync(path.join(folder, name), 'utf8'))));
+        } catch {
+          rmSync(path.join(folder, name), { force: true }); // unreadable: not an entry
+        }
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Under the worktrees folder (a repository name never slugs to `.pool`): the entries
+   * are the user's code like any session's worktree, and move into place with a rename.
+   */
+  private poolRoot(): string {
+    return path.join(this.options.home, 'worktrees', '.pool');
+  }
+
+  private repoFolders(): string[] {
+    const root = this.poolRoot();
+    return existsSync(root) ? readdirSync(root).map((name) => path.join(root, name)) : [];
+  }
+
+  /**
+   * A ready worktree at `baseCommit`, moved to `folder` on `branch` (numbered like
+   * Worktrees.add when taken); undefined when the pool has none that passes the checks.
+   */
+  async take(repoRoot: string, baseCommit: string, folder: string, branch: string): Promise<TakenWorktree | undefined> {
+    if (this.size === 0) return undefined;
+    const entry = this.entries(repoRoot).find((e) => e.ready && e.baseCommit === baseCommit && !this.busy.has(e.id));
+    if (!entry) return undefined;
+    this.busy.add(entry.id);
+    try {
+      const problem = await this.problemOf(entry, baseCommit);
+      if (problem) {
+        this.logger.info('threw away a warm worktree', { worktree: entry.worktree, problem });
+        await this.discard(entry);
+        return undefined;
+      }
+      return await this.options.worktrees.withLock(repoRoot, async () => {
+        let target = folder;
+        for (let n = 2; existsSync(target); n++) target = `${folder}-${n}`;
+        await mkdir(path.dirname(target), { recursive: true });
+        await git(repoRoot, ['worktree', 'move', entry.worktree, target], false);
+        entry.worktree = target; // from here on, a failure removes it at its new place
+        // The branch name is new almost always (the id is); only a clash costs the extra look-ups.
+        let name = branch;
+        for (let n = 2; ; n++) {
+          try {
+            await git(repoRoot, ['branch', '-m', entry.branch, name], false);
+            break;
+          } catch (error) {
+            if (n > 50 || !(await this.options.worktrees.branchExists(repoRoot, name))) throw error;
+            name = `${branch}-${n}`;
+          }
+        }
+        rmSync(this.metaFile(entry), { force: true });
+        return { repoRoot, worktree: target, branch: name, baseCommit, ...(entry.deps ? { deps: { lockHash: entry.deps.lockHash, ms: entry.deps.ms } } : {}) };
+      });
+    } catch (error) {
+      this.logger.warn('could not take a warm worktree; making a fresh one', { worktree: entry.worktree, error: String(error) });
+      await this.discard(entry);
+      return undefined;
+    } finally {
+      this.busy.delete(entry.id);
+    }
+  }
+
+  /** Why `entry` must not be used, or undefined when it is exactly what was built. */
+  private async problemOf(entry: PoolEntry, baseCommit: string, low = false): Promise<string | undefined> {
+    try {
+      return await this.checkEntry(entry, baseCommit, low);
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  private async checkEntry(entry: PoolEntry, baseCommit: string, low: boolean): Promise<string | undefined> {
+    if (entry.baseCommit !== baseCommit) return `the base moved (${entry.baseCommit.slice(0, 8)} → ${baseCommit.slice(0, 8)})`;
+    if (!existsSync(path.join(entry.worktree, '.git'))) return 'its folder is gone';
+    // One git call answers all three: the commit, the branch, and whether anything changed.
+    // node_modules is ours (copied from the cache) even where the project does not ignore it.
+    const status = await git(entry.worktree, ['status', '--porcelain=v2', '--branch', '--untracked-files=normal', '--', '.', ':(exclude)node_modules'], low);
+    const lines = status.split('\n').filter(Boolean);
+    const head = lines.find((line) => line.startsWith('# branch.oid '))?.slice('# branch.oid '.length);
+    const onBranch = lines.find((line) => line.startsWith('# branch.head '))?.slice('# branch.head '.length);
+    if (head !== baseCommit) return `HEAD is at ${head?.slice(0, 8) ?? 'nothing'}, not the base`;
+    if (onBranch !== entry.branch) return `it is on ${onBranch ?? 'nothing'}, not ${entry.branch}`;
+    if (lines.some((line) => !line.startsWith('#'))) return 'it has changes';
+    if (entry.deps) {
+      const key = await this.options.deps?.keyOf(entry.worktree);
+      if (key?.id !== entry.deps.keyId || !existsSync(path.join(entry.worktree, 'node_modules'))) return 'its dependencies are stale (the package manager or Node changed)';
+    }
+    return undefined;
+  }
+
+  /**
+   * Brings every repository's pool to `size` ready entries at its base's current commit,
+   * throwing away entries that moved base, went stale or were cut off mid-build. Stops
+   * between steps as soon as `shouldStop()` says so (a session arrived, the runner stops).
+   */
+  async refill(repos: PoolRepo[], shouldStop: () => boolean, signal?: AbortSignal): Promise<void> {
+    if (this.size === 0) return;
+    for (const repo of repos) {
+      if (shouldStop()) return;
+      try {
+        const { root } = await this.options.worktrees.inspect(repo.path);
+        const base = await this.options.worktrees.resolveBase(root, repo.base);
+        let ready = 0;
+        for (const entry of this.entries(root)) {
+          if (this.busy.has(entry.id)) continue;
+          const problem = entry.ready ? await this.problemOf(entry, base, true) : 'it was cut off while being built';
+          if (problem) {
+            this.logger.info('threw away a warm worktree', { worktree: entry.worktree, problem });
+            await this.discard(entry);
+          } else ready++;
+        }
+        while (ready < this.size && !shouldStop()) {
+          await this.build(root, base, shouldStop, signal);
+          ready++;
+        }
+      } catch (error) {
+        if (!signal?.aborted) this.logger.warn('could not prepare a warm worktree', { repo: repo.name, error: String(error) });
+      }
+    }
+  }
+
+  private async build(repoRoot: string, baseCommit: string, shouldStop: () => boolean, signal?: AbortSignal): Promise<void> {
+    const id = randomBytes(4).toString('hex');
+    const entry: PoolEntry = {
+      id,
+      repoRoot,
+      baseCommit,
+      branch: `dispatch/pool-${id}`,
+      worktree: path.join(this.folderOf(repoRoot), id),
+      createdAt: Date.now(),
+      ready: false,
+    };
+    this.busy.add(id);
+    try {
+      writeStateFileAtomic(this.metaFile(entry), JSON.stringify(entry));
+      // The lock is held only to create the branch and register the worktree; the
+      // checkout itself touches nothing shared and runs unlocked at the lowest priority.
+      await this.options.worktrees.withLock(repoRoot, () => git(repoRoot, ['worktree', 'add', '--quiet', '--no-checkout', '-b', entry.branch, entry.worktree, baseCommit], true, signal));
+      await git(entry.worktree, ['reset', '--hard', '--quiet'], true, signal);
+      // A session arrived: leave the entry unfinished (never used; the next idle refill removes it),
+      // rather than spend the session's time on git commands to remove it now.
+      if (shouldStop()) return;
+      const restored = await this.options.deps?.restore(entry.worktree, { lowPriority: true, ...(signal ? { signal } : {}) });
+      if (restored) entry.deps = { keyId: restored.key.id, lockHash: restored.key.lockHash, ms: restored.ms };
+      entry.ready = true;
+      writeStateFileAtomic(this.metaFile(entry), JSON.stringify(entry));
+    } catch (error) {
+      // Stopped: the unfinished entry is removed by the next runner's first idle refill.
+      if (!signal?.aborted) await this.discard(entry);
+      throw error;
+    } finally {
+      this.busy.delete(id);
+    }
+  }
+
+  /** Removes every entry (`dispatch runner prune`); returns their folders. */
+  async prune(): Promise<string[]> {
+    const removed: string[] = [];
+    for (const entry of this.entries()) {
+      if (this.busy.has(entry.id)) continue;
+      await this.discard(entry);
+      removed.push(entry.worktree);
+    }
+    return removed;
+  }
+
+  private metaFile(entry: Pick<PoolEntry, 'repoRoot' | 'id'>): string {
+    return path.join(this.folderOf(entry.repoRoot), `${entry.id}.json`);
+  }
+
+  private async discard(entry: PoolEntry): Promise<void> {
+    const { worktrees } = this.options;
+    try {
+      await worktrees.remove(entry.repoRoot, entry.worktree);
+    } catch (error) {
+      this.logger.warn('could not remove a warm worktree', { worktree: entry.worktree, error: String(error) });
+    }
+    rmSync(entry.worktree, { recursive: true, force: true });
+    if (await worktrees.branchExists(entry.repoRoot, entry.branch)) await worktrees.deleteBranch(entry.repoRoot, entry.branch).catch(() => undefined);
+    rmSync(this.metaFile(entry), { force: true });
+  }
+}
