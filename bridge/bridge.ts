@@ -108,8 +108,9 @@ export class Bridge {
       logger: logger.child({ part: 'dispatcher' }),
       ...(config.DISPATCH_ALLOWED_USERS ? { allowedUsers: config.DISPATCH_ALLOWED_USERS } : {}),
       ...(config.DISPATCH_ADMINS ? { admins: config.DISPATCH_ADMINS } : {}),
-      // Read when a pull request is opened: the server is listening by then.
-      threadLinks: { webUrl: () => (web && server.listening ? urlOf(server) : undefined), ...(config.DISCORD_GUILD_ID ? { discordGuildId: config.DISCORD_GUILD_ID } : {}) },
+      // Read when a pull request is opened: the server is listening by then. Only a loopback
+      // address: a pull request may be public, and a LAN address in it tells strangers too much.
+      threadLinks: { webUrl: () => (web && server.listening && isLoopback((server.address() as AddressInfo).address) ? urlOf(server) : undefined), ...(config.DISCORD_GUILD_ID ? { discordGuildId: config.DISCORD_GUILD_ID } : {}) },
     });
 
     const server = createServer((request, response) => {

@@ -107,7 +107,9 @@ export class Dispatcher implements ChatHandler {
   }
 
   private async startTask(message: ChatMessage, text: string): Promise<void> {
-    const routed = await routeMessage(text, this.routingContext(message.user), this.options.advisor);
+    // The model router spends the owner's key too: only for people the bridge serves.
+    const advisor = this.serves(message.user) ? this.options.advisor : undefined;
+    const routed = await routeMessage(text, this.routingContext(message.user), advisor);
     if (routed.decision.route === 'cowork') {
       // Cowork may spend the owner's model key: only for people the bridge serves, never a stranger's DM.
       if (!this.serves(message.user)) {

@@ -292,7 +292,7 @@ export class MachineHub {
     });
 
     handle(connection, runnerToBridge, 'machine/didUpdateRepos', ({ repos }) => {
-      const id = requireHello();
+      const id = requireRunner();
       const known = new Set(store.getMachine(id)?.repos.map((repo) => repo.name));
       const unknown = repos.find((repo) => !known.has(repo.name));
       if (unknown) throw new DispatchError('bad_input', `"${unknown.name}" is not one of this machine's repositories; nothing was stored.`);

@@ -329,6 +329,11 @@ export class Runner {
     return { cache, pool };
   }
 
+  /** Adds a secret learnt after start (the machine's new bridge credential) to what logs and events blank out. */
+  maskSecret(value: string): void {
+    this.secrets.add(value);
+  }
+
   repositories(): { name: string; path: string; default: boolean }[] {
     return this.repos.map((repo, index) => ({ name: repo.name, path: repo.path, default: index === 0 }));
   }

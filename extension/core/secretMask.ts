@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { CREDENTIAL_FILE } from './link/machineIdentity.js';
 
 /** What a masked secret becomes in logs, events and chats. */
 export const MASK = '[secret]';
@@ -86,7 +87,10 @@ export class SecretMask {
 
 /** The runner's mask: its environment's secrets and its own credential under DISPATCH_HOME. */
 export function runnerSecretMask(home: string, env: Record<string, string | undefined> = process.env): SecretMask {
-  return SecretMask.fromEnv(env).addFromJsonFile(path.join(home, 'machine.json')).addFromJsonFile(path.join(home, 'secrets.json'));
+  return SecretMask.fromEnv(env)
+    .addFromJsonFile(path.join(home, 'machine.json'))
+    .addFromJsonFile(path.join(home, CREDENTIAL_FILE))
+    .addFromJsonFile(path.join(home, 'secrets.json'));
 }
 
 /**

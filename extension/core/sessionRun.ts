@@ -17,6 +17,16 @@ import { TurnDependencies } from './turnDependencies.js';
 import type { Worktrees } from './worktrees.js';
 import type { TakenWorktree, WorktreePool } from './worktreePool.js';
 
+/** The most changed files a result lists by name; the diffstat's last line counts them all. */
+const MAX_LISTED_FILES = 500;
+
+/** At most 20,000 characters, keeping the last line ("N files changed, …"). */
+function boundedDiffstat(diffstat: string): string {
+  if (diffstat.length <= 20_000) return diffstat;
+  const total = diffstat.slice(diffstat.trimEnd().lastIndexOf('\n') + 1);
+  return `${diffstat.slice(0, 19_000 - total.length)}\n …\n${total}`;
+}
+
 /** Why a turn was aborted: a person cancelled it, or the runner is stopping. */
 export type StopReason = 'cancel' | 'stop';
 
@@ -217,8 +227,9 @@ async function finish(ctx: TurnContext, record: JournalRecord, end: TurnEnd): Pr
   const withDeps = end.dependencies ? `${summary}\n${end.dependencies[0]?.toUpperCase()}${end.dependencies.slice(1)}.` : summary;
   const result: SessionResult = {
     summary: stripAnsi(withDeps).slice(0, 20_000),
-    filesChanged: diff.files,
-    diffstat: diff.diffstat,
+    // Bounded: a result event must fit the machine link's frame (the diffstat still counts them all).
+    filesChanged: diff.files.slice(0, MAX_LISTED_FILES),
+    diffstat: boundedDiffstat(diff.diffstat),
     branch: removed ? '' : (snapshot.branch ?? ''),
     baseCommit: baseCommit ?? '',
     worktree: removed ? '' : (worktree ?? ''),

@@ -4,13 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseDotenv } from 'dotenv';
 import { DispatchError } from '../../../shared/errors.js';
 import { loadRunnerConfig } from '../runnerConfig.js';
+import { isSecretName as maskedAsSecret } from '../secretMask.js';
 import type { ServicePlan } from './serviceDefinition.js';
 
 /** Names that hold credentials: never written into a unit, plist or task. */
 const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|KEY|CREDENTIAL|AUTH|DATABASE_URL|COOKIE/i;
 
+/** Broader than the log mask on purpose: a service file keeps out anything that may be a credential. */
 export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
+  return SECRET_NAME.test(name) || maskedAsSecret(name);
 }
 
 export interface PlanInput {

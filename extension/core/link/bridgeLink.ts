@@ -5,7 +5,7 @@ import type { Logger } from '../../../shared/logger.js';
 import { LINK_DEAD_MS, LINK_PING_MS, LinkClose, MAX_LINK_FRAME_BYTES, PROTOCOL_VERSION, bridgeToRunner, runnerToBridge } from '../../../shared/protocol/bridgeRunner.js';
 import { watchLiveness } from '../../../shared/protocol/liveness.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, MESSAGE_TOO_BIG, call, handle } from '../../../shared/protocol/rpc.js';
-import type { SessionEvent } from '../../../shared/sessions.js';
+import { isFinal, type SessionEvent, type SessionSnapshot } from '../../../shared/sessions.js';
 import type { Runner } from '../runner.js';
 import { REVOKED_MESSAGE } from './bridgeClient.js';
 import { MachineCredential, dialAsMachine } from './machineCredential.js';
@@ -168,13 +168,14 @@ export class BridgeLink {
       );
       if (hello.credential) {
         this.credential.keep(hello.credential);
+        runner.maskSecret(hello.credential);
         logger.info('registered with the bridge; this machine now has its own credential', { registering });
       }
       const { offers } = await call(
         connection,
         runnerToBridge,
         'machine/resync',
-        { sessions: runner.sessions().map((session) => ({ sessionId: session.sessionId, state: session.state, lastSeq: session.lastSeq })) },
+        { sessions: resyncSessions(runner) },
         this.timeout,
       );
       this.connection = connection;
@@ -239,7 +240,7 @@ export class BridgeLink {
         }
         if (batch.length === 0) return;
         try {
-          await call(connection, runnerToBridge, 'machine/didUpdateRepos', { repos: batch });
+          await call(connection, runnerToBridge, 'machine/didUpdateRepos', { repos: batch }, this.timeout);
         } catch (error) {
           // The next connection's hello carries them.
           this.options.logger.warn('sending repository vocabularies failed', { error: asDispatchError(error).message });
@@ -365,6 +366,19 @@ export class BridgeLink {
     this.currentStatus = status;
     for (const listener of this.statusListeners) listener(status, detail, code);
   }
+}
+
+/**
+ * What the bridge must hear at resync: sessions still under way, and those with events it
+ * has not acknowledged. Finished, acknowledged ones are left out, so the message stays
+ * small however long the journal grows (a job offered again is answered by its id).
+ */
+function resyncSessions(runner: Runner): { sessionId: string; state: SessionSnapshot['state']; lastSeq: number }[] {
+  const unacked = new Set(runner.unacknowledged().map((event) => event.sessionId));
+  return runner
+    .sessions()
+    .filter((session) => !isFinal(session.state) || unacked.has(session.sessionId))
+    .map((session) => ({ sessionId: session.sessionId, state: session.state, lastSeq: session.lastSeq }));
 }
 
 /** The longest prefix of `events` whose JSON fits in `budget` bytes (at least one event). */

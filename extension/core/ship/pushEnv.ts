@@ -6,8 +6,11 @@ import { toolEnv } from '../processTree.js';
  * - the SSH agent and the user's SSH program (SSH_AUTH_SOCK, GIT_SSH_COMMAND, …);
  * - askpass programs and Git Credential Manager settings, for HTTPS credential helpers;
  * - the user's own git config files when they moved them (GIT_CONFIG_GLOBAL);
- * - GH_TOKEN / GITHUB_TOKEN / GITLAB_TOKEN, which `gh auth git-credential` and similar
- *   helpers read.
+ * - gh's own settings (GH_HOST, GH_CONFIG_DIR), for `gh auth git-credential`, which reads
+ *   its stored login. Forge API tokens (GH_TOKEN, GITHUB_TOKEN, GITLAB_TOKEN) stay out:
+ *   the worktree shares the repository's .git/config, so a session could have set a
+ *   credential helper or ssh command that would run during the push; it must not find a
+ *   token in its environment. The API calls read them in the runner's own process.
  * The tool allowlist leaves all of these out on purpose: the project's tests and the
  * agents' commands must not push or carry tokens. A push is different: the person asked
  * for it with a button, it runs `--no-verify` (no hook, so no file a session wrote runs
@@ -20,7 +23,7 @@ const CREDENTIAL_VARIABLES = [
   'GIT_ASKPASS', 'SSH_ASKPASS', 'SSH_ASKPASS_REQUIRE', 'DISPLAY', 'WAYLAND_DISPLAY', 'DBUS_SESSION_BUS_ADDRESS',
   'GIT_CONFIG_GLOBAL', 'GIT_CONFIG_SYSTEM', 'GIT_CONFIG_NOSYSTEM',
   'GCM_CREDENTIAL_STORE', 'GCM_PROVIDER', 'GCM_AUTHORITY',
-  'GH_TOKEN', 'GITHUB_TOKEN', 'GH_HOST', 'GH_ENTERPRISE_TOKEN', 'GITHUB_ENTERPRISE_TOKEN', 'GH_CONFIG_DIR', 'GITLAB_TOKEN',
+  'GH_HOST', 'GH_CONFIG_DIR',
 ];
 
 export function pushEnv(source: Record<string, string | undefined> = process.env): NodeJS.ProcessEnv {

@@ -37,8 +37,11 @@ describe('what a session may push', () => {
   });
 
   it('the push environment has the SSH agent and credential settings, no ambient GIT_DIR, and never prompts', () => {
-    const env = pushEnv({ PATH: '/usr/bin', HOME: '/home/a', SSH_AUTH_SOCK: '/tmp/agent.sock', GIT_SSH_COMMAND: 'ssh -i key', GIT_DIR: '/elsewhere/.git', GIT_WORK_TREE: '/elsewhere', SLACK_BOT_TOKEN: 'xoxb-secret-value' });
+    const env = pushEnv({ PATH: '/usr/bin', HOME: '/home/a', SSH_AUTH_SOCK: '/tmp/agent.sock', GIT_SSH_COMMAND: 'ssh -i key', GIT_DIR: '/elsewhere/.git', GIT_WORK_TREE: '/elsewhere', SLACK_BOT_TOKEN: 'xoxb-secret-value', GH_TOKEN: 'ghp_forge_api_token_1', GITLAB_TOKEN: 'glpat-forge-api-token' });
     assert.equal(env.SSH_AUTH_SOCK, '/tmp/agent.sock');
+    // A credential helper or ssh command a session set in the shared .git/config runs during the push: no API token for it.
+    assert.equal(env.GH_TOKEN, undefined);
+    assert.equal(env.GITLAB_TOKEN, undefined);
     assert.equal(env.GIT_SSH_COMMAND, 'ssh -i key');
     assert.equal(env.GIT_TERMINAL_PROMPT, '0');
     assert.equal(env.GIT_DIR, undefined);
