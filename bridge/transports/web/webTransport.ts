@@ -181,7 +181,7 @@ export class WebTransport implements Transport, HttpMountable {
     // The boundary: whatever goes wrong is logged and told, and the socket stays up.
     work.catch((thrown: unknown) => {
       this.logger.error('web chat frame failed', { frame: frame.type, error: String(thrown) });
-      this.hub.send(ws, { type: 'error', text: 'Something went wrong on the bridge; see its log.' });
+      this.hub.send(ws, { type: 'error', text: 'Something went wrong on the bridge; see its log.', ...(frame.type === 'send' ? { clientId: frame.clientId } : {}) });
     });
   }
 
