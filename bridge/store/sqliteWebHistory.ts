@@ -7,6 +7,7 @@ export class SqliteWebHistory implements WebChatHistory {
   private readonly upsert: Database.Statement;
   private readonly selectRecent: Database.Statement;
   private readonly selectOne: Database.Statement;
+  private readonly selectInThread: Database.Statement;
 
   constructor(db: Database.Database) {
     this.upsert = db.prepare(
@@ -15,6 +16,7 @@ export class SqliteWebHistory implements WebChatHistory {
     );
     this.selectRecent = db.prepare(`SELECT body FROM (SELECT rowid, body FROM web_messages ORDER BY rowid DESC LIMIT ?) ORDER BY rowid`);
     this.selectOne = db.prepare(`SELECT body FROM web_messages WHERE id = ?`);
+    this.selectInThread = db.prepare(`SELECT 1 FROM web_messages WHERE thread_id = ? LIMIT 1`);
   }
 
   save(message: WebMessage): void {
@@ -28,5 +30,9 @@ export class SqliteWebHistory implements WebChatHistory {
   get(id: string): WebMessage | undefined {
     const row = this.selectOne.get(id) as { body: string } | undefined;
     return row ? WebMessageSchema.parse(JSON.parse(row.body)) : undefined;
+  }
+
+  hasThread(threadId: string): boolean {
+    return this.selectInThread.get(threadId) !== undefined;
   }
 }

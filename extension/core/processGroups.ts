@@ -4,6 +4,9 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import type { Logger } from '../../shared/logger.js';
+import type { SecretMask } from './secretMask.js';
+import { SessionLog } from './sessionLog.js';
 import { writeStateFileAtomic } from './stateFiles.js';
 
 /** Told of every process a session starts, so a crash cannot leave them running unseen. */
@@ -82,6 +85,25 @@ export class ProcessGroups {
 
   private file(pid: number): string {
     return path.join(this.dir, `${pid}.json`);
+  }
+}
+
+/**
+ * At runner start, before anything else: ends the process groups of sessions that were
+ * running when a previous runner died, and says so in each session's log.
+ */
+export async function endLeftoverProcesses(groups: ProcessGroups, home: string, secrets: SecretMask, logger: Logger): Promise<void> {
+  for (const group of await groups.endLeftovers()) {
+    if (group.outcome === 'gone') continue;
+    const what = `process group ${group.pid} (${group.command.join(' ').slice(0, 200)})`;
+    const line =
+      group.outcome === 'ended'
+        ? `\n[dispatch] The runner restarted after it stopped unexpectedly: ended the leftover processes of this session, ${what}.\n`
+        : `\n[dispatch] The runner restarted: ${what} was left alone, its pid now belongs to another program.\n`;
+    logger.info(group.outcome === 'ended' ? 'ended leftover processes of a session' : 'left a reused pid alone', { sessionId: group.sessionId, pid: group.pid });
+    const log = new SessionLog(home, group.sessionId, secrets);
+    log.write(line);
+    await log.close();
   }
 }
 

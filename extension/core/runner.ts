@@ -19,9 +19,8 @@ import { ApprovalPolicy } from './approvals.js';
 import { AttachWatch } from './attachWatch.js';
 import { Journal, type JournalRecord } from './journal.js';
 import { findRepo, validateRepos, type RepoConfig } from './repositories.js';
-import { processScope, ProcessGroups } from './processGroups.js';
+import { endLeftoverProcesses, processScope, ProcessGroups } from './processGroups.js';
 import { runnerSecretMask, type SecretMask } from './secretMask.js';
-import { SessionLog } from './sessionLog.js';
 import { restrictRunnerState } from './stateFiles.js';
 import { runTurn, type StopReason } from './sessionRun.js';
 import { SessionStore } from './sessionStore.js';
@@ -136,7 +135,7 @@ export class Runner {
       this.lock.acquire();
       // Before anything else: state owner-only, and nothing a killed runner started still running.
       restrictRunnerState(this.options.home);
-      await this.endLeftoverProcesses();
+      await endLeftoverProcesses(this.processGroups, this.options.home, this.secrets, this.logger);
       // Then read the journal again now that this runner owns it: while it waited for the lock,
       // the previous runner went on writing (a session completed). Recovery must judge the
       // records as they are on disk, so a final state is never overwritten and no sequence
@@ -158,22 +157,6 @@ export class Runner {
       this.starting = undefined;
     });
     return this.starting;
-  }
-
-  /** Ends the process groups of sessions that were running when a previous runner died, and says so in their logs. */
-  private async endLeftoverProcesses(): Promise<void> {
-    for (const group of await this.processGroups.endLeftovers()) {
-      const what = `process group ${group.pid} (${group.command.join(' ').slice(0, 200)})`;
-      if (group.outcome === 'gone') continue;
-      const line =
-        group.outcome === 'ended'
-          ? `\n[dispatch] The runner restarted after it stopped unexpectedly: ended the leftover processes of this session, ${what}.\n`
-          : `\n[dispatch] The runner restarted: ${what} was left alone, its pid now belongs to another program.\n`;
-      this.logger.info(group.outcome === 'ended' ? 'ended leftover processes of a session' : 'left a reused pid alone', { sessionId: group.sessionId, pid: group.pid });
-      const log = new SessionLog(this.options.home, group.sessionId, this.secrets);
-      log.write(line);
-      await log.close();
-    }
   }
 
   async submit(job: JobSpec): Promise<SessionSnapshot> {

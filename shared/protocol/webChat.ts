@@ -27,7 +27,10 @@ export type WebMessage = z.infer<typeof WebMessageSchema>;
 
 /** Page → bridge. */
 export const WebClientFrameSchema = z.discriminatedUnion('type', [
-  /** A new message; without threadId it starts a thread. clientId lets the page match the echo. */
+  /**
+   * A new message; without threadId it starts a thread. clientId (random, one per message)
+   * matches the echo, and makes a resend of the same message a no-op on the bridge.
+   */
   z.object({
     type: z.literal('send'),
     clientId: z.string().max(100),
@@ -41,7 +44,10 @@ export type WebClientFrame = z.infer<typeof WebClientFrameSchema>;
 /** Bridge → page. */
 export type WebServerFrame =
   | { type: 'snapshot'; user: { id: string; name: string }; messages: WebMessage[] }
+  /** With `clientId`: the bridge has handled that send (stored its job, or answered); the page may clear its input. */
   | { type: 'message'; message: WebMessage; clientId?: string }
   | { type: 'edit'; message: WebMessage }
-  | { type: 'notice'; text: string; threadId?: string }
-  | { type: 'error'; text: string };
+  /** With `clientId`: that send was not taken (the bridge is starting); the page keeps the text for another try. */
+  | { type: 'notice'; text: string; threadId?: string; clientId?: string }
+  /** With `clientId`: that send was refused as it is. */
+  | { type: 'error'; text: string; clientId?: string };

@@ -78,7 +78,7 @@ describe('pairing paused, told on the machine', function () {
   const temp = new TempDirs();
   after(() => temp.cleanup());
 
-  it('the runner logs the pause the bridge announces', async () => {
+  it('the runner logs the pause the bridge announces, and asking for a code says why it is refused', async () => {
     const logger = new RecordingLogger();
     const chat = new RecordingTransport('slack');
     const live = await startLiveBridge({ repos: [{ name: 'api', path: makeRepo(join(temp.make(), 'api')) }], transports: [chat], logger });
@@ -88,6 +88,7 @@ describe('pairing paused, told on the machine', function () {
       const onMachine = () => logger.lines.find((line) => line.level === 'warn' && line.message.startsWith('Pairing is paused on the bridge') && line.fields.part === undefined);
       while (!onMachine() && Date.now() < deadline) await sleep(20);
       assert.ok(onMachine(), 'the runner logged the notice');
+      await assert.rejects(live.link.createPairingCode(), /Pairing is paused on this bridge for about \d+ more minutes/, 'a new code is refused, saying why');
     } finally {
       await live.stop();
     }

@@ -7,4 +7,6 @@ export interface WebChatHistory {
   /** The newest `limit` messages, oldest first. */
   recent(limit: number): WebMessage[];
   get(id: string): WebMessage | undefined;
+  /** Whether any message is in the thread. */
+  hasThread(threadId: string): boolean;
 }

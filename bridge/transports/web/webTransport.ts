@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { userInfo } from 'node:os';
 import type { Duplex } from 'node:stream';
@@ -58,6 +59,8 @@ export class WebTransport implements Transport, HttpMountable {
   private readonly hub: WebSocketHub;
   private handler: ChatHandler | undefined;
   private stopped = false;
+  /** Sends being handled, by message id: a resend meanwhile waits for the first instead of running twice. */
+  private readonly sending = new Map<string, Promise<void>>();
 
   constructor(options: WebTransportOptions) {
     this.history = options.history;
@@ -164,36 +167,85 @@ export class WebTransport implements Transport, HttpMountable {
   private onFrame(ws: WebSocket, data: RawData, isBinary: boolean): void {
     const frame = parseFrame(data, isBinary);
     if (typeof frame === 'string') {
-      this.hub.send(ws, { type: 'error', text: frame });
+      // The page's clientId, when it sent one, tells it which send was refused, so it can let go of the text.
+      const clientId = claimedClientId(data, isBinary);
+      this.hub.send(ws, { type: 'error', text: frame, ...(clientId ? { clientId } : {}) });
       return;
     }
     const handler = this.handler;
     if (handler === undefined) {
-      this.hub.send(ws, { type: 'notice', text: 'Dispatch is still starting — try again in a moment.' });
+      this.hub.send(ws, { type: 'notice', text: 'Dispatch is still starting — try again in a moment.', ...(frame.type === 'send' ? { clientId: frame.clientId } : {}) });
       return;
     }
-    const work = frame.type === 'send' ? this.onSend(handler, frame) : this.onPress(handler, ws, frame);
+    const work = frame.type === 'send' ? this.onSend(handler, ws, frame) : this.onPress(handler, ws, frame);
     // The boundary: whatever goes wrong is logged and told, and the socket stays up.
     work.catch((thrown: unknown) => {
       this.logger.error('web chat frame failed', { frame: frame.type, error: String(thrown) });
-      this.hub.send(ws, { type: 'error', text: 'Something went wrong on the bridge; see its log.' });
+      this.hub.send(ws, { type: 'error', text: 'Something went wrong on the bridge; see its log.', ...(frame.type === 'send' ? { clientId: frame.clientId } : {}) });
     });
   }
 
-  private async onSend(handler: ChatHandler, frame: Send): Promise<void> {
-    const id = newId();
+  /**
+   * Store first, then echo: the dispatcher has stored the job (or answered) before the
+   * page hears that its message arrived, and the page keeps the text until then. The
+   * message id comes from the page's clientId, so a resend (after a reconnect, or a
+   * bridge restart) is recognised and only acknowledged again, never handled twice.
+   */
+  private async onSend(handler: ChatHandler, ws: WebSocket, frame: Send): Promise<void> {
+    const id = sendMessageId(frame.clientId);
+    const inFlight = this.sending.get(id);
+    if (inFlight) {
+      await inFlight;
+      this.acknowledgeAgain(ws, id, frame.clientId);
+      return;
+    }
+    if (this.alreadyHandled(id, frame)) {
+      this.acknowledgeAgain(ws, id, frame.clientId);
+      return;
+    }
+    const work = this.handleSend(handler, id, frame);
+    this.sending.set(id, work);
+    try {
+      await work;
+    } finally {
+      this.sending.delete(id);
+    }
+  }
+
+  private async handleSend(handler: ChatHandler, id: string, frame: Send): Promise<void> {
     // A new thread is named after its first message.
     const threadId = frame.threadId ?? id;
     const message = userMessage(id, threadId, frame.text, Date.now());
-    this.history.save(message);
-    this.hub.broadcast({ type: 'message', message, clientId: frame.clientId });
     const thread = webThread(threadId);
+    let failure: unknown;
     try {
       await handler.onMessage({ user: this.chatUser, thread, messageId: id, text: frame.text, isDirect: true });
     } catch (thrown) {
-      this.logger.error('chat handler failed on a web message', { threadId, error: String(thrown) });
-      this.hub.broadcast({ type: 'notice', text: userFacing(thrown, 'Dispatch could not handle that message'), threadId });
+      failure = thrown;
     }
+    // Handled (or failed, and told below): the text is the bridge's now, so the page may let go of it.
+    this.history.save(message);
+    this.hub.broadcast({ type: 'message', message, clientId: frame.clientId });
+    if (failure !== undefined) {
+      this.logger.error('chat handler failed on a web message', { threadId, error: String(failure) });
+      this.hub.broadcast({ type: 'notice', text: userFacing(failure, 'Dispatch could not handle that message'), threadId });
+    }
+  }
+
+  /**
+   * Whether a send was handled before: its message is in the history, or (a new thread)
+   * the bot already answered in the thread it names — the bridge stopped between the two.
+   */
+  private alreadyHandled(id: string, frame: Send): boolean {
+    if (this.history.get(id) !== undefined) return true;
+    if (frame.threadId !== undefined || !this.history.hasThread(id)) return false;
+    this.history.save(userMessage(id, id, frame.text, Date.now()));
+    return true;
+  }
+
+  private acknowledgeAgain(ws: WebSocket, id: string, clientId: string): void {
+    const message = this.history.get(id);
+    if (message) this.hub.send(ws, { type: 'message', message, clientId });
   }
 
   private async onPress(handler: ChatHandler, ws: WebSocket, frame: Press): Promise<void> {
@@ -246,6 +298,22 @@ function parseFrame(data: RawData, isBinary: boolean): WebClientFrame | string {
   if (!parsed.success) return 'That frame is not one the chat understands.';
   if (parsed.data.type === 'send' && parsed.data.text.trim() === '') return 'Type a message first.';
   return parsed.data;
+}
+
+/** The message id of a send: the same for every resend of one clientId, and no clientId can pick another's. */
+export function sendMessageId(clientId: string): string {
+  return `w-${createHash('sha256').update(`web-send:${clientId}`).digest('base64url').slice(0, 22)}`;
+}
+
+/** The clientId a refused frame carried, if it was JSON with one. */
+function claimedClientId(data: RawData, isBinary: boolean): string | undefined {
+  if (isBinary) return undefined;
+  try {
+    const clientId = (JSON.parse(rawText(data)) as { clientId?: unknown }).clientId;
+    return typeof clientId === 'string' && clientId.length <= 100 ? clientId : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function rawText(data: RawData): string {

@@ -19,6 +19,7 @@ const state = {
   seen: new Set(), // ids the page has shown, to spot what arrived while away
   current: null, // open thread id, or null for "new task"
   pendingNew: null, // clientId of the send that starts a thread: open it when echoed
+  sending: null, // the send frame the bridge has not acknowledged yet: its text stays in the input
   pressed: new Set(), // bot message ids whose buttons were pressed, awaiting an answer
   socket: null, online: false, everOnline: false, retries: 0, retryTimer: 0,
 };
@@ -64,7 +65,7 @@ function setConnection(mode) {
   el.conn.dataset.state = mode;
   el.conn.title = { online: 'Connected', connecting: 'Connecting…', offline: 'Offline — reconnecting' }[mode];
   el.banner.hidden = mode === 'online' || (!state.everOnline && mode === 'connecting');
-  el.banner.textContent = 'Connection lost — reconnecting…';
+  el.banner.textContent = state.sending ? 'Connection lost — reconnecting; your message goes out when it is back…' : 'Connection lost — reconnecting…';
   updateSendButton();
 }
 
@@ -95,10 +96,14 @@ function onFrame(frame) {
       for (const message of frame.messages) addMessage(message, !first);
       setConnection('online');
       applyLocation();
+      // Unacknowledged when the connection dropped (or the page reloaded): the same clientId again,
+      // so the bridge answers a repeat with its acknowledgement, never a second task.
+      if (state.sending) state.socket.send(JSON.stringify(state.sending));
       break;
     }
     case 'message':
       addMessage(frame.message, true);
+      if (frame.clientId) settleSend(frame.clientId, true);
       if (frame.clientId && frame.clientId === state.pendingNew) {
         state.pendingNew = null;
         openThread(frame.message.threadId);
@@ -114,12 +119,14 @@ function onFrame(frame) {
       render();
       break;
     case 'notice':
+      if (frame.clientId) settleSend(frame.clientId, false);
       // A press that was refused or answered privately: let the buttons be pressed again.
       for (const id of state.pressed) if (state.messages.get(id)?.threadId === frame.threadId) state.pressed.delete(id);
       showToast(frame.text, 'info');
       render();
       break;
     case 'error':
+      if (frame.clientId) settleSend(frame.clientId, false);
       state.pressed.clear();
       showToast(frame.text, 'error');
       render();
@@ -137,7 +144,9 @@ function addMessage(message, live) {
   }
   if (!known) {
     thread.ids.push(message.id);
-    thread.ids.sort((a, b) => state.messages.get(a).at - state.messages.get(b).at);
+    // A message is echoed once the bridge has handled it, so the bot's first answer may arrive
+    // before it: order by time, and a person's message first within the same millisecond.
+    thread.ids.sort((a, b) => byTime(state.messages.get(a), state.messages.get(b)));
   }
   touch(message.threadId, message.at);
   const away = document.hidden || state.current !== message.threadId;
@@ -146,6 +155,10 @@ function addMessage(message, live) {
     if (message.mention) thread.mentions += 1;
   }
   state.seen.add(message.id);
+}
+
+function byTime(a, b) {
+  return a.at - b.at || (a.author === b.author ? 0 : a.author === 'user' ? -1 : 1);
 }
 
 function touch(threadId, at) {
@@ -182,17 +195,56 @@ el.newTask.addEventListener('click', () => { openThread(null); el.input.focus();
 
 el.composer.addEventListener('submit', (event) => {
   event.preventDefault();
+  if (state.sending) return;
   const text = el.input.value.trim();
   if (!text) return;
-  const clientId = crypto.randomUUID();
-  const frame = { type: 'send', clientId, text };
+  const frame = { type: 'send', clientId: crypto.randomUUID(), text };
   if (state.current) frame.threadId = state.current;
-  else state.pendingNew = clientId;
-  if (!sendFrame(frame)) return;
-  el.input.value = '';
-  resizeInput();
+  beginSend(frame);
   askNotificationPermission();
 });
+
+// ── sending: the text stays in the input, marked as sending, until the bridge has it ──
+
+const SENDING_KEY = 'dispatch.sending';
+
+function beginSend(frame) {
+  state.sending = frame;
+  if (!frame.threadId) state.pendingNew = frame.clientId;
+  // Kept across a reload of the tab too: the resend after it carries the same clientId.
+  try { sessionStorage.setItem(SENDING_KEY, JSON.stringify(frame)); } catch { /* storage off: the tab still holds it */ }
+  showSending();
+  if (state.online && state.socket) state.socket.send(JSON.stringify(frame));
+  else showToast('Not connected — your message goes out when the connection is back.', 'info');
+}
+
+/** The bridge acknowledged (accepted: clear the input) or refused (keep the text to edit) a send. */
+function settleSend(clientId, accepted) {
+  if (!state.sending || state.sending.clientId !== clientId) return;
+  state.sending = null;
+  try { sessionStorage.removeItem(SENDING_KEY); } catch { /* nothing kept */ }
+  if (accepted) el.input.value = '';
+  showSending();
+  resizeInput();
+}
+
+function showSending() {
+  const sending = Boolean(state.sending);
+  if (sending) el.input.value = state.sending.text;
+  el.input.readOnly = sending;
+  el.composer.dataset.sending = String(sending);
+  el.send.setAttribute('aria-label', sending ? 'Sending…' : 'Send');
+  updateSendButton();
+}
+
+function restoreSending() {
+  let frame = null;
+  try { frame = JSON.parse(sessionStorage.getItem(SENDING_KEY) ?? 'null'); } catch { frame = null; }
+  if (!frame || frame.type !== 'send' || typeof frame.clientId !== 'string' || typeof frame.text !== 'string') return;
+  state.sending = frame;
+  if (!frame.threadId) state.pendingNew = frame.clientId;
+  showSending();
+}
 
 el.input.addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
@@ -217,7 +269,7 @@ function resizeInput() {
 }
 
 function updateSendButton() {
-  el.send.disabled = !state.online || el.input.value.trim() === '';
+  el.send.disabled = !state.online || Boolean(state.sending) || el.input.value.trim() === '';
 }
 
 // ── buttons ────────────────────────────────────────────────────────────────
@@ -299,5 +351,6 @@ function renderConversation(jump) {
 }
 
 setInterval(renderThreads, 60000);
+restoreSending();
 applyLocation();
 connect();

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import type { ThreadRef } from '../../../../bridge/chat.js';
 import { launchChromium, type BrowserSession } from '../../../helpers/browser.js';
+import { latch } from '../../../extension/core/harness.js';
 import { startHarness, TOKEN, type Harness } from './webHarness.js';
 
 const ARTIFACTS = 'test-artifacts';
@@ -133,6 +134,40 @@ describe('web chat in a real browser (chromium)', function () {
     harness = await startHarness({ history, port });
     await page.locator('.thread .thread-status', { hasText: 'Your machine is back online.' }).waitFor({ timeout: 8_000 });
     await page.locator('#conn[data-state="online"]').waitFor({ state: 'attached' });
+  });
+
+  it('keeps a sent text in the input, marked as sending, until the bridge has it — and resends it after a restart', async () => {
+    const { page, errors } = browser!;
+    const stuck = latch();
+    harness!.handler.onMessageDo = () => stuck.promise; // the bridge goes down while handling it
+    await page.goto(`${harness!.base}/?token=${TOKEN}`);
+    await page.locator('#conn[data-state="online"]').waitFor({ state: 'attached' });
+    await page.locator('#input').fill('run the tests');
+    await page.locator('#input').press('Enter');
+    await harness!.handler.until(() => harness!.handler.messages.length === 1);
+    await page.locator('#composer[data-sending="true"]').waitFor({ state: 'attached' });
+    assert.equal(await page.locator('#input').inputValue(), 'run the tests', 'the text stays until the bridge acknowledges it');
+    assert.equal(await page.locator('#input').evaluate((input) => (input as { readOnly: boolean }).readOnly), true);
+    assert.equal(await page.locator('#send').isDisabled(), true);
+    assert.equal(await page.locator('.msg.user').count(), 0, 'nothing is shown as sent yet');
+
+    const port = Number(new URL(harness!.base).port);
+    const history = harness!.history;
+    const lost = harness!;
+    await lost.close();
+    await page.locator('#conn[data-state="offline"]').waitFor({ state: 'attached' });
+    assert.equal(await page.locator('#input').inputValue(), 'run the tests', 'a frame lost in the crash does not vanish');
+
+    harness = await startHarness({ history, port });
+    const resent = harness.handler;
+    await resent.until(() => resent.messages.length === 1);
+    assert.equal(resent.messages[0]?.text, 'run the tests');
+    assert.equal(resent.messages[0]?.messageId, lost.handler.messages[0]?.messageId, 'the same message: the bridge can tell a resend');
+    await page.locator('.msg.user .bubble', { hasText: 'run the tests' }).waitFor();
+    await page.locator('#composer[data-sending="false"]').waitFor({ state: 'attached' });
+    assert.equal(await page.locator('#input').inputValue(), '', 'acknowledged: the input is free again');
+    stuck.open();
+    assert.deepEqual(errors, []);
   });
 
   it('shows the sign-in page when the bridge no longer accepts its cookie (a new login token)', async () => {

@@ -24,20 +24,24 @@ export class MemoryWebHistory implements WebChatHistory {
   get(id: string): WebMessage | undefined {
     return this.messages.get(id);
   }
+
+  hasThread(threadId: string): boolean {
+    return [...this.messages.values()].some((message) => message.threadId === threadId);
+  }
 }
 
 
 export interface Harness {
   transport: WebTransport;
   handler: RecordingHandler;
-  history: MemoryWebHistory;
+  history: WebChatHistory;
   /** e.g. http://127.0.0.1:41234 */
   base: string;
   close(): Promise<void>;
 }
 
 /** A transport mounted on a plain HTTP server the way the bridge mounts it, on a free port. */
-export async function startHarness({ history = new MemoryWebHistory(), port = 0, token = TOKEN } = {}): Promise<Harness> {
+export async function startHarness({ history = new MemoryWebHistory() as WebChatHistory, port = 0, token = TOKEN } = {}): Promise<Harness> {
   const transport = new WebTransport({ history, loginToken: token, user: { id: 'local', name: 'Ada' } });
   const handler = new RecordingHandler();
   await transport.start(handler);
