@@ -124,8 +124,8 @@ describe('repository vocabularies from the runner to the router', function () {
       { id: 6, method: 'machine/didUpdateRepos', params: { repos: [{ name: 'shop', vocabulary: { terms: ['better'] } }] } },
     ]);
     assert.equal(answers.get(1)?.error?.code, -32602);
-    assert.match(answers.get(1)?.error?.message ?? '', /machine\/hello: .*20000/);
-    assert.match(answers.get(2)?.error?.message ?? '', /at most 262144 bytes/);
+    assert.match(answers.get(1)?.error?.message ?? '', /^Invalid params for machine\/hello: repos\.0\.vocabulary\.terms: .*20000/);
+    assert.match(answers.get(2)?.error?.message ?? '', /repos\.0\.vocabulary: a repository vocabulary holds at most 262144 bytes of terms/);
     assert.ok(answers.get(3)?.result, 'a bounded hello is taken');
     assert.match(answers.get(4)?.error?.message ?? '', /at most 262144 bytes/);
     assert.match(answers.get(5)?.error?.message ?? '', /"elsewhere" is not one of this machine's repositories; nothing was stored/);
