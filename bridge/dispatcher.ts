@@ -130,6 +130,9 @@ export class Dispatcher implements ChatHandler {
     if (identity(user) !== identity(reply.owner)) return { ephemeral: 'Only the person who asked can run this as a Code session.' };
     if (reply.jobId) return { ephemeral: `This already runs as Code session ${shortId(reply.jobId)}.` };
     if (!this.isAllowed(user)) return { ephemeral: "Sorry, this Dispatch bridge doesn't serve you." };
+    // One session per thread: a task started here since the answer keeps the thread.
+    const running = store.findJobByThread(reply.thread);
+    if (running) return { ephemeral: `This thread already has Code session ${shortId(running.id)}; reply in it to continue that one.` };
     try {
       const machine = this.defaultMachine(user);
       const jobId = newId();

@@ -59,6 +59,16 @@ describe('"Run as a Code session" on a Cowork reply', () => {
     assert.equal(h.store.listJobs({}).length, 1);
   });
 
+  it('keeps one session per thread: once a task started in the thread, the button starts no second one', async () => {
+    h = dispatcherHarness();
+    h.store.addPairing(alice, 'm1', 0);
+    const { thread, reply, value } = await coworkReply();
+    await h.chat.say(alice, 'open a Code session and write them from git log v2.3.0..HEAD', thread);
+    const [job] = h.store.listJobs({});
+    assert.match((await h.chat.press(alice, reply, value)).ephemeral ?? '', new RegExp(`already has Code session ${job!.id.slice(0, 8)}`));
+    assert.equal(h.store.listJobs({}).length, 1);
+  });
+
   it('refuses anyone but the person who asked, admins included, and starts nothing', async () => {
     h = dispatcherHarness({ admins: ['slack:UBOB'] });
     h.store.addPairing(alice, 'm1', 0);
