@@ -1,5 +1,6 @@
 // `npm run bench`: prints figures (not pass/fail). Each part measures against a baseline in the same run.
 import { benchRouting } from './routing.js';
+import { benchModelRouting } from './modelRouting.js';
 import { benchRunner } from './runner.js';
 import { benchBridge } from './bridge.js';
 import { benchSlack } from './slack.js';
@@ -8,6 +9,7 @@ import { benchWarmStart } from './warmStart.js';
 
 const parts: [string, () => Promise<void>][] = [
   ['router', benchRouting],
+  ['model-router', benchModelRouting],
   ['runner', benchRunner],
   ['bridge', benchBridge],
   ['slack', benchSlack],

@@ -1,9 +1,8 @@
 import type { Clock } from '../shared/clock.js';
 import { DispatchError, asDispatchError } from '../shared/errors.js';
-import { newId } from '../shared/ids.js';
+import { newId, shortId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import type { RoutingContext } from '../shared/routing/context.js';
-import { shortId } from '../shared/ids.js';
 import { MAX_TASK_LENGTH, isFinal } from '../shared/sessions.js';
 import { parseButtonValue, type ButtonAction } from './buttons.js';
 import type { ButtonPress, ButtonReply, ChatHandler, ChatMessage, ChatUser, OutgoingMessage, ThreadRef } from './chat.js';
@@ -136,7 +135,14 @@ export class Dispatcher implements ChatHandler {
     store.audit({ at: clock.now(), actor: identity(message.user), action: 'route', detail: { route: 'cowork', reason: decision.reason, decidedBy } });
     const answer = await this.options.cowork.answer(decision.task);
     const reply: CoworkReplyRecord = { id: newId(), owner: message.user, thread: message.thread, text, answer, createdAt: clock.now() };
-    store.saveCoworkReply(reply);
+    try {
+      store.saveCoworkReply(reply);
+    } catch (thrown) {
+      // A full disk costs the button, not the answer.
+      this.options.logger.warn('saving a Cowork reply failed; it goes out without its button', { error: asDispatchError(thrown).message });
+      await this.reply(message.thread, note(answer));
+      return;
+    }
     await this.reply(message.thread, coworkMessage(reply));
   }
 
@@ -146,8 +152,11 @@ export class Dispatcher implements ChatHandler {
     const reply = store.getCoworkReply(replyId);
     if (!reply) return { ephemeral: 'That answer is too old to re-run. Send the message again, starting with "open a Code session and …".' };
     if (identity(user) !== identity(reply.owner)) return { ephemeral: 'Only the person who asked can run this as a Code session.' };
-    if (reply.jobId) return { ephemeral: `This already runs as Code session ${shortId(reply.jobId)}.` };
+    if (reply.jobId && store.getJob(reply.jobId)) return { ephemeral: `This already runs as Code session ${shortId(reply.jobId)}.` };
     if (!this.isAllowed(user)) return { ephemeral: "Sorry, this Dispatch bridge doesn't serve you." };
+    // One session per thread: a task started here since the answer keeps the thread.
+    const running = store.findJobByThread(reply.thread);
+    if (running) return { ephemeral: `This thread already has Code session ${shortId(running.id)}; reply in it to continue that one.` };
     try {
       const machine = this.defaultMachine(user);
       const jobId = newId();

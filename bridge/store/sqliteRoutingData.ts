@@ -40,7 +40,8 @@ export class SqliteRoutingData {
     );
     this.pruneReplies = db.prepare(`DELETE FROM cowork_replies WHERE created_at < ?`);
     this.selectReply = db.prepare(`SELECT * FROM cowork_replies WHERE id = ?`);
-    this.claimReply = db.prepare(`UPDATE cowork_replies SET job_id = ? WHERE id = ? AND job_id IS NULL`);
+    // A claim whose job was never written (the disk filled up in between) does not count.
+    this.claimReply = db.prepare(`UPDATE cowork_replies SET job_id = ? WHERE id = ? AND (job_id IS NULL OR job_id NOT IN (SELECT id FROM jobs))`);
   }
 
   /** The machine's repository list changed: its cached context is stale. */

@@ -31,7 +31,7 @@ export interface Store {
   /** Remembers a Cowork reply, so that "Run as a Code session" can start its text later (after a restart too). */
   saveCoworkReply(reply: CoworkReplyRecord): void;
   getCoworkReply(id: string): CoworkReplyRecord | undefined;
-  /** Records that the reply was re-run as job `jobId`; false when it already was. */
+  /** Records that the reply was re-run as job `jobId`; false when it already was (as a job that exists). */
   claimCoworkReply(id: string, jobId: string): boolean;
 
   createPairingCode(machineId: string, code: string, expiresAt: number): void;

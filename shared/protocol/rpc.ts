@@ -37,7 +37,10 @@ export function handle<M extends MethodMap, K extends keyof M & string>(
   return connection.onRequest(method, async (raw: unknown) => {
     const parsed = methods[method]!.params.safeParse(raw);
     if (!parsed.success) {
-      return new ResponseError(INVALID_PARAMS, `Invalid params for ${method}: ${parsed.error.issues[0]?.message ?? 'bad shape'}`);
+      const issue = parsed.error.issues[0];
+      // The path says which part was wrong ("repos.3.vocabulary.terms"), not only how.
+      const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+      return new ResponseError(INVALID_PARAMS, `Invalid params for ${method}: ${where}${issue?.message ?? 'bad shape'}`);
     }
     try {
       return await handler(parsed.data as ParamsOf<M, K>);

@@ -7,6 +7,7 @@ import { RecordingTransport } from '../helpers/recordingTransport.js';
 import { startLiveBridge } from '../helpers/liveBridge.js';
 import { makeRepo, TempDirs } from '../helpers/gitRepos.js';
 import { join } from 'node:path';
+import { loadBridgeEnv } from '../../bridge/config.js';
 
 const alice = { platform: 'slack' as const, userId: 'UALICE', displayName: 'alice' };
 const MODEL = 'claude-haiku-test';
@@ -103,6 +104,13 @@ describe('model routing is configured on the bridge', function () {
   this.timeout(20_000);
   const temp = new TempDirs();
   after(() => temp.cleanup());
+
+  it('defaults to a Haiku model and 1.5 s, and names a bad timeout setting', () => {
+    const defaults = loadBridgeEnv({});
+    assert.equal(defaults.DISPATCH_ROUTER_MODEL, 'claude-haiku-4-5');
+    assert.equal(defaults.DISPATCH_ROUTER_TIMEOUT_MS, 1_500);
+    assert.throws(() => loadBridgeEnv({ DISPATCH_ROUTER_TIMEOUT_MS: 'soon' }), /DISPATCH_ROUTER_TIMEOUT_MS/);
+  });
 
   it('routes with DISPATCH_ROUTER_MODEL when ANTHROPIC_API_KEY is set, and not at all without it', async () => {
     const api = await FakeMessagesApi.start((body) =>

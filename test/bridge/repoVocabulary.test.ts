@@ -111,6 +111,24 @@ describe('repository vocabularies from the runner to the router', function () {
     assert.ok(builds >= 2);
   });
 
+  it('splits many large vocabularies over several messages, below the bridge’s 16 MB frame limit', async () => {
+    // 70 repositories × ~250 KB ≈ 17.5 MB: one hello carrying them all would be refused by the socket.
+    const many = Array.from({ length: 70 }, (_, i) => ({ name: `repo-${i}`, path: join(temp.make(), `repo-${i}`) }));
+    const big = async (path: string) => ({ terms: Array.from({ length: 2_500 }, (_, i) => `${path.slice(-7)}-${String(i).padStart(92, '0')}`) });
+    live = await startLiveBridge({ repos: many, vocabulary: { build: big, helloWaitMs: 10_000 } });
+    const deadline = Date.now() + 20_000;
+    while (live.bridge.store.routingRepos(live.machineId).some((repo) => !repo.vocabulary) && Date.now() < deadline) await sleep(50);
+    const stored = live.bridge.store.routingRepos(live.machineId);
+    assert.equal(stored.filter((repo) => repo.vocabulary?.terms.length === 2_500).length, 70);
+    assert.equal(live.link.status, 'online', 'the link stayed up');
+  });
+
+  it('sends none of a vocabulary the builder made too big, and the others still go', async () => {
+    const build = async (path: string) => (path.endsWith('shop') ? { terms: Array.from({ length: MAX_VOCABULARY_TERMS + 1 }, (_, i) => `t${i}`) } : { terms: ['fine'] });
+    live = await startLiveBridge({ repos: repos(), vocabulary: { build, helloWaitMs: 10_000 } });
+    assert.deepEqual(live.bridge.store.routingRepos(live.machineId), [{ name: 'shop' }, { name: 'notes', vocabulary: { terms: ['fine'] } }]);
+  });
+
   it('refuses an over-size vocabulary with a clear JSON-RPC error and stores nothing', async () => {
     live = await startLiveBridge({ repos: repos(), withRunner: false });
     const tooMany = { terms: Array.from({ length: MAX_VOCABULARY_TERMS + 1 }, (_, i) => `t${i}`) };
@@ -124,8 +142,8 @@ describe('repository vocabularies from the runner to the router', function () {
       { id: 6, method: 'machine/didUpdateRepos', params: { repos: [{ name: 'shop', vocabulary: { terms: ['better'] } }] } },
     ]);
     assert.equal(answers.get(1)?.error?.code, -32602);
-    assert.match(answers.get(1)?.error?.message ?? '', /machine\/hello: .*20000/);
-    assert.match(answers.get(2)?.error?.message ?? '', /at most 262144 bytes/);
+    assert.match(answers.get(1)?.error?.message ?? '', /^Invalid params for machine\/hello: repos\.0\.vocabulary\.terms: .*20000/);
+    assert.match(answers.get(2)?.error?.message ?? '', /repos\.0\.vocabulary: a repository vocabulary holds at most 262144 bytes of terms/);
     assert.ok(answers.get(3)?.result, 'a bounded hello is taken');
     assert.match(answers.get(4)?.error?.message ?? '', /at most 262144 bytes/);
     assert.match(answers.get(5)?.error?.message ?? '', /"elsewhere" is not one of this machine's repositories; nothing was stored/);

@@ -59,6 +59,16 @@ describe('"Run as a Code session" on a Cowork reply', () => {
     assert.equal(h.store.listJobs({}).length, 1);
   });
 
+  it('keeps one session per thread: once a task started in the thread, the button starts no second one', async () => {
+    h = dispatcherHarness();
+    h.store.addPairing(alice, 'm1', 0);
+    const { thread, reply, value } = await coworkReply();
+    await h.chat.say(alice, 'open a Code session and write them from git log v2.3.0..HEAD', thread);
+    const [job] = h.store.listJobs({});
+    assert.match((await h.chat.press(alice, reply, value)).ephemeral ?? '', new RegExp(`already has Code session ${job!.id.slice(0, 8)}`));
+    assert.equal(h.store.listJobs({}).length, 1);
+  });
+
   it('refuses anyone but the person who asked, admins included, and starts nothing', async () => {
     h = dispatcherHarness({ admins: ['slack:UBOB'] });
     h.store.addPairing(alice, 'm1', 0);
@@ -92,6 +102,23 @@ describe('"Run as a Code session" on a Cowork reply', () => {
     const ask = h.chat.inThread(thread)[1]!;
     assert.match(ask.message.text, /couldn't find a repository called "billing"/);
     assert.deepEqual(labels(ask), ['api', 'frontend']);
+  });
+
+  it('still answers when the disk is full, only without the button', async () => {
+    h = dispatcherHarness({ maxPages: 40 });
+    h.store.addPairing(alice, 'm1', 0);
+    for (let i = 0, full = false; i < 500 && !full; i += 1) {
+      const thread = await h.chat.say(alice, `run the tests ${'x'.repeat(2_000)} #${i}`);
+      full = /disk is full/.test(h.chat.inThread(thread)[0]!.message.text);
+    }
+    let withoutButton = 0;
+    for (let i = 0; i < 50 && withoutButton === 0; i += 1) {
+      const thread = await h.chat.say(alice, `draft a polite email declining the meeting ${'x'.repeat(5_000)} #${i}`);
+      const [answer] = h.chat.inThread(thread);
+      assert.match(answer!.message.text, /no model is configured/, 'every question is answered');
+      if (!answer!.message.buttons) withoutButton += 1;
+    }
+    assert.equal(withoutButton, 1, 'the disk filled up: an answer without its button');
   });
 
   it('says so for a button whose answer is unknown (forged, or long gone)', async () => {

@@ -29,6 +29,8 @@ export interface LiveBridgeOptions {
   cowork?: CoworkResponder;
   clock?: Clock;
   logger?: Logger;
+  /** Reuse this DISPATCH_HOME (a restart); the caller removes it. Default: a new temp folder, removed on stop. */
+  home?: string;
   /** How the link builds and sends the repositories' vocabularies. */
   vocabulary?: BridgeLinkOptions['vocabulary'];
   /** Start the runner and its link (default true). */
@@ -47,7 +49,7 @@ export interface LiveBridgeOptions {
  * real repositories, linked over the real WebSocket JSON-RPC link.
  */
 export async function startLiveBridge(options: LiveBridgeOptions) {
-  const home = mkdtempSync(join(tmpdir(), 'dispatch-live-'));
+  const home = options.home ?? mkdtempSync(join(tmpdir(), 'dispatch-live-'));
   const logger = options.logger ?? silentLogger;
   const config = loadBridgeEnv({
     DISPATCH_HOME: home,
@@ -107,7 +109,7 @@ export async function startLiveBridge(options: LiveBridgeOptions) {
       await link?.stop();
       await runner?.stop();
       await bridge.stop();
-      rmSync(home, { recursive: true, force: true });
+      if (!options.home) rmSync(home, { recursive: true, force: true });
     },
   };
 }
