@@ -1,11 +1,12 @@
-import { allAttachMarkers, holdFollowUp, isProcessAlive, liveAttach, sessionsWithHeldFollowUps, takeHeld, type AttachMarker, type HeldFollowUp } from './attachMarker.js';
+import { DispatchError } from '../../shared/errors.js';
+import { allAttachMarkers, holdFollowUp, isProcessAlive, liveAttach, sessionsWithHeldFollowUps, takeHeld, type AttachMarker } from './attachMarker.js';
 
 export interface AttachWatchOptions {
   home: string;
-  /** A terminal attached to this session (seen once per attach). */
-  onAttached: (marker: AttachMarker) => void;
-  /** The terminal exited (or died); `held` are the follow-ups that waited for it, oldest first. */
-  onReleased: (sessionId: string, held: HeldFollowUp[], marker: AttachMarker | undefined) => void;
+  /** Tells the session's chat thread something (a progress event). */
+  note: (sessionId: string, text: string) => void;
+  /** Runs the follow-ups that waited for the terminal (joined, oldest first) as one turn. */
+  resume: (sessionId: string, text: string) => void;
   pollMs?: number;
   now?: () => number;
 }
@@ -36,15 +37,15 @@ export class AttachWatch {
   }
 
   /**
-   * Holds `text` when a live terminal has the session: returns that terminal's marker, after
-   * the follow-up is on disk. Read from disk on every call, so a follow-up that arrives
-   * between two ticks is held too.
+   * When a live terminal has the session, keeps `text` on disk and throws the reply the chat
+   * shows; otherwise returns and the follow-up runs. The marker is read on every call, so a
+   * follow-up that arrives between two ticks is held too.
    */
-  hold(sessionId: string, text: string): AttachMarker | undefined {
+  holdWhileAttached(sessionId: string, text: string): void {
     const marker = liveAttach(this.options.home, sessionId);
-    if (!marker) return undefined;
+    if (!marker) return;
     holdFollowUp(this.options.home, sessionId, { text, at: (this.options.now ?? Date.now)() });
-    return marker;
+    throw new DispatchError('conflict', `Held: this session is continued in a terminal on ${marker.machine} by ${marker.user}. Your follow-up runs when the terminal exits.`);
   }
 
   private tick(): void {
@@ -58,17 +59,24 @@ export class AttachWatch {
       const seen = this.known.get(sessionId);
       if (seen && seen.pid === marker.pid && seen.startedAt === marker.startedAt) continue;
       this.known.set(sessionId, marker);
-      this.safely(() => this.options.onAttached(marker));
+      this.safely(() => this.options.note(sessionId, `Continued in a terminal on ${marker.machine} by ${marker.user}. Follow-ups from the chat wait until the terminal exits.`));
     }
     for (const [sessionId, marker] of [...this.known]) {
       if (live.has(sessionId)) continue;
       this.known.delete(sessionId);
-      this.safely(() => this.options.onReleased(sessionId, takeHeld(home, sessionId), marker));
+      this.release(sessionId, marker);
     }
     // Follow-ups held before a runner restart, whose terminal has since gone.
     for (const sessionId of sessionsWithHeldFollowUps(home)) {
-      if (!live.has(sessionId)) this.safely(() => this.options.onReleased(sessionId, takeHeld(home, sessionId), undefined));
+      if (!live.has(sessionId)) this.release(sessionId, undefined);
     }
+  }
+
+  private release(sessionId: string, marker: AttachMarker | undefined): void {
+    const held = takeHeld(this.options.home, sessionId);
+    const where = marker ? ` on ${marker.machine}` : '';
+    this.safely(() => this.options.note(sessionId, `The terminal${where} exited; the session is back with the chat.${held.length > 0 ? ' Running the held follow-up.' : ''}`));
+    if (held.length > 0) this.safely(() => this.options.resume(sessionId, held.map((followUp) => followUp.text).join('\n\n')));
   }
 
   private safely(action: () => void): void {

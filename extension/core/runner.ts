@@ -204,10 +204,7 @@ export class Runner {
       throw new DispatchError('conflict', `Session ${sessionId} is still ${record.snapshot.state}; wait for it to finish or cancel it.`);
     }
     if (record.pruned) throw new DispatchError('conflict', `Session ${sessionId}'s worktree was pruned; start a new task.`);
-    const terminal = this.watchAttachments().hold(sessionId, text);
-    if (terminal) {
-      throw new DispatchError('conflict', `Held: this session is continued in a terminal on ${terminal.machine} by ${terminal.user}. Your follow-up runs when the terminal exits.`);
-    }
+    this.watchAttachments().holdWhileAttached(sessionId, text);
     record.task = text;
     this.store.transition(record, 'queued', `Follow-up: ${text.split(/\r?\n/, 1)[0]?.slice(0, 200) ?? ''}`);
     this.enqueue(record);
@@ -340,27 +337,17 @@ export class Runner {
     this.lock.release();
   }
 
-  /**
-   * `dispatch attach` (another process) took a session into a terminal: the chat hears it,
-   * follow-ups wait on disk, and run when the terminal exits (attachWatch.ts).
-   */
+  /** `dispatch attach` (another process) may have a session in a terminal: see attachWatch.ts. */
   private watchAttachments(): AttachWatch {
     this.attachWatch ??= new AttachWatch({
       home: this.options.home,
       now: () => this.clock.now(),
-      onAttached: (marker) => {
-        const record = this.store.get(marker.sessionId);
-        const text = `Continued in a terminal on ${marker.machine} by ${marker.user}. Follow-ups from the chat wait until the terminal exits.`;
+      note: (sessionId, text) => {
+        const record = this.store.get(sessionId);
         if (record) this.store.emit(record, { kind: 'progress', text });
       },
-      onReleased: (sessionId, held, marker) => {
-        const record = this.store.get(sessionId);
-        if (!record || this.stopped) return;
-        const where = marker ? ` on ${marker.machine}` : '';
-        this.store.emit(record, { kind: 'progress', text: `The terminal${where} exited; the session is back with the chat.${held.length > 0 ? ' Running the held follow-up.' : ''}` });
-        const text = held.map((followUp) => followUp.text).join('\n\n');
-        if (text) void this.followUp(sessionId, text).catch((error: unknown) => this.logger.warn('a held follow-up could not run', { sessionId, error: asDispatchError(error).message }));
-      },
+      resume: (sessionId, text) =>
+        void this.followUp(sessionId, text).catch((error: unknown) => this.logger.warn('a held follow-up could not run', { sessionId, error: asDispatchError(error).message })),
     });
     return this.attachWatch;
   }
