@@ -110,10 +110,10 @@ describe('dispatch runner (CLI)', function () {
     assert.ok(existsSync(worktree), run.stderr);
     const young = await dispatchRunner(['prune'], { home, cwd: repo });
     assert.equal(young.code, 0);
-    assert.equal(young.stdout, `kept    ${worktree} (finished 0 min ago)\n0 worktrees removed, 1 kept.\n`);
+    assert.equal(young.stdout, `kept    ${worktree} (finished 0 min ago)\n0 worktrees removed, 1 kept.\n0 dependency cache items and 0 warm worktrees removed.\n`);
     const pruned = await dispatchRunner(['prune', '--older-than', '0', '--branches'], { home, cwd: repo });
     assert.equal(pruned.code, 0, pruned.stderr);
-    assert.equal(pruned.stdout, `removed ${worktree}\n1 worktree removed (with branches), 0 kept.\n`);
+    assert.equal(pruned.stdout, `removed ${worktree}\n1 worktree removed (with branches), 0 kept.\n0 dependency cache items and 0 warm worktrees removed.\n`);
     assert.ok(!existsSync(worktree));
     const bad = await dispatchRunner(['prune', '--older-than', 'soon'], { home, cwd: repo });
     assert.equal(bad.code, 2);
