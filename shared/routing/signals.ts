@@ -4,6 +4,7 @@
  */
 
 import { LEXICON, POLITE, type Term } from './lexicon.js';
+import { WordMemo } from './wordMemo.js';
 
 /** A vocabulary term found in the message. */
 export interface WordMatch {
@@ -137,7 +138,7 @@ export function wordSignals(text: string): WordSignals {
     matches.push(match);
     const kind = match.term.kind;
     const isVerb = kind === 'codeVerb' || kind === 'actionVerb' || kind === 'coworkVerb';
-    const length = match.word.split(' ').length;
+    const length = wordCount(match.word);
     // A tool or a failure word is a modifier ("a python script"), not the object.
     const isObject = !isVerb && kind !== 'failure' && kind !== 'tech';
     if (!mainVerb && isVerb && i - firstWord < MAIN_VERB_WINDOW) mainVerb = match;
@@ -164,6 +165,12 @@ export function wordSignals(text: string): WordSignals {
     bugShape: MAY_BE_BUG.test(text) && BUG_SHAPE.test(text),
     text,
   };
+}
+
+function wordCount(phrase: string): number {
+  let count = 1;
+  for (let at = phrase.indexOf(' '); at !== -1; at = phrase.indexOf(' ', at + 1)) count++;
+  return count;
 }
 
 /** Whether the words from `end` to `next` stay inside one noun phrase ("csv export button"). */
@@ -214,9 +221,15 @@ function matchAt(words: readonly string[], i: number, allowTypos: boolean): Word
   if (BRANCH_TERM && BRANCH_WORDS.has(word) && BRANCH_PREPOSITIONS.has(words[i - 1] ?? '')) {
     return { term: BRANCH_TERM, index: i, word };
   }
-  const term = lookUp(word) ?? (allowTypos ? lookUpTypo(word) : undefined);
+  const term = allowTypos ? termsOrTypos.get(word, lookUpOrTypo) : terms.get(word, lookUpOrNull) ?? undefined;
   return term ? { term, index: i, word } : undefined;
 }
+
+// Null (not undefined) for a word with no term, so that the memo remembers the miss too.
+const terms = new WordMemo<Term | null>();
+const termsOrTypos = new WordMemo<Term | undefined>();
+const lookUpOrNull = (word: string): Term | null => lookUp(word) ?? null;
+const lookUpOrTypo = (word: string): Term | undefined => terms.get(word, lookUpOrNull) ?? lookUpTypo(word);
 
 /** Finds a long, distinctive word one typo away ("refacter", "dependancies", "spreadhseet"). */
 function lookUpTypo(word: string): Term | undefined {
