@@ -4,6 +4,8 @@
  * it suggests and how strongly; `signals.ts` finds them and `score.ts` weighs them.
  */
 
+import { PRODUCT_ROWS } from './lexiconProduct.js';
+
 /** What a word suggests about a message. */
 export type TermKind =
   /** A verb that is itself coding work (refactor, rebase, bump). */
@@ -233,7 +235,7 @@ const ROWS: readonly Row[] = [
   ['codeObject', 1, 'the server', 'server servidor serveur'],
   ['codeObject', 1, 'a database', 'database db sql query postgres mysql sqlite mongodb redis'],
   ['codeObject', 1, 'the config', 'config configuration env'],
-  ['codeObject', 1, 'the app', 'app application aplicacion anwendung'],
+  ['codeObject', 1, 'the app', 'app application aplicacion anwendung', 'a failing app'],
   ['codeObject', 1, 'the login', 'login log+in logout sign+in signup sign+up auth oauth sso'],
   ['surface', 1, 'the UI', 'ui button modal dropdown checkout cart page screen toggle form field input navbar sidebar validation dashboard layout responsive sticky offline'],
   ['surface', 1, 'the UI', 'widget spinner loader checkbox tooltip banner popup navigation menu tab tabs filter sorting search+bar searchbar settings+page admin+panel admin+page flow onboarding+flow signup+flow'],
@@ -310,7 +312,7 @@ export interface Lexicon {
 }
 
 /** The router's vocabulary. When a form is listed twice, the first row wins. */
-export const LEXICON: Lexicon = buildLexicon(ROWS);
+export const LEXICON: Lexicon = buildLexicon([...ROWS, ...PRODUCT_ROWS]);
 
 function buildLexicon(rows: readonly Row[]): Lexicon {
   const words = new Map<string, Term>();

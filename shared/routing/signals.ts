@@ -37,6 +37,10 @@ export interface WordSignals {
   readonly text: string;
   /** Names a bug by its symptom ("shows the wrong month", "fired twice", "duplicate orders"). */
   readonly bugShape: boolean;
+  /** Says what the user wants of their product ("I want a button that …", "make it so", "fais en sorte que"). */
+  readonly wants: boolean;
+  /** A question about the user's own product ("where do we …", "how does our app …", "wo berechnen wir …"). */
+  readonly asksAboutOurs: boolean;
 }
 
 const MAIN_VERB_WINDOW = 12;
@@ -57,7 +61,7 @@ const MALFUNCTION = new RegExp(
 );
 // Cheap tests first: most messages have none of these words.
 const MAY_MALFUNCTION = /nt |not|never|stopped|longer|cannot|rien|pas|nada|funciona|nicht|nichts|nao/;
-const MAY_BE_BUG = /wrong|twice|blank|white|empty|chok|blow|fall|crash|duplicat|off by/;
+const MAY_BE_BUG = /wrong|twice|blank|white|empty|chok|blow|fall|crash|duplicat|off by|vezes|veces|fois|doppelt|zweimal|errad|incorrect|equivocad|faux|fausse|falsch/;
 // Bugs said by their symptom: "shows the wrong month", "fired twice", "a blank screen", "off by one cent".
 const BUG_SHAPE = new RegExp(
   [
@@ -65,10 +69,21 @@ const BUG_SHAPE = new RegExp(
     String.raw`\b(?:fired|ran|runs|sent|sends|charged|charges|triggered|called|executed|posted|imported) twice\b`,
     String.raw`\b(?:white|blank|empty) (?:page|screen)\b`,
     String.raw`\b(?:chokes?|choking|blows? up|falls? over|crashes|crashing) (?:on|when|with|if)\b`,
+    // The same in other languages: "recebendo o e-mail duas vezes", "reçoivent deux fois", "mostra o total errado".
+    String.raw`\b(?:recebe\w*|recib\w*|recoiv\w*|recoit|bekomm\w*|erhalt\w*|get|gets|getting|receiv\w*)\b(?:\s+\S+){0,4}?\s+(?:duas vezes|dos veces|deux fois|doppelt|zweimal|twice)\b`,
+    String.raw`\b(?:mostra|muestra|affiche|zeigt|exibe)\b(?:\s+\S+){0,3}?\s+(?:errad[oa]s?|incorrect[oa]s?|equivocad[oa]s?|faux|fausse|falsch\w*)\b`,
     String.raw`\bduplicated? (?:orders|emails|charges|entries|records|users|payments|events|notifications|messages|requests)\b|\boff by (?:one|a|1)\b`,
   ].join('|'),
 );
   /\b(?:doesnt|dont|didnt|isnt|arent|wasnt|wont|cant|never|stopped|no longer)(?: \w+)? (?:work|run|load|return|show|save|send|render|fire|trigger|sync|pick|start|connect|respond|display|submit|redirect|refresh|appear|clear|reset|close|update|validate|reload|scroll|match|do anything)/;
+// What the user wants their product to do or have, said as a wish rather than a verb.
+const WANTS =
+  /\b(?:i want|we want|i need|we need|i d like|id like|i would like|we should|there should be|it should|should be able to|can we|could we|make it so|make sure|quero que|queremos que|quero um|je veux que|je voudrais que|on veut que|fais en sorte|faites en sorte|quiero que|queremos que|haz que|hagan que|faz com que|faca com que|faz que|ich will|ich mochte|wir wollen|wir brauchen|sorg dafur|sorge dafur)\b/;
+const MAY_WANT = /want|need|like|should|can we|could we|make|quer|veux|voudrais|veut|sorte|quier|haz|hagan|faz|faca|will|mocht|woll|brauch|sorg/;
+// A question about the user's own product: asked with "we"/"our" in its first words.
+const ABOUT_OURS =
+  /^(?:(?:so|ok|okay|um|uh|hey|hi|and|but|like|hmm|also|btw|yeah|quick question)\s+){0,3}(?:why|how|where|what|which|when|does|do|is|are|did)\b(?:\s+\S+){0,3}?\s+(?:our|we|us)\b|^(?:(?:alors|bon|et|pues|y|entao|e|also|und|hm)\s+){0,2}(?:ou|pourquoi|comment|donde|por que|como|onde|wo|warum|wie)\b(?:\s+\S+){0,3}?\s+(?:on|nous|notre|nos|nuestro|nuestra|nuestros|a gente|nosso|nossa|wir|unser\w*|\w{3,}amos|\w{3,}emos|\w{3,}imos)\b/;
+const MAY_BE_OURS = /our|we|us|on|nous|notre|nos|nuestr|amos|emos|imos|gente|noss|wir|unser/;
 const VERSION_TARGET = /\b(?:to|a|auf) (?:the )?(?:latest|newest|derniere|ultima|neueste)\b|\bto v?\d{1,4}(?:\.(?:\d{1,6}|x)){0,3}\b|\bto [a-z][\w.-]{1,20} v?\d{1,4}(?:\.(?:\d{1,6}|x)){1,3}\b/;
 
 // Typos are looked for only near the start (the request), in words of 6+ letters, against
@@ -163,6 +178,8 @@ export function wordSignals(text: string): WordSignals {
     versionTarget: VERSION_TARGET.test(text),
     malfunction: MAY_MALFUNCTION.test(text) && MALFUNCTION.test(text),
     bugShape: MAY_BE_BUG.test(text) && BUG_SHAPE.test(text),
+    wants: MAY_WANT.test(text) && WANTS.test(text),
+    asksAboutOurs: MAY_BE_OURS.test(text) && ABOUT_OURS.test(text),
     text,
   };
 }

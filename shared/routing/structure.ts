@@ -6,6 +6,7 @@
  */
 
 import type { NormalizedText } from './normalize.js';
+import { commandLine } from './commandLine.js';
 
 /** One structural signal; positive weights point at Code, negative at Cowork. */
 export interface StructuralSignal {
@@ -115,6 +116,8 @@ export function structuralSignals(normalized: NormalizedText, masked: string): S
   if (normalized.codeSpans.length > 0) found.add(CODE_SPAN);
   for (const link of normalized.links) if (REPO_URL.test(link)) found.add(REPO_LINK);
   scanText(masked, found);
+  const command = commandLine(masked);
+  if (command) found.add(command);
   const code = [...normalized.codeSpans, ...normalized.codeBlocks];
   if (code.length > 0) scanText(code.join('\n'), found);
   return [...found].sort((a, b) => b.weight - a.weight);
