@@ -150,6 +150,7 @@ export async function knownLists(): Promise<Array<[string, () => LabelledMessage
     ['dev3', 'routingDev3.jsonl'],
     ['dev4', 'routingDev4.jsonl'],
     ['devE', 'routingDevE.jsonl'],
+    ['devF', 'routingDevF.jsonl'],
   ] as const) {
     const devFile = path.resolve(repoRoot, 'test', 'shared', 'eval', file);
     if (existsSync(devFile)) lists.push([name, () => readLabelledLines(devFile)]);

@@ -15,9 +15,15 @@ export const PRODUCT_ROWS: readonly Row[] = [
   ['surface', 1, 'the UI', 'footer navbar profile+page perfil profil tela telas cadastro inscricao pagina+inicial pagina+de+inicio startseite accueil page+d+accueil carrossel carrusel carousel notification notifications notificacao notificacoes notificacion notificaciones benachrichtigung benachrichtigungen'],
   ['surface', 1, 'the UI', 'botoes botones boutons knopfe anmeldeformular formularios formulaires campos champs felder menu+lateral barra+de+busqueda barra+de+pesquisa barre+de+recherche suchleiste'],
   ['codeObject', 1, 'the login', 'senha senhas contrasena mot+de+passe passwort password passwords sesion sessao'],
+  ['surface', 1, 'the UI', 'nav favicon search hero+section hero+text hero+image'],
+  ['codeObject', 1, 'the login', 'logged+in logged+out signed+in'],
+  ['codeObject', 1, 'production', 'prod'],
+  ['codeVerb', 2, 'bump', 'sube+la+version subir+la+version sobe+a+versao subir+a+versao'],
+  ['actionVerb', 0, 'remove', 'hide unhide'],
   ['codeObject', 1, 'an HTTP request', 'fetch'],
   ['codeObject', 1, 'a database', 'col cols'],
   // Malfunctions users see: freezes, hangs, slow loading.
+  ['failure', 1, 'a failure', 'quebrando quebrou ladt+nicht laedt+nicht no+carga nao+carrega ne+charge+pas is+down went+down returns+nothing shows+nothing overlaps overlap overlapping misaligned overflows'],
   ['failure', 1, 'a failure', 'trava travou travando congela congelou plante plantent se+cuelga se+bloquea hangt friert+ein sturzt'],
   ['codeObject', 1, 'performance', 'a+charger en+cargar para+carregar carregar lade ladt+langsam lent lente lenta lento langsam demora+para tarda+en tarda+mucho'],
   // Verbs of asking for a change.

@@ -156,10 +156,18 @@ export function weigh(signals: MessageSignals): Verdict {
   // "la page panier est cassée": a broken part of a product.
   if (tally.failure && words.matches.some((m) => m.term.failLabel !== undefined)) score += 1;
   else if (tally.failure && tally.surfaces > 0) score += 1;
+  // "logout doesnt work", "Login kaputt": a thing of the product, said to fail.
+  else if (tally.failure && !officeWork && words.matches.some((m) => m.term.kind === 'codeObject' && m.term.weight >= 1)) score += 1;
+  // "tests?", "npm outdated?": a few words, all of them about code.
+  const terse = words.wordCount <= TERSE_WORDS && codeEvidence >= 2 && tally.coworkObjects === 0 && tally.coworkVerbs === 0 && !informational && !ALTERNATIVES.test(words.text);
+  if (terse) score = Math.max(score, CODE_THRESHOLD);
+  // "set up sentry", "upgrade node", "add google analytics": a tool put into the project.
+  const setsUpTool = setsUpATool(words) && !officeWork;
+  if (setsUpTool) score += 2;
 
   // A project shape is a request about the project by itself, unless the request is to write or research.
   if (shapes.length > 0 && !(words.mainVerb?.term.kind === 'coworkVerb' && words.mainVerb.term.weight <= -2)) score = Math.max(score, CODE_THRESHOLD);
-  const anchored = hasStructure || shapes.length > 0 || projectTask || codeEvidence >= 2 || strongestCodeVerb >= 3 || strongestCodeVerb + codeEvidence >= 3 || dependencyUpdate || builds || documentsCode || wishesFeature || asksAboutOurs || actsOnCodeHead(words);
+  const anchored = hasStructure || shapes.length > 0 || projectTask || codeEvidence >= 2 || strongestCodeVerb >= 3 || strongestCodeVerb + codeEvidence >= 3 || dependencyUpdate || builds || documentsCode || wishesFeature || asksAboutOurs || terse || setsUpTool || actsOnCodeHead(words);
   const route = anchored && score >= CODE_THRESHOLD ? 'code' : 'cowork';
   const reason = route === 'code' ? codeReason(signals, tally, dependencyUpdate) : coworkReason(signals, codeEvidence, hasStructure);
   return { route, score, reason };
@@ -188,6 +196,19 @@ function namedTools(words: WordSignals, technical: TechnicalSignals | undefined)
   for (const name of technical?.shaped ?? []) names.add(name.toLowerCase());
   for (const name of technical?.unknown ?? []) names.add(name);
   return names.size;
+}
+
+const TERSE_WORDS = 4;
+// "git vs svn", "jira or linear": a comparison, not a task.
+const ALTERNATIVES = /\b(?:vs|versus|or|ou|oder|o)\b/;
+const SETUP_VERBS = new Set(['set up', 'install', 'add', 'upgrade', 'update']);
+const TOOL_WINDOW = 3;
+
+/** "set up sentry", "upgrade node": the request's verb puts a developer tool into the project. */
+function setsUpATool(words: WordSignals): boolean {
+  const verb = words.mainVerb;
+  if (!verb || !words.imperative || !SETUP_VERBS.has(verb.term.label)) return false;
+  return words.matches.some((m) => m.term.kind === 'tech' && m.index > verb.index && m.index - verb.index <= TOOL_WINDOW);
 }
 
 /** "fix login", "migrate the db": a verb that is coding work, acting on a thing of a codebase. */

@@ -35,6 +35,8 @@ export interface WordSignals {
   readonly malfunction: boolean;
   /** The folded text the signals were read from. */
   readonly text: string;
+  /** How many words the message has. */
+  readonly wordCount: number;
   /** Names a bug by its symptom ("shows the wrong month", "fired twice", "duplicate orders"). */
   readonly bugShape: boolean;
   /** Says what the user wants of their product ("I want a button that …", "make it so", "fais en sorte que"). */
@@ -181,6 +183,7 @@ export function wordSignals(text: string): WordSignals {
     wants: MAY_WANT.test(text) && WANTS.test(text),
     asksAboutOurs: MAY_BE_OURS.test(text) && ABOUT_OURS.test(text),
     text,
+    wordCount: words.length,
   };
 }
 
