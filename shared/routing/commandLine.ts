@@ -37,6 +37,7 @@ const SUBCOMMANDS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
 // A subcommand, a flag, a path or a target: "test", "-k", "--noEmit", "./...", ".", "run:dev".
 const ARGUMENT = /^(?:-{1,2}[A-Za-z]|\.{1,2}(?:\/|$)|[a-z][\w:.-]*$)/;
 const NOT_ARGUMENTS = new Set('vs versus or and is are was the a an to for of what which how why or with in on'.split(' '));
+const FIRST_WORDS = /^\s*(\S{1,40})/;
 const LOCAL_SCRIPT = /^\.\/[\w.-]+$/;
 
 /**
@@ -46,6 +47,10 @@ const LOCAL_SCRIPT = /^\.\/[\w.-]+$/;
  * @returns The signal, or undefined.
  */
 export function commandLine(masked: string): StructuralSignal | undefined {
+  // Cheap test first: most messages start with an English word that is no tool.
+  const head = FIRST_WORDS.exec(masked);
+  const opening = (head?.[1] ?? '').toLowerCase();
+  if (!TOOLS.has(opening) && !SUBCOMMANDS.has(opening) && opening !== 'run' && opening !== '$' && !opening.startsWith('./')) return undefined;
   const words = masked.trim().split(SPACES, MAX_WORDS + 1);
   if (words.length > MAX_WORDS) return undefined;
   let first = 0;

@@ -309,6 +309,8 @@ export interface Lexicon {
   readonly phraseStarts: ReadonlySet<string>;
   /** Longest multi-word term, in words. */
   readonly maxPhraseWords: number;
+  /** Every run of two or more first words of a multi-word term that a longer term continues ("mets a"). */
+  readonly phrasePrefixes: ReadonlySet<string>;
 }
 
 /** The router's vocabulary. When a form is listed twice, the first row wins. */
@@ -318,6 +320,7 @@ function buildLexicon(rows: readonly Row[]): Lexicon {
   const words = new Map<string, Term>();
   const phrases = new Map<string, Term>();
   const phraseStarts = new Set<string>();
+  const phrasePrefixes = new Set<string>();
   let maxPhraseWords = 1;
   for (const [kind, weight, label, forms, failLabel] of rows) {
     const term: Term = failLabel === undefined ? { kind, weight, label } : { kind, weight, label, failLabel };
@@ -331,10 +334,11 @@ function buildLexicon(rows: readonly Row[]): Lexicon {
       const key = parts.join(' ');
       if (!phrases.has(key)) phrases.set(key, term);
       phraseStarts.add(first);
+      for (let n = 2; n < parts.length; n++) phrasePrefixes.add(parts.slice(0, n).join(' '));
       maxPhraseWords = Math.max(maxPhraseWords, parts.length);
     }
   }
-  return { words, phrases, phraseStarts, maxPhraseWords };
+  return { words, phrases, phraseStarts, maxPhraseWords, phrasePrefixes };
 }
 
 /** Greetings and politeness that come before the verb of a request. */

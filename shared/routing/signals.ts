@@ -82,10 +82,24 @@ const BUG_SHAPE = new RegExp(
 const WANTS =
   /\b(?:i want|we want|i need|we need|i d like|id like|i would like|we should|there should be|it should|should be able to|can we|could we|make it so|make sure|quero que|queremos que|quero um|je veux que|je voudrais que|on veut que|fais en sorte|faites en sorte|quiero que|queremos que|haz que|hagan que|faz com que|faca com que|faz que|ich will|ich mochte|wir wollen|wir brauchen|sorg dafur|sorge dafur)\b/;
 const MAY_WANT = /want|need|like|should|can we|could we|make|quer|veux|voudrais|veut|sorte|quier|haz|hagan|faz|faca|will|mocht|woll|brauch|sorg/;
-// A question about the user's own product: asked with "we"/"our" in its first words.
-const ABOUT_OURS =
-  /^(?:(?:so|ok|okay|um|uh|hey|hi|and|but|like|hmm|also|btw|yeah|quick question)\s+){0,3}(?:why|how|where|what|which|when|does|do|is|are|did)\b(?:\s+\S+){0,3}?\s+(?:our|we|us)\b|^(?:(?:alors|bon|et|pues|y|entao|e|also|und|hm)\s+){0,2}(?:ou|pourquoi|comment|donde|por que|como|onde|wo|warum|wie)\b(?:\s+\S+){0,3}?\s+(?:on|nous|notre|nos|nuestro|nuestra|nuestros|a gente|nosso|nossa|wir|unser\w*|\w{3,}amos|\w{3,}emos|\w{3,}imos)\b/;
-const MAY_BE_OURS = /our|we|us|on|nous|notre|nos|nuestr|amos|emos|imos|gente|noss|wir|unser/;
+// A question about the user's own product: a question word first (after fillers), then "we"
+// or "our" within a few words ("where do we …", "how does our app …", "wo berechnen wir …").
+const QUESTION_FILLERS = new Set('so ok okay um uh hey hi and but like hmm also btw yeah alors bon et pues y entao e und hm'.split(' '));
+const QUESTION_WORDS = new Set('why how where what which when does do is are did ou pourquoi comment donde por como onde wo warum wie'.split(' '));
+const OURS = new Set('our we us on nous notre nos nuestro nuestra nuestros nosso nossa gente wir unser unsere unseren unserem unserer'.split(' '));
+const OURS_WINDOW = 4;
+const FIRST_PLURAL_VERB = /^\w{3,}(?:amos|emos|imos)$/;
+
+function asksAboutOurs(words: readonly string[]): boolean {
+  let first = 0;
+  while (first < 3 && QUESTION_FILLERS.has(words[first] ?? '')) first++;
+  if (!QUESTION_WORDS.has(words[first] ?? '')) return false;
+  for (let i = first + 1; i <= first + OURS_WINDOW && i < words.length; i++) {
+    const word = words[i] ?? '';
+    if (OURS.has(word) || FIRST_PLURAL_VERB.test(word)) return true;
+  }
+  return false;
+}
 const VERSION_TARGET = /\b(?:to|a|auf) (?:the )?(?:latest|newest|derniere|ultima|neueste)\b|\bto v?\d{1,4}(?:\.(?:\d{1,6}|x)){0,3}\b|\bto [a-z][\w.-]{1,20} v?\d{1,4}(?:\.(?:\d{1,6}|x)){1,3}\b/;
 
 // Typos are looked for only near the start (the request), in words of 6+ letters, against
@@ -181,7 +195,7 @@ export function wordSignals(text: string): WordSignals {
     malfunction: MAY_MALFUNCTION.test(text) && MALFUNCTION.test(text),
     bugShape: MAY_BE_BUG.test(text) && BUG_SHAPE.test(text),
     wants: MAY_WANT.test(text) && WANTS.test(text),
-    asksAboutOurs: MAY_BE_OURS.test(text) && ABOUT_OURS.test(text),
+    asksAboutOurs: asksAboutOurs(words),
     text,
     wordCount: words.length,
   };
@@ -230,26 +244,30 @@ function isSwap(a: string, b: string): boolean {
 function matchAt(words: readonly string[], i: number, allowTypos: boolean): WordMatch | undefined {
   const word = words[i] ?? '';
   if (LEXICON.phraseStarts.has(word)) {
-    for (let n = LEXICON.maxPhraseWords; n >= 2; n--) {
-      if (i + n > words.length) continue;
-      const phrase = words.slice(i, i + n).join(' ');
+    // Grown a word at a time while a longer term may still start so; the longest term wins.
+    let phrase = word;
+    let longest: WordMatch | undefined;
+    for (let n = 2; n <= LEXICON.maxPhraseWords && i + n <= words.length; n++) {
+      phrase = `${phrase} ${words[i + n - 1] ?? ''}`;
       // "unit tests", "merge conflicts": the last word may be plural.
       const term = LEXICON.phrases.get(phrase) ?? (phrase.endsWith('s') ? LEXICON.phrases.get(phrase.slice(0, -1)) : undefined);
-      if (term) return { term, index: i, word: phrase };
+      if (term) longest = { term, index: i, word: phrase };
+      if (!LEXICON.phrasePrefixes.has(phrase)) break;
     }
+    if (longest) return longest;
   }
   if (BRANCH_TERM && BRANCH_WORDS.has(word) && BRANCH_PREPOSITIONS.has(words[i - 1] ?? '')) {
     return { term: BRANCH_TERM, index: i, word };
   }
-  const term = allowTypos ? termsOrTypos.get(word, lookUpOrTypo) : terms.get(word, lookUpOrNull) ?? undefined;
+  const term = (allowTypos ? termsOrTypos.get(word, lookUpOrTypo) : terms.get(word, lookUpOrNull)) ?? undefined;
   return term ? { term, index: i, word } : undefined;
 }
 
 // Null (not undefined) for a word with no term, so that the memo remembers the miss too.
 const terms = new WordMemo<Term | null>();
-const termsOrTypos = new WordMemo<Term | undefined>();
+const termsOrTypos = new WordMemo<Term | null>();
 const lookUpOrNull = (word: string): Term | null => lookUp(word) ?? null;
-const lookUpOrTypo = (word: string): Term | undefined => terms.get(word, lookUpOrNull) ?? lookUpTypo(word);
+const lookUpOrTypo = (word: string): Term | null => terms.get(word, lookUpOrNull) ?? lookUpTypo(word) ?? null;
 
 /** Finds a long, distinctive word one typo away ("refacter", "dependancies", "spreadhseet"). */
 function lookUpTypo(word: string): Term | undefined {

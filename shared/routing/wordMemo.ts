@@ -7,8 +7,8 @@
 
 const MAX_ENTRIES = 20_000;
 
-/** A memo of word → answer, emptied when it reaches its bound. */
-export class WordMemo<T> {
+/** A memo of word → answer (never undefined), emptied when it reaches its bound. */
+export class WordMemo<T extends NonNullable<unknown> | null> {
   private readonly answers = new Map<string, T>();
 
   /**
@@ -20,7 +20,8 @@ export class WordMemo<T> {
    */
   get(word: string, compute: (word: string) => T): T {
     const known = this.answers.get(word);
-    if (known !== undefined || this.answers.has(word)) return known as T;
+    // Answers are never undefined (a miss is remembered as null or false), so one probe tells.
+    if (known !== undefined) return known;
     const answer = compute(word);
     if (this.answers.size >= MAX_ENTRIES) this.answers.clear();
     this.answers.set(word, answer);
