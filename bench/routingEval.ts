@@ -151,6 +151,7 @@ export async function knownLists(): Promise<Array<[string, () => LabelledMessage
     ['dev4', 'routingDev4.jsonl'],
     ['devE', 'routingDevE.jsonl'],
     ['devF', 'routingDevF.jsonl'],
+    ['devG', 'routingDevG.jsonl'],
   ] as const) {
     const devFile = path.resolve(repoRoot, 'test', 'shared', 'eval', file);
     if (existsSync(devFile)) lists.push([name, () => readLabelledLines(devFile)]);
