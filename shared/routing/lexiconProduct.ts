@@ -18,6 +18,12 @@ export const PRODUCT_ROWS: readonly Row[] = [
   ['surface', 1, 'the UI', 'nav favicon search hero+section hero+text hero+image'],
   ['codeObject', 1, 'the login', 'logged+in logged+out signed+in'],
   ['codeObject', 1, 'production', 'prod'],
+  ['surface', 1, 'the UI', 'cabecalho rodape the+search la+recherche die+suche a+busca la+busqueda'],
+  ['actionVerb', 0, 'change', 'mets mettre pon poner deixa deixe coloca coloque'],
+  ['actionVerb', 0, 'add', 'fug'],
+  // The user's own devices and office files are not code: "a tela do meu notebook quebrou".
+  ['coworkObject', -2, 'spreadsheet work', 'planilha planilhas'],
+  ['coworkObject', -1, 'advice', 'laptop notebook computador ordinateur ordenador printer impressora imprimante impresora drucker'],
   ['codeVerb', 2, 'bump', 'sube+la+version subir+la+version sobe+a+versao subir+a+versao'],
   ['actionVerb', 0, 'remove', 'hide unhide'],
   ['codeObject', 1, 'an HTTP request', 'fetch'],

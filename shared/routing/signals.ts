@@ -59,10 +59,12 @@ const MALFUNCTION = new RegExp(
   [
     String.raw`\b(?:doesnt|dont|didnt|isnt|arent|wasnt|wont|cant|never|stopped|no longer|does not|do not|did not|will not|can not|cannot)(?: \w+)? (?:work|run|load|return|show|save|send|render|fire|trigger|sync|pick|start|connect|respond|display|submit|redirect|refresh|appear|clear|reset|close|update|validate|reload|scroll|match|do anything)`,
     String.raw`\b(?:ne fait rien|ne marche (?:pas|plus)|ne fonctionne (?:pas|plus)|no hace nada|no funciona|ya no funciona|tut nichts|funktioniert nicht(?: mehr)?|geht nicht(?: mehr)?|nao faz nada|nao funciona|parou de funcionar)\b`,
+    // Said colloquially: "la recherche renvoie rien", "reagiert nicht", "não tá funcionando", "spins forever".
+    String.raw`\b(?:(?:ne )?renvoie(?:nt)? rien|s? ?affiche(?:nt)? (?:pas|rien)|(?:ne )?s ouvre pas|findet nichts|zeigt nichts|reagiert nicht|ladt nicht|nao (?:ta|esta) funcionando|nao retorna nada|nao carrega|nao abre|no devuelve nada|no carga|no responde|no se abre|(?:spins|loads|hangs|takes) forever|keeps? (?:getting )?(?:logged out|crashing|freezing|spinning))\b`,
   ].join('|'),
 );
 // Cheap tests first: most messages have none of these words.
-const MAY_MALFUNCTION = /nt |not|never|stopped|longer|cannot|rien|pas|nada|funciona|nicht|nichts|nao/;
+const MAY_MALFUNCTION = /nt |not|never|stopped|longer|cannot|rien|pas|nada|funciona|nicht|nichts|nao|no |forever|keep/;
 const MAY_BE_BUG = /wrong|twice|blank|white|empty|chok|blow|fall|crash|duplicat|off by|vezes|veces|fois|doppelt|zweimal|errad|incorrect|equivocad|faux|fausse|falsch/;
 // Bugs said by their symptom: "shows the wrong month", "fired twice", "a blank screen", "off by one cent".
 const BUG_SHAPE = new RegExp(
