@@ -99,7 +99,8 @@ export function weigh(signals: MessageSignals): Verdict {
   // "why does the orders page show …", "por qué se vacía el carrito": asked why a part of the product misbehaves.
   if (words.diagnostic && tally.codeObjects > 0 && !officeWork) tally.codeObjects += 2;
   // "where do we send the receipts", "how does our app decide …": a question about the user's own product.
-  const asksAboutOurs = words.asksAboutOurs && !officeWork && words.matches.some((m) => m.term.kind !== 'coworkObject');
+  // Only with a thing of the product or its code: a verb alone ("how do we handle refunds") may be about the business.
+  const asksAboutOurs = words.asksAboutOurs && !officeWork && tally.coworkVerbs === 0 && words.matches.some((m) => PRODUCT_KINDS.has(m.term.kind));
   // "I want a button that …", "make it so the dashboard shows …": a wish for a part of the product.
   const wishesFeature = words.wants && !officeWork && tally.coworkVerbs === 0 && tally.codeObjects > 0;
   const verbsAreTopicsEarly = (words.informational || signals.asksAboutCodeSessions) && !words.diagnostic && !words.imperative;
@@ -198,6 +199,7 @@ function namedTools(words: WordSignals, technical: TechnicalSignals | undefined)
   return names.size;
 }
 
+const PRODUCT_KINDS: ReadonlySet<Term['kind']> = new Set(['codeObject', 'surface', 'codeVerb', 'failure']);
 const TERSE_WORDS = 4;
 // "git vs svn", "jira or linear": a comparison, not a task.
 const ALTERNATIVES = /\b(?:vs|versus|or|ou|oder|o)\b/;
