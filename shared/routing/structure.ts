@@ -123,8 +123,13 @@ export function structuralSignals(normalized: NormalizedText, masked: string): S
   return [...found].sort((a, b) => b.weight - a.weight);
 }
 
+/** A cheap test before the stack-trace patterns: each needs one of these literals. */
+function mayBeStackTrace(text: string): boolean {
+  return text.includes('Traceback') || text.includes('File "') || text.includes('panicked') || text.includes('goroutine') || (text.includes('at ') && text.includes(':'));
+}
+
 function scanText(text: string, found: Set<StructuralSignal>): void {
-  if (!found.has(STACK_TRACE) && STACK_PATTERNS.some((pattern) => pattern.test(text))) found.add(STACK_TRACE);
+  if (!found.has(STACK_TRACE) && mayBeStackTrace(text) && STACK_PATTERNS.some((pattern) => pattern.test(text))) found.add(STACK_TRACE);
   let previous = '';
   for (const token of text.split(WHITESPACE)) {
     if (token.length > 0 && token.length <= 300) {
