@@ -56,6 +56,21 @@ function benchContext(): RoutingContext {
   return { repos: [{ name: 'shop', vocabulary: { terms } }, { name: 'website' }, { name: 'isfail' }] };
 }
 
+const MEASURED_PASSES = 5;
+
+/** The least wall time and the least CPU time (µs) of a few passes over the corpus. */
+function bestOf(corpus: readonly string[], handle: (text: string) => unknown): { wall: number; cpu: number } {
+  let wall = Infinity;
+  let cpu = Infinity;
+  for (let pass = 0; pass < MEASURED_PASSES; pass++) {
+    const cpuStart = process.cpuUsage();
+    wall = Math.min(wall, timePass(corpus, handle));
+    const used = process.cpuUsage(cpuStart);
+    cpu = Math.min(cpu, used.user + used.system);
+  }
+  return { wall, cpu };
+}
+
 function timePass(corpus: readonly string[], handle: (text: string) => unknown): number {
   let sink = 0;
   const start = process.hrtime.bigint();
@@ -83,19 +98,21 @@ export async function benchRouting(): Promise<void> {
     timePass(corpus, contextPass);
   }
   const baseline = timePass(corpus, baselinePass);
-  const cpuStart = process.cpuUsage();
-  const router = timePass(corpus, routerPass);
-  const cpu = process.cpuUsage(cpuStart);
-  const contextCpuStart = process.cpuUsage();
-  const withContext = timePass(corpus, contextPass);
-  const contextCpu = process.cpuUsage(contextCpuStart);
+  // Best of a few passes: on a shared machine a pass may lose its core for a while, and the
+  // least disturbed pass is the nearest to the router's own cost.
+  const routerRun = bestOf(corpus, routerPass);
+  const contextRun = bestOf(corpus, contextPass);
+  const router = routerRun.wall;
+  const cpu = routerRun.cpu;
+  const withContext = contextRun.wall;
+  const contextCpu = contextRun.cpu;
   const perMessageUs = router / corpus.length / 1000;
   const perSecond = Math.round((corpus.length * 1e9) / router);
   const count = corpus.length.toLocaleString('en-US');
-  console.log(`router: ${perMessageUs.toFixed(1)} µs/message, ${perSecond.toLocaleString('en-US')} messages/s (${count} messages)`);
-  console.log(`router: ${((cpu.user + cpu.system) / corpus.length).toFixed(1)} µs of CPU/message (wall time counts waiting on a busy machine)`);
+  console.log(`router: ${perMessageUs.toFixed(1)} µs/message (best of ${MEASURED_PASSES} passes), ${perSecond.toLocaleString('en-US')} messages/s (${count} messages)`);
+  console.log(`router: ${(cpu / corpus.length).toFixed(1)} µs of CPU/message (wall time counts waiting on a busy machine)`);
   console.log(
-    `router with a repository context (${MAX_VOCABULARY_TERMS.toLocaleString('en-US')} terms): ${(withContext / corpus.length / 1000).toFixed(1)} µs/message, ${((contextCpu.user + contextCpu.system) / corpus.length).toFixed(1)} µs of CPU`,
+    `router with a repository context (${MAX_VOCABULARY_TERMS.toLocaleString('en-US')} terms): ${(withContext / corpus.length / 1000).toFixed(1)} µs/message, ${(contextCpu / corpus.length).toFixed(1)} µs of CPU`,
   );
   console.log(
     `baseline: ${(baseline / corpus.length / 1000).toFixed(2)} µs/message; router is ×${Math.round(router / baseline)} of a lowercase+includes pass`,

@@ -149,6 +149,9 @@ export async function knownLists(): Promise<Array<[string, () => LabelledMessage
     ['devOffice', 'routingDevOffice.jsonl'],
     ['dev3', 'routingDev3.jsonl'],
     ['dev4', 'routingDev4.jsonl'],
+    ['devE', 'routingDevE.jsonl'],
+    ['devF', 'routingDevF.jsonl'],
+    ['devG', 'routingDevG.jsonl'],
   ] as const) {
     const devFile = path.resolve(repoRoot, 'test', 'shared', 'eval', file);
     if (existsSync(devFile)) lists.push([name, () => readLabelledLines(devFile)]);

@@ -90,6 +90,11 @@ export function groundingSignals(folded: string, context: RoutingContext | undef
   for (let i = 0; i < words.length - 1; i++) {
     const first = words[i] ?? '';
     if (covered.has(i) || !indexesOfRepos.some((index) => index.phraseStarts.has(first))) continue;
+    // Every run of two words of a compound name is indexed: without its first pair, no
+    // longer phrase from here can match either.
+    const pair = `${first} ${words[i + 1] ?? ''}`;
+    const singularPair = pair.endsWith('s') ? pair.slice(0, -1) : pair;
+    if (!indexesOfRepos.some((index) => index.phrases.has(pair) || index.phrases.has(singularPair))) continue;
     for (let n = Math.min(MAX_PHRASE_WORDS, words.length - i); n >= 2; n--) {
       const slice = words.slice(i, i + n);
       if (slice.every((word) => GENERIC.has(word) || word.length < 3)) continue;

@@ -4,6 +4,8 @@
  * it suggests and how strongly; `signals.ts` finds them and `score.ts` weighs them.
  */
 
+import { PRODUCT_ROWS } from './lexiconProduct.js';
+
 /** What a word suggests about a message. */
 export type TermKind =
   /** A verb that is itself coding work (refactor, rebase, bump). */
@@ -233,7 +235,7 @@ const ROWS: readonly Row[] = [
   ['codeObject', 1, 'the server', 'server servidor serveur'],
   ['codeObject', 1, 'a database', 'database db sql query postgres mysql sqlite mongodb redis'],
   ['codeObject', 1, 'the config', 'config configuration env'],
-  ['codeObject', 1, 'the app', 'app application aplicacion anwendung'],
+  ['codeObject', 1, 'the app', 'app application aplicacion anwendung', 'a failing app'],
   ['codeObject', 1, 'the login', 'login log+in logout sign+in signup sign+up auth oauth sso'],
   ['surface', 1, 'the UI', 'ui button modal dropdown checkout cart page screen toggle form field input navbar sidebar validation dashboard layout responsive sticky offline'],
   ['surface', 1, 'the UI', 'widget spinner loader checkbox tooltip banner popup navigation menu tab tabs filter sorting search+bar searchbar settings+page admin+panel admin+page flow onboarding+flow signup+flow'],
@@ -307,15 +309,18 @@ export interface Lexicon {
   readonly phraseStarts: ReadonlySet<string>;
   /** Longest multi-word term, in words. */
   readonly maxPhraseWords: number;
+  /** Every run of two or more first words of a multi-word term that a longer term continues ("mets a"). */
+  readonly phrasePrefixes: ReadonlySet<string>;
 }
 
 /** The router's vocabulary. When a form is listed twice, the first row wins. */
-export const LEXICON: Lexicon = buildLexicon(ROWS);
+export const LEXICON: Lexicon = buildLexicon([...ROWS, ...PRODUCT_ROWS]);
 
 function buildLexicon(rows: readonly Row[]): Lexicon {
   const words = new Map<string, Term>();
   const phrases = new Map<string, Term>();
   const phraseStarts = new Set<string>();
+  const phrasePrefixes = new Set<string>();
   let maxPhraseWords = 1;
   for (const [kind, weight, label, forms, failLabel] of rows) {
     const term: Term = failLabel === undefined ? { kind, weight, label } : { kind, weight, label, failLabel };
@@ -329,10 +334,11 @@ function buildLexicon(rows: readonly Row[]): Lexicon {
       const key = parts.join(' ');
       if (!phrases.has(key)) phrases.set(key, term);
       phraseStarts.add(first);
+      for (let n = 2; n < parts.length; n++) phrasePrefixes.add(parts.slice(0, n).join(' '));
       maxPhraseWords = Math.max(maxPhraseWords, parts.length);
     }
   }
-  return { words, phrases, phraseStarts, maxPhraseWords };
+  return { words, phrases, phraseStarts, maxPhraseWords, phrasePrefixes };
 }
 
 /** Greetings and politeness that come before the verb of a request. */

@@ -38,6 +38,8 @@ const NON_ASCII = /[^\x00-\x7F]/;
 const HORIZONTAL_SPACE = /[ \t\u00A0\u2000-\u200B\u202F\u205F\u3000]{2,}|[\t\u00A0\u2000-\u200B\u202F\u205F\u3000]/g;
 const SPACE_AROUND_NEWLINE = / ?\n ?/g;
 const MANY_NEWLINES = /\n{3,}/g;
+// One cheap test for any of the four spacing fixes below; most messages need none.
+const MAY_NEED_SPACING = /[\t\u00A0\u2000-\u200B\u202F\u205F\u3000]| [ ,.!?;:\n]|\n |\n\n\n/;
 const ENTITY = /&(lt|gt|amp|quot|#39|apos);/g;
 const ENTITIES: Readonly<Record<string, string>> = {
   lt: '<',
@@ -68,6 +70,12 @@ export function normalizeChatText(raw: string): NormalizedText {
   const links: string[] = [];
   const codeSpans: string[] = [];
   const codeBlocks: string[] = [];
+  // Most messages have no code at all: one plain segment, nothing to mask.
+  if (!raw.includes('`') && !raw.includes(SEPARATOR)) {
+    const plain = normalizePlain(raw, links);
+    const trimmed = trimBoth(plain, plain);
+    return { text: trimmed.text, masked: trimmed.text, codeSpans, codeBlocks, links };
+  }
   const segments = splitCode(raw.includes(SEPARATOR) ? raw.replaceAll(SEPARATOR, ' ') : raw);
   // Plain segments are normalised in one pass, joined by a separator that no pattern matches.
   const plains = normalizePlain(
@@ -153,6 +161,7 @@ function normalizePlain(raw: string, links: string[]): string {
   text = decodeEntities(text);
   if (text.includes(':')) text = text.replace(EMOJI_SHORTCODE, (code) => (/[a-z]|^:[+-]1:$/i.test(code) ? ' ' : code));
   if (NON_ASCII.test(text)) text = text.replace(UNICODE_EMOJI, ' ');
+  if (!MAY_NEED_SPACING.test(text)) return text;
   return text
     .replace(HORIZONTAL_SPACE, ' ')
     .replace(SPACE_BEFORE_PUNCTUATION, '')

@@ -20,15 +20,17 @@ export interface OverrideResult {
 // "open Claude Code". Bounded repetition, literal alternatives: no backtracking blow-up.
 // The same in French, Spanish, Portuguese and German: "ouvre une session Code", "abre una
 // sesión de Claude Code", "abra uma sessão do Code", "öffne eine Code-Session".
+// "session" as phones and fast typists spell it: sesion, sesison, sessoin, sesh.
+const SESSION = String.raw`(?:session|sesion|sesison|sessoin|sessiom|sessio|sesh)`;
 const OVERRIDE_PHRASE = new RegExp(
   [
-    String.raw`\b(?:open|start|launch|spin up|fire up|kick off|begin|create)\s+(?:(?:up|me|us)\s+)?(?:(?:a|an|the|one|new|another|fresh|separate|dedicated)\s+){0,3}(?:claude[\s-]*)?code[\s-]*session\b`,
-    String.raw`\b(?:open|start|launch)\s+claude[\s-]*code\b`,
+    String.raw`\b(?:open|opne|oepn|opn|start|strat|satrt|launch|spin up|fire up|kick off|begin|create)\s+(?:(?:up|me|us)\s+)?(?:(?:a|an|the|one|new|another|fresh|separate|dedicated)\s+){0,3}(?:claude[\s-]*)?(?:code|cdoe|coed)[\s-]*${SESSION}\b`,
+    String.raw`\b(?:open|opne|start|strat|launch)\s+claude[\s-]*code\b`,
     String.raw`\b(?:ouvre|ouvrez|ouvrir|lance|lancez|lancer|d[ée]marre|d[ée]marrez|d[ée]marrer|commence|cr[ée]e)(?:-moi|-nous)?\s+(?:(?:une|la|nouvelle|autre|moi|nous|vite|stp|svp)\s+){0,3}session\s+(?:de\s+|du\s+)?(?:claude[\s-]*)?code\b`,
-    String.raw`(?<![\w\u00C0-\u024F])(?:abre|abra|abran|abrir|[áa]breme|inicia|inicie|iniciar|empieza|arranca|lanza|crea|comece|come[çc]a|cria|crie)\s+(?:(?:una|uma|la|a|nueva|nova|otra|outra|me|por favor|pra mim|para mim|r[áa]pido)\s+){0,3}(?:sesi[óo]n|sess[ãa]o)\s+(?:de\s+|do\s+|del\s+|con\s+|com\s+)?(?:claude[\s-]*)?code\b`,
-    String.raw`(?<![\w\u00C0-\u024F])(?:[öo]ffne|[öo]ffnet|oeffne|er[öo]ffne|mach|leg|starte|startet|starten|beginne|erstelle)\s+(?:(?:eine|einen|die|neue|neuen|weitere|bitte|mal|mir|uns|schnell)\s+){0,3}(?:claude[\s-]*)?code[\s-]*(?:session|sitzung)(?:\s+auf)?\b`,
+    String.raw`(?<![\w\u00C0-\u024F])(?:abre|abra|abran|abrir|[áa]breme|inicia|inicie|iniciar|empieza|arranca|lanza|crea|comece|come[çc]a|cria|crie)\s+(?:(?:una|uma|la|a|nueva|nova|otra|outra|me|por favor|pra mim|para mim|r[áa]pido)\s+){0,3}(?:sesi[óo]n|sess[ãa]o|sessi[óo]n|sesao|sess[ãa]o)\s+(?:de\s+|do\s+|del\s+|con\s+|com\s+)?(?:claude[\s-]*)?code\b`,
+    String.raw`(?<![\w\u00C0-\u024F])(?:[öo]ffne|[öo]ffnet|oeffne|er[öo]ffne|mach|leg|starte|startet|starten|beginne|erstelle)\s+(?:(?:eine|einen|ne|nen|die|neue|neuen|weitere|bitte|mal|mir|uns|schnell)\s+){0,3}(?:claude[\s-]*)?code[\s-]*(?:${SESSION}|sitzung|sitzun)(?:\s+auf)?\b`,
     // German puts the verb last: "kannst du eine Code-Session starten", "bitte eine neue Code-Sitzung öffnen".
-    String.raw`(?<![\w\u00C0-\u024F])(?:eine|einen|die|neue|neuen)\s+(?:neue\s+|neuen\s+)?(?:claude[\s-]*)?code[\s-]*(?:session|sitzung)\s+(?:(?:bitte|mal|f[üu]r mich|auf|an)\s+){0,2}(?:[öo]ffnen|oeffnen|er[öo]ffnen|starten|beginnen|aufmachen|anlegen|erstellen|auf|an)\b`,
+    String.raw`(?<![\w\u00C0-\u024F])(?:eine|einen|ne|nen|die|neue|neuen)\s+(?:neue\s+|neuen\s+)?(?:claude[\s-]*)?code[\s-]*(?:${SESSION}|sitzung|sitzun)\s+(?:(?:bitte|mal|f[üu]r mich|auf|an)\s+){0,2}(?:[öo]ffnen|oeffnen|er[öo]ffnen|starten|beginnen|aufmachen|anlegen|erstellen|auf|an)\b`,
   ].join('|'),
   'gi',
 );

@@ -80,14 +80,24 @@ export function projectShapes(folded: string): ProjectShape[] {
   const mayLocate = MAY_LOCATE.test(folded);
   const locate = mayLocate ? LOCATE.exec(folded) : null;
   if ((locate && THEN_ACT.test(folded.slice(locate.index + locate[0].length))) || (mayLocate && PLACE_IN_CODE.test(folded))) found.push(LOCATES_CODE);
-  if (LOG_WORD.test(folded) && PERSONAL_DATA.test(folded)) found.push(PERSONAL_DATA_IN_LOGS);
-  if (NOTES.test(folded) && HISTORY.test(folded)) found.push(NOTES_FROM_HISTORY);
+  if (mayName(folded, LOG_STEMS) && LOG_WORD.test(folded) && PERSONAL_DATA.test(folded)) found.push(PERSONAL_DATA_IN_LOGS);
+  if (mayName(folded, NOTE_STEMS) && NOTES.test(folded) && HISTORY.test(folded)) found.push(NOTES_FROM_HISTORY);
   if (MAY_NAME_CODE.test(folded) && THIS_CODE.test(folded)) found.push(ABOUT_THIS_CODE);
   if (MAY_BE_EVENT.test(folded) && ON_EVENT.test(folded)) found.push(TRIGGERED_BEHAVIOUR);
   if (MAY_BE_EVERY.test(folded) && EVERY_FILE.test(folded) && !OFFICE_FILES.test(folded)) found.push(BULK_EDIT);
-  if (VERSION_WE_USE.test(folded)) found.push(OUR_STACK);
-  if (COLUMN.test(folded) && (NAMED_TABLE.test(folded) || DATABASE_WORD.test(folded)) && !OFFICE_TABLE.test(folded)) found.push(SCHEMA_CHANGE);
+  if (folded.includes('version') && VERSION_WE_USE.test(folded)) found.push(OUR_STACK);
+  if (mayName(folded, COLUMN_STEMS) && COLUMN.test(folded) && (NAMED_TABLE.test(folded) || DATABASE_WORD.test(folded)) && !OFFICE_TABLE.test(folded)) found.push(SCHEMA_CHANGE);
   return found;
+}
+
+// Literal stems of each shape's key words: a few substring searches cost less than a regular expression.
+const LOG_STEMS = ['log', 'journaux', 'registros', 'protokoll', 'sentry', 'report', 'trace'];
+const NOTE_STEMS = ['note', 'log', 'version', 'versao', 'hinweise'];
+const COLUMN_STEMS = ['colu', 'colo', 'spalte'];
+
+function mayName(folded: string, stems: readonly string[]): boolean {
+  for (const stem of stems) if (folded.includes(stem)) return true;
+  return false;
 }
 
 // Files of office work: "rename all the files in my photos folder" is not a code edit.

@@ -55,10 +55,9 @@ export function route(text: string, context?: RoutingContext): RouteDecision {
   const folded = joinContractions(foldText(unquoted));
   const grounding = groundingSignals(folded, context);
   const repoHint = findRepoHint(normalized.text, normalized.links) ?? grounding.repoName;
-  const withHint = (decision: RouteDecision): RouteDecision => (repoHint === undefined ? decision : { ...decision, repoHint });
 
   if (override.kind === 'forced') {
-    return withHint({ route: 'code', forced: true, reason: FORCED_REASON, task: override.task });
+    return withHint({ route: 'code', forced: true, reason: FORCED_REASON, task: override.task }, repoHint);
   }
   const words = wordSignals(folded);
   const verbKind = words.mainVerb?.term.kind;
@@ -71,7 +70,11 @@ export function route(text: string, context?: RoutingContext): RouteDecision {
     declinesCodeSession: override.kind === 'negated',
     asksAboutCodeSessions: override.kind === 'question',
   });
-  return withHint({ route: verdict.route, forced: false, reason: verdict.reason, task: normalized.text });
+  return withHint({ route: verdict.route, forced: false, reason: verdict.reason, task: normalized.text }, repoHint);
+}
+
+function withHint(decision: RouteDecision, repoHint: string | undefined): RouteDecision {
+  return repoHint === undefined ? decision : { ...decision, repoHint };
 }
 
 /** Replaces the given spans with spaces, so that later analysis does not read them. */

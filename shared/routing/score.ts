@@ -92,8 +92,17 @@ export function weigh(signals: MessageSignals): Verdict {
     tally.codeObjects += tally.surfaces > 0 || tally.codeObjects > 0 ? 2 : 1;
     tally.failure = true;
   }
+  // Office work is named by an office object or asked for with an office verb.
+  const officeWork = tally.coworkObjects < 0 || (words.mainVerb?.term.kind === 'coworkVerb' && words.mainVerb.term.weight <= -2);
   // A symptom of a bug is specific; asked why ("why do we get duplicate orders"), more so.
-  if (words.bugShape) tally.codeObjects += words.diagnostic ? 3 : 2;
+  if (words.bugShape) tally.codeObjects += words.diagnostic || !officeWork ? 3 : 2;
+  // "why does the orders page show …", "por qué se vacía el carrito": asked why a part of the product misbehaves.
+  if (words.diagnostic && tally.codeObjects > 0 && !officeWork) tally.codeObjects += 2;
+  // "where do we send the receipts", "how does our app decide …": a question about the user's own product.
+  // Only with a thing of the product or its code: a verb alone ("how do we handle refunds") may be about the business.
+  const asksAboutOurs = words.asksAboutOurs && !officeWork && tally.coworkVerbs === 0 && words.matches.some((m) => PRODUCT_KINDS.has(m.term.kind));
+  // "I want a button that …", "make it so the dashboard shows …": a wish for a part of the product.
+  const wishesFeature = words.wants && !officeWork && tally.coworkVerbs === 0 && tally.codeObjects > 0;
   const verbsAreTopicsEarly = (words.informational || signals.asksAboutCodeSessions) && !words.diagnostic && !words.imperative;
   const actsOnCode = aboutCode(words);
   const technical = signals.technical;
@@ -124,7 +133,7 @@ export function weigh(signals: MessageSignals): Verdict {
 
   // In a question ("explain how git rebase works") a code verb is the topic, not the request.
   // A question about Code sessions is a question too.
-  const informational = (words.informational || signals.asksAboutCodeSessions) && !words.diagnostic;
+  const informational = (words.informational || signals.asksAboutCodeSessions) && !words.diagnostic && !asksAboutOurs;
   const verbsAreTopics = informational && !words.imperative;
   const codeVerbs = verbsAreTopics ? 0 : tally.codeVerbs;
   const strongestCodeVerb = verbsAreTopics ? 0 : tally.strongestCodeVerb;
@@ -136,7 +145,10 @@ export function weigh(signals: MessageSignals): Verdict {
   const builds = buildsFeature(words, verbsAreTopics);
   const documentsCode = !builds && documentsCodeObject(words, verbsAreTopics);
   if (words.headObject && !documentsCode) score += words.headObject.term.weight;
-  if (builds) score += BUILD_WEIGHT;
+  if (builds || wishesFeature) score += BUILD_WEIGHT;
+  // "the home page takes ten seconds to load": a part of the product is slow.
+  if (tally.surfaces > 0 && words.matches.some((m) => m.term.label === 'performance')) score += 1;
+  if (asksAboutOurs) score = Math.max(score, CODE_THRESHOLD);
   if (documentsCode) score += DOCS_FOR_CODE_WEIGHT - (words.headObject?.term.weight ?? 0);
   // "what does the calculateTax function do": a question about a name in the user's code.
   if (informational) score += structure.some((s) => s.label === 'code identifiers') ? INFORMATIONAL_WEIGHT + 2 : INFORMATIONAL_WEIGHT;
@@ -145,10 +157,18 @@ export function weigh(signals: MessageSignals): Verdict {
   // "la page panier est cassée": a broken part of a product.
   if (tally.failure && words.matches.some((m) => m.term.failLabel !== undefined)) score += 1;
   else if (tally.failure && tally.surfaces > 0) score += 1;
+  // "logout doesnt work", "Login kaputt": a thing of the product, said to fail.
+  else if (tally.failure && !officeWork && words.matches.some((m) => m.term.kind === 'codeObject' && m.term.weight >= 1)) score += 1;
+  // "tests?", "npm outdated?": a few words, all of them about code.
+  const terse = words.wordCount <= TERSE_WORDS && codeEvidence >= 2 && tally.coworkObjects === 0 && tally.coworkVerbs === 0 && !informational && !ALTERNATIVES.test(words.text);
+  if (terse) score = Math.max(score, CODE_THRESHOLD);
+  // "set up sentry", "upgrade node", "add google analytics": a tool put into the project.
+  const setsUpTool = setsUpATool(words) && !officeWork;
+  if (setsUpTool) score += 2;
 
   // A project shape is a request about the project by itself, unless the request is to write or research.
   if (shapes.length > 0 && !(words.mainVerb?.term.kind === 'coworkVerb' && words.mainVerb.term.weight <= -2)) score = Math.max(score, CODE_THRESHOLD);
-  const anchored = hasStructure || shapes.length > 0 || projectTask || codeEvidence >= 2 || strongestCodeVerb >= 3 || strongestCodeVerb + codeEvidence >= 3 || dependencyUpdate || builds || documentsCode;
+  const anchored = hasStructure || shapes.length > 0 || projectTask || codeEvidence >= 2 || strongestCodeVerb >= 3 || strongestCodeVerb + codeEvidence >= 3 || dependencyUpdate || builds || documentsCode || wishesFeature || asksAboutOurs || terse || setsUpTool || actsOnCodeHead(words);
   const route = anchored && score >= CODE_THRESHOLD ? 'code' : 'cowork';
   const reason = route === 'code' ? codeReason(signals, tally, dependencyUpdate) : coworkReason(signals, codeEvidence, hasStructure);
   return { route, score, reason };
@@ -177,6 +197,26 @@ function namedTools(words: WordSignals, technical: TechnicalSignals | undefined)
   for (const name of technical?.shaped ?? []) names.add(name.toLowerCase());
   for (const name of technical?.unknown ?? []) names.add(name);
   return names.size;
+}
+
+const PRODUCT_KINDS: ReadonlySet<Term['kind']> = new Set(['codeObject', 'surface', 'codeVerb', 'failure']);
+const TERSE_WORDS = 4;
+// "git vs svn", "jira or linear": a comparison, not a task.
+const ALTERNATIVES = /\b(?:vs|versus|or|ou|oder|o)\b/;
+const SETUP_VERBS = new Set(['set up', 'install', 'add', 'upgrade', 'update']);
+const TOOL_WINDOW = 3;
+
+/** "set up sentry", "upgrade node": the request's verb puts a developer tool into the project. */
+function setsUpATool(words: WordSignals): boolean {
+  const verb = words.mainVerb;
+  if (!verb || !words.imperative || !SETUP_VERBS.has(verb.term.label)) return false;
+  return words.matches.some((m) => m.term.kind === 'tech' && m.index > verb.index && m.index - verb.index <= TOOL_WINDOW);
+}
+
+/** "fix login", "migrate the db": a verb that is coding work, acting on a thing of a codebase. */
+function actsOnCodeHead(words: WordSignals): boolean {
+  const head = words.headObject?.term;
+  return words.imperative && words.mainVerb?.term.kind === 'codeVerb' && head !== undefined && (head.kind === 'codeObject' || head.kind === 'surface');
 }
 
 /** "run the build in payments", "check the tests": a task verb on a part of the project. */

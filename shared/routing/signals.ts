@@ -4,6 +4,7 @@
  */
 
 import { LEXICON, POLITE, type Term } from './lexicon.js';
+import { WordMemo } from './wordMemo.js';
 
 /** A vocabulary term found in the message. */
 export interface WordMatch {
@@ -34,8 +35,14 @@ export interface WordSignals {
   readonly malfunction: boolean;
   /** The folded text the signals were read from. */
   readonly text: string;
+  /** How many words the message has. */
+  readonly wordCount: number;
   /** Names a bug by its symptom ("shows the wrong month", "fired twice", "duplicate orders"). */
   readonly bugShape: boolean;
+  /** Says what the user wants of their product ("I want a button that …", "make it so", "fais en sorte que"). */
+  readonly wants: boolean;
+  /** A question about the user's own product ("where do we …", "how does our app …", "wo berechnen wir …"). */
+  readonly asksAboutOurs: boolean;
 }
 
 const MAIN_VERB_WINDOW = 12;
@@ -52,11 +59,13 @@ const MALFUNCTION = new RegExp(
   [
     String.raw`\b(?:doesnt|dont|didnt|isnt|arent|wasnt|wont|cant|never|stopped|no longer|does not|do not|did not|will not|can not|cannot)(?: \w+)? (?:work|run|load|return|show|save|send|render|fire|trigger|sync|pick|start|connect|respond|display|submit|redirect|refresh|appear|clear|reset|close|update|validate|reload|scroll|match|do anything)`,
     String.raw`\b(?:ne fait rien|ne marche (?:pas|plus)|ne fonctionne (?:pas|plus)|no hace nada|no funciona|ya no funciona|tut nichts|funktioniert nicht(?: mehr)?|geht nicht(?: mehr)?|nao faz nada|nao funciona|parou de funcionar)\b`,
+    // Said colloquially: "la recherche renvoie rien", "reagiert nicht", "não tá funcionando", "spins forever".
+    String.raw`\b(?:(?:ne )?renvoie(?:nt)? rien|s? ?affiche(?:nt)? (?:pas|rien)|(?:ne )?s ouvre pas|findet nichts|zeigt nichts|reagiert nicht|ladt nicht|nao (?:ta|esta) funcionando|nao retorna nada|nao carrega|nao abre|no devuelve nada|no carga|no responde|no se abre|(?:spins|loads|hangs|takes) forever|keeps? (?:getting )?(?:logged out|crashing|freezing|spinning))\b`,
   ].join('|'),
 );
 // Cheap tests first: most messages have none of these words.
-const MAY_MALFUNCTION = /nt |not|never|stopped|longer|cannot|rien|pas|nada|funciona|nicht|nichts|nao/;
-const MAY_BE_BUG = /wrong|twice|blank|white|empty|chok|blow|fall|crash|duplicat|off by/;
+const MAY_MALFUNCTION = /nt |not|never|stopped|longer|cannot|rien|pas|nada|funciona|nicht|nichts|nao|no |forever|keep/;
+const MAY_BE_BUG = /wrong|twice|blank|white|empty|chok|blow|fall|crash|duplicat|off by|vezes|veces|fois|doppelt|zweimal|errad|incorrect|equivocad|faux|fausse|falsch/;
 // Bugs said by their symptom: "shows the wrong month", "fired twice", "a blank screen", "off by one cent".
 const BUG_SHAPE = new RegExp(
   [
@@ -64,10 +73,35 @@ const BUG_SHAPE = new RegExp(
     String.raw`\b(?:fired|ran|runs|sent|sends|charged|charges|triggered|called|executed|posted|imported) twice\b`,
     String.raw`\b(?:white|blank|empty) (?:page|screen)\b`,
     String.raw`\b(?:chokes?|choking|blows? up|falls? over|crashes|crashing) (?:on|when|with|if)\b`,
+    // The same in other languages: "recebendo o e-mail duas vezes", "reçoivent deux fois", "mostra o total errado".
+    String.raw`\b(?:recebe\w*|recib\w*|recoiv\w*|recoit|bekomm\w*|erhalt\w*|get|gets|getting|receiv\w*)\b(?:\s+\S+){0,4}?\s+(?:duas vezes|dos veces|deux fois|doppelt|zweimal|twice)\b`,
+    String.raw`\b(?:mostra|muestra|affiche|zeigt|exibe)\b(?:\s+\S+){0,3}?\s+(?:errad[oa]s?|incorrect[oa]s?|equivocad[oa]s?|faux|fausse|falsch\w*)\b`,
     String.raw`\bduplicated? (?:orders|emails|charges|entries|records|users|payments|events|notifications|messages|requests)\b|\boff by (?:one|a|1)\b`,
   ].join('|'),
 );
   /\b(?:doesnt|dont|didnt|isnt|arent|wasnt|wont|cant|never|stopped|no longer)(?: \w+)? (?:work|run|load|return|show|save|send|render|fire|trigger|sync|pick|start|connect|respond|display|submit|redirect|refresh|appear|clear|reset|close|update|validate|reload|scroll|match|do anything)/;
+// What the user wants their product to do or have, said as a wish rather than a verb.
+const WANTS =
+  /\b(?:i want|we want|i need|we need|i d like|id like|i would like|we should|there should be|it should|should be able to|can we|could we|make it so|make sure|quero que|queremos que|quero um|je veux que|je voudrais que|on veut que|fais en sorte|faites en sorte|quiero que|queremos que|haz que|hagan que|faz com que|faca com que|faz que|ich will|ich mochte|wir wollen|wir brauchen|sorg dafur|sorge dafur)\b/;
+const MAY_WANT = /want|need|like|should|can we|could we|make|quer|veux|voudrais|veut|sorte|quier|haz|hagan|faz|faca|will|mocht|woll|brauch|sorg/;
+// A question about the user's own product: a question word first (after fillers), then "we"
+// or "our" within a few words ("where do we …", "how does our app …", "wo berechnen wir …").
+const QUESTION_FILLERS = new Set('so ok okay um uh hey hi and but like hmm also btw yeah alors bon et pues y entao e und hm'.split(' '));
+const QUESTION_WORDS = new Set('why how where what which when does do is are did ou pourquoi comment donde por como onde wo warum wie'.split(' '));
+const OURS = new Set('our we us on nous notre nos nuestro nuestra nuestros nosso nossa gente wir unser unsere unseren unserem unserer'.split(' '));
+const OURS_WINDOW = 4;
+const FIRST_PLURAL_VERB = /^\w{3,}(?:amos|emos|imos)$/;
+
+function asksAboutOurs(words: readonly string[]): boolean {
+  let first = 0;
+  while (first < 3 && QUESTION_FILLERS.has(words[first] ?? '')) first++;
+  if (!QUESTION_WORDS.has(words[first] ?? '')) return false;
+  for (let i = first + 1; i <= first + OURS_WINDOW && i < words.length; i++) {
+    const word = words[i] ?? '';
+    if (OURS.has(word) || FIRST_PLURAL_VERB.test(word)) return true;
+  }
+  return false;
+}
 const VERSION_TARGET = /\b(?:to|a|auf) (?:the )?(?:latest|newest|derniere|ultima|neueste)\b|\bto v?\d{1,4}(?:\.(?:\d{1,6}|x)){0,3}\b|\bto [a-z][\w.-]{1,20} v?\d{1,4}(?:\.(?:\d{1,6}|x)){1,3}\b/;
 
 // Typos are looked for only near the start (the request), in words of 6+ letters, against
@@ -137,7 +171,7 @@ export function wordSignals(text: string): WordSignals {
     matches.push(match);
     const kind = match.term.kind;
     const isVerb = kind === 'codeVerb' || kind === 'actionVerb' || kind === 'coworkVerb';
-    const length = match.word.split(' ').length;
+    const length = wordCount(match.word);
     // A tool or a failure word is a modifier ("a python script"), not the object.
     const isObject = !isVerb && kind !== 'failure' && kind !== 'tech';
     if (!mainVerb && isVerb && i - firstWord < MAIN_VERB_WINDOW) mainVerb = match;
@@ -162,8 +196,17 @@ export function wordSignals(text: string): WordSignals {
     versionTarget: VERSION_TARGET.test(text),
     malfunction: MAY_MALFUNCTION.test(text) && MALFUNCTION.test(text),
     bugShape: MAY_BE_BUG.test(text) && BUG_SHAPE.test(text),
+    wants: MAY_WANT.test(text) && WANTS.test(text),
+    asksAboutOurs: asksAboutOurs(words),
     text,
+    wordCount: words.length,
   };
+}
+
+function wordCount(phrase: string): number {
+  let count = 1;
+  for (let at = phrase.indexOf(' '); at !== -1; at = phrase.indexOf(' ', at + 1)) count++;
+  return count;
 }
 
 /** Whether the words from `end` to `next` stay inside one noun phrase ("csv export button"). */
@@ -203,20 +246,30 @@ function isSwap(a: string, b: string): boolean {
 function matchAt(words: readonly string[], i: number, allowTypos: boolean): WordMatch | undefined {
   const word = words[i] ?? '';
   if (LEXICON.phraseStarts.has(word)) {
-    for (let n = LEXICON.maxPhraseWords; n >= 2; n--) {
-      if (i + n > words.length) continue;
-      const phrase = words.slice(i, i + n).join(' ');
+    // Grown a word at a time while a longer term may still start so; the longest term wins.
+    let phrase = word;
+    let longest: WordMatch | undefined;
+    for (let n = 2; n <= LEXICON.maxPhraseWords && i + n <= words.length; n++) {
+      phrase = `${phrase} ${words[i + n - 1] ?? ''}`;
       // "unit tests", "merge conflicts": the last word may be plural.
       const term = LEXICON.phrases.get(phrase) ?? (phrase.endsWith('s') ? LEXICON.phrases.get(phrase.slice(0, -1)) : undefined);
-      if (term) return { term, index: i, word: phrase };
+      if (term) longest = { term, index: i, word: phrase };
+      if (!LEXICON.phrasePrefixes.has(phrase)) break;
     }
+    if (longest) return longest;
   }
   if (BRANCH_TERM && BRANCH_WORDS.has(word) && BRANCH_PREPOSITIONS.has(words[i - 1] ?? '')) {
     return { term: BRANCH_TERM, index: i, word };
   }
-  const term = lookUp(word) ?? (allowTypos ? lookUpTypo(word) : undefined);
+  const term = (allowTypos ? termsOrTypos.get(word, lookUpOrTypo) : terms.get(word, lookUpOrNull)) ?? undefined;
   return term ? { term, index: i, word } : undefined;
 }
+
+// Null (not undefined) for a word with no term, so that the memo remembers the miss too.
+const terms = new WordMemo<Term | null>();
+const termsOrTypos = new WordMemo<Term | null>();
+const lookUpOrNull = (word: string): Term | null => lookUp(word) ?? null;
+const lookUpOrTypo = (word: string): Term | null => terms.get(word, lookUpOrNull) ?? lookUpTypo(word) ?? null;
 
 /** Finds a long, distinctive word one typo away ("refacter", "dependancies", "spreadhseet"). */
 function lookUpTypo(word: string): Term | undefined {

@@ -6,6 +6,7 @@
  */
 
 import type { NormalizedText } from './normalize.js';
+import { commandLine } from './commandLine.js';
 
 /** One structural signal; positive weights point at Code, negative at Cowork. */
 export interface StructuralSignal {
@@ -115,13 +116,20 @@ export function structuralSignals(normalized: NormalizedText, masked: string): S
   if (normalized.codeSpans.length > 0) found.add(CODE_SPAN);
   for (const link of normalized.links) if (REPO_URL.test(link)) found.add(REPO_LINK);
   scanText(masked, found);
+  const command = commandLine(masked);
+  if (command) found.add(command);
   const code = [...normalized.codeSpans, ...normalized.codeBlocks];
   if (code.length > 0) scanText(code.join('\n'), found);
   return [...found].sort((a, b) => b.weight - a.weight);
 }
 
+/** A cheap test before the stack-trace patterns: each needs one of these literals. */
+function mayBeStackTrace(text: string): boolean {
+  return text.includes('Traceback') || text.includes('File "') || text.includes('panicked') || text.includes('goroutine') || (text.includes('at ') && text.includes(':'));
+}
+
 function scanText(text: string, found: Set<StructuralSignal>): void {
-  if (!found.has(STACK_TRACE) && STACK_PATTERNS.some((pattern) => pattern.test(text))) found.add(STACK_TRACE);
+  if (!found.has(STACK_TRACE) && mayBeStackTrace(text) && STACK_PATTERNS.some((pattern) => pattern.test(text))) found.add(STACK_TRACE);
   let previous = '';
   for (const token of text.split(WHITESPACE)) {
     if (token.length > 0 && token.length <= 300) {

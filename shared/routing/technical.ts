@@ -8,6 +8,7 @@
 
 import { isEnglishWord } from './englishWords.js';
 import { LEXICON } from './lexicon.js';
+import { WordMemo } from './wordMemo.js';
 
 /** What the technical words of a message are. */
 export interface TechnicalSignals {
@@ -107,7 +108,13 @@ function isShapedName(bare: string): boolean {
 }
 
 /** Not an English word, not a word of the router's vocabulary, and not one typo from an English word. */
+const unknownWords = new WordMemo<boolean>();
+
 function isUnknownWord(word: string): boolean {
+  return unknownWords.get(word, judgeUnknown);
+}
+
+function judgeUnknown(word: string): boolean {
   if (LEXICON.words.has(word) || isEnglishWord(word)) return false;
   return !nearEnglishWord(word);
 }
