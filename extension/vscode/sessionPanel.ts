@@ -140,7 +140,8 @@ export class SessionPanel implements vscode.Disposable {
     this.panel.title = session ? `${shortenTask(session.job.task, 30)} · ${shortId(this.sessionId)}` : `Session ${shortId(this.sessionId)}`;
   }
 
-  private async receive(raw: unknown): Promise<void> {
+  /** A message from the webview (a press, or what it drew): validated before anything acts on it. */
+  async receive(raw: unknown): Promise<void> {
     const parsed = PanelToHostSchema.safeParse(raw);
     if (!parsed.success) {
       this.logger.warn('ignored a malformed message from a session panel', { sessionId: this.sessionId });

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RecordingTransport } from '../../helpers/recordingTransport.js';
-import { TempDirs } from '../../helpers/gitRepos.js';
+import { git, TempDirs } from '../../helpers/gitRepos.js';
 import { RUNNER_TOKEN, startLiveBridge, type LiveBridge } from '../../helpers/liveBridge.js';
 import { startChatControl } from './chatControl.js';
 import { missingForVsCodeTests, QUIET_WORKBENCH, ROOT, runExtensionTests, startCodeServer, type CodeServer, type ExtensionTestRun } from './codeServer.js';
 import { alice, killLingeringRunner, makeEditorRepo, prepareEditorMachine } from './editorFixtures.js';
-import { BEHAVIOURS, CONTROL_ENV, RESULTS_ENV } from './host/behaviours.js';
+import { BEHAVIOURS, CONTROL_ENV, REMOTE_ENV, RESULTS_ENV } from './host/behaviours.js';
 import { buildExtension, buildHostSuite } from './hostSuite.js';
 
 describe('the VS Code extension in a real extension host (code-server + chromium)', function () {
@@ -32,6 +32,11 @@ describe('the VS Code extension in a real extension host (code-server + chromium
     const chat = new RecordingTransport('web');
     live = await startLiveBridge({ repos: [], transports: [chat], withRunner: false });
     const repo = makeEditorRepo(path.join(temp.make(), 'api'));
+    // A local bare repository as the push remote: Push branch in the panel pushes there.
+    const remote = path.join(temp.make(), 'remote.git');
+    git(path.dirname(remote), ['init', '--quiet', '--bare', '--initial-branch=main', remote]);
+    git(repo, ['remote', 'add', 'origin', remote]);
+    git(repo, ['push', '--quiet', 'origin', 'main']);
     home = temp.make('dispatch-editor-home-');
     prepareEditorMachine(home, live.bridge, [alice]);
     control = await startChatControl(live.bridge, chat, alice);
@@ -42,7 +47,9 @@ describe('the VS Code extension in a real extension host (code-server + chromium
       userDataDir: path.join(data, 'user-data'),
       extensionsDir: path.join(data, 'extensions'),
       // The runner token and DISPATCH_HOME reach the runner through the environment, never settings.
-      env: { DISPATCH_HOME: home, DISPATCH_RUNNER_TOKEN: RUNNER_TOKEN, [CONTROL_ENV]: control.url, [RESULTS_ENV]: resultsFile },
+      env: { DISPATCH_HOME: home, DISPATCH_RUNNER_TOKEN: RUNNER_TOKEN, [CONTROL_ENV]: control.url, [RESULTS_ENV]: resultsFile, [REMOTE_ENV]: remote,
+        // "with command: …" runs this in the worktree: a change the runner commits, so there is a branch to push.
+        DISPATCH_AGENT_COMMAND: `node -e "require('fs').writeFileSync('NOTES.md', 'release notes\\n')"` },
       // Where a user puts them: the bridge in User settings (application scope), the
       // machine's own name in Remote settings (machine scope) — code-server is a remote window.
       userSettings: { ...QUIET_WORKBENCH, 'dispatch.bridgeUrl': live.bridge.url },
