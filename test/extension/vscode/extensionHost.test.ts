@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { FakeGitHub } from '../../helpers/fakeGitHub.js';
 import { RecordingTransport } from '../../helpers/recordingTransport.js';
 import { git, TempDirs } from '../../helpers/gitRepos.js';
 import { RUNNER_TOKEN, startLiveBridge, type LiveBridge } from '../../helpers/liveBridge.js';
@@ -19,6 +20,8 @@ describe('the VS Code extension in a real extension host (code-server + chromium
   let run: ExtensionTestRun | undefined;
   let results: Record<string, string> = {};
   let home: string | undefined;
+  const GITHUB_TOKEN = 'ghp_editorTestToken0123456789';
+  const github = new FakeGitHub(GITHUB_TOKEN);
 
   before(async function () {
     const missing = missingForVsCodeTests();
@@ -37,6 +40,9 @@ describe('the VS Code extension in a real extension host (code-server + chromium
     git(path.dirname(remote), ['init', '--quiet', '--bare', '--initial-branch=main', remote]);
     git(repo, ['remote', 'add', 'origin', remote]);
     git(repo, ['push', '--quiet', 'origin', 'main']);
+    // The remote is a local path: the repository names its GitHub repository, served by the fake.
+    git(repo, ['config', 'dispatch.forge', 'github:acme/api']);
+    await github.start();
     home = temp.make('dispatch-editor-home-');
     prepareEditorMachine(home, live.bridge, [alice]);
     control = await startChatControl(live.bridge, chat, alice);
@@ -49,6 +55,8 @@ describe('the VS Code extension in a real extension host (code-server + chromium
       // The runner token and DISPATCH_HOME reach the runner through the environment, never settings.
       env: { DISPATCH_HOME: home, DISPATCH_RUNNER_TOKEN: RUNNER_TOKEN, [CONTROL_ENV]: control.url, [RESULTS_ENV]: resultsFile, [REMOTE_ENV]: remote,
         // "with command: …" runs this in the worktree: a change the runner commits, so there is a branch to push.
+        GITHUB_TOKEN,
+        DISPATCH_GITHUB_API_URL: github.url,
         DISPATCH_AGENT_COMMAND: `node -e "require('fs').writeFileSync('NOTES.md', 'release notes\\n')"` },
       // Where a user puts them: the bridge in User settings (application scope), the
       // machine's own name in Remote settings (machine scope) — code-server is a remote window.
@@ -64,6 +72,7 @@ describe('the VS Code extension in a real extension host (code-server + chromium
     if (home) killLingeringRunner(home);
     await control?.close();
     await live?.stop();
+    await github.stop();
     temp.cleanup();
   });
 
@@ -76,6 +85,17 @@ describe('the VS Code extension in a real extension host (code-server + chromium
       assert.equal(outcome, 'passed', `${outcome}\n\nextension-host output:\n${tail()}`);
     });
   }
+
+  it('the pull request the panel opened is a draft from the dispatch/* branch, says it came from the editor, and the token reached only GitHub', () => {
+    assert.equal(github.pulls.length, 1);
+    const [pull] = github.pulls;
+    assert.match(pull!.head, /^dispatch\//);
+    assert.equal(pull!.draft, true);
+    assert.equal(pull!.title, 'write the release notes');
+    assert.match(pull!.body, /Dispatched from the editor by `@[^`]+`\./);
+    assert.ok(github.requests.every((request) => request.authorization === `token ${GITHUB_TOKEN}` || request.authorization === `Bearer ${GITHUB_TOKEN}`));
+    assert.ok((run?.log ?? []).every((line) => !line.includes(GITHUB_TOKEN)), 'the token is in no line of the extension-host output');
+  });
 
   it('the extension-host suite exits 0 with nothing failing besides', () => {
     const failedHooks = Object.entries(results).filter(([title, outcome]) => outcome !== 'passed' && !Object.values<string>(BEHAVIOURS).includes(title));

@@ -52,6 +52,7 @@ export function defineDispatchSuite(): void {
   describe('Dispatch in a real VS Code extension host', () => {
     let container: Container;
     let firstJob: string;
+    let shippedJob: string;
 
     before(async () => {
       const extension = vscode.extensions.getExtension<DispatchApi>(EXTENSION_ID);
@@ -178,6 +179,18 @@ export function defineDispatchSuite(): void {
       assert.deepEqual(heads, [`refs/heads/${branch}`, 'refs/heads/main'].sort(), 'only the session branch was pushed');
       await eventually(() => !open.rendered?.buttons.includes('ship:push') && open.rendered?.buttons.includes('ship:pr'), 'the panel to offer only Open pull request');
       assert.equal(container.model.get(jobId)?.result?.shipped?.branch, branch, 'the session keeps what was pushed');
+      shippedJob = jobId;
+    });
+
+    it(BEHAVIOURS.opensPullRequest, async () => {
+      const open = container.panels.get(shippedJob)!;
+      await open.receive({ type: 'ship', action: 'pr' });
+      assert.equal(open.lastOutcome?.failed, false, open.lastOutcome?.text);
+      assert.match(open.lastOutcome?.text ?? '', /^Draft pull request #\d+ opened for origin\/dispatch\//);
+      const pullRequest = await eventually(() => container.model.get(shippedJob)?.result?.shipped?.pullRequest, 'the session to keep the pull request');
+      assert.equal(open.lastOutcome?.url, pullRequest.url);
+      assert.equal(pullRequest.draft, true);
+      await eventually(() => open.rendered && !open.rendered.buttons.some((name) => name.startsWith('ship:')), 'the panel to drop the ship buttons for the link');
     });
 
     it(BEHAVIOURS.cancels, async () => {
