@@ -45,6 +45,8 @@ export class Container implements vscode.Disposable {
       showChanges: async (sessionId) => void (await this.changes.show(sessionId)),
       changes: (sessionId) => this.changes.summary(sessionId),
       openWorktree: async (sessionId) => void (await vscode.commands.executeCommand('dispatch.session.openWorktree', sessionId)),
+      continueInTerminal: async (sessionId) => void (await vscode.commands.executeCommand('dispatch.session.continueInTerminal', sessionId)),
+      ship: (sessionId, action, draft) => this.client.request('session/ship', { sessionId, action, draft }),
       approveForMinutes: approvalTtlMinutes,
     }, logger.child({ part: 'panel' }));
     // Not disposed with the container: the workbench persists a session panel across a

@@ -6,6 +6,7 @@ import { isFinal, type ApprovalDecision, type SessionEvent } from '../../shared/
 import { shortenTask } from './model/format.js';
 import { actionKey, PanelPersistedSchema, PanelToHostSchema, type HostToPanel, type PanelToHost } from './model/panelMessages.js';
 import { mergeEvents, panelState } from './model/panelState.js';
+import { shipOutcome, type ShipAnswer } from './model/shipOutcome.js';
 import type { SessionModel } from './model/sessionModel.js';
 import { panelHtml } from './panelHtml.js';
 
@@ -18,6 +19,10 @@ export interface PanelActions {
   /** What Show Changes would show for a finished session (nothing changed, or pruned: no button). */
   changes(sessionId: string): Promise<{ files: number; worktree: boolean }>;
   openWorktree(sessionId: string): Promise<void>;
+  /** Opens an integrated terminal running `dispatch attach` in the session's worktree. */
+  continueInTerminal(sessionId: string): Promise<void>;
+  /** Pushes the session's branch (and opens its pull request) through the runner. */
+  ship(sessionId: string, action: 'push' | 'pr', draft: boolean): Promise<ShipAnswer>;
   approveForMinutes(): number;
 }
 
@@ -26,11 +31,15 @@ export interface RenderedState {
   lastSeq: number;
   state: string;
   approvals: number;
+  /** The action buttons it shows. */
+  buttons: string[];
 }
 
 /** One session's panel: the task, its requester, the live log, approvals, the result, Cancel. */
 export class SessionPanel implements vscode.Disposable {
   rendered: RenderedState | undefined;
+  /** How the last Push branch / Open pull request ended, as the panel shows it. */
+  lastOutcome: { text: string; url?: string; failed: boolean } | undefined;
   private disposed = false;
   private events: SessionEvent[] = [];
   /** What a finished session left to show, as of its last event. */
@@ -106,7 +115,10 @@ export class SessionPanel implements vscode.Disposable {
       // Offer Show Changes / Open Worktree only when there is something there (not after a prune, a deny with no edits…).
       const known = this.leftover?.seq === session.lastSeq ? this.leftover : undefined;
       state.canShowChanges = (known?.files ?? 0) > 0;
-      if (!known?.worktree) delete state.worktree;
+      if (!known?.worktree) {
+        delete state.worktree;
+        state.canContinueInTerminal = false;
+      }
       if (!known && this.checking !== session.lastSeq) {
         this.checking = session.lastSeq;
         void this.checkLeftover(session.lastSeq);
@@ -128,7 +140,8 @@ export class SessionPanel implements vscode.Disposable {
     this.panel.title = session ? `${shortenTask(session.job.task, 30)} · ${shortId(this.sessionId)}` : `Session ${shortId(this.sessionId)}`;
   }
 
-  private async receive(raw: unknown): Promise<void> {
+  /** A message from the webview (a press, or what it drew): validated before anything acts on it. */
+  async receive(raw: unknown): Promise<void> {
     const parsed = PanelToHostSchema.safeParse(raw);
     if (!parsed.success) {
       this.logger.warn('ignored a malformed message from a session panel', { sessionId: this.sessionId });
@@ -140,6 +153,7 @@ export class SessionPanel implements vscode.Disposable {
       const message = asDispatchError(error).message;
       this.logger.error('session panel action failed', { sessionId: this.sessionId, action: parsed.data.type, error: message });
       void vscode.window.showErrorMessage(`Dispatch: ${message}`);
+      if (parsed.data.type === 'ship' && !this.disposed) this.postOutcome({ text: message, failed: true });
     } finally {
       // The button pressed comes back once its action is over (done or failed).
       if (parsed.data.type !== 'ready' && parsed.data.type !== 'rendered' && !this.disposed) {
@@ -155,7 +169,7 @@ export class SessionPanel implements vscode.Disposable {
       case 'ready':
         return this.post();
       case 'rendered':
-        this.rendered = { lastSeq: message.lastSeq, state: message.state, approvals: message.approvals };
+        this.rendered = { lastSeq: message.lastSeq, state: message.state, approvals: message.approvals, buttons: message.buttons };
         return this.renderedEmitter.fire(this.rendered);
       case 'approve':
         return this.actions.decide(id, message.minutes
@@ -169,7 +183,24 @@ export class SessionPanel implements vscode.Disposable {
         return this.actions.showChanges(id);
       case 'openWorktree':
         return this.actions.openWorktree(id);
+      case 'continueInTerminal':
+        return this.actions.continueInTerminal(id);
+      case 'ship': {
+        const outcome = shipOutcome(message.action, await this.actions.ship(id, message.action, message.draft));
+        if (!this.disposed) this.postOutcome({ ...outcome, failed: false });
+        void vscode.window.showInformationMessage(`Dispatch: ${outcome.text}`, ...(outcome.url ? ['Open'] : [])).then((choice) => {
+          if (choice && outcome.url) void vscode.env.openExternal(vscode.Uri.parse(outcome.url));
+        });
+        return;
+      }
     }
+  }
+
+  /** Says in the panel how a press ended (a pull request's link, or why it failed). */
+  private postOutcome(outcome: { text: string; url?: string; failed: boolean }): void {
+    this.lastOutcome = outcome;
+    const message: HostToPanel = { type: 'outcome', ...outcome };
+    void this.panel.webview.postMessage(message);
   }
 }
 

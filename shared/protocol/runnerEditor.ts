@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApprovalDecisionSchema, SessionEventSchema, SessionSnapshotSchema } from '../sessions.js';
+import { ApprovalDecisionSchema, SessionEventSchema, SessionSnapshotSchema, ShippedSchema } from '../sessions.js';
 
 /**
  * The editor link: the VS Code extension starts the runner as a child process
@@ -101,6 +101,22 @@ export const editorToRunner = {
   'session/baseFile': {
     params: z.object({ sessionId: SessionId, path: z.string().min(1).max(4_096), ref: z.enum(['base', 'branch']).optional() }),
     result: z.object({ content: z.string().nullable() }),
+  },
+  /**
+   * Push a finished session's own `dispatch/*` branch (never forced) and, with
+   * `action: 'pr'`, open its pull request — the runner's `ship`, as the bridge's
+   * `session/ship` does. The press in the editor is the approval; the requester is the
+   * local user of the editor. A refusal (no remote, rejected push) is an error whose
+   * message is for the user; `notice` says why no pull request came of an `action: 'pr'`.
+   */
+  'session/ship': {
+    params: z.object({ sessionId: SessionId, action: z.enum(['push', 'pr']), draft: z.boolean().default(true) }),
+    result: z.object({ shipped: ShippedSchema, notice: z.string().max(2_000).optional() }),
+  },
+  /** Where the runner keeps its journal (DISPATCH_HOME): `dispatch attach` in a terminal reads the same. */
+  'runner/info': {
+    params: z.object({}),
+    result: z.object({ home: z.string().min(1).max(4_096) }),
   },
   /** A one-time code to send the bot as `pair CODE` (needs the link online). */
   'pairing/create': {

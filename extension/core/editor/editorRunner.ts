@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -277,11 +278,22 @@ export class EditorRunner {
       const found = session(sessionId);
       return { content: await baseFileContent(found, file, ref ?? 'base', repoOf(found)) };
     }, false);
+    serve('session/ship', ({ sessionId, action, draft }) => runner.ship(session(sessionId).sessionId, { action, draft, requester: { platform: 'editor', name: editorUser() } }));
+    serve('runner/info', () => ({ home: this.home }), false);
     serve('pairing/create', async () => ({ ...(await this.link.createPairingCode()), machineName: this.link.info().machineName }));
     serve('worktrees/prune', async ({ olderThanMs, branches }) => ({ removed: await runner.prune({ olderThanMs, branches }) }));
     serve('link/status', () => (this.readOnly ? this.readOnlyInfo() : this.link.info()), false);
     serve('link/connect', () => this.link.connect());
     serve('link/disconnect', () => this.link.disconnect());
+  }
+}
+
+/** The person at the editor, as the pull request names them ("Dispatched from the editor by @name"). */
+function editorUser(): string {
+  try {
+    return os.userInfo().username || 'the editor';
+  } catch {
+    return 'the editor';
   }
 }
 

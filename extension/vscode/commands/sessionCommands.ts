@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { shortId } from '../../../shared/ids.js';
 import { isFinal, type ApprovalRequest, type SessionSnapshot } from '../../../shared/sessions.js';
+import { attachTerminalOptions, openAttachTerminal } from '../attachTerminal.js';
 import type { Container } from '../container.js';
 import { guarded } from './guarded.js';
 import { sessionFromArgument } from './sessionArgs.js';
@@ -14,7 +15,7 @@ async function requestOf(session: SessionSnapshot, requestId: unknown): Promise<
   return picked?.request;
 }
 
-/** Open, Approve, Deny, Cancel, Open Worktree, Show Changes. */
+/** Open, Approve, Deny, Cancel, Open Worktree, Show Changes, Continue in Terminal. */
 export function registerSessionCommands(container: Container): vscode.Disposable[] {
   const { model, client } = container;
   const pick = (argument: unknown, eligible: (session: SessionSnapshot) => boolean, placeHolder: string) => sessionFromArgument(model, argument, eligible, placeHolder);
@@ -64,6 +65,15 @@ export function registerSessionCommands(container: Container): vscode.Disposable
       const session = await pick(argument, withWorktree, 'Show the changes of which session?');
       if (session) return container.changes.show(session.sessionId);
       return undefined;
+    },
+    // attach refuses a running session; the menu and the panel offer this only for finished ones.
+    'dispatch.session.continueInTerminal': async (argument) => {
+      const session = await pick(argument, (candidate) => isFinal(candidate.state) && withWorktree(candidate), 'Continue which session in a terminal?');
+      if (!session) return undefined;
+      const { home } = await client.request('runner/info', {});
+      const terminal = openAttachTerminal(attachTerminalOptions(container.context.asAbsolutePath('dist/runner.cjs'), session, home));
+      container.logger.info('session continued in a terminal', { sessionId: session.sessionId });
+      return terminal;
     },
   };
   return Object.entries(commands).map(([id, body]) => vscode.commands.registerCommand(id, guarded(container, id, body)));

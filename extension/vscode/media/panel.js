@@ -35,7 +35,7 @@
   /**
    * A button stays disabled from the click until the extension says the action is done
    * (`actionDone`), whatever renders in between.
-   * @param {string} label @param {{type: string, requestId?: string, minutes?: number}} message @param {string} [kind]
+   * @param {string} label @param {{type: string, requestId?: string, minutes?: number, action?: string, draft?: boolean}} message @param {string} [kind]
    */
   function button(label, message, kind) {
     const node = el('button', { type: 'button', class: kind || 'secondary', 'data-action': actionKey(message) }, [label]);
@@ -46,9 +46,9 @@
     return /** @type {HTMLButtonElement} */ (node);
   }
 
-  /** @param {{type: string, requestId?: string, minutes?: number}} message */
+  /** @param {{type: string, requestId?: string, minutes?: number, action?: string}} message */
   function actionKey(message) {
-    return [message.type, message.requestId || '', message.minutes || ''].join(':');
+    return [message.type, message.requestId || message.action || '', message.minutes || ''].join(':');
   }
 
   /** @param {number} at */
@@ -74,18 +74,27 @@
     const approvals = el('section', { class: 'approvals', 'aria-label': 'Waiting for approval' }, [el('h2', {}, ['Needs approval']), approvalList]);
     const showChanges = button('Show changes', { type: 'showChanges' });
     const openWorktree = button('Open worktree', { type: 'openWorktree' });
+    const continueInTerminal = button('Continue in terminal', { type: 'continueInTerminal' });
+    const push = button('Push branch', { type: 'ship', action: 'push', draft: true });
+    const pullRequest = button('Open pull request', { type: 'ship', action: 'pr', draft: true }, 'primary');
     const cancel = button('Cancel session', { type: 'cancel' }, 'danger');
+    // The pull request (or the forge's page to open one by hand), and how the last press ended.
+    const shipped = el('p', { class: 'shipped' });
+    const outcome = el('p', { class: 'outcome', role: 'status' });
     const result = el('section', { class: 'result', 'aria-label': 'Result' });
     const lines = el('ol', { tabindex: '0', 'aria-label': 'Session log' });
     const log = el('section', { class: 'log', 'aria-label': 'Event log' }, [el('h2', {}, ['Log']), lines]);
     app.replaceChildren(
       el('header', {}, [title, el('p', { class: 'meta' }, [state, ' ', meta]), task]),
       approvals,
-      el('div', { class: 'buttons actions' }, [showChanges, openWorktree, cancel]),
+      el('div', { class: 'buttons actions' }, [pullRequest, push, continueInTerminal, showChanges, openWorktree, cancel]),
+      shipped,
+      outcome,
       result,
       log,
     );
-    return { title, state, meta, task, approvals, approvalList, showChanges, openWorktree, cancel, result, resultKey: '', lines, logged: new Map() };
+    show(outcome, false);
+    return { title, state, meta, task, approvals, approvalList, showChanges, openWorktree, continueInTerminal, push, pullRequest, cancel, shipped, shippedKey: '', outcome, result, resultKey: '', lines, logged: new Map() };
   }
 
   /** @param {any} s */
@@ -102,10 +111,43 @@
     renderApprovals(s);
     show(view.showChanges, s.canShowChanges);
     show(view.openWorktree, Boolean(s.worktree));
+    show(view.continueInTerminal, s.canContinueInTerminal);
+    show(view.push, s.ship.canPush);
+    show(view.pullRequest, s.ship.canOpenPullRequest);
     show(view.cancel, s.canCancel);
+    renderShipped(s.ship);
     renderResult(s.result);
     renderLog(s.log);
-    vscode.postMessage({ type: 'rendered', lastSeq: s.lastSeq, state: s.state, approvals: s.approvals.length });
+    const buttons = [...app.querySelectorAll('.actions button')].filter((node) => !(/** @type {HTMLElement} */ (node).hidden)).map((node) => (/** @type {HTMLElement} */ (node).dataset.action || '').replace(/:+$/, ''));
+    vscode.postMessage({ type: 'rendered', lastSeq: s.lastSeq, state: s.state, approvals: s.approvals.length, buttons });
+  }
+
+  /** A link the editor opens in the browser (VS Code hands webview links to openExternal). @param {string} url @param {string} label */
+  function link(url, label) {
+    return /^https?:\/\//.test(url) ? el('a', { href: url }, [label]) : label;
+  }
+
+  /** @param {any} ship */
+  function renderShipped(ship) {
+    const key = JSON.stringify([ship.pushed, ship.pullRequest, ship.compareUrl]);
+    if (key === view.shippedKey) return;
+    view.shippedKey = key;
+    const pr = ship.pullRequest;
+    const parts = pr
+      ? [link(pr.url, `${pr.draft ? 'Draft pull request' : 'Pull request'} #${pr.number}`), ` · ${pr.url}`]
+      : ship.pushed
+        ? [`Pushed to ${ship.pushed}`, ...(ship.compareUrl ? [' · ', link(ship.compareUrl, 'open the pull request by hand')] : [])]
+        : [];
+    view.shipped.replaceChildren(...parts);
+    show(view.shipped, parts.length > 0);
+  }
+
+  /** @param {{text: string, url?: string, failed: boolean}} message */
+  function renderOutcome(message) {
+    if (!view) return;
+    view.outcome.className = `outcome ${message.failed ? 'outcome-failed' : 'outcome-done'}`;
+    view.outcome.replaceChildren(message.text, ...(message.url ? [' ', link(message.url, message.url)] : []));
+    show(view.outcome, true);
   }
 
   /** Requests keep their nodes (and focus) while they wait; answered ones go. @param {any} s */
@@ -179,6 +221,8 @@
     if (message.type === 'state' && message.state && typeof message.state.sessionId === 'string') render(message.state);
     else if (message.type === 'actionDone' && typeof message.action === 'string') {
       for (const node of app.querySelectorAll(`button[data-action="${CSS.escape(message.action)}"]`)) /** @type {HTMLButtonElement} */ (node).disabled = false;
+    } else if (message.type === 'outcome' && typeof message.text === 'string') {
+      renderOutcome({ text: message.text, url: typeof message.url === 'string' ? message.url : undefined, failed: Boolean(message.failed) });
     } else if (message.type === 'notice' && typeof message.text === 'string') {
       view = undefined;
       app.replaceChildren(el('p', { class: 'muted' }, [message.text]));

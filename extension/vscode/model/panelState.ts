@@ -41,8 +41,43 @@ export interface PanelState {
   };
   canCancel: boolean;
   canShowChanges: boolean;
+  /** Continue in Terminal: a finished session whose worktree is there (`dispatch attach` refuses others). */
+  canContinueInTerminal: boolean;
+  /** Push branch / Open pull request, or what shipping left (the pull request's link). */
+  ship: ShipView;
   /** The "Approve for N min" button (dispatch.approvalTtlMinutes). */
   approveForMinutes: number;
+}
+
+/**
+ * The ship buttons: Push branch while the session's own commits are not pushed, Open pull
+ * request until it has one (then its link instead). Both need commits and a push remote.
+ */
+export interface ShipView {
+  canPush: boolean;
+  canOpenPullRequest: boolean;
+  remote?: string;
+  /** Where the branch went (`origin/dispatch/…`), once pushed. */
+  pushed?: string;
+  pullRequest?: { number: number; url: string; draft: boolean };
+  /** The forge's page to open the pull request by hand (no token, or the API refused). */
+  compareUrl?: string;
+}
+
+export function shipView(session: SessionSnapshot): ShipView {
+  const result = isFinal(session.state) ? session.result : undefined;
+  const ready = result?.ship;
+  const shipped = result?.shipped;
+  const shippable = Boolean(ready && ready.commits > 0 && ready.remote);
+  const pullRequest = shipped?.pullRequest;
+  return {
+    canPush: shippable && !shipped,
+    canOpenPullRequest: shippable && !pullRequest,
+    ...(ready?.remote ? { remote: ready.remote } : {}),
+    ...(shipped ? { pushed: `${shipped.remote}/${shipped.branch}` } : {}),
+    ...(pullRequest ? { pullRequest: { number: pullRequest.number, url: pullRequest.url, draft: pullRequest.draft } } : {}),
+    ...(shipped?.compareUrl && !pullRequest ? { compareUrl: shipped.compareUrl } : {}),
+  };
 }
 
 /** One event as a line of the panel's log. */
@@ -117,6 +152,8 @@ export function panelState(session: SessionSnapshot, events: readonly SessionEve
       : {}),
     canCancel: !isFinal(session.state),
     canShowChanges: Boolean(session.worktree && session.baseCommit),
+    canContinueInTerminal: isFinal(session.state) && Boolean(session.worktree),
+    ship: shipView(session),
     approveForMinutes,
   };
 }

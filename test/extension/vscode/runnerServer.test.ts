@@ -82,6 +82,19 @@ describe('the editor runner process (runnerServer.ts) over stdio, against a live
     await assert.rejects(runner.request('session/baseFile', { sessionId, path: '../../etc/passwd' }), { code: 'bad_input' });
   });
 
+  it('refuses to push a session without a remote, plainly, and changes nothing; names its home for dispatch attach', async () => {
+    const sessionId = runner.changes[0]!.session.sessionId;
+    const before = await runner.request('sessions/list', {});
+    await assert.rejects(runner.request('session/ship', { sessionId, action: 'push', draft: true }), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'not_found');
+      assert.match(error.message, /^api has no remote to push to, so dispatch\/\S+ stays on the machine\./);
+      return true;
+    });
+    assert.deepEqual(await runner.request('sessions/list', {}), before, 'the session is as it was');
+    await assert.rejects(runner.request('session/ship', { sessionId: 'no-such-session', action: 'pr', draft: true }), { code: 'not_found' });
+    assert.deepEqual(await runner.request('runner/info', {}), { home });
+  });
+
   it('cancels a waiting session from the editor, and the chat hears of it', async () => {
     const before = new Set(runner.changes.map((change) => change.session.sessionId));
     await chat.say(alice, 'run the tests again');

@@ -10,9 +10,15 @@ export const BEHAVIOURS = {
   approves: 'Approve from the tree unblocks the session; the badge clears and the bridge records the result',
   panelFollows: 'the open panel follows the session live to its result',
   showsChanges: 'Show Changes opens a diff editor of the worktree against the base commit',
+  continuesInTerminal: 'Continue in Terminal in the panel of a finished session opens a terminal named for it, running dispatch attach in its worktree',
+  pushesBranch: 'Push branch in the panel of a session with commits pushes the session\'s dispatch/* branch to the remote and says so; then only Open pull request is offered',
+  opensPullRequest: 'Open pull request in the panel opens a draft pull request with the machine\'s token and shows its link instead of the buttons',
   cancels: 'Cancel from the tree cancels a waiting session, in the editor and on the bridge',
   restarts: 'restarts its runner after a crash; the sessions come back from the journal and the link reconnects',
 } as const;
+
+/** The bare repository the editor repository pushes to (set by the outer test). */
+export const REMOTE_ENV = 'DISPATCH_TEST_REMOTE';
 
 /** Where the host suite writes `{ title: 'passed' | error message }` (set by the outer test). */
 export const RESULTS_ENV = 'DISPATCH_HOST_RESULTS';

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
+import { liveAttach } from '../../../../extension/core/attachMarker.js';
 import type { DispatchApi } from '../../../../extension/vscode/api.js';
 import type { Container } from '../../../../extension/vscode/container.js';
 import type { SessionNode } from '../../../../extension/vscode/sessionTreeProvider.js';
-import { BEHAVIOURS, CONTROL_ENV } from './behaviours.js';
+import { BEHAVIOURS, CONTROL_ENV, REMOTE_ENV } from './behaviours.js';
 
 const EXTENSION_ID = 'dispatch-oss.dispatch';
 
@@ -50,6 +52,7 @@ export function defineDispatchSuite(): void {
   describe('Dispatch in a real VS Code extension host', () => {
     let container: Container;
     let firstJob: string;
+    let shippedJob: string;
 
     before(async () => {
       const extension = vscode.extensions.getExtension<DispatchApi>(EXTENSION_ID);
@@ -134,6 +137,60 @@ export function defineDispatchSuite(): void {
       assert.equal(base.getText(), '# Changelog\n');
       const worktree = await vscode.workspace.openTextDocument(input.modified);
       assert.match(worktree.getText(), /tests ran in the session/);
+    });
+
+    it(BEHAVIOURS.continuesInTerminal, async () => {
+      await vscode.commands.executeCommand('dispatch.session.open', firstJob);
+      const open = container.panels.get(firstJob)!;
+      await eventually(() => open.rendered?.buttons.includes('continueInTerminal'), 'the panel to offer Continue in Terminal');
+      const worktree = container.model.get(firstJob)!.worktree!;
+      const name = `Dispatch ${firstJob.slice(0, 8)}`;
+      assert.equal(vscode.window.terminals.some((terminal) => terminal.name === name), false);
+      await open.receive({ type: 'continueInTerminal' });
+      const terminal = await eventually(() => vscode.window.terminals.find((candidate) => candidate.name === name), 'a terminal named for the session');
+      const options = terminal.creationOptions as vscode.TerminalOptions;
+      assert.equal(options.cwd, worktree);
+      assert.deepEqual(options.shellArgs?.slice(1), ['attach', firstJob]);
+      assert.match(String(options.shellArgs?.[0]), /dist[\\/]runner\.cjs$/);
+      // dispatch attach really runs there: it marks the session as continued in a terminal.
+      const home = process.env.DISPATCH_HOME!;
+      const marker = await eventually(() => liveAttach(home, firstJob), 'dispatch attach to claim the session', 20_000);
+      assert.equal(marker.sessionId, firstJob);
+      terminal.dispose();
+      await eventually(() => !liveAttach(home, firstJob), 'the session to come back to the chat after the terminal closed', 20_000);
+    });
+
+    it(BEHAVIOURS.pushesBranch, async () => {
+      // The command agent (DISPATCH_AGENT_COMMAND, set by the outer test) writes a file: the runner commits it on the session branch.
+      const { jobId } = await say('with command: write the release notes');
+      await eventually(() => container.model.get(jobId)?.pendingApprovals.length, 'the command agent to ask before it starts');
+      await vscode.commands.executeCommand('dispatch.session.approve', jobId);
+      await eventually(() => container.model.get(jobId)?.state === 'completed', 'the session to complete');
+      await vscode.commands.executeCommand('dispatch.session.open', jobId);
+      const open = container.panels.get(jobId)!;
+      await eventually(() => open.rendered?.buttons.includes('ship:push') && open.rendered.buttons.includes('ship:pr'), 'the panel to offer Push branch and Open pull request');
+      await open.receive({ type: 'ship', action: 'push' });
+      const branch = container.model.get(jobId)!.branch!;
+      assert.match(branch, /^dispatch\//);
+      assert.equal(open.lastOutcome?.failed, false, open.lastOutcome?.text);
+      assert.ok(open.lastOutcome?.text.startsWith(`Pushed origin/${branch} (`), open.lastOutcome?.text);
+      const remote = process.env[REMOTE_ENV]!;
+      const heads = execFileSync('git', ['for-each-ref', '--format=%(refname)', 'refs/heads'], { cwd: remote, encoding: 'utf8' }).trim().split('\n').sort();
+      assert.deepEqual(heads, [`refs/heads/${branch}`, 'refs/heads/main'].sort(), 'only the session branch was pushed');
+      await eventually(() => !open.rendered?.buttons.includes('ship:push') && open.rendered?.buttons.includes('ship:pr'), 'the panel to offer only Open pull request');
+      assert.equal(container.model.get(jobId)?.result?.shipped?.branch, branch, 'the session keeps what was pushed');
+      shippedJob = jobId;
+    });
+
+    it(BEHAVIOURS.opensPullRequest, async () => {
+      const open = container.panels.get(shippedJob)!;
+      await open.receive({ type: 'ship', action: 'pr' });
+      assert.equal(open.lastOutcome?.failed, false, open.lastOutcome?.text);
+      assert.match(open.lastOutcome?.text ?? '', /^Draft pull request #\d+ opened for origin\/dispatch\//);
+      const pullRequest = await eventually(() => container.model.get(shippedJob)?.result?.shipped?.pullRequest, 'the session to keep the pull request');
+      assert.equal(open.lastOutcome?.url, pullRequest.url);
+      assert.equal(pullRequest.draft, true);
+      await eventually(() => open.rendered && !open.rendered.buttons.some((name) => name.startsWith('ship:')), 'the panel to drop the ship buttons for the link');
     });
 
     it(BEHAVIOURS.cancels, async () => {
