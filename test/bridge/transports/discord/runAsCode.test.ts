@@ -31,7 +31,7 @@ describe('Discord: "Run as a Code session" on a Cowork reply, through discord.js
       pairedUsers: [{ platform: 'discord', userId: alice.id }, { platform: 'discord', userId: bob.id }],
       withRunner: false,
     });
-    const question = fake.dm(alice, 'release notes from the commits since v2.3.0 please');
+    const question = fake.dm(alice, 'write a short note to the team about the offsite on friday');
     const dm = question.channel_id as string;
     const button = (message: { components?: { components: { label: string; custom_id: string }[] }[] }) =>
       message.components?.flatMap((row) => row.components).find((component) => component.label === 'Run as a Code session');
@@ -59,6 +59,6 @@ describe('Discord: "Run as a Code session" on a Cowork reply, through discord.js
     assert.equal(status.message_reference.message_id, question.id, 'in the same conversation');
     const [job] = live.bridge.store.listJobs({ owner: { platform: 'discord', userId: alice.id } });
     assert.equal(job?.forced, true);
-    assert.equal(job?.task, 'release notes from the commits since v2.3.0 please');
+    assert.equal(job?.task, 'write a short note to the team about the offsite on friday');
   });
 });

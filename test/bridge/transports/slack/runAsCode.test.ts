@@ -39,7 +39,7 @@ describe('Slack: "Run as a Code session" on a Cowork reply, through Bolt', funct
     const repo = makeRepo(join(temp.make(), 'api'));
     live = await bridge(home, repo);
 
-    const question = fake.dm(ALICE, 'release notes from the commits since v2.3.0 please');
+    const question = fake.dm(ALICE, 'write a short note to the team about the offsite on friday');
     const hasButton = (message: BotMessage) => buttonLabels(message).includes('Run as a Code session');
     await fake.waitFor(() => fake.inThread(question.channel, question.ts).some(hasButton), 'the Cowork reply with its button');
     const reply = fake.inThread(question.channel, question.ts).find(hasButton)!;
@@ -59,7 +59,7 @@ describe('Slack: "Run as a Code session" on a Cowork reply, through Bolt', funct
     fake.press(ALICE, reply, 'Run as a Code session');
     await fake.waitFor(() => fake.inThread(question.channel, question.ts).some((message) => /Code session [0-9a-f]{8}/.test(latestText(message)) && message !== reply), 'the status message');
     const [job] = live.bridge.store.listJobs({ owner: { platform: 'slack', userId: ALICE } });
-    assert.equal(job?.task, 'release notes from the commits since v2.3.0 please');
+    assert.equal(job?.task, 'write a short note to the team about the offsite on friday');
     assert.equal(job?.forced, true);
     assert.deepEqual(job?.thread, { platform: 'slack', channelId: question.channel, threadId: question.ts });
     await fake.waitFor(() => reply.versions.length === 1, 'the pressed reply updated');

@@ -21,10 +21,13 @@ describe('web chat: "Run as a Code session" on a Cowork reply, over the socket',
     live = await startLiveBridge({ repos: [{ name: 'api', path: makeRepo(join(temp.make(), 'api')) }], web: true, pairedUsers: [{ platform: 'web', userId: 'local' }], withRunner: false });
     client = await ChatClient.open(live.bridge.url, await signIn(live.bridge.url, WEB_TOKEN));
     await client.next('snapshot');
-    client.send({ type: 'send', clientId: 'c1', text: 'release notes from the commits since v2.3.0 please' });
-    const question = (await client.next('message')).message;
-    const reply: WebMessage = (await client.next('message')).message;
-    assert.equal(reply.author, 'bot');
+    client.send({ type: 'send', clientId: 'c1', text: 'write a short note to the team about the offsite on friday' });
+    // Store first, then echo: the bot's answer may reach the socket before the echo (the page orders by time).
+    const two: WebMessage[] = [(await client.next('message')).message, (await client.next('message')).message];
+    const question = two.find((message) => message.author === 'user')!;
+    const reply = two.find((message) => message.author === 'bot')!;
+    assert.ok(question && reply, 'the echo and the answer');
+    assert.ok(question.at <= reply.at, 'the question sorts first on the page');
     assert.equal(reply.threadId, question.threadId);
     const button = reply.buttons?.find((candidate) => candidate.label === 'Run as a Code session');
     assert.ok(button, 'the reply carries the button');
@@ -41,6 +44,6 @@ describe('web chat: "Run as a Code session" on a Cowork reply, over the socket',
     assert.equal(status.threadId, question.threadId, 'in the same thread');
     const [job] = live.bridge.store.listJobs({ owner: { platform: 'web', userId: 'local' } });
     assert.equal(job?.forced, true);
-    assert.equal(job?.task, 'release notes from the commits since v2.3.0 please');
+    assert.equal(job?.task, 'write a short note to the team about the offsite on friday');
   });
 });
