@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DispatchError } from '../../shared/errors.js';
 import { sessionFileKey } from './slug.js';
+import { isProcessAlive } from './processTree.js';
 
 /**
  * `dispatch attach` and the runner are separate processes that share DISPATCH_HOME. While a
@@ -34,16 +35,6 @@ function markerFile(home: string, sessionId: string): string {
 
 function heldFile(home: string, sessionId: string): string {
   return path.join(attachDir(home), `${sessionFileKey(sessionId)}.held.json`);
-}
-
-export function isProcessAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function readMarkerFile(file: string): AttachMarker | undefined {

@@ -1,5 +1,6 @@
 import { DispatchError } from '../../shared/errors.js';
-import { allAttachMarkers, holdFollowUp, isProcessAlive, liveAttach, sessionsWithHeldFollowUps, takeHeld, type AttachMarker } from './attachMarker.js';
+import { allAttachMarkers, holdFollowUp, liveAttach, sessionsWithHeldFollowUps, takeHeld, type AttachMarker } from './attachMarker.js';
+import { isProcessAlive } from './processTree.js';
 
 export interface AttachWatchOptions {
   home: string;

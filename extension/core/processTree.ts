@@ -60,6 +60,17 @@ export function toolEnv(env: NodeJS.ProcessEnv = process.env, passEnv: readonly 
   return agentEnv('builtin', env, passEnv, { CI: '1', NO_COLOR: '1', npm_config_update_notifier: 'false' });
 }
 
+/** Whether a process with this pid exists (EPERM: it does, but belongs to someone else). */
+export function isProcessAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Kills a whole process tree: the process group on POSIX, `taskkill /T /F` on Windows. */
 export function killTree(pid: number, signal: NodeJS.Signals = 'SIGTERM'): void {
   if (process.platform === 'win32') {

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DispatchError } from '../../shared/errors.js';
+import { isProcessAlive } from './processTree.js';
 
 /**
  * One running runner per DISPATCH_HOME. Two would share a journal and a machine id, and
@@ -32,7 +33,7 @@ export class RunnerLock {
         this.held = true;
         return;
       }
-      if (isAlive(owner)) {
+      if (isProcessAlive(owner)) {
         throw new DispatchError('conflict', `Another Dispatch runner (pid ${owner}) is using ${path.dirname(this.file)}. Stop it, or give this one its own DISPATCH_HOME.`);
       }
       rmSync(this.file, { force: true }); // left by a runner that died
@@ -51,12 +52,3 @@ export class RunnerLock {
   }
 }
 
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

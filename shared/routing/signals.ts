@@ -5,6 +5,7 @@
 
 import { LEXICON, POLITE, type Term } from './lexicon.js';
 import { WordMemo } from './wordMemo.js';
+import { stems } from './stems.js';
 
 /** A vocabulary term found in the message. */
 export interface WordMatch {
@@ -320,18 +321,3 @@ function compoundTail(word: string): Term | undefined {
   return undefined;
 }
 
-function stems(word: string): string[] {
-  const out: string[] = [];
-  if (word.endsWith('ies')) out.push(`${word.slice(0, -3)}y`);
-  if (word.endsWith('s')) out.push(word.slice(0, -1));
-  if (word.endsWith('es')) out.push(word.slice(0, -2));
-  if (word.endsWith('ed')) out.push(word.slice(0, -1), word.slice(0, -2), undouble(word.slice(0, -2)));
-  if (word.endsWith('ing')) out.push(word.slice(0, -3), `${word.slice(0, -3)}e`, undouble(word.slice(0, -3)));
-  return out;
-}
-
-/** "runn" → "run", "debugg" → "debug". */
-function undouble(stem: string): string {
-  const n = stem.length;
-  return n > 2 && stem[n - 1] === stem[n - 2] ? stem.slice(0, -1) : stem;
-}

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { isProcessAlive } from '../attachMarker.js';
+import { isProcessAlive } from '../processTree.js';
 import type { BridgeLink } from '../link/bridgeLink.js';
 
 /**
