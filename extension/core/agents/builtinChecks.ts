@@ -91,7 +91,9 @@ export function summarize(action: CheckAction | 'command', line: string, ok: boo
       const count = times.get(name) ?? 1;
       lines.push(`• ${name}${count > 1 ? ` (${count} tests with this name)` : ''}${reasons.get(name) ? ` — ${reasons.get(name)}` : ''}`);
     }
-    if (times.size > MAX_NAMED_FAILURES) lines.push(`…and ${times.size - MAX_NAMED_FAILURES} more (see the log).`);
+    // The rest is counted in tests, not names: "…and 37 more" must add up to the failing count.
+    const rest = [...times.values()].slice(MAX_NAMED_FAILURES).reduce((sum, count) => sum + count, 0);
+    if (rest > 0) lines.push(`…and ${rest} more failing test${rest === 1 ? '' : 's'} (see the log).`);
     // Without named failures, the tail of the output is the clue.
     if (!passed && parsed.failures.length === 0) lines.push('', tailExcerpt(text));
     const summary = lines.join('\n');
