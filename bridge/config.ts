@@ -11,6 +11,10 @@ const list = z.string().transform((value) =>
     .filter((item) => item !== ''),
 );
 const url = z.url('must be a URL');
+/** Only PostgreSQL: a mistyped scheme (mysql://, a bare host) must not fall back to SQLite silently. */
+const postgresUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\/[^/?#\s]/i.test(value) && URL.canParse(value), 'must be a PostgreSQL URL (postgres://user:password@host:5432/database or postgresql://…)');
 
 /** The bridge's environment variables (see .env.example for what each means). */
 export const BridgeEnvSchema = z.object({
@@ -18,6 +22,8 @@ export const BridgeEnvSchema = z.object({
   DISPATCH_HOST: z.string().default('127.0.0.1'),
   DISPATCH_PORT: port.default(7878),
   DISPATCH_DB: z.string().optional(),
+  /** Selects the PostgreSQL store (teams, several bridges); without it the bridge keeps its SQLite file. */
+  DISPATCH_DATABASE_URL: postgresUrl.optional(),
   DISPATCH_RUNNER_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DISPATCH_WEB_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DISPATCH_WEB: z.enum(['on', 'off']).default('on'),

@@ -1,0 +1,174 @@
+import type pg from 'pg';
+import { SessionEventSchema, type ApprovalDecision, type SessionEvent } from '../../../shared/sessions.js';
+import type { ChatUser, ThreadRef } from '../../chat.js';
+import { foldEvent } from '../foldEvent.js';
+import type { ApprovalRecord, JobFilter, JobPatch, JobRecord, StoredEvent } from '../store.js';
+import { inTransaction, type Row } from './pgPool.js';
+import { toApproval, toJob } from './pgRows.js';
+
+/** An event a bridge has leased for telling (the notifier across bridges). */
+export interface ClaimedEvent extends StoredEvent {
+  claimedUntil: number;
+}
+
+const ACTIVE_STATES = ['queued', 'preparing', 'running', 'waiting_for_approval'];
+
+/**
+ * Jobs, their session events and approvals in PostgreSQL. Correct with several bridges
+ * writing: events are unique by (job, seq) and folded under the job row's lock; a
+ * decision is a conditional update.
+ */
+export class PgJobs {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async createJob(job: JobRecord): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO jobs (id, owner_platform, owner_id, owner_name, machine_id, task, repo, agent, forced, route_reason,
+         thread_platform, thread_channel, thread_id, status_message_id, delivery, state, last_seq, pending_approvals, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, '[]', $18, $19)`,
+      [
+        job.id, job.owner.platform, job.owner.userId, job.owner.displayName ?? null, job.machineId, job.task, job.repo ?? null, job.agent ?? null,
+        job.forced, job.routeReason, job.thread.platform, job.thread.channelId, job.thread.threadId, job.statusMessage?.messageId ?? null,
+        job.delivery, job.state, job.lastSeq, job.createdAt, job.updatedAt,
+      ],
+    );
+  }
+
+  async getJob(id: string): Promise<JobRecord | undefined> {
+    const { rows } = await this.pool.query(`SELECT * FROM jobs WHERE id = $1`, [id]);
+    return rows[0] ? toJob(rows[0] as Row) : undefined;
+  }
+
+  async findJobByThread(thread: ThreadRef): Promise<JobRecord | undefined> {
+    const { rows } = await this.pool.query(
+      `SELECT * FROM jobs WHERE thread_platform = $1 AND thread_channel = $2 AND thread_id = $3 ORDER BY created_at DESC LIMIT 1`,
+      [thread.platform, thread.channelId, thread.threadId],
+    );
+    return rows[0] ? toJob(rows[0] as Row) : undefined;
+  }
+
+  async findJobsByPrefix(owner: ChatUser, prefix: string): Promise<JobRecord[]> {
+    const { rows } = await this.pool.query(
+      `SELECT * FROM jobs WHERE owner_platform = $1 AND owner_id = $2 AND replace(id, '-', '') LIKE $3 ESCAPE '\\' ORDER BY created_at DESC LIMIT 5`,
+      [owner.platform, owner.userId, `${prefix.replace(/[\\%_]/g, '\\$&')}%`],
+    );
+    return rows.map((row) => toJob(row as Row));
+  }
+
+  async listJobs(filter: JobFilter): Promise<JobRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown): string => `$${params.push(value)}`;
+    if (filter.owner) where.push(`owner_platform = ${param(filter.owner.platform)} AND owner_id = ${param(filter.owner.userId)}`);
+    if (filter.machineId) where.push(`machine_id = ${param(filter.machineId)}`);
+    if (filter.delivery) where.push(`delivery = ${param(filter.delivery)}`);
+    if (filter.active) where.push(`state = ANY(${param(ACTIVE_STATES)})`);
+    const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC LIMIT ${param(filter.limit ?? 50)}`;
+    return (await this.pool.query(sql, params)).rows.map((row) => toJob(row as Row));
+  }
+
+  async updateJob(id: string, patch: JobPatch): Promise<void> {
+    const columns: [string, unknown][] = [];
+    if (patch.statusMessage !== undefined) columns.push(['status_message_id', patch.statusMessage.messageId]);
+    if (patch.delivery !== undefined) columns.push(['delivery', patch.delivery]);
+    if (patch.repo !== undefined) columns.push(['repo', patch.repo]);
+    if (patch.state !== undefined) columns.push(['state', patch.state]);
+    if (patch.updatedAt !== undefined) columns.push(['updated_at', patch.updatedAt]);
+    if (columns.length === 0) return;
+    const sets = columns.map(([column], index) => `${column} = $${index + 1}`).join(', ');
+    await this.pool.query(`UPDATE jobs SET ${sets} WHERE id = $${columns.length + 1}`, [...columns.map(([, value]) => value), id]);
+  }
+
+  async recordEvents(jobId: string, events: SessionEvent[]): Promise<SessionEvent[]> {
+    return inTransaction(this.pool, async (client) => {
+      // The job row's lock makes two bridges recording the same job take turns; the second
+      // then finds the first's events (ON CONFLICT) and folds only what is new onto fresh state.
+      const { rows } = await client.query(`SELECT * FROM jobs WHERE id = $1 FOR UPDATE`, [jobId]);
+      if (!rows[0]) return [];
+      const job = toJob(rows[0] as Row);
+      const fresh: SessionEvent[] = [];
+      for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
+        const inserted = await client.query(
+          `INSERT INTO job_events (job_id, seq, kind, body, at) VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT (job_id, seq) DO NOTHING RETURNING seq`,
+          [jobId, event.seq, event.kind, JSON.stringify(event), event.at],
+        );
+        if (inserted.rowCount === 0) continue;
+        fresh.push(event);
+        foldEvent(job, event);
+        if (event.kind === 'approval_requested') {
+          await client.query(`INSERT INTO approvals (job_id, request_id, request) VALUES ($1, $2, $3::jsonb) ON CONFLICT DO NOTHING`, [
+            jobId, event.request.requestId, JSON.stringify(event.request),
+          ]);
+        }
+      }
+      if (fresh.length > 0) {
+        await client.query(
+          `UPDATE jobs SET state = $1, repo = $2, branch = $3, worktree = $4, last_seq = $5, result = $6::jsonb, pending_approvals = $7::jsonb, delivery = $8, updated_at = $9 WHERE id = $10`,
+          [
+            job.state, job.repo ?? null, job.branch ?? null, job.worktree ?? null, job.lastSeq,
+            job.result ? JSON.stringify(job.result) : null, JSON.stringify(job.pendingApprovals), job.delivery, job.updatedAt, jobId,
+          ],
+        );
+      }
+      return fresh;
+    });
+  }
+
+  async unnotifiedEvents(limit: number): Promise<StoredEvent[]> {
+    const { rows } = await this.pool.query(`SELECT job_id, body FROM job_events WHERE NOT notified ORDER BY at, job_id, seq LIMIT $1`, [limit]);
+    return rows.map((row) => ({ jobId: String(row.job_id), event: SessionEventSchema.parse(row.body) }));
+  }
+
+  /**
+   * Leases up to `limit` untold events to `bridgeId` until `now + leaseMs`: events another
+   * bridge holds an unexpired lease on are left alone, and rows another bridge is leasing at
+   * this moment are skipped rather than waited for. Used by the notifier across bridges.
+   */
+  async claimUnnotifiedEvents(bridgeId: string, limit: number, leaseMs: number, now: number): Promise<ClaimedEvent[]> {
+    const { rows } = await this.pool.query(
+      `UPDATE job_events SET claimed_by = $1, claimed_until = $2
+       WHERE (job_id, seq) IN (
+         SELECT job_id, seq FROM job_events
+         WHERE NOT notified AND (claimed_until IS NULL OR claimed_until < $3)
+         ORDER BY at, job_id, seq LIMIT $4 FOR UPDATE SKIP LOCKED)
+       RETURNING job_id, seq, at, body, claimed_until`,
+      [bridgeId, now + leaseMs, now, limit],
+    );
+    return rows
+      .map((row) => ({ jobId: String(row.job_id), event: SessionEventSchema.parse(row.body), claimedUntil: Number(row.claimed_until), at: Number(row.at) }))
+      .sort((a, b) => a.at - b.at || a.jobId.localeCompare(b.jobId) || a.event.seq - b.event.seq)
+      .map(({ at: _at, ...claimed }) => claimed);
+  }
+
+  async markNotified(jobId: string, seq: number): Promise<void> {
+    await this.pool.query(`UPDATE job_events SET notified = true WHERE job_id = $1 AND seq = $2`, [jobId, seq]);
+  }
+
+  async events(jobId: string): Promise<SessionEvent[]> {
+    const { rows } = await this.pool.query(`SELECT body FROM job_events WHERE job_id = $1 ORDER BY seq`, [jobId]);
+    return rows.map((row) => SessionEventSchema.parse(row.body));
+  }
+
+  async decideApproval(jobId: string, requestId: string, decision: ApprovalDecision, at: number): Promise<boolean> {
+    // Two bridges pressing at once: the second's UPDATE waits for the first's row lock, then finds a decision.
+    const result = await this.pool.query(
+      `UPDATE approvals SET decision = $1::jsonb, decided_by = $2, decided_at = $3 WHERE job_id = $4 AND request_id = $5 AND decision IS NULL`,
+      [JSON.stringify(decision), decision.decidedBy ?? null, at, jobId, requestId],
+    );
+    return result.rowCount === 1;
+  }
+
+  async approval(jobId: string, requestId: string): Promise<ApprovalRecord | undefined> {
+    const { rows } = await this.pool.query(`SELECT * FROM approvals WHERE job_id = $1 AND request_id = $2`, [jobId, requestId]);
+    return rows[0] ? toApproval(rows[0] as Row) : undefined;
+  }
+
+  async setApprovalMessage(jobId: string, requestId: string, messageId: string): Promise<void> {
+    await this.pool.query(`UPDATE approvals SET message_id = $1 WHERE job_id = $2 AND request_id = $3`, [messageId, jobId, requestId]);
+  }
+
+  async unansweredApprovals(jobId: string): Promise<ApprovalRecord[]> {
+    const { rows } = await this.pool.query(`SELECT * FROM approvals WHERE job_id = $1 AND decision IS NULL`, [jobId]);
+    return rows.map((row) => toApproval(row as Row));
+  }
+}
