@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Platform, Transport } from './chat.js';
 import { ensureStateDir } from '../extension/core/stateFiles.js';
-import { databasePath, type BridgeEnv } from './config.js';
+import type { BridgeEnv } from './config.js';
 import { noModelCowork, type CoworkResponder } from './cowork.js';
 import { Dispatcher } from './dispatcher.js';
 import { LinkNotices } from './linkNotices.js';
@@ -14,7 +14,8 @@ import { Notifier } from './notifier.js';
 import { packageVersion } from './packageRoot.js';
 import { Pairing } from './pairing.js';
 import type { BridgeSecrets } from './secrets.js';
-import { SqliteStore } from './store/sqliteStore.js';
+import { openStore } from './store/openStore.js';
+import { DispatchError } from '../shared/errors.js';
 import type { Store } from './store/store.js';
 import { loginUrl } from './transports/web/webAuth.js';
 import { WebTransport } from './transports/web/webTransport.js';
@@ -57,7 +58,14 @@ export class Bridge {
     const clock = options.clock ?? systemClock;
     // The bridge's folder holds its database and secrets: owner-only, fixed at every start.
     ensureStateDir(config.DISPATCH_HOME);
-    const store = new SqliteStore(databasePath(config));
+    const opened = await openStore(config);
+    // Until Store is asynchronous (being converted), only SQLite can serve; `dispatch bridge --check` prepares PostgreSQL already.
+    if (opened.engine !== 'sqlite') {
+      await opened.store.close();
+      throw new DispatchError('bad_config', 'This build serves from SQLite only; PostgreSQL (DISPATCH_DATABASE_URL) serves once the asynchronous store lands. `dispatch bridge --check` verifies the database meanwhile.');
+    }
+    const store = opened.store;
+    logger.info('store opened', { engine: opened.engine, location: opened.location, schema: opened.schema.after, migrated: opened.schema.applied });
     const transports = new Map<Platform, Transport>();
     const web =
       config.DISPATCH_WEB === 'on'

@@ -8,13 +8,15 @@ import { buildChatTransports } from '../transports/fromConfig.js';
 import { writeLine, type CliIo } from './io.js';
 import { startBridgeOrExplain } from './bridgeStartup.js';
 import { lanUrls } from './lanUrls.js';
+import { runStoreCheck } from './storeCheck.js';
 import { untilSignal } from '../../extension/core/cli/signals.js';
 
 /** `dispatch bridge`: the bridge alone; runners on other machines dial in with `dispatch runner --bridge`. */
 export async function runBridgeCommand(argv: string[], io: CliIo): Promise<number> {
-  parseArgs({ args: argv, options: {}, strict: true });
+  const { values } = parseArgs({ args: argv, options: { check: { type: 'boolean' } }, strict: true });
   const home = loadRunnerConfig({ DISPATCH_HOME: io.env.DISPATCH_HOME }, io.cwd).home;
   const config = loadBridgeEnv({ ...io.env, DISPATCH_HOME: home });
+  if (values.check) return runStoreCheck(config, io);
   const logger = createBridgeLogger(config.DISPATCH_LOG_LEVEL);
   const secrets = loadOrCreateSecrets(home, {
     ...(config.DISPATCH_RUNNER_TOKEN ? { runnerToken: config.DISPATCH_RUNNER_TOKEN } : {}),

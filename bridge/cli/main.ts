@@ -19,11 +19,15 @@ State lives in DISPATCH_HOME (default ~/.dispatch). Every setting: .env.example.
     load: async () => (await import('./startCommand.js')).runStartCommand },
   bridge: {
     summary: 'Run the bridge alone (chats from .env; runners dial in)',
-    usage: `Usage: dispatch bridge
+    usage: `Usage: dispatch bridge [--check]
 
 Runs the bridge without a runner: chats from .env (web chat unless DISPATCH_WEB=off, Slack,
 Discord), runners dial in with \`dispatch runner --bridge ws://HOST:PORT\` and the runner token
-(DISPATCH_RUNNER_TOKEN, or the one kept in DISPATCH_HOME/secrets.json).`,
+(DISPATCH_RUNNER_TOKEN, or the one kept in DISPATCH_HOME/secrets.json).
+The store is SQLite in DISPATCH_HOME, or PostgreSQL when DISPATCH_DATABASE_URL=postgres://… is set.
+
+--check  Connect to the store, apply pending migrations, say what was found, and exit
+         (1 when the database cannot be reached or refuses the login).`,
     load: async () => (await import('./bridgeCommand.js')).runBridgeCommand },
   runner: { summary: 'Run one session here (--task), or serve a bridge (--bridge URL); `runner prune`', load: async () => (await import('../../extension/core/cli/runnerCommand.js')).runRunnerCommand },
   pair: {
