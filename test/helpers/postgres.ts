@@ -86,9 +86,9 @@ export class PostgresCluster {
     return this.url(name);
   }
 
-  /** Runs one statement as the superuser on the `postgres` database. */
-  async sql(statement: string, params: unknown[] = []): Promise<pg.QueryResult> {
-    const client = new pg.Client({ connectionString: this.url() });
+  /** Runs one statement as the superuser (on the `postgres` database unless told). */
+  async sql(statement: string, params: unknown[] = [], database = 'postgres'): Promise<pg.QueryResult> {
+    const client = new pg.Client({ connectionString: this.url(database) });
     await client.connect();
     try {
       return await client.query(statement, params);

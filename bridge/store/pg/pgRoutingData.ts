@@ -80,8 +80,8 @@ export class PgRoutingData {
   async claimCoworkReply(id: string, jobId: string): Promise<boolean> {
     // Two bridges pressing at once: the second waits for the first's row lock, then finds job_id set (and recent).
     const result = await this.pool.query(
-      `UPDATE cowork_replies SET job_id = $1, claimed_at = $3
-       WHERE id = $2 AND (job_id IS NULL OR (claimed_at < $3 - $4 AND NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.id = cowork_replies.job_id)))`,
+      `UPDATE cowork_replies SET job_id = $1, claimed_at = $3::bigint
+       WHERE id = $2 AND (job_id IS NULL OR (claimed_at < $3::bigint - $4::bigint AND NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.id = cowork_replies.job_id)))`,
       [jobId, id, Date.now(), ABANDONED_CLAIM_MS],
     );
     return result.rowCount === 1;

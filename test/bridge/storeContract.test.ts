@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { PgStore } from '../../bridge/store/pg/pgStore.js';
+import { SqliteStore } from '../../bridge/store/sqliteStore.js';
+import type { AuditEntry } from '../../bridge/store/store.js';
+import type { SessionEvent } from '../../shared/sessions.js';
+import { usePostgres } from '../helpers/postgres.js';
+import { promised } from '../helpers/promisedStore.js';
+import { alice, approvalAsked, job, storeContract, type StoreEngine } from '../helpers/storeContractCases.js';
+
+type Row = Record<string, unknown>;
+const databaseOf = (url: string): string => new URL(url).pathname.slice(1);
+const toAudit = (row: Row): AuditEntry => ({
+  at: Number(row.at),
+  actor: String(row.actor),
+  action: String(row.action),
+  ...(row.job_id ? { jobId: String(row.job_id) } : {}),
+  ...(row.detail ? { detail: (typeof row.detail === 'string' ? JSON.parse(row.detail) : row.detail) as Record<string, unknown> } : {}),
+});
+
+describe('the store contract on SQLite', () => {
+  let folder: string;
+  let engine: StoreEngine;
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'dispatch-contract-'));
+    const file = join(folder, 'bridge.db');
+    engine = {
+      open: async () => promised(new SqliteStore(file)),
+      auditLog: async () => {
+        const db = new Database(file, { readonly: true });
+        try {
+          return (db.prepare(`SELECT * FROM audit_log ORDER BY id`).all() as Row[]).map(toAudit);
+        } finally {
+          db.close();
+        }
+      },
+    };
+  });
+  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+  describe('everything a user relies on', () => storeContract(() => engine));
+});
+
+describe('the store contract on PostgreSQL', function () {
+  this.timeout(30_000);
+  const postgres = usePostgres();
+  let url: string;
+  const engine: StoreEngine = {
+    open: () => PgStore.open(url),
+    auditLog: async () => (await postgres.cluster().sql(`SELECT * FROM audit_log ORDER BY id`, [], databaseOf(url))).rows.map(toAudit),
+  };
+  beforeEach(async () => {
+    url = await postgres.cluster().createDatabase();
+  });
+  describe('everything a user relies on', () => storeContract(() => engine));
+
+  describe('with two bridges writing at once', () => {
+    let first: PgStore;
+    let second: PgStore;
+    beforeEach(async () => {
+      // Two pools on one database: what two bridge processes are.
+      [first, second] = await Promise.all([PgStore.open(url), PgStore.open(url)]);
+      assert.equal(first.schema.applied.length + second.schema.applied.length, 1, 'the schema was created once, by one of them');
+    });
+    afterEach(async () => Promise.all([first.close(), second.close()]));
+
+    it('decides an approval pressed on both bridges exactly once', async () => {
+      await first.createJob(job('j-race'));
+      await first.recordEvents('j-race', [approvalAsked('j-race', 1, 'r1')]);
+      const presses = Array.from({ length: 10 }, (_, index) =>
+        (index % 2 ? first : second).decideApproval('j-race', 'r1', { requestId: 'r1', decision: index % 3 ? 'approve_once' : 'deny', decidedBy: `user-${index}` }, index),
+      );
+      const outcomes = await Promise.all(presses);
+      assert.equal(outcomes.filter(Boolean).length, 1);
+      const winner = outcomes.indexOf(true);
+      assert.equal((await second.approval('j-race', 'r1'))?.decision?.decidedBy, `user-${winner}`, 'the stored decision is the one that was told it won');
+    });
+
+    it('pairs one code once when it is typed at both bridges', async () => {
+      await first.createPairingCode('m1', '424242', 10_000);
+      const tries = await Promise.all(Array.from({ length: 10 }, (_, index) => (index % 2 ? first : second).consumePairingCode('424242', 5_000)));
+      assert.deepEqual(tries.filter((machineId) => machineId !== undefined), ['m1']);
+    });
+
+    it('runs a Cowork reply as a Code session once when pressed on both bridges', async () => {
+      await first.saveCoworkReply({ id: 'cw', owner: alice, thread: job('x').thread, text: 'why?', answer: 'because', createdAt: Date.now() });
+      const claims = await Promise.all(Array.from({ length: 8 }, (_, index) => (index % 2 ? first : second).claimCoworkReply('cw', `job-${index}`)));
+      assert.equal(claims.filter(Boolean).length, 1);
+      // The winner has not written its job yet: the other bridge still must not take the reply over.
+      assert.equal(await second.claimCoworkReply('cw', 'late'), false);
+    });
+
+    it('stores events sent to both bridges once each, with the job folded to the last one', async () => {
+      await first.createJob(job('j-ev'));
+      const events: SessionEvent[] = Array.from({ length: 30 }, (_, index) => ({ sessionId: 'j-ev', seq: index + 1, at: 2_000 + index, kind: 'progress', text: `step ${index + 1}` }));
+      events.push({ sessionId: 'j-ev', seq: 31, at: 3_000, kind: 'state', state: 'running' });
+      // Overlapping batches, as a runner resending after a reconnect to the other bridge would.
+      const batches = [events.slice(0, 20), events.slice(10), events.slice(5, 25), events, events.slice(25)];
+      const fresh = await Promise.all(batches.map((batch, index) => (index % 2 ? first : second).recordEvents('j-ev', batch)));
+      const seqs = fresh.flat().map((event) => event.seq).sort((a, b) => a - b);
+      assert.deepEqual(seqs, events.map((event) => event.seq), 'each event reported new exactly once');
+      assert.equal((await first.events('j-ev')).length, 31);
+      const stored = (await second.getJob('j-ev'))!;
+      assert.equal(stored.lastSeq, 31);
+      assert.equal(stored.state, 'running');
+      assert.equal((await first.unnotifiedEvents(100)).length, 31);
+    });
+
+    it('makes only one of two machines paired at once the default', async () => {
+      await Promise.all([first.addPairing(alice, 'm1', 1), second.addPairing(alice, 'm2', 1)]);
+      assert.equal((await first.pairings(alice)).filter((pairing) => pairing.isDefault).length, 1);
+    });
+
+    it('leases untold events to one bridge at a time, and an expired lease to another', async () => {
+      await first.createJob(job('j-n'));
+      await first.recordEvents('j-n', Array.from({ length: 40 }, (_, index): SessionEvent => ({ sessionId: 'j-n', seq: index + 1, at: 5_000 + index, kind: 'progress', text: `${index}` })));
+      const rounds = await Promise.all([0, 1, 2, 3].map((index) => (index % 2 ? first : second).claimUnnotifiedEvents(`bridge-${index % 2}`, 15, 30_000, 10_000)));
+      const claimed = rounds.flat().map((event) => event.event.seq);
+      assert.equal(new Set(claimed).size, claimed.length, 'no event leased twice');
+      assert.equal(claimed.length, 40, 'all leased between them');
+      assert.deepEqual(await first.claimUnnotifiedEvents('bridge-0', 50, 30_000, 20_000), [], 'unexpired leases are left alone');
+      // bridge-1 dies holding its lease; once it expires, bridge-0 takes over what was not told.
+      const heldByOne = rounds.filter((_, index) => index % 2).flat().map((event) => event.event.seq);
+      await first.markNotified('j-n', heldByOne[0]!);
+      const takenOver = await first.claimUnnotifiedEvents('bridge-0', 50, 30_000, 40_001);
+      assert.deepEqual(takenOver.map((event) => event.event.seq).sort((a, b) => a - b), [...Array(40).keys()].map((i) => i + 1).filter((seq) => seq !== heldByOne[0]));
+      assert.ok(takenOver.every((event) => event.claimedUntil === 70_001));
+      assert.deepEqual(takenOver.slice(0, 3).map((event) => event.event.at), [...takenOver].sort((a, b) => a.event.at - b.event.at).slice(0, 3).map((event) => event.event.at), 'oldest first');
+    });
+  });
+
+  describe('migrations on an existing database', () => {
+    it('applies nothing the second time, and two bridges starting at once migrate once', async () => {
+      const [a, b] = await Promise.all([PgStore.open(url), PgStore.open(url)]);
+      assert.deepEqual([a.schema.applied, b.schema.applied].sort((x, y) => x.length - y.length), [[], ['1 initial schema']]);
+      await Promise.all([a.close(), b.close()]);
+      const again = await PgStore.open(url);
+      assert.deepEqual(again.schema, { before: 1, after: 1, applied: [] });
+      await again.close();
+    });
+
+    it('refuses a database from a newer Dispatch with a clear message, changing nothing', async () => {
+      const store = await PgStore.open(url);
+      await store.createJob(job('kept'));
+      await store.close();
+      const cluster = postgres.cluster();
+      await cluster.sql(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from the future', 0)`, [], databaseOf(url));
+      await assert.rejects(PgStore.open(url), /newer Dispatch \(schema 999; this one knows 1\)\. Upgrade Dispatch/);
+      assert.equal((await cluster.sql(`SELECT count(*)::int AS n FROM jobs`, [], databaseOf(url))).rows[0].n, 1, 'the data is untouched');
+    });
+  });
+});
