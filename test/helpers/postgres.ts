@@ -113,8 +113,8 @@ export function usePostgres(): { cluster: () => PostgresCluster } {
   let cluster: PostgresCluster | undefined;
   before(async function () {
     if (!postgresBinDir()) {
-      const suite = this.test?.parent;
-      if (suite) suite.title += ' (skipped: the PostgreSQL server binaries are not installed: apt-get install postgresql)';
+      // Mocha has printed the suite's title by now, so the reason goes out on its own line.
+      process.stderr.write(`  skipped "${this.test?.parent?.fullTitle() ?? 'PostgreSQL tests'}": the PostgreSQL server binaries (initdb, pg_ctl) are not installed; apt-get install postgresql\n`);
       this.skip();
     }
     this.timeout(60_000);

@@ -62,7 +62,10 @@ export function maskDatabaseUrl(url: string): string {
 export function connectionError(error: unknown, url: string): DispatchError {
   const where = maskDatabaseUrl(url);
   const code = (error as { code?: string }).code;
-  const reason = error instanceof Error ? error.message : String(error);
+  // Errors rarely quote the URL, but one that did must not carry its password into a log.
+  const password = URL.canParse(url) ? decodeURIComponent(new URL(url).password) : '';
+  const raw = error instanceof Error ? error.message : String(error);
+  const reason = (password ? raw.split(password).join('***') : raw).split(url).join(where);
   if (code === '28P01' || code === '28000') return new DispatchError('unauthorized', `PostgreSQL at ${where} refused the login: ${reason}. Check the user and password in DISPATCH_DATABASE_URL.`);
   if (code === '3D000') return new DispatchError('bad_config', `PostgreSQL at ${where}: ${reason}. Create the database first (createdb), or fix DISPATCH_DATABASE_URL.`);
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ETIMEDOUT' || /timeout/i.test(reason)) {
