@@ -108,6 +108,17 @@ describe('the store contract on PostgreSQL', function () {
       assert.equal((await first.unnotifiedEvents(100)).length, 31);
     });
 
+    it('issues a new machine one credential when both bridges register it at once, and never replaces a confirmed one', async () => {
+      const hashes = Array.from({ length: 8 }, (_, index) => `hash-${index}`);
+      await Promise.all(hashes.map((hash, index) => (index % 2 ? first : second).credentials.issue('m-new', hash, index)));
+      const found = (await Promise.all(hashes.map((hash) => first.credentials.find(hash)))).filter(Boolean);
+      assert.deepEqual(found, [{ machineId: 'm-new', revoked: false }], 'exactly one hash is the machine’s');
+      await second.credentials.confirm('m-new', 10);
+      const reissued = await Promise.all(['x', 'y', 'z', 'w'].map((hash, index) => (index % 2 ? first : second).credentials.issue('m-new', hash, 11)));
+      assert.deepEqual(reissued, [false, false, false, false]);
+      assert.equal(await first.credentials.state('m-new'), 'active');
+    });
+
     it('makes only one of two machines paired at once the default', async () => {
       await Promise.all([first.addPairing(alice, 'm1', 1), second.addPairing(alice, 'm2', 1)]);
       assert.equal((await first.pairings(alice)).filter((pairing) => pairing.isDefault).length, 1);
@@ -139,6 +150,21 @@ describe('the store contract on PostgreSQL', function () {
       const again = await PgStore.open(url);
       assert.deepEqual(again.schema, { before: 1, after: 1, applied: [] });
       await again.close();
+    });
+
+    it('keeps times as bigint milliseconds and JSON as jsonb, with the tables the multi-bridge work uses', async () => {
+      await (await PgStore.open(url)).close();
+      const { rows } = await postgres.cluster().sql(
+        `SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public'`, [], databaseOf(url));
+      const typeOf = (table: string, column: string) => rows.find((row) => row.table_name === table && row.column_name === column)?.data_type;
+      for (const [table, column] of [['jobs', 'created_at'], ['job_events', 'at'], ['job_events', 'claimed_until'], ['approvals', 'decided_at'], ['bridges', 'last_seen_at'], ['chat_events_seen', 'seen_at']]) {
+        assert.equal(typeOf(table!, column!), 'bigint', `${table}.${column}`);
+      }
+      for (const [table, column] of [['job_events', 'body'], ['jobs', 'result'], ['jobs', 'pending_approvals'], ['approvals', 'decision'], ['machines', 'repos'], ['web_messages', 'body']]) {
+        assert.equal(typeOf(table!, column!), 'jsonb', `${table}.${column}`);
+      }
+      assert.equal(typeOf('job_events', 'claimed_by'), 'text');
+      assert.equal(typeOf('bridges', 'url'), 'text');
     });
 
     it('refuses a database from a newer Dispatch with a clear message, changing nothing', async () => {
