@@ -96,6 +96,8 @@ export class PgLeaderLease extends LeaseEvents implements LeaderLease {
   private timer: NodeJS.Timeout | undefined;
   private attempt: Promise<boolean> | undefined;
   private readonly key: string;
+  /** A bridge that just lost the lease waits before trying again, so a standby peer takes it (no flapping back). */
+  private coolDownUntil = 0;
 
   constructor(private readonly options: PgLeaderLeaseOptions) {
     super(options.logger ?? silentLogger);
@@ -145,6 +147,7 @@ export class PgLeaderLease extends LeaseEvents implements LeaderLease {
 
   private async acquire(): Promise<boolean> {
     if (this.closed || this.holding) return this.holding;
+    if (Date.now() < this.coolDownUntil) return false;
     const client = this.client ?? (await this.connect());
     const result = await client.query<{ held: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS held', [this.key]);
     if (!result.rows[0]?.held || this.closed || this.client !== client) return false;
@@ -180,6 +183,7 @@ export class PgLeaderLease extends LeaseEvents implements LeaderLease {
     const wasHolding = this.holding;
     this.dropClient();
     if (wasHolding) {
+      this.coolDownUntil = Date.now() + 3 * (this.options.retryMs ?? 2_000);
       this.logger.warn('lease lost', { name: this.options.name, why });
       this.emit('lost');
     }
