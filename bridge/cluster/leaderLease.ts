@@ -109,6 +109,8 @@ export class PgLeaderLease extends LeaseEvents implements LeaderLease {
   }
 
   async start(): Promise<boolean> {
+    // Startable again after close(): a transport stopped and started keeps its lease object.
+    this.closed = false;
     const held = await this.tryOnce();
     this.schedule();
     return held;

@@ -59,6 +59,22 @@ describe('one holder among bridges (leader lease)', function () {
       }
     });
 
+    it('a lease closed and started again holds again (a transport restarted in place)', async () => {
+      const lease = new PgLeaderLease({ connectionString: url, name: 'test:restart', retryMs: 100 });
+      const other = new PgLeaderLease({ connectionString: url, name: 'test:restart', retryMs: 100 });
+      try {
+        assert.equal(await lease.start(), true);
+        await lease.close();
+        assert.equal(lease.held, false);
+        assert.equal(await other.start(), true, 'closing let go at once');
+        await other.close();
+        assert.equal(await lease.start(), true);
+      } finally {
+        await lease.close();
+        await other.close();
+      }
+    });
+
     it('a holder whose database session is killed reports lost, and the other bridge takes over', async () => {
       const a = new PgLeaderLease({ connectionString: url, name: 'test:killed', retryMs: 200, applicationName: 'lease-a' });
       const b = new PgLeaderLease({ connectionString: url, name: 'test:killed', retryMs: 200, applicationName: 'lease-b' });
