@@ -35,7 +35,8 @@ describe('the Discord gateway across bridges', function () {
   let server: PostgresServer | undefined;
   let url: string;
   let fake: FakeDiscord;
-  const bridge = (name: string, retryMs: number | undefined = RETRY_MS) => {
+  /** `retryMs` 0: the lease's default (2 s). */
+  const bridge = (name: string, retryMs = RETRY_MS) => {
     const handler = new RecordingHandler();
     const lease = new PgLeaderLease({ connectionString: url, name: LEASE, ...(retryMs ? { retryMs } : {}), applicationName: `${name}:lease` });
     return { handler, transport: new DiscordTransport({ token: TOKEN, apiUrl: fake.apiUrl, logger: silentLogger, gatewayLease: lease }) };
@@ -109,7 +110,7 @@ describe('the Discord gateway across bridges', function () {
   it('after kill -9 of the bridge process holding the gateway, the other bridge (default retry, 2 s) holds it within seconds', async function () {
     const script = fileURLToPath(new URL('../../helpers/discordGatewayHolder.ts', import.meta.url));
     const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, url, fake.apiUrl, TOKEN], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const b = bridge('bridge-b', undefined);
+    const b = bridge('bridge-b', 0);
     try {
       const lines = createInterface({ input: child.stdout! });
       const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => { throw new Error('the holder process exited early'); })])) as [string];
