@@ -19,6 +19,7 @@ import { DispatchError } from '../shared/errors.js';
 import type { Store } from './store/store.js';
 import { loginUrl } from './transports/web/webAuth.js';
 import { WebTransport } from './transports/web/webTransport.js';
+import { healthReport, type HealthSources } from './cluster/health.js';
 
 export interface BridgeStartOptions {
   config: BridgeEnv;
@@ -33,6 +34,8 @@ export interface BridgeStartOptions {
   editIntervalMs?: number;
   /** Machine link timings (ping, dead time, request timeout) and how long a machine stays offline before its threads are told. */
   link?: LinkTimings & { offlineNoticeMs?: number };
+  /** What /healthz reports besides the version: the database and, clustered, the other bridges. */
+  health?: HealthSources;
 }
 
 /**
@@ -123,7 +126,7 @@ export class Bridge {
 
     const server = createServer((request, response) => {
       if (request.url === '/healthz') {
-        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, version: packageVersion() }));
+        void healthReport(packageVersion(), options.health).then((report) => response.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report)));
         return;
       }
       if (web?.handleRequest(request, response)) return;

@@ -1,13 +1,17 @@
 import type { Logger } from '../../shared/logger.js';
 import type { Transport } from '../chat.js';
 import type { BridgeEnv } from '../config.js';
+import type { ClusterParts } from '../cluster/cluster.js';
 
 /**
  * The chat transports whose tokens are configured (Slack, Discord). The web chat is built
  * by the bridge itself. Platform libraries load only when used: Bolt and discord.js are
  * large, and a bridge without them should stay small in memory.
+ *
+ * With `cluster` (several bridges on PostgreSQL), Slack events are deduplicated across
+ * bridges and the Discord gateway is held by one bridge at a time; without it, as one bridge.
  */
-export async function buildChatTransports(config: BridgeEnv, logger: Logger): Promise<Transport[]> {
+export async function buildChatTransports(config: BridgeEnv, logger: Logger, cluster?: Pick<ClusterParts, 'eventOnce' | 'gatewayLease'>): Promise<Transport[]> {
   const transports: Transport[] = [];
   if (config.SLACK_BOT_TOKEN) {
     const { SlackTransport } = await import('./slack/slackTransport.js');
@@ -19,6 +23,7 @@ export async function buildChatTransports(config: BridgeEnv, logger: Logger): Pr
         ...(config.DISPATCH_SLACK_API_URL ? { apiUrl: config.DISPATCH_SLACK_API_URL } : {}),
         httpPort: config.DISPATCH_SLACK_PORT,
         logger: logger.child({ transport: 'slack' }),
+        ...(cluster ? { eventOnce: cluster.eventOnce } : {}),
       }),
     );
   }
@@ -30,6 +35,7 @@ export async function buildChatTransports(config: BridgeEnv, logger: Logger): Pr
         ...(config.DISCORD_GUILD_ID ? { guildId: config.DISCORD_GUILD_ID } : {}),
         ...(config.DISPATCH_DISCORD_API_URL ? { apiUrl: config.DISPATCH_DISCORD_API_URL } : {}),
         logger: logger.child({ transport: 'discord' }),
+        ...(cluster ? { gatewayLease: cluster.gatewayLease() } : {}),
       }),
     );
   }

@@ -131,3 +131,26 @@ export function usePostgres(): { cluster: () => PostgresCluster } {
     },
   };
 }
+
+/** A private server as the cluster tests use it: its `postgres` database, fresh databases, stop. */
+export interface PostgresServer {
+  /** The `postgres` database of the cluster. */
+  url: string;
+  /** A fresh, empty database; returns its URL. */
+  createDatabase(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Why PostgreSQL tests cannot run here, or undefined when they can. */
+export function postgresMissing(): string | undefined {
+  if (!postgresBinDir()) return 'no PostgreSQL server binaries (initdb, pg_ctl) on this machine: apt-get install -y postgresql';
+  if (process.getuid?.() === 0 && !existsSync('/usr/sbin/runuser')) return 'running as root without runuser (initdb refuses root)';
+  return undefined;
+}
+
+/** Starts a private server, or returns undefined when it cannot run here (see {@link postgresMissing}). */
+export async function startPostgres(): Promise<PostgresServer | undefined> {
+  if (postgresMissing()) return undefined;
+  const cluster = await PostgresCluster.start();
+  return { url: cluster.url(), createDatabase: () => cluster.createDatabase(), stop: () => cluster.stop() };
+}

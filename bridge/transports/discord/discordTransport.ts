@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { once } from 'node:events';
-import { Client, Events, GatewayIntentBits, Partials, Routes, type APIMessage, type Interaction, type Message } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Partials, REST, Routes, type APIMessage, type Interaction, type Message } from 'discord.js';
+import { InProcessLeaderLease, type LeaderLease } from '../../cluster/leaderLease.js';
 import type { ChatHandler, MessageRef, OutgoingMessage, ThreadRef, Transport } from '../../chat.js';
 import { DispatchError } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/logger.js';
@@ -23,6 +24,14 @@ export interface DiscordTransportOptions {
   readyTimeoutMs?: number;
   /** How long a button press may take before it is acknowledged with deferUpdate (tests shorten it). */
   buttonAckMs?: number;
+  /**
+   * Who may open the gateway: a bot token allows one session, so with several bridges
+   * only the holder logs in, and a bridge that takes the lease over logs in then.
+   * Default: this bridge alone, always the holder (logs in at start, as a single bridge).
+   */
+  gatewayLease?: LeaderLease;
+  /** A holder whose login failed after start tries again this often (default 5 s). */
+  loginRetryMs?: number;
 }
 
 /** Gateway events and interactions already handled; a resume may replay some. */
@@ -44,13 +53,73 @@ export class DiscordTransport implements Transport {
   private readonly answering = new AsyncLocalStorage<PendingAnswer>();
   private client: Client<true> | undefined;
   private handler: ChatHandler | undefined;
+  private readonly lease: LeaderLease;
+  private leaseListeners: (() => void)[] = [];
+  /** Logins and logouts, one after the other. */
+  private gatewayWork: Promise<void> = Promise.resolve();
+  private taking: Promise<void> = Promise.resolve();
+  private firstLogin = false;
+  private stopping = false;
+  private standbyRest: REST | undefined;
 
   constructor(private readonly options: DiscordTransportOptions) {
     this.logger = options.logger;
+    this.lease = options.gatewayLease ?? new InProcessLeaderLease();
   }
 
   async start(handler: ChatHandler): Promise<void> {
     this.handler = handler;
+    this.stopping = false;
+    this.leaseListeners = [
+      this.lease.on('acquired', () => void this.takeGateway().catch(() => undefined)),
+      this.lease.on('lost', () => void this.releaseGateway('the gateway lease was lost')),
+    ];
+    // A login started by this first acquisition fails start() itself (a wrong token says so at once).
+    this.firstLogin = true;
+    try {
+      if (await this.lease.start()) await this.taking;
+      else this.logger.info('discord on standby: another bridge holds the gateway');
+    } finally {
+      this.firstLogin = false;
+    }
+  }
+
+  /** Whether this bridge holds the Discord gateway session now. */
+  get holdsGateway(): boolean {
+    return this.client !== undefined;
+  }
+
+  /** Logs in while the lease is held; one login or logout at a time. */
+  private takeGateway(): Promise<void> {
+    const first = this.firstLogin;
+    const run = this.gatewayWork.then(() => this.login());
+    this.gatewayWork = run.catch(() => undefined);
+    this.taking = run;
+    run.catch((error: unknown) => {
+      if (first || this.stopping) return;
+      this.logger.error('discord login failed; trying again while this bridge holds the gateway', { error: String(error) });
+      setTimeout(() => {
+        if (this.lease.held && !this.stopping && !this.client) void this.takeGateway().catch(() => undefined);
+      }, this.options.loginRetryMs ?? 5_000).unref();
+    });
+    return run;
+  }
+
+  private releaseGateway(why: string): Promise<void> {
+    const run = this.gatewayWork.then(async () => {
+      const client = this.client;
+      this.client = undefined;
+      if (client) {
+        this.logger.warn('discord gateway closed by this bridge', { why });
+        await client.destroy();
+      }
+    });
+    this.gatewayWork = run.catch(() => undefined);
+    return run;
+  }
+
+  private async login(): Promise<void> {
+    if (this.client || !this.handler || !this.lease.held) return;
     const client = new Client({
       intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages, GatewayIntentBits.MessageContent],
       // Without Partials.Channel, discord.js drops DMs: their channel is never cached up front.
@@ -71,6 +140,11 @@ export class DiscordTransport implements Transport {
     } catch (error) {
       await client.destroy().catch(() => undefined);
       throw error;
+    }
+    if (!this.lease.held || this.stopping) {
+      // Lost the lease (or stopped) while logging in: another bridge may be logging in now.
+      await client.destroy().catch(() => undefined);
+      return;
     }
     this.client = client as Client<true>;
     this.logger.info('discord connected', { botId: client.user?.id, guilds: client.guilds.cache.size });
@@ -111,13 +185,16 @@ export class DiscordTransport implements Transport {
   }
 
   async stop(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    await client?.destroy();
+    this.stopping = true;
+    for (const off of this.leaseListeners.splice(0)) off();
+    // The gateway closes before the lease is let go, so the next holder never overlaps this session.
+    await this.releaseGateway('stopping');
+    await this.lease.close();
+    this.standbyRest = undefined;
   }
 
   async post(thread: ThreadRef, message: OutgoingMessage): Promise<MessageRef> {
-    const client = this.requireClient();
+    const rest = this.rest();
     const payload = this.render(message);
     const pending = this.answering.getStore();
     if (pending?.open && !pending.answered && sameThread(pending.thread, thread)) {
@@ -126,14 +203,13 @@ export class DiscordTransport implements Transport {
       const reply = await pending.interaction.editReply(interactionOptions(payload));
       return { thread, messageId: reply.id };
     }
-    const sent = (await client.rest.post(Routes.channelMessages(thread.channelId), { body: messageBody(payload, replyTarget(thread)) })) as APIMessage;
+    const sent = (await rest.post(Routes.channelMessages(thread.channelId), { body: messageBody(payload, replyTarget(thread)) })) as APIMessage;
     this.threads.remember(sent.id, thread);
     return { thread, messageId: sent.id };
   }
 
   async edit(ref: MessageRef, message: OutgoingMessage): Promise<void> {
-    const client = this.requireClient();
-    await client.rest.patch(Routes.channelMessage(ref.thread.channelId, ref.messageId), { body: editBody(this.render(message)) });
+    await this.rest().patch(Routes.channelMessage(ref.thread.channelId, ref.messageId), { body: editBody(this.render(message)) });
   }
 
   private render(message: OutgoingMessage): DiscordPayload {
@@ -178,9 +254,17 @@ export class DiscordTransport implements Transport {
     }
   }
 
-  private requireClient(): Client<true> {
-    if (!this.client) throw new DispatchError('offline', 'The Discord transport is not connected.');
-    return this.client;
+  /**
+   * Posting needs no gateway: a bridge on standby (another holds the gateway) posts and
+   * edits through REST with the same token, so whichever bridge tells a job's news can.
+   */
+  private rest(): REST {
+    if (this.client) return this.client.rest;
+    if (this.handler && !this.stopping && !this.lease.held) {
+      this.standbyRest ??= new REST(this.options.apiUrl ? { api: this.options.apiUrl } : {}).setToken(this.options.token);
+      return this.standbyRest;
+    }
+    throw new DispatchError('offline', 'The Discord transport is not connected.');
   }
 }
 

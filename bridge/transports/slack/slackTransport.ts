@@ -1,12 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
+import { InProcessEventOnce, type EventOnce } from '../../cluster/eventOnce.js';
 import type { ButtonPress, ButtonReply, ChatHandler, ChatMessage, MessageRef, OutgoingMessage, ThreadRef, Transport } from '../../chat.js';
 import { asDispatchError, DispatchError } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/logger.js';
 import { ACTION_PREFIX, homeView, renderMessage } from './blockKit.js';
 import { createBoltApp, type BoltParts } from './boltApp.js';
-import { RecentKeys } from './recentKeys.js';
 import { buttonPressFromBody, chatMessageFromEvent, deliveryKeys, slackThread, type BlockActionsBody, type SlackMessageEvent } from './slackEvents.js';
 import { escapeMrkdwn, plainFromSlack } from './slackText.js';
 
@@ -25,6 +25,12 @@ export interface SlackTransportOptions {
   logger: Logger;
   /** Socket Mode: pong timeout and reconnect wait (Bolt's default 5 s); tests shorten it. */
   socketPingTimeoutMs?: number;
+  /**
+   * Which deliveries are new. Default: remembered in this process. Several bridges on
+   * PostgreSQL share one (each has its own Socket Mode connection, and Slack may send a
+   * retry of an event down another bridge's), so an event is handled by one bridge.
+   */
+  eventOnce?: EventOnce;
 }
 
 /** The slash command the manifest declares. */
@@ -42,13 +48,14 @@ export class SlackTransport implements Transport {
 
   private readonly bolt: BoltParts;
   private readonly logger: Logger;
-  private readonly recent = new RecentKeys();
+  private readonly eventOnce: EventOnce;
   private handler: ChatHandler | undefined;
   private botUserId: string | undefined;
   private server: Server | undefined;
 
   constructor(private readonly options: SlackTransportOptions) {
     this.logger = options.logger;
+    this.eventOnce = options.eventOnce ?? new InProcessEventOnce();
     this.bolt = createBoltApp({
       botToken: options.botToken,
       ...(options.appToken ? { appToken: options.appToken } : {}),
@@ -124,10 +131,10 @@ export class SlackTransport implements Transport {
 
   private register(app: App): void {
     // First in the chain: a delivery seen before (redelivered after a reconnect, or a
-    // Slack retry) is acknowledged and dropped, so nothing is handled twice.
+    // Slack retry, on this bridge or another) is acknowledged and dropped, so nothing is handled twice.
     app.use(async (args) => {
       const keys = deliveryKeys(args.body, args.context.envelopeId);
-      if (this.recent.seenBefore(keys)) {
+      if (!(await this.firstSighting(keys))) {
         this.logger.debug('dropped a redelivered Slack delivery', { keys });
         if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
         return;
@@ -154,6 +161,16 @@ export class SlackTransport implements Transport {
     app.error(async (error) => {
       this.logger.error('slack listener failed', { code: error.code, error: error.message });
     });
+  }
+
+  /** A dedupe store that cannot answer must not lose the event: it is handled (at least once) and the failure logged. */
+  private async firstSighting(keys: string[]): Promise<boolean> {
+    try {
+      return await this.eventOnce.firstSighting('slack', keys);
+    } catch (thrown) {
+      this.logger.warn('could not check whether a Slack delivery was seen before; handling it', { error: asDispatchError(thrown).message });
+      return true;
+    }
   }
 
   private async onEvent(event: SlackMessageEvent): Promise<void> {
