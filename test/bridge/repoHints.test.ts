@@ -35,6 +35,19 @@ describe('a repository hint never runs silently in the default repository', () =
     assert.equal(h.machines.offers.length, 0);
   });
 
+  it('two quick presses of the repository buttons start the session once: one choice, one status message, one offer', async () => {
+    await machine(['isfail', 'other']);
+    const thread = await h.chat.say(alice, 'run the tests in the nosuch repo');
+    const [question] = h.chat.inThread(thread);
+    const values = (RecordingTransport.latest(question!).buttons ?? []).map((button) => button.value);
+    const replies = await Promise.all([h.chat.press(alice, question!, values[0]!), h.chat.press(alice, question!, values[1]!)]);
+    assert.deepEqual(replies.map((reply) => reply.ephemeral), [undefined, 'That choice is no longer open.']);
+    const [job] = await h.store.listJobs({ owner: alice });
+    assert.equal(job?.repo, 'isfail');
+    assert.deepEqual(h.machines.offers.map((offer) => offer.repo), ['isfail']);
+    assert.equal(h.chat.inThread(thread).filter((posted) => /^Code session /.test(RecordingTransport.latest(posted).title ?? '')).length, 1, 'one status message');
+  });
+
   it('asks even when the machine has a single repository', async () => {
     await machine(['only']);
     const thread = await h.chat.say(alice, 'run the tests in the nosuch repo');
