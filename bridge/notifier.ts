@@ -80,7 +80,6 @@ export class Notifier {
     }
     clearTimeout(this.pendingEdits.get(jobId));
     this.pendingEdits.delete(jobId);
-    this.lastEdit.set(jobId, this.options.clock.now());
     // One edit of a job's status message at a time, each reading the job when its turn comes:
     // with an asynchronous store, an edit that read the job earlier could otherwise land after
     // a newer one and leave the message showing an old state (a heartbeat beside the final edit).
@@ -89,6 +88,7 @@ export class Notifier {
       if (!job?.statusMessage) return;
       const transport = this.transport(job.thread.platform);
       if (!transport.canEdit) return;
+      this.lastEdit.set(jobId, this.options.clock.now());
       try {
         const machine = await this.machineName(job);
         await transport.edit(job.statusMessage, statusMessage(job, machine, this.latestLine.get(jobId), false, this.options.clock.now(), this.currentStep.get(jobId)));
