@@ -18,10 +18,10 @@ export async function benchBridge(): Promise<void> {
 }
 
 async function benchThroughput(): Promise<void> {
-  const h = dispatcherHarness();
+  const h = await dispatcherHarness();
   try {
     const user = { platform: 'slack' as const, userId: 'UBENCH' };
-    h.store.addPairing(user, 'm1', 0);
+    await h.store.addPairing(user, 'm1', 0);
     h.machines.online.add('m1');
     const tasks = ['run the tests', 'fix the crash when the cart is empty in the api repo', 'update lodash to 4.17.21', 'review the diff on branch fix/login'];
     for (let i = 0; i < 200; i += 1) await h.chat.say(user, tasks[i % tasks.length]!); // warm-up
@@ -54,7 +54,7 @@ async function benchThroughput(): Promise<void> {
     console.log(`bridge: message → first acknowledgement posted p50 ${fmt(percentile(latencies, 50), 2)} ms (target ≤ 50 ms)`);
     console.log(`bridge: a bare SQLite insert does ${fmt(rawPerSecond, 0)}/s; a whole task costs ×${fmt(rawPerSecond / perSecond, 1)} of one insert`);
   } finally {
-    h.dispose();
+    await h.dispose();
   }
 }
 

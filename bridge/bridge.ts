@@ -168,7 +168,7 @@ export class Bridge {
     this.hub.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.store.close();
+    await this.store.close();
   }
 }
 

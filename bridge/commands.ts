@@ -70,48 +70,55 @@ export async function runCommand(command: Command, context: CommandContext): Pro
     case 'help':
       return { title: 'Dispatch', text: HELP };
     case 'pair': {
-      const machineId = context.pairing.redeem(user, command.code);
+      const machineId = await context.pairing.redeem(user, command.code);
       await context.machines.pairingChanged(machineId);
-      const machine = store.getMachine(machineId);
+      const machine = await store.getMachine(machineId);
       return note(`Paired with ${machine?.name ?? 'your machine'}. Text me a task, e.g. "run the tests".`, 'success');
     }
     case 'unpair': {
-      const machineIds = store.pairings(user).map((pairing) => pairing.machineId);
-      const removed = store.removePairings(user);
+      const machineIds = (await store.pairings(user)).map((pairing) => pairing.machineId);
+      const removed = await store.removePairings(user);
       for (const machineId of machineIds) await context.machines.pairingChanged(machineId);
       return note(removed ? `Unpaired ${removed} machine${removed === 1 ? '' : 's'}. To pair again, run \`dispatch pair\` on the machine and send \`pair CODE\` here.` : 'You had no paired machines.');
     }
     case 'machines': {
-      const lines = store.pairings(user).map((pairing) => {
-        const machine = store.getMachine(pairing.machineId);
+      const lines: string[] = [];
+      for (const pairing of await store.pairings(user)) {
+        const machine = await store.getMachine(pairing.machineId);
         const state = context.machines.isOnline(pairing.machineId) ? 'online' : 'offline';
-        return `• ${machine?.name ?? pairing.machineId} — ${state}${pairing.isDefault ? ' (default)' : ''}`;
-      });
+        lines.push(`• ${machine?.name ?? pairing.machineId} — ${state}${pairing.isDefault ? ' (default)' : ''}`);
+      }
       return note(lines.length ? lines.join('\n') : 'No paired machines. Run `dispatch pair` on your machine, then send `pair CODE`.');
     }
     case 'use': {
       const wanted = command.machine.toLowerCase();
-      const match = store.pairings(user).find((pairing) => store.getMachine(pairing.machineId)?.name.toLowerCase() === wanted);
+      let match: string | undefined;
+      for (const pairing of await store.pairings(user)) {
+        if ((await store.getMachine(pairing.machineId))?.name.toLowerCase() === wanted) {
+          match = pairing.machineId;
+          break;
+        }
+      }
       if (!match) return note(`You have no paired machine called "${command.machine}". Send \`machines\` to see yours.`, 'warning');
-      store.setDefaultMachine(user, match.machineId);
+      await store.setDefaultMachine(user, match);
       return note(`New tasks go to ${command.machine}.`, 'success');
     }
     case 'repos': {
-      const pairing = store.pairings(user).find((p) => p.isDefault);
-      const machine = pairing && store.getMachine(pairing.machineId);
+      const pairing = (await store.pairings(user)).find((p) => p.isDefault);
+      const machine = pairing && (await store.getMachine(pairing.machineId));
       if (!machine) return note('No paired machine. Run `dispatch pair` on your machine, then send `pair CODE`.');
       return note(`Repositories on ${machine.name}:\n${machine.repos.map((repo) => `• ${repo.name}${repo.default ? ' (default)' : ''}`).join('\n')}`);
     }
     case 'status': {
       if (context.threadJob) return note(describe(context.threadJob));
-      const active = store.listJobs({ owner: user, active: true, limit: 20 });
+      const active = await store.listJobs({ owner: user, active: true, limit: 20 });
       return note(active.length ? active.map(describe).join('\n') : 'Nothing running. Text me a task to start one.');
     }
     case 'sessions':
       return sessionsOverview(store, user);
     case 'revoke': {
       if (!context.isAdmin) return note('Only a bridge admin (DISPATCH_ADMINS) can revoke machines.', 'warning');
-      const machine = pickMachine(store, command.machine);
+      const machine = await pickMachine(store, command.machine);
       if (typeof machine === 'string') return note(machine, 'warning');
       const revoked = await context.machines.revoke(machine.id);
       return revoked
@@ -119,7 +126,7 @@ export async function runCommand(command: Command, context: CommandContext): Pro
         : note(`${machine.name} was already revoked.`);
     }
     case 'cancel': {
-      const target = pickCancelTarget(command.id, context);
+      const target = await pickCancelTarget(command.id, context);
       if (typeof target === 'string') return note(target, 'warning');
       return note(await context.cancel(target));
     }
@@ -127,20 +134,20 @@ export async function runCommand(command: Command, context: CommandContext): Pro
 }
 
 /** A person's ten most recent sessions, newest first. */
-export function sessionsOverview(store: Store, user: ChatUser): OutgoingMessage {
-  const recent = store.listJobs({ owner: user, limit: 10 });
+export async function sessionsOverview(store: Store, user: ChatUser): Promise<OutgoingMessage> {
+  const recent = await store.listJobs({ owner: user, limit: 10 });
   return note(recent.length ? recent.map(describe).join('\n') : 'No sessions yet.');
 }
 
-function pickCancelTarget(id: string | undefined, context: CommandContext): JobRecord | string {
+async function pickCancelTarget(id: string | undefined, context: CommandContext): Promise<JobRecord | string> {
   if (id) {
-    const matches = context.store.findJobsByPrefix(context.user, id.replace(/-/g, ''));
+    const matches = await context.store.findJobsByPrefix(context.user, id.replace(/-/g, ''));
     if (matches.length === 0) return `No session of yours starts with ${id}.`;
     if (matches.length > 1) return `Several sessions start with ${id}; give more characters.`;
     return matches[0]!;
   }
   if (context.threadJob) return context.threadJob;
-  const active = context.store.listJobs({ owner: context.user, active: true, limit: 2 });
+  const active = await context.store.listJobs({ owner: context.user, active: true, limit: 2 });
   if (active.length === 0) return 'Nothing to cancel.';
   if (active.length > 1) return `You have several sessions running; say which: ${active.map((job) => `cancel ${shortId(job.id)}`).join(' or ')}.`;
   return active[0]!;

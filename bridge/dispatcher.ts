@@ -17,6 +17,7 @@ import type { RouteAdvisor } from './modelRouter.js';
 import type { Notifier } from './notifier.js';
 import type { Pairing } from './pairing.js';
 import { forceCode, routeMessage, type RoutedMessage } from './routeMessage.js';
+import { KeyedSerial } from './keyedSerial.js';
 import type { CoworkReplyRecord, JobRecord, MachineRecord, Store } from './store/store.js';
 
 export interface DispatcherOptions {
@@ -43,6 +44,8 @@ export interface DispatcherOptions {
  * It speaks only the chat vocabulary of chat.ts and the Store interface.
  */
 export class Dispatcher implements ChatHandler {
+  private readonly presses = new KeyedSerial();
+
   constructor(private readonly options: DispatcherOptions) {}
 
   async onMessage(message: ChatMessage): Promise<void> {
@@ -50,7 +53,7 @@ export class Dispatcher implements ChatHandler {
     try {
       // Chatter in a thread that does not name the bot counts only as the requester's follow-up: no reply otherwise.
       if (message.addressed === false) {
-        const owner = store.findJobByThread(message.thread)?.owner;
+        const owner = (await store.findJobByThread(message.thread))?.owner;
         if (!owner || identity(owner) !== identity(message.user)) return;
       }
       if (!this.isAllowed(message.user)) {
@@ -64,7 +67,7 @@ export class Dispatcher implements ChatHandler {
         await this.reply(message.thread, note(messageTooLong(message.text.length), 'warning'));
         return;
       }
-      const job = store.findJobByThread(message.thread);
+      const job = await store.findJobByThread(message.thread);
       const command = parseCommand(text);
       if (command) {
         await this.reply(message.thread, await runCommand(command, this.commandContext(message, job)));
@@ -88,17 +91,27 @@ export class Dispatcher implements ChatHandler {
   async onButton(press: ButtonPress): Promise<ButtonReply> {
     const action = parseButtonValue(press.value);
     if (!action) return { ephemeral: "That button isn't valid." };
-    if (action.kind === 'run_as_code') return this.runAsCode(action.replyId, press.user);
-    const job = this.options.store.getJob(action.jobId);
-    if (!job) return { ephemeral: 'That session no longer exists.' };
-    if (!this.mayAct(press.user, job)) return { ephemeral: 'Only the requester can do that.' };
-    try {
-      return await this.act(action, job, press.user);
-    } catch (thrown) {
-      const error = asDispatchError(thrown);
-      this.options.logger.error('button failed', { code: error.code, error: error.message, jobId: job.id });
-      return { ephemeral: error.message };
-    }
+    // Presses of one reply queue: claimCoworkReply lets a claim whose job was never written
+    // (a full disk) be taken again, and the job is written a few awaits after the claim, so two
+    // presses at once could otherwise both claim and start two sessions.
+    if (action.kind === 'run_as_code') return this.presses.run(`cowork:${action.replyId}`, () => this.runAsCode(action.replyId, press.user));
+    // "Choose a repository" and "cancel" check the job, then change it; the store has no atomic
+    // step for them, so presses of one job queue here, each reading the job as the one before
+    // left it (else two quick presses both pass: two status messages, two offers). Approvals
+    // need no queue: decideApproval decides once. Shipping may take minutes and is not held up.
+    const pressJob = async (): Promise<ButtonReply> => {
+      const job = await this.options.store.getJob(action.jobId);
+      if (!job) return { ephemeral: 'That session no longer exists.' };
+      if (!this.mayAct(press.user, job)) return { ephemeral: 'Only the requester can do that.' };
+      try {
+        return await this.act(action, job, press.user);
+      } catch (thrown) {
+        const error = asDispatchError(thrown);
+        this.options.logger.error('button failed', { code: error.code, error: error.message, jobId: job.id });
+        return { ephemeral: error.message };
+      }
+    };
+    return action.kind === 'choose_repo' || action.kind === 'cancel' ? this.presses.run(action.jobId, pressJob) : pressJob();
   }
 
   async overview(user: ChatUser): Promise<OutgoingMessage> {
@@ -107,36 +120,37 @@ export class Dispatcher implements ChatHandler {
 
   private async startTask(message: ChatMessage, text: string): Promise<void> {
     // The model router spends the owner's key too: only for people the bridge serves.
-    const advisor = this.serves(message.user) ? this.options.advisor : undefined;
-    const routed = await routeMessage(text, this.routingContext(message.user), advisor);
+    const serves = await this.serves(message.user);
+    const advisor = serves ? this.options.advisor : undefined;
+    const routed = await routeMessage(text, await this.routingContext(message.user), advisor);
     if (routed.decision.route === 'cowork') {
       // Cowork may spend the owner's model key: only for people the bridge serves, never a stranger's DM.
-      if (!this.serves(message.user)) {
+      if (!serves) {
         await this.reply(message.thread, note(UNPAIRED_HINT, 'warning'));
         return;
       }
       await this.answerCowork(message, text, routed);
       return;
     }
-    await this.startCode(message.user, message.thread, this.defaultMachine(message.user), routed);
+    await this.startCode(message.user, message.thread, await this.defaultMachine(message.user), routed);
   }
 
   /** The repositories of the machine a message would run on, for the router; none before pairing. */
-  private routingContext(user: ChatUser): RoutingContext | undefined {
-    const pairings = this.options.store.pairings(user);
+  private async routingContext(user: ChatUser): Promise<RoutingContext | undefined> {
+    const pairings = await this.options.store.pairings(user);
     const chosen = pairings.find((pairing) => pairing.isDefault) ?? pairings[0];
-    return chosen ? { repos: this.options.store.routingRepos(chosen.machineId) } : undefined;
+    return chosen ? { repos: await this.options.store.routingRepos(chosen.machineId) } : undefined;
   }
 
   /** Answers in the thread, with a "Run as a Code session" button whose text is stored (it outlives a restart). */
   private async answerCowork(message: ChatMessage, text: string, routed: RoutedMessage): Promise<void> {
     const { store, clock } = this.options;
     const { decision, decidedBy } = routed;
-    store.audit({ at: clock.now(), actor: identity(message.user), action: 'route', detail: { route: 'cowork', reason: decision.reason, decidedBy } });
+    await store.audit({ at: clock.now(), actor: identity(message.user), action: 'route', detail: { route: 'cowork', reason: decision.reason, decidedBy } });
     const answer = await this.options.cowork.answer(decision.task);
     const reply: CoworkReplyRecord = { id: newId(), owner: message.user, thread: message.thread, text, answer, createdAt: clock.now() };
     try {
-      store.saveCoworkReply(reply);
+      await store.saveCoworkReply(reply);
     } catch (thrown) {
       // A full disk costs the button, not the answer.
       this.options.logger.warn('saving a Cowork reply failed; it goes out without its button', { error: asDispatchError(thrown).message });
@@ -149,21 +163,21 @@ export class Dispatcher implements ChatHandler {
   /** "Run as a Code session": the same text as a forced Code session, for the same person, in the same thread. */
   private async runAsCode(replyId: string, user: ChatUser): Promise<ButtonReply> {
     const { store, clock } = this.options;
-    const reply = store.getCoworkReply(replyId);
+    const reply = await store.getCoworkReply(replyId);
     if (!reply) return { ephemeral: 'That answer is too old to re-run. Send the message again, starting with "open a Code session and …".' };
     if (identity(user) !== identity(reply.owner)) return { ephemeral: 'Only the person who asked can run this as a Code session.' };
-    if (reply.jobId && store.getJob(reply.jobId)) return { ephemeral: `This already runs as Code session ${shortId(reply.jobId)}.` };
+    if (reply.jobId && (await store.getJob(reply.jobId))) return { ephemeral: `This already runs as Code session ${shortId(reply.jobId)}.` };
     if (!this.isAllowed(user)) return { ephemeral: "Sorry, this Dispatch bridge doesn't serve you." };
     // One session per thread: a task started here since the answer keeps the thread.
-    const running = store.findJobByThread(reply.thread);
+    const running = await store.findJobByThread(reply.thread);
     if (running) return { ephemeral: `This thread already has Code session ${shortId(running.id)}; reply in it to continue that one.` };
     try {
-      const machine = this.defaultMachine(user);
+      const machine = await this.defaultMachine(user);
       const jobId = newId();
       // Claimed before the job exists: a second press (or a second bridge) starts nothing more.
-      if (!store.claimCoworkReply(reply.id, jobId)) return { ephemeral: 'This already runs as a Code session.' };
-      store.audit({ at: clock.now(), actor: identity(user), action: 're_route', jobId, detail: { from: 'cowork', to: 'code', replyId: reply.id } });
-      await this.startCode(user, reply.thread, machine, forceCode(reply.text, { repos: store.routingRepos(machine.id) }), jobId);
+      if (!(await store.claimCoworkReply(reply.id, jobId))) return { ephemeral: 'This already runs as a Code session.' };
+      await store.audit({ at: clock.now(), actor: identity(user), action: 're_route', jobId, detail: { from: 'cowork', to: 'code', replyId: reply.id } });
+      await this.startCode(user, reply.thread, machine, forceCode(reply.text, { repos: await store.routingRepos(machine.id) }), jobId);
       return { update: coworkMessage({ ...reply, jobId }) };
     } catch (thrown) {
       const error = asDispatchError(thrown);
@@ -196,8 +210,8 @@ export class Dispatcher implements ChatHandler {
       updatedAt: now,
     };
     // Written before anything is acknowledged to the user: a crash from here on loses nothing.
-    store.createJob(job);
-    store.audit({ at: now, actor, action: 'route', jobId: job.id, detail: { route: 'code', forced: decision.forced, reason: decision.reason, decidedBy } });
+    await store.createJob(job);
+    await store.audit({ at: now, actor, action: 'route', jobId: job.id, detail: { route: 'code', forced: decision.forced, reason: decision.reason, decidedBy } });
     if (choice.ask) {
       await this.reply(thread, chooseRepoMessage(job, choice.ask, decision.repoHint));
       return;
@@ -208,8 +222,9 @@ export class Dispatcher implements ChatHandler {
   private async postStatusAndOffer(job: JobRecord, machine: MachineRecord): Promise<void> {
     const online = this.options.machines.isOnline(machine.id);
     const ref = await this.options.notifier.post(job.thread, statusMessage(job, machine.name, `Routed to Code: ${job.routeReason}.`, !online));
-    this.options.store.updateJob(job.id, { statusMessage: ref });
-    if (online) void this.options.machines.offer(this.options.store.getJob(job.id) ?? job);
+    await this.options.store.updateJob(job.id, { statusMessage: ref });
+    // Not awaited: the chat hears "routed" at once; offer() logs its own failures and the job stays waiting.
+    if (online) void this.options.machines.offer((await this.options.store.getJob(job.id)) ?? job);
   }
 
   /** "push it", "open a PR": asked with buttons first (a message is not an approval); anything else continues the session. */
@@ -231,7 +246,7 @@ export class Dispatcher implements ChatHandler {
       return;
     }
     const sent = await this.options.machines.followUp(job, text);
-    this.options.store.audit({ at: this.options.clock.now(), actor: identity(job.owner), action: 'follow_up', jobId: job.id });
+    await this.options.store.audit({ at: this.options.clock.now(), actor: identity(job.owner), action: 'follow_up', jobId: job.id });
     await this.reply(thread, sent ? note('Follow-up sent to the same session and worktree.') : note('Your machine is offline, so the follow-up was not sent. Send it again when the machine is back.', 'warning'));
   }
 
@@ -246,13 +261,13 @@ export class Dispatcher implements ChatHandler {
     }
     if (action.kind === 'ship') return this.ship(action, job, user);
     if (action.kind === 'choose_repo') {
-      const machine = store.getMachine(job.machineId);
+      const machine = await store.getMachine(job.machineId);
       if (job.delivery !== 'choosing_repo' || !machine?.repos.some((repo) => repo.name === action.repo)) return { ephemeral: 'That choice is no longer open.' };
-      store.updateJob(job.id, { repo: action.repo, delivery: 'waiting' });
-      await this.postStatusAndOffer(store.getJob(job.id)!, machine);
+      await store.updateJob(job.id, { repo: action.repo, delivery: 'waiting' });
+      await this.postStatusAndOffer((await store.getJob(job.id))!, machine);
       return { update: note(`Repository: ${action.repo} (chosen by ${by}).`) };
     }
-    const request = store.approval(job.id, action.requestId)?.request;
+    const request = (await store.approval(job.id, action.requestId))?.request;
     if (!request) return { ephemeral: 'That approval request is unknown.' };
     if (isFinal(job.state)) return { ephemeral: `Too late: the session has ${job.state === 'completed' || job.state === 'failed' ? 'ended' : `been ${job.state}`}.` };
     const decision =
@@ -261,8 +276,9 @@ export class Dispatcher implements ChatHandler {
         : action.kind === 'approve_for'
           ? { requestId: action.requestId, decision: 'approve_for' as const, minutes: action.minutes, decidedBy: identity(user) }
           : { requestId: action.requestId, decision: 'approve_once' as const, decidedBy: identity(user) };
-    if (!store.decideApproval(job.id, action.requestId, decision, clock.now())) return { ephemeral: 'That request was already answered.' };
-    store.audit({ at: clock.now(), actor: identity(user), action: decision.decision, jobId: job.id, detail: { requestId: action.requestId } });
+    // The store decides once, also between bridges: only the press that won tells the machine.
+    if (!(await store.decideApproval(job.id, action.requestId, decision, clock.now()))) return { ephemeral: 'That request was already answered.' };
+    await store.audit({ at: clock.now(), actor: identity(user), action: decision.decision, jobId: job.id, detail: { requestId: action.requestId } });
     const delivered = await machines.decide(job, decision);
     const verdict = decisionVerdict(decision);
     return {
@@ -274,10 +290,10 @@ export class Dispatcher implements ChatHandler {
   private async cancel(job: JobRecord, user: ChatUser): Promise<string> {
     const { store, clock, machines } = this.options;
     if (isFinal(job.state)) return `Session is already ${job.state}.`;
-    store.audit({ at: clock.now(), actor: identity(user), action: 'cancel', jobId: job.id });
+    await store.audit({ at: clock.now(), actor: identity(user), action: 'cancel', jobId: job.id });
     if (job.delivery === 'waiting' || job.delivery === 'choosing_repo') {
       // Never reached the machine: cancel it here.
-      store.updateJob(job.id, { state: 'cancelled', delivery: 'rejected', updatedAt: clock.now() });
+      await store.updateJob(job.id, { state: 'cancelled', delivery: 'rejected', updatedAt: clock.now() });
       await this.options.notifier.refreshStatus(job.id, true);
       return 'Cancelled before it started.';
     }
@@ -297,10 +313,10 @@ export class Dispatcher implements ChatHandler {
     };
   }
 
-  private defaultMachine(user: ChatUser): MachineRecord {
-    const pairings = this.options.store.pairings(user);
+  private async defaultMachine(user: ChatUser): Promise<MachineRecord> {
+    const pairings = await this.options.store.pairings(user);
     const chosen = pairings.find((pairing) => pairing.isDefault) ?? pairings[0];
-    const machine = chosen && this.options.store.getMachine(chosen.machineId);
+    const machine = chosen && (await this.options.store.getMachine(chosen.machineId));
     if (!machine) {
       throw new DispatchError('forbidden', "You haven't paired a machine yet. Run `dispatch pair` on your machine, then send `pair CODE` here.");
     }
@@ -313,8 +329,8 @@ export class Dispatcher implements ChatHandler {
   }
 
   /** Paired with a machine, or named on the allowlist: not merely "no allowlist set". */
-  private serves(user: ChatUser): boolean {
-    return (this.options.allowedUsers ?? []).includes(identity(user)) || this.options.store.pairings(user).length > 0;
+  private async serves(user: ChatUser): Promise<boolean> {
+    return (this.options.allowedUsers ?? []).includes(identity(user)) || (await this.options.store.pairings(user)).length > 0;
   }
 
   private mayAct(user: ChatUser, job: JobRecord): boolean {

@@ -2,6 +2,7 @@ import { shortId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import type { OutgoingMessage, ThreadRef } from './chat.js';
 import { note } from './messages.js';
+import { KeyedSerial } from './keyedSerial.js';
 import type { JobRecord, Store } from './store/store.js';
 
 export interface LinkNoticesOptions {
@@ -23,6 +24,11 @@ export class LinkNotices {
   private readonly pending = new Map<string, NodeJS.Timeout>();
   /** Jobs told "offline", per machine, so only they hear "back online". */
   private readonly told = new Map<string, Set<string>>();
+  /**
+   * One machine's notices in the order its link changed: the store is asynchronous, so without
+   * this an "offline" notice still reading the store could be posted after "back online".
+   */
+  private readonly inOrder = new KeyedSerial();
 
   constructor(private readonly options: LinkNoticesOptions) {}
 
@@ -30,7 +36,7 @@ export class LinkNotices {
     clearTimeout(this.pending.get(machineId));
     const timer = setTimeout(() => {
       this.pending.delete(machineId);
-      void this.tellOffline(machineId, why);
+      void this.inOrder.run(machineId, () => this.tellOffline(machineId, why)).catch((error) => this.options.logger.warn('could not tell threads a machine went offline', { machineId, error: String(error) }));
     }, this.options.delayMs ?? 5_000);
     timer.unref();
     this.pending.set(machineId, timer);
@@ -39,11 +45,15 @@ export class LinkNotices {
   cameOnline(machineId: string): void {
     clearTimeout(this.pending.get(machineId));
     this.pending.delete(machineId);
+    void this.inOrder.run(machineId, () => this.tellOnline(machineId)).catch((error) => this.options.logger.warn('could not tell threads a machine is back', { machineId, error: String(error) }));
+  }
+
+  private async tellOnline(machineId: string): Promise<void> {
     const jobs = this.told.get(machineId);
     this.told.delete(machineId);
-    const name = this.machineName(machineId);
+    const name = await this.machineName(machineId);
     for (const jobId of jobs ?? []) {
-      const job = this.options.store.getJob(jobId);
+      const job = await this.options.store.getJob(jobId);
       if (job && isOpen(job)) void this.say(job, note(`${name} is back online; session ${shortId(job.id)} resumes.`, 'success'));
     }
   }
@@ -52,17 +62,19 @@ export class LinkNotices {
    * A revoked machine can no longer report: its unfinished jobs end here, failed, each
    * thread told why, so no thread waits forever for a result that cannot come.
    */
-  async revoked(machineId: string): Promise<void> {
-    const { store, clock } = this.options;
-    const name = this.machineName(machineId);
-    this.told.delete(machineId);
-    const ended = store.listJobs({ machineId, active: true, limit: 1_000 }).filter((candidate) => isOpen(candidate) || candidate.delivery === 'choosing_repo');
-    // All first, then the posts: nothing else may treat them as still open meanwhile.
-    for (const job of ended) store.updateJob(job.id, { state: 'failed', delivery: 'rejected', updatedAt: clock.now() });
-    for (const job of ended) {
-      await this.options.refreshStatus(job.id).catch(() => undefined);
-      await this.say(job, note(`Machine ${name} was revoked on the bridge, so session ${shortId(job.id)} cannot run or report here any more; it is marked failed. Pair another machine and send the task again.`, 'error'));
-    }
+  revoked(machineId: string): Promise<void> {
+    return this.inOrder.run(machineId, async () => {
+      const { store, clock } = this.options;
+      const name = await this.machineName(machineId);
+      this.told.delete(machineId);
+      const ended = (await store.listJobs({ machineId, active: true, limit: 1_000 })).filter((candidate) => isOpen(candidate) || candidate.delivery === 'choosing_repo');
+      // All first, then the posts: nothing else may treat them as still open meanwhile.
+      for (const job of ended) await store.updateJob(job.id, { state: 'failed', delivery: 'rejected', updatedAt: clock.now() });
+      for (const job of ended) {
+        await this.options.refreshStatus(job.id).catch(() => undefined);
+        await this.say(job, note(`Machine ${name} was revoked on the bridge, so session ${shortId(job.id)} cannot run or report here any more; it is marked failed. Pair another machine and send the task again.`, 'error'));
+      }
+    });
   }
 
   stop(): void {
@@ -71,8 +83,8 @@ export class LinkNotices {
   }
 
   private async tellOffline(machineId: string, why: string): Promise<void> {
-    const name = this.machineName(machineId);
-    const jobs = this.options.store.listJobs({ machineId, active: true, limit: 1_000 }).filter(isOpen);
+    const name = await this.machineName(machineId);
+    const jobs = (await this.options.store.listJobs({ machineId, active: true, limit: 1_000 })).filter(isOpen);
     const told = this.told.get(machineId) ?? new Set<string>();
     this.told.set(machineId, told);
     for (const job of jobs) {
@@ -91,8 +103,8 @@ export class LinkNotices {
     }
   }
 
-  private machineName(machineId: string): string {
-    return this.options.store.getMachine(machineId)?.name ?? 'your machine';
+  private async machineName(machineId: string): Promise<string> {
+    return (await this.options.store.getMachine(machineId))?.name ?? 'your machine';
   }
 }
 

@@ -24,14 +24,14 @@ export class MachineCredentials {
   }
 
   /** Classifies a bearer token from a runner's upgrade request. */
-  authenticate(token: string): LinkAuth {
+  async authenticate(token: string): Promise<LinkAuth> {
     if (token === '') return { kind: 'unknown' };
     const tokenDigest = digest(token);
     if (timingSafeEqual(tokenDigest, this.registrationDigest)) return { kind: 'registration' };
-    const found = this.store.credentials.find(tokenDigest.toString('hex'));
+    const found = await this.store.credentials.find(tokenDigest.toString('hex'));
     if (!found) return { kind: 'unknown' };
     if (found.revoked) return { kind: 'revoked', machineId: found.machineId };
-    this.store.credentials.confirm(found.machineId, this.clock.now());
+    await this.store.credentials.confirm(found.machineId, this.clock.now());
     return { kind: 'machine', machineId: found.machineId };
   }
 
@@ -41,8 +41,8 @@ export class MachineCredentials {
    * never take over a registered machine. The one exception is a credential the machine
    * never confirmed: the answer that carried it was lost, so it gets a new one.
    */
-  register(machineId: string, machineName: string): string {
-    const state = this.store.credentials.state(machineId);
+  async register(machineId: string, machineName: string): Promise<string> {
+    const state = await this.store.credentials.state(machineId);
     if (state === 'revoked') throw revokedError(machineName);
     if (state === 'active') {
       throw new DispatchError(
@@ -52,7 +52,8 @@ export class MachineCredentials {
       );
     }
     const credential = `dmc_${randomBytes(32).toString('base64url')}`;
-    if (!this.store.credentials.issue(machineId, digest(credential).toString('hex'), this.clock.now())) {
+    // issue() is the atomic step: of two registrations at once, one wins and the other is told.
+    if (!(await this.store.credentials.issue(machineId, digest(credential).toString('hex'), this.clock.now()))) {
       // Confirmed by another connection in the meantime.
       throw new DispatchError('conflict', `Machine ${machineId} registered from another connection at the same moment; try again.`);
     }
@@ -60,8 +61,8 @@ export class MachineCredentials {
   }
 
   /** The registering connection spoke again after the hello that carried the credential: the machine has it. */
-  confirm(machineId: string): void {
-    this.store.credentials.confirm(machineId, this.clock.now());
+  async confirm(machineId: string): Promise<void> {
+    await this.store.credentials.confirm(machineId, this.clock.now());
   }
 }
 

@@ -20,6 +20,7 @@ import { watchLiveness } from '../shared/protocol/liveness.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, SocketMessageReader, SocketMessageWriter, call, handle } from '../shared/protocol/rpc.js';
 import type { ApprovalDecision, SessionEvent } from '../shared/sessions.js';
 import { MachineCredentials, type LinkAuth } from './machineCredentials.js';
+import { KeyedSerial } from './keyedSerial.js';
 import { refusalText } from './linkNotices.js';
 import type { ShipAnswer, ShipParams } from './machineLinks.js';
 import type { Pairing } from './pairing.js';
@@ -67,6 +68,8 @@ export class MachineHub {
   private readonly links = new Map<string, Link>();
   private readonly credentials: MachineCredentials;
   private readonly timeoutMs: number;
+  private readonly resyncOffers = new KeyedSerial();
+  private readonly hellos = new KeyedSerial();
 
   constructor(
     private readonly options: {
@@ -93,7 +96,19 @@ export class MachineHub {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     if (new URL(request.url ?? '/', 'http://bridge').pathname !== RUNNER_PATH) return false;
     const header = request.headers.authorization ?? '';
-    const auth = this.credentials.authenticate(header.startsWith('Bearer ') ? header.slice(7) : '');
+    // The path is ours, so the upgrade is taken now; the credential is looked up in the store
+    // (asynchronous) before the socket is answered. A lookup that fails refuses with 503.
+    this.credentials.authenticate(header.startsWith('Bearer ') ? header.slice(7) : '').then(
+      (auth) => this.answerUpgrade(request, socket, head, auth),
+      (error: unknown) => {
+        this.options.logger.error('runner refused: credential lookup failed', { error: String(error) });
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      },
+    );
+    return true;
+  }
+
+  private answerUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, auth: LinkAuth): void {
     if (auth.kind === 'unknown' || auth.kind === 'revoked') {
       const revoked = auth.kind === 'revoked';
       this.options.logger.warn(revoked ? 'runner refused: revoked machine' : 'runner refused: bad token', {
@@ -102,10 +117,9 @@ export class MachineHub {
       });
       const status = revoked ? `${REVOKED_STATUS} Forbidden` : '401 Unauthorized';
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      return true;
+      return;
     }
     this.sockets.handleUpgrade(request, socket, head, (ws) => this.accept(ws, auth));
-    return true;
   }
 
   /** Offers a stored job to its machine if it is online; the job stays `waiting` otherwise. */
@@ -115,13 +129,13 @@ export class MachineHub {
     try {
       const answer = await call(link.connection, bridgeToRunner, 'job/offer', { job: jobSpecOf(job) }, { timeoutMs: this.timeoutMs });
       if (answer.accepted) {
-        this.options.store.updateJob(job.id, { delivery: 'accepted' });
+        await this.options.store.updateJob(job.id, { delivery: 'accepted' });
       } else {
-        const current = this.options.store.getJob(job.id);
+        const current = await this.options.store.getJob(job.id);
         // A job the machine already reported on (or one cancelled meanwhile) is not failed by a late refusal.
         if (!current || current.delivery !== 'waiting') return;
-        this.options.store.updateJob(job.id, { delivery: 'rejected', state: 'failed', updatedAt: this.options.clock.now() });
-        const name = this.options.store.getMachine(job.machineId)?.name ?? 'Your machine';
+        await this.options.store.updateJob(job.id, { delivery: 'rejected', state: 'failed', updatedAt: this.options.clock.now() });
+        const name = (await this.options.store.getMachine(job.machineId))?.name ?? 'Your machine';
         this.options.on.jobRejected(job, refusalText(name, answer.error ?? 'The runner refused the job.', answer.code));
       }
     } catch (error) {
@@ -150,7 +164,7 @@ export class MachineHub {
   }
 
   async pairingChanged(machineId: string): Promise<void> {
-    const paired = this.options.store.countPairings(machineId) > 0;
+    const paired = (await this.options.store.countPairings(machineId)) > 0;
     await this.send(machineId, (connection) => call(connection, bridgeToRunner, 'machine/didChange', { paired }, { timeoutMs: this.timeoutMs })).catch((error) =>
       this.options.logger.warn('telling a machine about pairing failed', { machineId, error: String(error) }),
     );
@@ -158,8 +172,8 @@ export class MachineHub {
 
   /** Revokes a machine: its credential stops connecting, its pairings go, and its live link is closed with the reason. */
   async revoke(machineId: string): Promise<boolean> {
-    const revoked = this.options.store.credentials.revoke(machineId, this.options.clock.now());
-    this.options.store.audit({ at: this.options.clock.now(), actor: 'admin', action: 'revoke_machine', detail: { machineId } });
+    const revoked = await this.options.store.credentials.revoke(machineId, this.options.clock.now());
+    await this.options.store.audit({ at: this.options.clock.now(), actor: 'admin', action: 'revoke_machine', detail: { machineId } });
     const link = this.links.get(machineId);
     if (link) closeFirmly(link.socket, LinkClose.revoked, 'This machine was revoked on the bridge.');
     if (revoked) this.options.on.machineRevoked?.(machineId);
@@ -169,7 +183,7 @@ export class MachineHub {
   /** A note for the owner of every online machine (the runner logs it; the editor shows runner log lines). */
   async tellAll(notice: string): Promise<void> {
     for (const machineId of [...this.links.keys()]) {
-      const paired = this.options.store.countPairings(machineId) > 0;
+      const paired = (await this.options.store.countPairings(machineId)) > 0;
       await this.send(machineId, (connection) => call(connection, bridgeToRunner, 'machine/didChange', { paired, notice }, { timeoutMs: this.timeoutMs })).catch((error) =>
         this.options.logger.warn('telling a machine failed', { machineId, error: String(error) }),
       );
@@ -198,32 +212,35 @@ export class MachineHub {
     let role: 'runner' | 'pairing' | undefined;
     /** Registered on this connection and not yet confirmed: the next request shows the runner got its credential. */
     let unconfirmed = false;
-    const requireHello = (): string => {
+    let closed = false;
+    const requireHello = async (): Promise<string> => {
       if (!machineId || !role) throw new DispatchError('unauthorized', 'Say machine/hello first.');
+      const id = machineId;
       if (unconfirmed) {
         unconfirmed = false;
-        this.credentials.confirm(machineId);
+        await this.credentials.confirm(id);
       }
-      return machineId;
+      return id;
     };
-    const requireRunner = (): string => {
-      const id = requireHello();
+    const requireRunner = async (): Promise<string> => {
+      const id = await requireHello();
       if (role !== 'runner') throw new DispatchError('forbidden', 'A pairing connection only asks for pairing codes.');
       return id;
     };
     /** Refuses, changing nothing, when any of these jobs belongs to another machine. */
-    const requireOwnJobs = (id: string, sessionIds: Iterable<string>): void => {
-      const foreign = [...new Set(sessionIds)].filter((sessionId) => {
-        const job = store.getJob(sessionId);
-        return job !== undefined && job.machineId !== id;
-      });
+    const requireOwnJobs = async (id: string, sessionIds: Iterable<string>): Promise<void> => {
+      const foreign: string[] = [];
+      for (const sessionId of new Set(sessionIds)) {
+        const job = await store.getJob(sessionId);
+        if (job !== undefined && job.machineId !== id) foreign.push(sessionId);
+      }
       if (foreign.length > 0) {
         logger.warn('runner spoke for another machine’s jobs; refused', { machineId: id, jobs: foreign.length });
         throw new DispatchError('forbidden', `Refused: ${foreign.length === 1 ? `session ${foreign[0]} belongs` : `${foreign.length} sessions belong`} to another machine. A machine can only speak for its own jobs; nothing was recorded.`);
       }
     };
 
-    handle(connection, runnerToBridge, 'machine/hello', (hello) => {
+    handle(connection, runnerToBridge, 'machine/hello', async (hello) => {
       if (hello.protocolVersion !== PROTOCOL_VERSION) {
         throw new DispatchError('bad_input', `This bridge speaks protocol ${PROTOCOL_VERSION}, the runner ${hello.protocolVersion}: update the older one.`);
       }
@@ -232,75 +249,83 @@ export class MachineHub {
         throw new DispatchError('forbidden', `This connection belongs to machine ${machineId}; it cannot speak for ${hello.machineId}. A machine can only speak for itself.`);
       }
       if (role !== undefined && hello.role !== role) throw new DispatchError('bad_input', `This connection already said hello as a ${role} connection.`);
-      let credential: string | undefined;
-      if (machineId === undefined) {
-        credential = this.credentials.register(hello.machineId, store.getMachine(hello.machineId)?.name ?? hello.machineName);
-        unconfirmed = true;
-        logger.info('machine registered', { machineId: hello.machineId, machineName: hello.machineName });
-      }
-      machineId = hello.machineId;
-      role = hello.role;
-      const known = store.getMachine(hello.machineId);
-      if (hello.role === 'runner') {
-        store.upsertMachine({ id: hello.machineId, name: hello.machineName, platform: hello.platform, agent: hello.agent, repos: hello.repos, lastSeenAt: clock.now() });
-        store.saveRepoVocabularies(hello.machineId, hello.repos, clock.now());
-        // The newest connection of a machine wins: the old one is usually a half-dead socket,
-        // and closing it makes a runner still behind it notice at once.
-        const previous = this.links.get(hello.machineId);
-        if (previous && previous.connection !== connection) {
-          previous.connection.dispose();
-          closeFirmly(previous.socket, LinkClose.replaced, 'A newer connection of this machine took over.');
+      // One hello per machine at a time, in arrival order: the store is asynchronous, and the
+      // newest connection must still be the one that ends up as the machine's link.
+      return this.hellos.run(hello.machineId, async () => {
+        let credential: string | undefined;
+        if (machineId === undefined) {
+          credential = await this.credentials.register(hello.machineId, (await store.getMachine(hello.machineId))?.name ?? hello.machineName);
+          unconfirmed = true;
+          logger.info('machine registered', { machineId: hello.machineId, machineName: hello.machineName });
         }
-        this.links.set(hello.machineId, { machineId: hello.machineId, connection, socket });
-        logger.info('runner connected', { machineId, machineName: hello.machineName });
-      } else if (!known) {
-        // A pairing hello changes nothing about a known machine (it may come from another folder with other repos).
-        store.upsertMachine({ id: hello.machineId, name: hello.machineName, platform: hello.platform, agent: hello.agent, repos: hello.repos, lastSeenAt: clock.now() });
-      }
-      const paired = store.countPairings(hello.machineId) > 0;
-      return { bridgeVersion: this.options.version, protocolVersion: PROTOCOL_VERSION, paired, ...(credential ? { credential } : {}) };
+        machineId = hello.machineId;
+        role = hello.role;
+        const known = await store.getMachine(hello.machineId);
+        if (hello.role === 'runner') {
+          await store.upsertMachine({ id: hello.machineId, name: hello.machineName, platform: hello.platform, agent: hello.agent, repos: hello.repos, lastSeenAt: clock.now() });
+          await store.saveRepoVocabularies(hello.machineId, hello.repos, clock.now());
+          // The newest connection of a machine wins: the old one is usually a half-dead socket,
+          // and closing it makes a runner still behind it notice at once.
+          // A socket that closed during the awaits above must not be registered as the machine's live link.
+          if (closed) throw new DispatchError('offline', 'The link closed during its hello.');
+          const previous = this.links.get(hello.machineId);
+          if (previous && previous.connection !== connection) {
+            previous.connection.dispose();
+            closeFirmly(previous.socket, LinkClose.replaced, 'A newer connection of this machine took over.');
+          }
+          this.links.set(hello.machineId, { machineId: hello.machineId, connection, socket });
+          logger.info('runner connected', { machineId, machineName: hello.machineName });
+        } else if (!known) {
+          // A pairing hello changes nothing about a known machine (it may come from another folder with other repos).
+          await store.upsertMachine({ id: hello.machineId, name: hello.machineName, platform: hello.platform, agent: hello.agent, repos: hello.repos, lastSeenAt: clock.now() });
+        }
+        const paired = (await store.countPairings(hello.machineId)) > 0;
+        return { bridgeVersion: this.options.version, protocolVersion: PROTOCOL_VERSION, paired, ...(credential ? { credential } : {}) };
+      });
     });
 
-    handle(connection, runnerToBridge, 'machine/resync', ({ sessions }) => {
-      const id = requireRunner();
-      requireOwnJobs(id, sessions.map((session) => session.sessionId));
+    handle(connection, runnerToBridge, 'machine/resync', async ({ sessions }) => {
+      const id = await requireRunner();
+      await requireOwnJobs(id, sessions.map((session) => session.sessionId));
       const known = new Set(sessions.map((session) => session.sessionId));
-      const waiting = store.listJobs({ machineId: id, delivery: 'waiting', limit: 1_000 }).reverse();
-      for (const job of waiting) if (known.has(job.id)) store.updateJob(job.id, { delivery: 'accepted' });
+      const waiting = (await store.listJobs({ machineId: id, delivery: 'waiting', limit: 1_000 })).reverse();
+      for (const job of waiting) if (known.has(job.id)) await store.updateJob(job.id, { delivery: 'accepted' });
       // Offered one by one with job/offer, so a refusal (repo gone, agent missing) reaches its thread.
       const offers = waiting.filter((job) => !known.has(job.id) && job.state === 'queued');
       setImmediate(() => void this.offerAll(id, offers));
       // Decisions taken while the machine was away reach it now (the runner ignores repeats).
-      setImmediate(() => this.redeliverDecisions(id));
+      setImmediate(() => void this.redeliverDecisions(id).catch((error) => logger.warn('redelivering decisions failed', { machineId: id, error: String(error) })));
       this.options.on.machineOnline(id);
       return { offers: [] };
     });
 
-    handle(connection, runnerToBridge, 'session/events', ({ events }) => {
-      const id = requireRunner();
-      requireOwnJobs(id, events.map((event) => event.sessionId));
+    handle(connection, runnerToBridge, 'session/events', async ({ events }) => {
+      const id = await requireRunner();
+      await requireOwnJobs(id, events.map((event) => event.sessionId));
       const bySession = new Map<string, SessionEvent[]>();
       for (const event of events) bySession.set(event.sessionId, [...(bySession.get(event.sessionId) ?? []), event]);
       const acked: { sessionId: string; throughSeq: number }[] = [];
       const changed: string[] = [];
       for (const [sessionId, batch] of bySession) {
-        if (store.recordEvents(sessionId, batch).length > 0) changed.push(sessionId);
+        // recordEvents stores each (job, seq) once and returns only what this call added, so two
+        // batches in flight at once (or a runner's resend) never notify an event twice.
+        if ((await store.recordEvents(sessionId, batch)).length > 0) changed.push(sessionId);
         acked.push({ sessionId, throughSeq: Math.max(...batch.map((event) => event.seq)) });
       }
       if (changed.length > 0) this.options.on.eventsStored(changed);
       return { acked };
     });
 
-    handle(connection, runnerToBridge, 'machine/didUpdateRepos', ({ repos }) => {
-      const id = requireRunner();
-      const known = new Set(store.getMachine(id)?.repos.map((repo) => repo.name));
+    handle(connection, runnerToBridge, 'machine/didUpdateRepos', async ({ repos }) => {
+      const id = await requireRunner();
+      const known = new Set((await store.getMachine(id))?.repos.map((repo) => repo.name));
       const unknown = repos.find((repo) => !known.has(repo.name));
       if (unknown) throw new DispatchError('bad_input', `"${unknown.name}" is not one of this machine's repositories; nothing was stored.`);
-      store.saveRepoVocabularies(id, repos, clock.now());
+      await store.saveRepoVocabularies(id, repos, clock.now());
       return { ok: true as const };
     });
 
-    handle(connection, runnerToBridge, 'pairing/create', () => this.options.pairing.createCode(requireHello()));
+    handle(connection, runnerToBridge, 'pairing/create', async () => this.options.pairing.createCode(await requireHello()));
 
     const stopWatching = watchLiveness(socket, {
       pingMs: this.options.timings?.pingMs ?? LINK_PING_MS,
@@ -308,20 +333,25 @@ export class MachineHub {
       onDead: () => logger.warn('runner link went silent; closing it', { machineId }),
       onTick: () => {
         if (!machineId || role !== 'runner') return;
-        store.touchMachine(machineId, clock.now());
-        // A revocation from the CLI (another process) reaches live links within a ping.
-        if (store.credentials.state(machineId) === 'revoked') {
-          closeFirmly(socket, LinkClose.revoked, 'This machine was revoked on the bridge.');
-          this.options.on.machineRevoked?.(machineId);
-          role = undefined; // told once; the socket is closing
-        }
+        const id = machineId;
+        void (async () => {
+          await store.touchMachine(id, clock.now());
+          // A revocation from the CLI (another process) reaches live links within a ping.
+          // Checked again after the await: an earlier tick may have told it already.
+          if ((await store.credentials.state(id)) === 'revoked' && role === 'runner') {
+            role = undefined; // told once; the socket is closing
+            closeFirmly(socket, LinkClose.revoked, 'This machine was revoked on the bridge.');
+            this.options.on.machineRevoked?.(id);
+          }
+        })().catch((error) => logger.warn('link check failed', { machineId: id, error: String(error) }));
       },
     });
     socket.on('close', (code, reason) => {
+      closed = true;
       stopWatching();
       if (machineId && this.links.get(machineId)?.connection === connection) {
         this.links.delete(machineId);
-        store.touchMachine(machineId, clock.now());
+        void store.touchMachine(machineId, clock.now()).catch((error) => logger.warn('recording last contact failed', { machineId, error: String(error) }));
         logger.info('runner disconnected', { machineId, code, ...(reason.length ? { reason: reason.toString() } : {}) });
         this.options.on.machineOffline?.(machineId, code === 1006 ? 'its link stopped answering' : 'its runner disconnected');
       }
@@ -331,19 +361,29 @@ export class MachineHub {
     connection.listen();
   }
 
-  private async offerAll(machineId: string, jobs: JobRecord[]): Promise<void> {
-    for (const job of jobs) {
-      if (!this.links.has(machineId)) return;
-      await this.offer(job);
-    }
+  /**
+   * Offers the waiting jobs of a resync, oldest first. Two resyncs close together (a runner
+   * that reconnects twice) queue behind each other per machine instead of interleaving, and
+   * each job is read again just before its offer: one the previous resync got accepted (or
+   * that was cancelled meanwhile) is not offered a second time.
+   */
+  private offerAll(machineId: string, jobs: JobRecord[]): Promise<void> {
+    return this.resyncOffers.run(machineId, async () => {
+      for (const listed of jobs) {
+        if (!this.links.has(machineId)) return;
+        const job = await this.options.store.getJob(listed.id);
+        if (!job || job.delivery !== 'waiting' || job.state !== 'queued') continue;
+        await this.offer(job);
+      }
+    }).catch((error) => this.options.logger.warn('offering waiting jobs failed; they are offered again at the next resync', { machineId, error: String(error) }));
   }
 
-  private redeliverDecisions(machineId: string): void {
+  private async redeliverDecisions(machineId: string): Promise<void> {
     const { store, logger } = this.options;
-    for (const job of store.listJobs({ machineId, active: true, limit: 1_000 })) {
+    for (const job of await store.listJobs({ machineId, active: true, limit: 1_000 })) {
       for (const request of job.pendingApprovals) {
-        const decision = store.approval(job.id, request.requestId)?.decision;
-        if (decision) this.decide(job, decision).catch((error) => logger.warn('redelivering a decision failed', { jobId: job.id, error: String(error) }));
+        const decision = (await store.approval(job.id, request.requestId))?.decision;
+        if (decision) void this.decide(job, decision).catch((error) => logger.warn('redelivering a decision failed', { jobId: job.id, error: String(error) }));
       }
     }
   }

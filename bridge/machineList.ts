@@ -1,8 +1,8 @@
 import type { MachineListing, Store } from './store/store.js';
 
 /** The machine called `wanted` (its name, any case, or its id); a string says why none was picked. */
-export function pickMachine(store: Store, wanted: string): MachineListing | string {
-  const machines = store.listMachines();
+export async function pickMachine(store: Store, wanted: string): Promise<MachineListing | string> {
+  const machines = await store.listMachines();
   const byId = machines.find((machine) => machine.id === wanted);
   if (byId) return byId;
   const named = machines.filter((machine) => machine.name.toLowerCase() === wanted.toLowerCase());

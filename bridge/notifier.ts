@@ -3,6 +3,7 @@ import type { Logger } from '../shared/logger.js';
 import { isFinal, type SessionEvent } from '../shared/sessions.js';
 import type { MessageRef, OutgoingMessage, Platform, ThreadRef, Transport } from './chat.js';
 import { approvalMessage, decidedMessage, decisionVerdict, finalMessage, statusMessage } from './messages.js';
+import { KeyedSerial } from './keyedSerial.js';
 import type { ApprovalRecord, JobRecord, Store } from './store/store.js';
 
 export interface NotifierOptions {
@@ -33,12 +34,16 @@ export class Notifier {
   private readonly currentStep = new Map<string, string>();
 
   private readonly heartbeat: NodeJS.Timeout | undefined;
+  private readonly edits = new KeyedSerial();
 
   constructor(private readonly options: NotifierOptions) {
     const every = options.heartbeatMs ?? 30_000;
     if (every > 0) {
       this.heartbeat = setInterval(() => {
-        for (const job of options.store.listJobs({ active: true, delivery: 'accepted', limit: 200 })) void this.refreshStatus(job.id);
+        void options.store
+          .listJobs({ active: true, delivery: 'accepted', limit: 200 })
+          .then((jobs) => Promise.all(jobs.map((job) => this.refreshStatus(job.id))))
+          .catch((error) => options.logger.warn('status heartbeat failed', { error: String(error) }));
       }, every).unref();
     }
   }
@@ -75,16 +80,22 @@ export class Notifier {
     }
     clearTimeout(this.pendingEdits.get(jobId));
     this.pendingEdits.delete(jobId);
-    const job = this.options.store.getJob(jobId);
-    if (!job?.statusMessage) return;
-    const transport = this.transport(job.thread.platform);
-    if (!transport.canEdit) return;
-    this.lastEdit.set(jobId, this.options.clock.now());
-    try {
-      await transport.edit(job.statusMessage, statusMessage(job, this.machineName(job), this.latestLine.get(jobId), false, this.options.clock.now(), this.currentStep.get(jobId)));
-    } catch (error) {
-      this.options.logger.warn('status edit failed', { jobId, error: String(error) });
-    }
+    // One edit of a job's status message at a time, each reading the job when its turn comes:
+    // with an asynchronous store, an edit that read the job earlier could otherwise land after
+    // a newer one and leave the message showing an old state (a heartbeat beside the final edit).
+    await this.edits.run(jobId, async () => {
+      const job = await this.options.store.getJob(jobId);
+      if (!job?.statusMessage) return;
+      const transport = this.transport(job.thread.platform);
+      if (!transport.canEdit) return;
+      this.lastEdit.set(jobId, this.options.clock.now());
+      try {
+        const machine = await this.machineName(job);
+        await transport.edit(job.statusMessage, statusMessage(job, machine, this.latestLine.get(jobId), false, this.options.clock.now(), this.currentStep.get(jobId)));
+      } catch (error) {
+        this.options.logger.warn('status edit failed', { jobId, error: String(error) });
+      }
+    });
   }
 
   /** Posts a final message for a job that ended on the bridge's side (refused by the runner). */
@@ -103,17 +114,17 @@ export class Notifier {
   private async drain(): Promise<void> {
     const { store, logger } = this.options;
     for (;;) {
-      const batch = store.unnotifiedEvents(200);
+      const batch = await store.unnotifiedEvents(200);
       if (batch.length === 0) return;
       for (const { jobId, event } of batch) {
-        const job = store.getJob(jobId);
+        const job = await store.getJob(jobId);
         try {
           if (job) await this.notify(job, event);
         } catch (error) {
           // A chat API that keeps failing must not wedge every later notification.
           logger.error('notification failed', { jobId, seq: event.seq, error: String(error) });
         }
-        store.markNotified(jobId, event.seq);
+        await store.markNotified(jobId, event.seq);
       }
     }
   }
@@ -133,13 +144,14 @@ export class Notifier {
       case 'approval_requested': {
         await this.refreshStatus(job.id, true);
         const posted = await this.post(job.thread, approvalMessage(job, event.request, this.options.approvalTtlMinutes));
-        this.options.store.setApprovalMessage(job.id, event.request.requestId, posted.messageId);
+        await this.options.store.setApprovalMessage(job.id, event.request.requestId, posted.messageId);
         return;
       }
       case 'approval_resolved': {
         // Answered on the machine (editor, terminal): the chat's buttons say so and stop working.
-        const open = this.options.store.approval(job.id, event.decision.requestId);
-        if (open && !open.decision && this.options.store.decideApproval(job.id, event.decision.requestId, event.decision, event.at)) {
+        const open = await this.options.store.approval(job.id, event.decision.requestId);
+        // The buttons are closed only by whoever decided it: a chat press that won meanwhile closes its own.
+        if (open && !open.decision && (await this.options.store.decideApproval(job.id, event.decision.requestId, event.decision, event.at))) {
           await this.closeApproval(job, open, decisionVerdict(event.decision), event.decision.decidedBy ?? 'the machine');
         }
         return;
@@ -163,12 +175,12 @@ export class Notifier {
           return;
         }
         await this.refreshStatus(job.id, true);
-        for (const open of this.options.store.unansweredApprovals(job.id)) {
+        for (const open of await this.options.store.unansweredApprovals(job.id)) {
           const moot = { requestId: open.request.requestId, decision: 'deny' as const, reason: `the session ended (${event.state})`, decidedBy: 'Dispatch' };
-          if (this.options.store.decideApproval(job.id, open.request.requestId, moot, event.at)) await this.closeApproval(job, open, `No longer needed: the session ${event.state}`);
+          if (await this.options.store.decideApproval(job.id, open.request.requestId, moot, event.at)) await this.closeApproval(job, open, `No longer needed: the session ${event.state}`);
         }
         // The ending is judged from the event, not the job row, which may already be newer (a follow-up).
-        await this.post(job.thread, finalMessage({ ...job, state: event.state }, this.machineName(job)));
+        await this.post(job.thread, finalMessage({ ...job, state: event.state }, await this.machineName(job)));
         return;
     }
   }
@@ -181,8 +193,8 @@ export class Notifier {
     await transport.edit({ thread: job.thread, messageId: approval.messageId }, decidedMessage(approval.request, verdict, by));
   }
 
-  private machineName(job: JobRecord): string {
-    return this.options.store.getMachine(job.machineId)?.name ?? 'your machine';
+  private async machineName(job: JobRecord): Promise<string> {
+    return (await this.options.store.getMachine(job.machineId))?.name ?? 'your machine';
   }
 
   private transport(platform: Platform): Transport {

@@ -50,67 +50,69 @@ export class Pairing {
   }
 
   /** A fresh code for `machineId`. */
-  createCode(machineId: string): { code: string; expiresAt: number } {
+  async createCode(machineId: string): Promise<{ code: string; expiresAt: number }> {
     const now = this.clock.now();
-    this.refuseWhilePaused(now);
+    await this.refuseWhilePaused(now);
     // Codes created in the window are those that expire after its start plus their lifetime.
-    if (this.store.countPairingCodes(machineId, now - WINDOW_MS + CODE_TTL_MS) >= this.limits.codesPerMachine) {
+    if (await this.store.countPairingCodes(machineId, now - WINDOW_MS + CODE_TTL_MS) >= this.limits.codesPerMachine) {
       throw new DispatchError('rate_limited', `This machine made ${this.limits.codesPerMachine} pairing codes in the last hour; wait a while, or use one of those.`);
     }
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const expiresAt = now + CODE_TTL_MS;
-    this.store.createPairingCode(machineId, code, expiresAt);
+    await this.store.createPairingCode(machineId, code, expiresAt);
     return { code, expiresAt };
   }
 
   /** Pairs `user` with the code's machine; returns the machine id. */
-  redeem(user: ChatUser, rawCode: string): string {
+  async redeem(user: ChatUser, rawCode: string): Promise<string> {
     const now = this.clock.now();
-    this.refuseWhilePaused(now);
-    const failures = this.store.countFailedPairings(user, now - WINDOW_MS);
+    await this.refuseWhilePaused(now);
+    const failures = await this.store.countFailedPairings(user, now - WINDOW_MS);
     if (failures >= this.limits.wrongCodesPerUser) {
       throw new DispatchError('rate_limited', 'Too many wrong pairing codes. Wait an hour, then run `dispatch pair` on your machine for a new code.');
     }
     const code = rawCode.replace(/[\s-]+/g, '');
     if (!/^\d{6}$/.test(code)) throw new DispatchError('bad_input', 'Pairing codes have 6 digits, like `pair 123456`. Run `dispatch pair` on your machine to get one.');
-    const machineId = this.store.consumePairingCode(code, now);
+    // The store uses a code once, also when two people (or two bridges) redeem it at the same moment.
+    const machineId = await this.store.consumePairingCode(code, now);
     if (!machineId) {
-      this.store.recordFailedPairing(user, now);
+      await this.store.recordFailedPairing(user, now);
       const left = this.limits.wrongCodesPerUser - failures - 1;
       // Expected (a typo, an old code): info, not an error. Never the code itself.
       this.logger.info('wrong pairing code', { user: `${user.platform}:${user.userId}`, wrongThisHour: failures + 1 });
-      this.announceIfPaused(now);
+      await this.announceIfPaused(now);
       throw new DispatchError(
         'bad_input',
         `That code is not valid (wrong, used or older than 10 minutes). Run \`dispatch pair\` on your machine for a new one.${left <= 2 ? ` ${left} attempt${left === 1 ? '' : 's'} left this hour.` : ''}`,
       );
     }
-    this.store.addPairing(user, machineId, now);
-    this.store.audit({ at: now, actor: `${user.platform}:${user.userId}`, action: 'pair', detail: { machineId } });
+    await this.store.addPairing(user, machineId, now);
+    await this.store.audit({ at: now, actor: `${user.platform}:${user.userId}`, action: 'pair', detail: { machineId } });
     return machineId;
   }
 
   /** When pairing resumes, or undefined when it is not paused. */
-  pausedUntil(now = this.clock.now()): number | undefined {
-    const times = this.store.failedPairingTimes(now - WINDOW_MS);
+  async pausedUntil(now = this.clock.now()): Promise<number | undefined> {
+    const times = await this.store.failedPairingTimes(now - WINDOW_MS);
     const limit = this.limits.wrongCodesPerBridge;
     if (times.length < limit) return undefined;
     // It resumes when enough of the window's wrong codes have aged out of it.
     return times[times.length - limit]! + WINDOW_MS;
   }
 
-  private refuseWhilePaused(now: number): void {
-    const until = this.pausedUntil(now);
+  private async refuseWhilePaused(now: number): Promise<void> {
+    const until = await this.pausedUntil(now);
     if (until === undefined) return;
-    this.announceIfPaused(now);
+    await this.announceIfPaused(now);
     const minutes = Math.max(1, Math.ceil((until - now) / 60_000));
     throw new DispatchError('rate_limited', `Pairing is paused on this bridge for about ${minutes} more minute${minutes === 1 ? '' : 's'}: too many wrong codes were tried. Try again later.`);
   }
 
   /** Tells the owners once per pause (a pause that a later guess extends is the same pause). */
-  private announceIfPaused(now: number): void {
-    const until = this.pausedUntil(now);
+  private async announceIfPaused(now: number): Promise<void> {
+    const until = await this.pausedUntil(now);
     if (until === undefined) return;
+    // Checked and set with no await in between, so two wrong codes at once announce one pause.
     const alreadyTold = this.announcedUntil >= now;
     this.announcedUntil = until;
     if (alreadyTold) return;

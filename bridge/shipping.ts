@@ -32,7 +32,7 @@ export async function shipFromChat(deps: ShippingDeps, job: JobRecord, user: Cha
   if (!job.result?.branch || !job.result.ship || job.result.ship.commits === 0) return { ephemeral: `Session ${session} has no commits of its own, so there is nothing to push.` };
   if (!machines.ship) return { ephemeral: 'This bridge cannot ship sessions.' };
   const by = user.displayName ?? user.userId;
-  store.audit({ at: clock.now(), actor: `${user.platform}:${user.userId}`, action: wanted.action === 'push' ? 'ship_push' : 'ship_pr', jobId: job.id, detail: { branch: job.result.branch, draft: wanted.draft } });
+  await store.audit({ at: clock.now(), actor: `${user.platform}:${user.userId}`, action: wanted.action === 'push' ? 'ship_push' : 'ship_pr', jobId: job.id, detail: { branch: job.result.branch, draft: wanted.draft } });
   const link = threadUrl(job.thread, deps.threadLinks);
   try {
     const answer = await machines.ship(job, { action: wanted.action, draft: wanted.draft, requester: { platform: job.thread.platform, name: by }, ...(link ? { threadUrl: link } : {}) });

@@ -35,23 +35,23 @@ export async function runMachinesCommand(argv: string[], io: CliIo): Promise<num
   const store = new SqliteStore(file);
   try {
     if (verb === undefined) {
-      const lines = describeMachines(store.listMachines(), Date.now());
+      const lines = describeMachines(await store.listMachines(), Date.now());
       writeLine(io.stdout, lines.length ? lines.join('\n') : 'No machines yet. A runner registers the first time it connects with DISPATCH_RUNNER_TOKEN.');
       return 0;
     }
-    const machine = pickMachine(store, name!);
+    const machine = await pickMachine(store, name!);
     if (typeof machine === 'string') {
       writeLine(io.stderr, `dispatch machines revoke: ${machine}`);
       return 1;
     }
-    if (!store.credentials.revoke(machine.id, Date.now())) {
+    if (!(await store.credentials.revoke(machine.id, Date.now()))) {
       writeLine(io.stdout, `${machine.name} (${machine.id}) was already revoked.`);
       return 0;
     }
-    store.audit({ at: Date.now(), actor: 'cli', action: 'revoke_machine', detail: { machineId: machine.id } });
+    await store.audit({ at: Date.now(), actor: 'cli', action: 'revoke_machine', detail: { machineId: machine.id } });
     writeLine(io.stdout, `Revoked ${machine.name} (${machine.id}): its credential no longer connects, and its pairings are removed. A running bridge closes its link within a ping.`);
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }

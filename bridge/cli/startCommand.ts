@@ -45,8 +45,8 @@ export async function runStartCommand(argv: string[], io: CliIo): Promise<number
 
   const identity = loadMachineIdentity(runnerConfig.home, io.env.DISPATCH_MACHINE_NAME);
   const repos = runnerConfig.repos.map((repo, index) => ({ name: repo.name, default: index === 0 }));
-  bridge.store.upsertMachine({ id: identity.machineId, name: identity.machineName, platform: process.platform, agent: runnerConfig.agent, repos, lastSeenAt: Date.now() });
-  bridge.store.addPairing(LOCAL_WEB_USER, identity.machineId, Date.now());
+  await bridge.store.upsertMachine({ id: identity.machineId, name: identity.machineName, platform: process.platform, agent: runnerConfig.agent, repos, lastSeenAt: Date.now() });
+  await bridge.store.addPairing(LOCAL_WEB_USER, identity.machineId, Date.now());
 
   const runner = new Runner({
     home: runnerConfig.home,

@@ -18,7 +18,7 @@ export class SqliteCredentials implements CredentialStore {
     return prepared;
   }
 
-  issue(machineId: string, secretHash: string, at: number): boolean {
+  async issue(machineId: string, secretHash: string, at: number): Promise<boolean> {
     return (
       this.statement(
         `INSERT INTO machine_credentials (machine_id, secret_hash, issued_at) VALUES (?, ?, ?)
@@ -28,21 +28,21 @@ export class SqliteCredentials implements CredentialStore {
     );
   }
 
-  confirm(machineId: string, at: number): void {
+  async confirm(machineId: string, at: number): Promise<void> {
     this.statement(`UPDATE machine_credentials SET confirmed_at = ? WHERE machine_id = ? AND confirmed_at IS NULL`).run(at, machineId);
   }
 
-  find(secretHash: string): { machineId: string; revoked: boolean } | undefined {
+  async find(secretHash: string): Promise<{ machineId: string; revoked: boolean } | undefined> {
     const row = this.statement(`SELECT machine_id, revoked_at FROM machine_credentials WHERE secret_hash = ?`).get(secretHash) as Row | undefined;
     return row ? { machineId: String(row.machine_id), revoked: row.revoked_at != null } : undefined;
   }
 
-  state(machineId: string): CredentialState {
+  async state(machineId: string): Promise<CredentialState> {
     const row = this.statement(`SELECT revoked_at, confirmed_at FROM machine_credentials WHERE machine_id = ?`).get(machineId) as Row | undefined;
     return row ? credentialStateOf(row) : 'none';
   }
 
-  revoke(machineId: string, at: number): boolean {
+  async revoke(machineId: string, at: number): Promise<boolean> {
     return this.db.transaction(() => {
       // A machine that never registered gets a revoked placeholder, so the registration token cannot claim it later.
       const changed =

@@ -48,7 +48,7 @@ export class SqliteStore implements Store {
     migrate(this.db);
     if (options.maxPages) this.db.pragma(`max_page_count = ${Math.floor(options.maxPages)}`);
     this.webMessages = new SqliteWebHistory(this.db);
-    this.routing = new SqliteRoutingData(this.db, (machineId) => this.getMachine(machineId)?.repos.map((repo) => repo.name));
+    this.routing = new SqliteRoutingData(this.db, (machineId) => this.machineById(machineId)?.repos.map((repo) => repo.name));
     this.credentials = new SqliteCredentials(this.db);
   }
 
@@ -62,7 +62,7 @@ export class SqliteStore implements Store {
     return prepared;
   }
 
-  upsertMachine(machine: MachineRecord): void {
+  async upsertMachine(machine: MachineRecord): Promise<void> {
     this.statement(
         `INSERT INTO machines (id, name, platform, agent, repos, last_seen_at) VALUES (@id, @name, @platform, @agent, @repos, @lastSeenAt)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, platform = excluded.platform, agent = excluded.agent,
@@ -73,102 +73,111 @@ export class SqliteStore implements Store {
     this.routing.machineChanged(machine.id);
   }
 
-  saveRepoVocabularies(machineId: string, repos: ReadonlyArray<{ name: string; vocabulary?: RepoVocabulary }>, at: number): void {
+  async saveRepoVocabularies(machineId: string, repos: ReadonlyArray<{ name: string; vocabulary?: RepoVocabulary }>, at: number): Promise<void> {
     this.routing.saveRepoVocabularies(machineId, repos, at);
   }
 
-  routingRepos(machineId: string): RoutingRepo[] {
+  async routingRepos(machineId: string): Promise<RoutingRepo[]> {
     return this.routing.routingRepos(machineId);
   }
 
-  saveCoworkReply(reply: CoworkReplyRecord): void {
+  async saveCoworkReply(reply: CoworkReplyRecord): Promise<void> {
     this.routing.saveCoworkReply(reply);
   }
 
-  getCoworkReply(id: string): CoworkReplyRecord | undefined {
+  async getCoworkReply(id: string): Promise<CoworkReplyRecord | undefined> {
     return this.routing.getCoworkReply(id);
   }
 
-  claimCoworkReply(id: string, jobId: string): boolean {
+  async claimCoworkReply(id: string, jobId: string): Promise<boolean> {
     return this.routing.claimCoworkReply(id, jobId);
   }
 
-  getMachine(id: string): MachineRecord | undefined {
+  async getMachine(id: string): Promise<MachineRecord | undefined> {
+    return this.machineById(id);
+  }
+
+  /** Synchronous reads for use inside a better-sqlite3 transaction (which cannot await). */
+  private machineById(id: string): MachineRecord | undefined {
     const row = this.statement(`SELECT * FROM machines WHERE id = ?`).get(id) as Row | undefined;
     return row ? toMachine(row) : undefined;
   }
 
-  listMachines(): MachineListing[] {
+  async listMachines(): Promise<MachineListing[]> {
     const rows = this.statement(
       `SELECT m.*, c.revoked_at, c.confirmed_at, c.machine_id AS credential_of FROM machines m LEFT JOIN machine_credentials c ON c.machine_id = m.id ORDER BY m.last_seen_at DESC`,
     ).all() as Row[];
     return rows.map((row) => ({ ...toMachine(row), credential: row.credential_of == null ? 'none' : credentialStateOf(row) }));
   }
 
-  touchMachine(id: string, lastSeenAt: number): void {
+  async touchMachine(id: string, lastSeenAt: number): Promise<void> {
     this.statement(`UPDATE machines SET last_seen_at = ? WHERE id = ?`).run(lastSeenAt, id);
   }
 
-  createPairingCode(machineId: string, code: string, expiresAt: number): void {
+  async createPairingCode(machineId: string, code: string, expiresAt: number): Promise<void> {
     this.statement(`INSERT OR REPLACE INTO pairing_codes (code, machine_id, expires_at, used_at) VALUES (?, ?, ?, NULL)`).run(code, machineId, expiresAt);
   }
 
-  consumePairingCode(code: string, now: number): string | undefined {
+  async consumePairingCode(code: string, now: number): Promise<string | undefined> {
     const row = this.statement(`UPDATE pairing_codes SET used_at = ? WHERE code = ? AND used_at IS NULL AND expires_at > ? RETURNING machine_id`)
       .get(now, code, now) as Row | undefined;
     return row ? String(row.machine_id) : undefined;
   }
 
-  recordFailedPairing(user: ChatUser, at: number): void {
+  async recordFailedPairing(user: ChatUser, at: number): Promise<void> {
     this.statement(`INSERT INTO pairing_failures (platform, user_id, at) VALUES (?, ?, ?)`).run(user.platform, user.userId, at);
   }
 
-  countFailedPairings(user: ChatUser, since: number): number {
+  async countFailedPairings(user: ChatUser, since: number): Promise<number> {
     const row = this.statement(`SELECT COUNT(*) AS n FROM pairing_failures WHERE platform = ? AND user_id = ? AND at >= ?`)
       .get(user.platform, user.userId, since) as Row;
     return Number(row.n);
   }
 
-  failedPairingTimes(since: number): number[] {
+  async failedPairingTimes(since: number): Promise<number[]> {
     const rows = this.statement(`SELECT at FROM pairing_failures WHERE at >= ? ORDER BY at`).all(since) as Row[];
     return rows.map((row) => Number(row.at));
   }
 
-  countPairingCodes(machineId: string, expiringSince: number): number {
+  async countPairingCodes(machineId: string, expiringSince: number): Promise<number> {
     const row = this.statement(`SELECT COUNT(*) AS n FROM pairing_codes WHERE machine_id = ? AND expires_at >= ?`).get(machineId, expiringSince) as Row;
     return Number(row.n);
   }
 
-  addPairing(user: ChatUser, machineId: string, at: number): void {
+  async addPairing(user: ChatUser, machineId: string, at: number): Promise<void> {
     this.db.transaction(() => {
       this.statement(`INSERT INTO users (platform, user_id, display_name, first_seen_at) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET display_name = excluded.display_name`)
         .run(user.platform, user.userId, user.displayName ?? null, at);
-      const hasDefault = this.pairings(user).some((pairing) => pairing.isDefault);
+      const hasDefault = this.pairingsOf(user).some((pairing) => pairing.isDefault);
       this.statement(`INSERT OR IGNORE INTO pairings (platform, user_id, machine_id, is_default, paired_at) VALUES (?, ?, ?, ?, ?)`)
         .run(user.platform, user.userId, machineId, hasDefault ? 0 : 1, at);
     })();
   }
 
-  removePairings(user: ChatUser): number {
+  async removePairings(user: ChatUser): Promise<number> {
     return this.statement(`DELETE FROM pairings WHERE platform = ? AND user_id = ?`).run(user.platform, user.userId).changes;
   }
 
-  pairings(user: ChatUser): PairingRecord[] {
+  async pairings(user: ChatUser): Promise<PairingRecord[]> {
+    return this.pairingsOf(user);
+  }
+
+  private pairingsOf(user: ChatUser): PairingRecord[] {
     const rows = this.statement(`SELECT machine_id, is_default, paired_at FROM pairings WHERE platform = ? AND user_id = ? ORDER BY paired_at`)
       .all(user.platform, user.userId) as Row[];
     return rows.map((row) => ({ machineId: String(row.machine_id), isDefault: row.is_default === 1, pairedAt: Number(row.paired_at) }));
   }
 
-  countPairings(machineId: string): number {
+  async countPairings(machineId: string): Promise<number> {
     return Number((this.statement(`SELECT COUNT(*) AS n FROM pairings WHERE machine_id = ?`).get(machineId) as Row).n);
   }
 
-  setDefaultMachine(user: ChatUser, machineId: string): void {
+  async setDefaultMachine(user: ChatUser, machineId: string): Promise<void> {
     this.statement(`UPDATE pairings SET is_default = (machine_id = ?) WHERE platform = ? AND user_id = ?`)
       .run(machineId, user.platform, user.userId);
   }
 
-  createJob(job: JobRecord): void {
+  async createJob(job: JobRecord): Promise<void> {
     try {
       this.insertJob(job);
     } catch (error) {
@@ -209,24 +218,28 @@ export class SqliteStore implements Store {
       });
   }
 
-  getJob(id: string): JobRecord | undefined {
+  async getJob(id: string): Promise<JobRecord | undefined> {
+    return this.jobById(id);
+  }
+
+  private jobById(id: string): JobRecord | undefined {
     const row = this.statement(`SELECT * FROM jobs WHERE id = ?`).get(id) as Row | undefined;
     return row ? toJob(row) : undefined;
   }
 
-  findJobByThread(thread: ThreadRef): JobRecord | undefined {
+  async findJobByThread(thread: ThreadRef): Promise<JobRecord | undefined> {
     const row = this.statement(`SELECT * FROM jobs WHERE thread_platform = ? AND thread_channel = ? AND thread_id = ? ORDER BY created_at DESC LIMIT 1`)
       .get(thread.platform, thread.channelId, thread.threadId) as Row | undefined;
     return row ? toJob(row) : undefined;
   }
 
-  findJobsByPrefix(owner: ChatUser, prefix: string): JobRecord[] {
+  async findJobsByPrefix(owner: ChatUser, prefix: string): Promise<JobRecord[]> {
     const rows = this.statement(`SELECT * FROM jobs WHERE owner_platform = ? AND owner_id = ? AND replace(id, '-', '') LIKE ? ESCAPE '\\' ORDER BY created_at DESC LIMIT 5`)
       .all(owner.platform, owner.userId, `${prefix.replace(/[\\%_]/g, '\\$&')}%`) as Row[];
     return rows.map(toJob);
   }
 
-  listJobs(filter: JobFilter): JobRecord[] {
+  async listJobs(filter: JobFilter): Promise<JobRecord[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.owner) {
@@ -246,7 +259,7 @@ export class SqliteStore implements Store {
     return (this.statement(sql).all(...params, filter.limit ?? 50) as Row[]).map(toJob);
   }
 
-  updateJob(id: string, patch: JobPatch): void {
+  async updateJob(id: string, patch: JobPatch): Promise<void> {
     const columns: [string, unknown][] = [];
     if (patch.statusMessage !== undefined) columns.push(['status_message_id', patch.statusMessage.messageId]);
     if (patch.delivery !== undefined) columns.push(['delivery', patch.delivery]);
@@ -258,11 +271,11 @@ export class SqliteStore implements Store {
   }
 
 
-  recordEvents(jobId: string, events: SessionEvent[]): SessionEvent[] {
+  async recordEvents(jobId: string, events: SessionEvent[]): Promise<SessionEvent[]> {
     const insert = this.statement(`INSERT OR IGNORE INTO job_events (job_id, seq, kind, body, at) VALUES (?, ?, ?, ?, ?)`);
     const saveApproval = this.statement(`INSERT OR IGNORE INTO approvals (job_id, request_id, request) VALUES (?, ?, ?)`);
     return this.db.transaction(() => {
-      const job = this.getJob(jobId);
+      const job = this.jobById(jobId);
       if (!job) return [];
       const fresh: SessionEvent[] = [];
       for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
@@ -290,41 +303,41 @@ export class SqliteStore implements Store {
     })();
   }
 
-  unnotifiedEvents(limit: number): StoredEvent[] {
+  async unnotifiedEvents(limit: number): Promise<StoredEvent[]> {
     const rows = this.statement(`SELECT job_id, body FROM job_events WHERE notified = 0 ORDER BY at, job_id, seq LIMIT ?`).all(limit) as Row[];
     return rows.map((row) => ({ jobId: String(row.job_id), event: SessionEventSchema.parse(JSON.parse(String(row.body))) }));
   }
 
-  markNotified(jobId: string, seq: number): void {
+  async markNotified(jobId: string, seq: number): Promise<void> {
     this.statement(`UPDATE job_events SET notified = 1 WHERE job_id = ? AND seq = ?`).run(jobId, seq);
   }
 
-  events(jobId: string): SessionEvent[] {
+  async events(jobId: string): Promise<SessionEvent[]> {
     const rows = this.statement(`SELECT body FROM job_events WHERE job_id = ? ORDER BY seq`).all(jobId) as Row[];
     return rows.map((row) => SessionEventSchema.parse(JSON.parse(String(row.body))));
   }
 
-  decideApproval(jobId: string, requestId: string, decision: ApprovalDecision, at: number): boolean {
+  async decideApproval(jobId: string, requestId: string, decision: ApprovalDecision, at: number): Promise<boolean> {
     const result = this.statement(`UPDATE approvals SET decision = ?, decided_by = ?, decided_at = ? WHERE job_id = ? AND request_id = ? AND decision IS NULL`)
       .run(JSON.stringify(decision), decision.decidedBy ?? null, at, jobId, requestId);
     return result.changes === 1;
   }
 
-  approval(jobId: string, requestId: string): ApprovalRecord | undefined {
+  async approval(jobId: string, requestId: string): Promise<ApprovalRecord | undefined> {
     const row = this.statement(`SELECT * FROM approvals WHERE job_id = ? AND request_id = ?`).get(jobId, requestId) as Row | undefined;
     return row ? toApproval(row) : undefined;
   }
 
-  setApprovalMessage(jobId: string, requestId: string, messageId: string): void {
+  async setApprovalMessage(jobId: string, requestId: string, messageId: string): Promise<void> {
     this.statement(`UPDATE approvals SET message_id = ? WHERE job_id = ? AND request_id = ?`).run(messageId, jobId, requestId);
   }
 
-  unansweredApprovals(jobId: string): ApprovalRecord[] {
+  async unansweredApprovals(jobId: string): Promise<ApprovalRecord[]> {
     return (this.statement(`SELECT * FROM approvals WHERE job_id = ? AND decision IS NULL`).all(jobId) as Row[]).map(toApproval);
   }
 
 
-  audit(entry: AuditEntry): void {
+  async audit(entry: AuditEntry): Promise<void> {
     try {
       this.insertAudit(entry);
     } catch (error) {
@@ -338,7 +351,7 @@ export class SqliteStore implements Store {
       .run(entry.at, entry.actor, entry.action, entry.jobId ?? null, entry.detail ? JSON.stringify(entry.detail) : null);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.db.close();
   }
 }

@@ -19,20 +19,20 @@ export class SqliteWebHistory implements WebChatHistory {
     this.selectInThread = db.prepare(`SELECT 1 FROM web_messages WHERE thread_id = ? LIMIT 1`);
   }
 
-  save(message: WebMessage): void {
+  async save(message: WebMessage): Promise<void> {
     this.upsert.run(message.id, message.threadId, JSON.stringify(message), message.at);
   }
 
-  recent(limit: number): WebMessage[] {
+  async recent(limit: number): Promise<WebMessage[]> {
     return (this.selectRecent.all(limit) as { body: string }[]).map((row) => WebMessageSchema.parse(JSON.parse(row.body)));
   }
 
-  get(id: string): WebMessage | undefined {
+  async get(id: string): Promise<WebMessage | undefined> {
     const row = this.selectOne.get(id) as { body: string } | undefined;
     return row ? WebMessageSchema.parse(JSON.parse(row.body)) : undefined;
   }
 
-  hasThread(threadId: string): boolean {
+  async hasThread(threadId: string): Promise<boolean> {
     return this.selectInThread.get(threadId) !== undefined;
   }
 }

@@ -6,6 +6,10 @@ import type { WebChatHistory } from '../transports/web/webHistory.js';
 /**
  * Everything the bridge must not lose, behind one interface: SQLite is the embedded
  * default; a PostgreSQL store can implement the same for teams. No SQL outside stores.
+ * Every method is asynchronous (a networked database is), so a caller must not rely on
+ * two calls happening in one tick: the operations that decide something once
+ * (decideApproval, consumePairingCode, claimCoworkReply, recordEvents, credentials.issue)
+ * are atomic in the store and say whether this caller won.
  */
 export interface Store {
   readonly webMessages: WebChatHistory;
@@ -13,74 +17,74 @@ export interface Store {
   readonly credentials: CredentialStore;
 
   /** Stores a machine; its repositories' vocabularies are not part of it (see saveRepoVocabularies). */
-  upsertMachine(machine: MachineRecord): void;
-  getMachine(id: string): MachineRecord | undefined;
+  upsertMachine(machine: MachineRecord): Promise<void>;
+  getMachine(id: string): Promise<MachineRecord | undefined>;
   /** Every machine the bridge knows, newest contact first, with its credential's state. */
-  listMachines(): MachineListing[];
-  touchMachine(id: string, lastSeenAt: number): void;
+  listMachines(): Promise<MachineListing[]>;
+  touchMachine(id: string, lastSeenAt: number): Promise<void>;
 
 
   /**
    * Stores the vocabularies a runner sent (a repository sent without one keeps what is
    * stored) and drops those of repositories the machine no longer has.
    */
-  saveRepoVocabularies(machineId: string, repos: ReadonlyArray<{ name: string; vocabulary?: RepoVocabulary }>, at: number): void;
+  saveRepoVocabularies(machineId: string, repos: ReadonlyArray<{ name: string; vocabulary?: RepoVocabulary }>, at: number): Promise<void>;
   /** The machine's repositories with their stored vocabularies: the router's context. */
-  routingRepos(machineId: string): RoutingRepo[];
+  routingRepos(machineId: string): Promise<RoutingRepo[]>;
 
   /** Remembers a Cowork reply, so that "Run as a Code session" can start its text later (after a restart too). */
-  saveCoworkReply(reply: CoworkReplyRecord): void;
-  getCoworkReply(id: string): CoworkReplyRecord | undefined;
+  saveCoworkReply(reply: CoworkReplyRecord): Promise<void>;
+  getCoworkReply(id: string): Promise<CoworkReplyRecord | undefined>;
   /** Records that the reply was re-run as job `jobId`; false when it already was (as a job that exists). */
-  claimCoworkReply(id: string, jobId: string): boolean;
+  claimCoworkReply(id: string, jobId: string): Promise<boolean>;
 
-  createPairingCode(machineId: string, code: string, expiresAt: number): void;
+  createPairingCode(machineId: string, code: string, expiresAt: number): Promise<void>;
   /** Uses a code once: returns its machine if the code exists, is unused and unexpired. */
-  consumePairingCode(code: string, now: number): string | undefined;
-  recordFailedPairing(user: ChatUser, at: number): void;
-  countFailedPairings(user: ChatUser, since: number): number;
+  consumePairingCode(code: string, now: number): Promise<string | undefined>;
+  recordFailedPairing(user: ChatUser, at: number): Promise<void>;
+  countFailedPairings(user: ChatUser, since: number): Promise<number>;
   /** When wrong codes were tried since `since`, by anyone, oldest first (the bridge-wide limit). */
-  failedPairingTimes(since: number): number[];
+  failedPairingTimes(since: number): Promise<number[]>;
   /** How many codes `machineId` has that expire at or after `expiringSince` (codes it made lately). */
-  countPairingCodes(machineId: string, expiringSince: number): number;
+  countPairingCodes(machineId: string, expiringSince: number): Promise<number>;
 
   /** Binds a chat identity to a machine; the first machine becomes the default. */
-  addPairing(user: ChatUser, machineId: string, at: number): void;
-  removePairings(user: ChatUser): number;
-  pairings(user: ChatUser): PairingRecord[];
+  addPairing(user: ChatUser, machineId: string, at: number): Promise<void>;
+  removePairings(user: ChatUser): Promise<number>;
+  pairings(user: ChatUser): Promise<PairingRecord[]>;
   /** How many chat identities are paired with a machine. */
-  countPairings(machineId: string): number;
-  setDefaultMachine(user: ChatUser, machineId: string): void;
+  countPairings(machineId: string): Promise<number>;
+  setDefaultMachine(user: ChatUser, machineId: string): Promise<void>;
 
   /** Writes a new job; durable when it returns. */
-  createJob(job: JobRecord): void;
-  getJob(id: string): JobRecord | undefined;
-  findJobByThread(thread: ThreadRef): JobRecord | undefined;
+  createJob(job: JobRecord): Promise<void>;
+  getJob(id: string): Promise<JobRecord | undefined>;
+  findJobByThread(thread: ThreadRef): Promise<JobRecord | undefined>;
   /** Jobs of an owner whose id starts with `prefix` (what users type: "cancel 3f9a1c2e"). */
-  findJobsByPrefix(owner: ChatUser, prefix: string): JobRecord[];
-  listJobs(filter: JobFilter): JobRecord[];
-  updateJob(id: string, patch: JobPatch): void;
+  findJobsByPrefix(owner: ChatUser, prefix: string): Promise<JobRecord[]>;
+  listJobs(filter: JobFilter): Promise<JobRecord[]>;
+  updateJob(id: string, patch: JobPatch): Promise<void>;
 
   /**
    * Stores session events once each (by job + seq) and folds them into the job's state,
    * in one transaction. Returns only the events that were new.
    */
-  recordEvents(jobId: string, events: SessionEvent[]): SessionEvent[];
+  recordEvents(jobId: string, events: SessionEvent[]): Promise<SessionEvent[]>;
   /** Stored events not yet turned into chat messages (survives restarts). */
-  unnotifiedEvents(limit: number): StoredEvent[];
-  markNotified(jobId: string, seq: number): void;
-  events(jobId: string): SessionEvent[];
+  unnotifiedEvents(limit: number): Promise<StoredEvent[]>;
+  markNotified(jobId: string, seq: number): Promise<void>;
+  events(jobId: string): Promise<SessionEvent[]>;
 
   /** Records a decision once; false when the request was already decided or is unknown. */
-  decideApproval(jobId: string, requestId: string, decision: ApprovalDecision, at: number): boolean;
-  approval(jobId: string, requestId: string): ApprovalRecord | undefined;
+  decideApproval(jobId: string, requestId: string, decision: ApprovalDecision, at: number): Promise<boolean>;
+  approval(jobId: string, requestId: string): Promise<ApprovalRecord | undefined>;
   /** Remembers the chat message that carries an approval request's buttons. */
-  setApprovalMessage(jobId: string, requestId: string, messageId: string): void;
+  setApprovalMessage(jobId: string, requestId: string, messageId: string): Promise<void>;
   /** Requests of a job nobody has answered in the chat yet, with their messages. */
-  unansweredApprovals(jobId: string): ApprovalRecord[];
+  unansweredApprovals(jobId: string): Promise<ApprovalRecord[]>;
 
-  audit(entry: AuditEntry): void;
-  close(): void;
+  audit(entry: AuditEntry): Promise<void>;
+  close(): Promise<void>;
 }
 
 export interface MachineRecord {
@@ -99,14 +103,14 @@ export interface CredentialStore {
    * never confirmed (the answer carrying it was lost) gets the new one instead; false when
    * the machine has a confirmed or revoked credential.
    */
-  issue(machineId: string, secretHash: string, at: number): boolean;
+  issue(machineId: string, secretHash: string, at: number): Promise<boolean>;
   /** The machine showed it holds its credential (used it, or spoke again after receiving it). */
-  confirm(machineId: string, at: number): void;
+  confirm(machineId: string, at: number): Promise<void>;
   /** The machine a credential hash belongs to, and whether it was revoked. */
-  find(secretHash: string): { machineId: string; revoked: boolean } | undefined;
-  state(machineId: string): CredentialState;
+  find(secretHash: string): Promise<{ machineId: string; revoked: boolean } | undefined>;
+  state(machineId: string): Promise<CredentialState>;
   /** Revokes a machine's credential and drops its pairings; false when it had none to revoke. */
-  revoke(machineId: string, at: number): boolean;
+  revoke(machineId: string, at: number): Promise<boolean>;
 }
 
 /**

@@ -40,8 +40,8 @@ describe('end to end: chat → bridge → WebSocket link → runner → worktree
 
     const refused = await chat.press(bob, approval, approval.message.buttons![0]!.value);
     assert.equal(refused.ephemeral, 'Only the requester can do that.');
-    const job = live.bridge.store.listJobs({ owner: alice })[0]!;
-    assert.equal(live.bridge.store.getJob(job.id)?.state, 'waiting_for_approval', 'a refused press changes nothing');
+    const job = (await live.bridge.store.listJobs({ owner: alice }))[0]!;
+    assert.equal((await live.bridge.store.getJob(job.id))?.state, 'waiting_for_approval', 'a refused press changes nothing');
 
     const approved = await chat.press(alice, approval, approval.message.buttons![0]!.value);
     assert.match(approved.update?.title ?? '', /Approved once by alice/);
@@ -67,10 +67,10 @@ describe('end to end: chat → bridge → WebSocket link → runner → worktree
     const seen = phases.filter((phase, i) => phase !== phases[i - 1]);
     for (const phase of ['waiting for your approval', 'running `npm test`', 'failed']) assert.ok(seen.includes(phase), `${phase} in ${seen.join(' → ')}`);
     assert.ok(seen.indexOf('waiting for your approval') < seen.indexOf('running `npm test`'));
-    const stored = live.bridge.store.getJob(job.id)!;
+    const stored = (await live.bridge.store.getJob(job.id))!;
     assert.equal(stored.state, 'failed');
     assert.deepEqual(
-      live.bridge.store.events(job.id).map((event) => event.seq),
+      (await live.bridge.store.events(job.id)).map((event) => event.seq),
       Array.from({ length: stored.lastSeq }, (_, index) => index + 1),
       'every event stored once, in order, no gaps',
     );
@@ -82,7 +82,7 @@ describe('end to end: chat → bridge → WebSocket link → runner → worktree
     const thread = await chat.say(alice, 'run the tests');
     await chat.waitFor(() => chat.inThread(thread).some((p) => /Approval needed/.test(p.message.title ?? '')), 'the approval request');
     const approval = chat.inThread(thread).find((p) => /Approval needed/.test(p.message.title ?? ''))!;
-    const job = live.bridge.store.listJobs({ owner: alice })[0]!;
+    const job = (await live.bridge.store.listJobs({ owner: alice }))[0]!;
     const request = live.runner.session(job.id)!.pendingApprovals[0]!;
     live.runner.decide(job.id, { requestId: request.requestId, decision: 'approve_once', decidedBy: 'the editor' });
     await chat.waitFor(() => /Approved once by the editor/.test(titleOf(approval)), 'the chat to show the editor’s answer');
@@ -96,7 +96,7 @@ describe('end to end: chat → bridge → WebSocket link → runner → worktree
     assert.match(chat.inThread(thread)[0]!.message.text, /offline — this runs when it reconnects/);
     await live.startRunner();
     await chat.waitFor(() => chat.inThread(thread).some((p) => /^Session [0-9a-f]{8} /.test(p.message.title ?? '')), 'the session to end');
-    const job = live.bridge.store.listJobs({ owner: alice })[0]!;
+    const job = (await live.bridge.store.listJobs({ owner: alice }))[0]!;
     assert.equal(live.runner.sessions().filter((session) => session.sessionId === job.id).length, 1);
     assert.match(chat.inThread(thread).at(-1)!.message.text, /lint/i);
   });
@@ -107,8 +107,8 @@ describe('end to end: chat → bridge → WebSocket link → runner → worktree
     await chat.waitFor(() => chat.inThread(thread).some((p) => /Approval needed/.test(p.message.title ?? '')), 'the approval request');
     await chat.say(alice, 'cancel', thread);
     await chat.waitFor(() => chat.inThread(thread).some((p) => /cancelled/.test(p.message.title ?? '')), 'the cancellation');
-    const job = live.bridge.store.listJobs({ owner: alice })[0]!;
-    assert.equal(live.bridge.store.getJob(job.id)?.state, 'cancelled');
+    const job = (await live.bridge.store.listJobs({ owner: alice }))[0]!;
+    assert.equal((await live.bridge.store.getJob(job.id))?.state, 'cancelled');
     // The approval request that no longer matters loses its buttons, and a late press changes nothing.
     const approval = chat.inThread(thread).find((p) => /Approval needed/.test(p.message.title ?? ''))!;
     await chat.waitFor(() => /No longer needed: the session cancelled/.test(titleOf(approval)), 'the approval to close');
@@ -118,8 +118,8 @@ describe('end to end: chat → bridge → WebSocket link → runner → worktree
 
     await chat.say(alice, 'run the tests again please', thread);
     await chat.waitFor(() => chat.inThread(thread).filter((p) => /Approval needed/.test(p.message.title ?? '')).length === 2, 'the follow-up to ask again');
-    assert.equal(live.bridge.store.listJobs({ owner: alice }).length, 1, 'still one session');
-    const worktrees = new Set(live.bridge.store.events(job.id).flatMap((event) => (event.kind === 'workspace' ? [event.worktree] : [])));
+    assert.equal((await live.bridge.store.listJobs({ owner: alice })).length, 1, 'still one session');
+    const worktrees = new Set((await live.bridge.store.events(job.id)).flatMap((event) => (event.kind === 'workspace' ? [event.worktree] : [])));
     assert.equal(worktrees.size, 1, 'the follow-up ran in the same worktree');
   });
 });

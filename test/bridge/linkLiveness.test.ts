@@ -8,9 +8,9 @@ import { TcpProxy } from '../helpers/tcpProxy.js';
 const alice = { platform: 'web' as const, userId: 'alice', displayName: 'alice' };
 const DEAD_MS = 800;
 
-const until = async (test: () => boolean, what: string, ms = 15_000): Promise<void> => {
+const until = async (test: () => boolean | Promise<boolean>, what: string, ms = 15_000): Promise<void> => {
   const end = Date.now() + ms;
-  while (!test()) {
+  while (!(await test())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -60,7 +60,7 @@ describe('a broken machine link is noticed, said in the threads, and resumed', f
     const first = await chat.say(alice, 'run the tests');
     await chat.waitFor(() => titled(first, /Approval needed/) !== undefined, 'the first approval request');
     const waiting = await chat.say(alice, 'run the tests again');
-    await until(() => live!.bridge.store.listJobs({ owner: alice, delivery: 'accepted' }).length === 2, 'the second task to reach the runner');
+    await until(async () => (await live!.bridge.store.listJobs({ owner: alice, delivery: 'accepted' })).length === 2, 'the second task to reach the runner');
 
     proxy!.silence();
     const silencedAt = Date.now();
@@ -99,6 +99,6 @@ describe('a broken machine link is noticed, said in the threads, and resumed', f
     await until(() => live!.bridge.hub.isOnline(live!.machineId), 'the reconnect');
     await approve(queued);
     await completed(queued);
-    assert.equal(live!.bridge.store.listJobs({ owner: alice }).length, 1, 'one job, run once');
+    assert.equal((await live!.bridge.store.listJobs({ owner: alice })).length, 1, 'one job, run once');
   });
 });

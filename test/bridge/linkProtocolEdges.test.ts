@@ -78,8 +78,8 @@ describe('the machine link answers protocol edge cases with JSON-RPC errors', fu
     assert.deepEqual(notJson?.error, { code: -32700, message: 'Parse error: the frame is not JSON.' });
     assert.equal(fine?.id, 9);
     assert.ok(fine?.result, 'a good request on the same socket still works');
-    for (const id of ['m-batch', 'm-null', 'm-object', 'm-one']) assert.equal(live.bridge.store.getMachine(id), undefined, `${id} was not registered`);
-    assert.ok(live.bridge.store.getMachine('m-fine'));
+    for (const id of ['m-batch', 'm-null', 'm-object', 'm-one']) assert.equal(await live.bridge.store.getMachine(id), undefined, `${id} was not registered`);
+    assert.ok(await live.bridge.store.getMachine('m-fine'));
   });
 
   it('a 1 MB frame closes the link with a reason a person can read (1009)', async () => {
@@ -90,7 +90,7 @@ describe('the machine link answers protocol edge cases with JSON-RPC errors', fu
     const { code, reason } = await closed;
     assert.equal(code, 1009);
     assert.match(reason, /^Message too large \(1048\d{3} bytes; at most 524288\)\.$/);
-    assert.equal(live.bridge.store.getMachine('m-big'), undefined);
+    assert.equal(await live.bridge.store.getMachine('m-big'), undefined);
   });
 
   it('the runner logs the reason when the bridge closes its link for a frame that is too big, and reconnects', async () => {

@@ -66,7 +66,7 @@ describe('the machine link refuses what it must', function () {
     assert.match(answers.get(2)?.error?.message ?? '', /Invalid params for machine\/hello/);
     assert.ok(answers.get(3)?.error, 'unknown method is an error');
     assert.match(answers.get(4)?.error?.message ?? '', /protocol/);
-    assert.equal(live.bridge.store.getMachine('m'), undefined, 'a refused hello registers nothing');
+    assert.equal(await live.bridge.store.getMachine('m'), undefined, 'a refused hello registers nothing');
   });
 
   it('gives a machine a 6-digit pairing code only after hello', async () => {

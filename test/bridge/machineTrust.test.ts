@@ -88,7 +88,7 @@ describe('a machine can only speak for itself', function () {
     assert.equal(statSync(file).mode & 0o777, 0o600, 'the credential file is private');
     const credential = credentialOf(live);
     assert.notEqual(credential, RUNNER_TOKEN);
-    assert.equal(live.bridge.store.credentials.state(live.machineId), 'active');
+    assert.equal(await live.bridge.store.credentials.state(live.machineId), 'active');
     assert.ok(!readFileSync(join(live.home, 'bridge.db')).includes(credential), 'the bridge keeps only a hash');
 
     // A restarted runner reconnects with the credential (the registration token would be refused now).
@@ -109,14 +109,14 @@ describe('a machine can only speak for itself', function () {
     const lost = await outsider.connect(live.bridge.url, RUNNER_TOKEN);
     const first = await call(lost, runnerToBridge, 'machine/hello', hello('fresh'));
     outsider.close(); // the answer "never arrived": the machine did not speak again on that connection
-    assert.equal(live.bridge.store.credentials.state('fresh'), 'issued');
+    assert.equal(await live.bridge.store.credentials.state('fresh'), 'issued');
 
     const retry = await outsider.connect(live.bridge.url, RUNNER_TOKEN);
     const second = await call(retry, runnerToBridge, 'machine/hello', hello('fresh'));
     assert.ok(second.credential && second.credential !== first.credential, 'a new credential replaces the unconfirmed one');
     await assert.rejects(connectToBridge(live.bridge.url, first.credential!), (error: DispatchError) => error.code === 'unauthorized');
     await call(retry, runnerToBridge, 'machine/resync', { sessions: [] });
-    assert.equal(live.bridge.store.credentials.state('fresh'), 'active');
+    assert.equal(await live.bridge.store.credentials.state('fresh'), 'active');
 
     const third = await outsider.connect(live.bridge.url, RUNNER_TOKEN);
     await assert.rejects(call(third, runnerToBridge, 'machine/hello', hello('fresh')), /already registered/);
@@ -154,9 +154,9 @@ describe('a machine can only speak for itself', function () {
     const live = await start();
     const thread = await chat.say(alice, 'run the tests');
     const approval = await waitForApproval(thread);
-    const job = live.bridge.store.listJobs({ owner: alice })[0]!;
+    const job = (await live.bridge.store.listJobs({ owner: alice }))[0]!;
     const postsBefore = chat.inThread(thread).length;
-    const eventsBefore = live.bridge.store.events(job.id).length;
+    const eventsBefore = (await live.bridge.store.events(job.id)).length;
 
     const intruder = await outsider.connect(live.bridge.url, RUNNER_TOKEN);
     await call(intruder, runnerToBridge, 'machine/hello', hello('intruder'));
@@ -167,8 +167,8 @@ describe('a machine can only speak for itself', function () {
     await assert.rejects(call(intruder, runnerToBridge, 'machine/resync', { sessions: [{ sessionId: job.id, state: 'completed', lastSeq: 99 }] }), /another machine/);
 
     await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.equal(live.bridge.store.getJob(job.id)?.state, 'waiting_for_approval');
-    assert.equal(live.bridge.store.events(job.id).length, eventsBefore, 'no event stored');
+    assert.equal((await live.bridge.store.getJob(job.id))?.state, 'waiting_for_approval');
+    assert.equal((await live.bridge.store.events(job.id)).length, eventsBefore, 'no event stored');
     assert.equal(chat.inThread(thread).length, postsBefore, 'nothing posted in the thread');
     const approved = await chat.press(alice, approval, approval.message.buttons![0]!.value);
     assert.doesNotMatch(approved.ephemeral ?? '', /Too late/);
@@ -189,12 +189,12 @@ describe('a machine can only speak for itself', function () {
 
   it('a pairing hello (dispatch pair from another folder) changes nothing about the machine', async () => {
     const live = await start();
-    const before = live.bridge.store.getMachine(live.machineId)!;
+    const before = (await live.bridge.store.getMachine(live.machineId))!;
     const pairing = await outsider.connect(live.bridge.url, credentialOf(live));
     await call(pairing, runnerToBridge, 'machine/hello', hello(live.machineId, { role: 'pairing', repos: [{ name: 'somewhere-else', default: true }] }));
     const { code } = await call(pairing, runnerToBridge, 'pairing/create', {});
     assert.match(code, /^\d{6}$/);
-    const after = live.bridge.store.getMachine(live.machineId)!;
+    const after = (await live.bridge.store.getMachine(live.machineId))!;
     assert.deepEqual(after.repos, before.repos, 'the repository list is kept');
     assert.equal(after.name, before.name);
     assert.equal(live.bridge.hub.isOnline(live.machineId), true, 'the runner keeps its link');
@@ -235,9 +235,9 @@ describe('a machine can only speak for itself', function () {
     await assert.rejects(connectToBridge(live.bridge.url, credential), (error: DispatchError) => error.code === 'forbidden' && /revoked/.test(error.message));
     const viaToken = await outsider.connect(live.bridge.url, RUNNER_TOKEN);
     await assert.rejects(call(viaToken, runnerToBridge, 'machine/hello', hello(live.machineId)), /was revoked/);
-    assert.equal(live.bridge.store.countPairings(live.machineId), 0, 'its pairings are gone');
+    assert.equal(await live.bridge.store.countPairings(live.machineId), 0, 'its pairings are gone');
     await chat.waitFor(() => chat.inThread(running).some((p) => /Machine laptop was revoked on the bridge, so session [0-9a-f]{8} cannot run or report here any more; it is marked failed/.test(p.message.text)), 'the note in the session’s thread');
-    assert.equal(live.bridge.store.listJobs({ owner: alice })[0]!.state, 'failed', 'the session ends, not waits forever');
+    assert.equal((await live.bridge.store.listJobs({ owner: alice }))[0]!.state, 'failed', 'the session ends, not waits forever');
     const elsewhere = io();
     elsewhere.io.env = { DISPATCH_HOME: join(live.home, 'not-a-bridge-home') };
     assert.equal(await main(['machines'], elsewhere.io), 1);
@@ -264,6 +264,6 @@ describe('a machine can only speak for itself', function () {
     await assert.rejects(connectToBridge(live.bridge.url, credentialOf(live)), /revoked/);
     await chat.waitFor(() => chat.inThread(running).some((p) => /was revoked on the bridge/.test(p.message.text)), 'the note in the session’s thread');
     assert.equal(chat.inThread(running).filter((p) => /was revoked on the bridge/.test(p.message.text)).length, 1, 'told once');
-    assert.equal(live.bridge.store.listJobs({ owner: alice })[0]!.state, 'failed');
+    assert.equal((await live.bridge.store.listJobs({ owner: alice }))[0]!.state, 'failed');
   });
 });

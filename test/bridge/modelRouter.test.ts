@@ -15,16 +15,16 @@ const MODEL = 'claude-haiku-test';
 describe('model routing against a local Messages API', function () {
   this.timeout(20_000);
   let api: FakeMessagesApi;
-  let h: ReturnType<typeof dispatcherHarness>;
+  let h: Awaited<ReturnType<typeof dispatcherHarness>>;
   afterEach(async () => {
-    h.dispose();
+    await h.dispose();
     await api.close();
   });
 
   async function withModel(answer: (body: { messages: { content: string }[] }) => FakeAnswer, timeoutMs = 400): Promise<void> {
     api = await FakeMessagesApi.start(answer);
-    h = dispatcherHarness({ advisor: new ModelRouter({ apiKey: 'sk-router-key', baseURL: api.url, model: MODEL, timeoutMs }, silentLogger) });
-    h.store.addPairing(alice, 'm1', 0);
+    h = await dispatcherHarness({ advisor: new ModelRouter({ apiKey: 'sk-router-key', baseURL: api.url, model: MODEL, timeoutMs }, silentLogger) });
+    await h.store.addPairing(alice, 'm1', 0);
     h.machines.online.add('m1');
   }
   const routes = () => h.audit().filter((entry) => entry.action === 'route');
@@ -32,7 +32,7 @@ describe('model routing against a local Messages API', function () {
   it('lets the model send product words the local router misses to a Code session, and says so in the reason', async () => {
     await withModel(() => ({ text: '{"route":"code","reason":"asks to change how shipping is computed","repo":null}' }));
     await h.chat.say(alice, 'find where we compute shipping costs and add the handling fee');
-    const [job] = h.store.listJobs({ owner: alice });
+    const [job] = await h.store.listJobs({ owner: alice });
     assert.ok(job, 'a Code session was started');
     assert.equal(job.routeReason, `asks to change how shipping is computed (decided by ${MODEL})`);
     assert.equal(routes()[0]!.detail!.decidedBy, 'model');
@@ -48,7 +48,7 @@ describe('model routing against a local Messages API', function () {
   it('takes the model’s verdict against the local one both ways: office work goes to Cowork', async () => {
     await withModel(() => ({ text: 'Sure! ```json\n{"route": "cowork", "reason": "asks for an email", "repo": null}\n```' }));
     const thread = await h.chat.say(alice, 'run the tests on the email to the board, I mean proofread it');
-    assert.equal(h.store.listJobs({}).length, 0, 'no Code session');
+    assert.equal((await h.store.listJobs({})).length, 0, 'no Code session');
     assert.deepEqual(h.chat.inThread(thread)[0]!.message.buttons?.map((button) => button.label), ['Run as a Code session']);
     assert.equal(routes()[0]!.detail!.reason, `asks for an email (decided by ${MODEL})`);
   });
@@ -57,7 +57,7 @@ describe('model routing against a local Messages API', function () {
     await withModel((body) => ({ text: JSON.stringify({ route: 'code', reason: 'front-end fix', repo: body.messages[0]!.content.includes('website') ? 'frontend' : 'payments' }) }));
     await h.chat.say(alice, 'the checkout page on the website shows the wrong total');
     await h.chat.say(alice, 'the invoices are rounded wrong, fix it');
-    const [second, first] = h.store.listJobs({ owner: alice });
+    const [second, first] = await h.store.listJobs({ owner: alice });
     assert.equal(first!.repo, 'frontend');
     assert.equal(second!.repo, 'api', 'a repository the machine lacks is no hint: the default runs');
   });
@@ -65,7 +65,7 @@ describe('model routing against a local Messages API', function () {
   it('never asks the model about the "open a Code session" override', async () => {
     await withModel(() => ({ text: '{"route":"cowork","reason":"a memo","repo":null}' }));
     await h.chat.say(alice, 'open a Code session and draft the board memo');
-    const [job] = h.store.listJobs({ owner: alice });
+    const [job] = await h.store.listJobs({ owner: alice });
     assert.equal(job?.forced, true);
     assert.equal(api.requests.length, 0);
     assert.equal(routes()[0]!.detail!.decidedBy, 'local');
@@ -76,7 +76,7 @@ describe('model routing against a local Messages API', function () {
     const started = Date.now();
     await h.chat.say(alice, 'run the tests');
     const elapsed = Date.now() - started;
-    const [job] = h.store.listJobs({ owner: alice });
+    const [job] = await h.store.listJobs({ owner: alice });
     assert.equal(job?.routeReason, 'mentions tests (local router: the model took over 0.3 s)');
     assert.ok(elapsed >= 290 && elapsed < 1_000, `answered after ${elapsed} ms`);
     assert.equal(routes()[0]!.detail!.decidedBy, 'local');
@@ -85,7 +85,7 @@ describe('model routing against a local Messages API', function () {
   it('decides locally when the model answers an error', async () => {
     await withModel(() => ({ status: 529, message: 'Overloaded' }));
     const thread = await h.chat.say(alice, 'draft a polite email declining the meeting');
-    assert.equal(h.store.listJobs({}).length, 0);
+    assert.equal((await h.store.listJobs({})).length, 0);
     assert.match(String(routes()[0]!.detail!.reason), /\(local router: the model could not be reached\)$/);
     assert.equal(h.chat.inThread(thread).length, 1, 'the Cowork answer still comes');
   });
@@ -95,7 +95,7 @@ describe('model routing against a local Messages API', function () {
     let next = 0;
     await withModel(() => ({ text: answers[next++]! }));
     for (const answer of answers) await h.chat.say(alice, `run the tests (${answer.length})`);
-    const reasons = h.store.listJobs({ owner: alice }).map((job) => job.routeReason);
+    const reasons = (await h.store.listJobs({ owner: alice })).map((job) => job.routeReason);
     assert.deepEqual(reasons, Array(3).fill('mentions tests (local router: the model did not answer with the JSON asked for)'));
   });
 });
@@ -123,7 +123,7 @@ describe('model routing is configured on the bridge', function () {
       const live = await startLiveBridge({ repos: [{ name: 'api', path: repo }], transports: [chat], pairedUsers: [alice], withRunner: false, env });
       try {
         await chat.say(alice, 'find where we compute shipping costs and add the handling fee');
-        const jobs = live.bridge.store.listJobs({ owner: alice });
+        const jobs = await live.bridge.store.listJobs({ owner: alice });
         if ('ANTHROPIC_API_KEY' in env) assert.equal(jobs[0]?.routeReason, `names the shipping code (decided by ${MODEL})`);
         // Without a key the local router alone decides (Code or Cowork, its own reason).
         else assert.doesNotMatch(jobs[0]?.routeReason ?? '', /decided by/, 'without a key the local router alone decides');

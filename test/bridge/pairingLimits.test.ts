@@ -9,18 +9,18 @@ import { RecordingTransport } from '../helpers/recordingTransport.js';
 
 const HOUR = 60 * 60_000;
 const account = (n: number) => ({ platform: 'slack' as const, userId: `UGUESS${n}` });
-const firstReply = (h: ReturnType<typeof dispatcherHarness>, thread: Parameters<typeof h.chat.inThread>[0]) => h.chat.inThread(thread)[0]!.message.text;
+const firstReply = (h: Awaited<ReturnType<typeof dispatcherHarness>>, thread: Parameters<typeof h.chat.inThread>[0]) => h.chat.inThread(thread)[0]!.message.text;
 
 describe('pairing limits for the whole bridge', () => {
-  let h: ReturnType<typeof dispatcherHarness>;
+  let h: Awaited<ReturnType<typeof dispatcherHarness>>;
   afterEach(() => h.dispose());
 
   it('30 accounts guessing pause pairing for everyone, a fresh account included, until the hour has passed', async () => {
     let now = 1_700_000_000_000;
     const logger = new RecordingLogger();
     const notices: string[] = [];
-    h = dispatcherHarness({ clock: { now: () => now }, logger, pairing: { logger, onPause: (notice) => notices.push(notice) } });
-    const { code } = h.pairing.createCode('m1');
+    h = await dispatcherHarness({ clock: { now: () => now }, logger, pairing: { logger, onPause: (notice) => notices.push(notice) } });
+    const { code } = await h.pairing.createCode('m1');
     const guesses: string[] = [];
     for (let n = 0; n < 30; n += 1) {
       for (let attempt = 0; attempt < 5; attempt += 1) {
@@ -37,13 +37,13 @@ describe('pairing limits for the whole bridge', () => {
 
     const fresh = { platform: 'discord' as const, userId: 'FRESH' };
     assert.match(firstReply(h, await h.chat.say(fresh, `pair ${code}`)), /Pairing is paused/);
-    assert.equal(h.store.pairings(fresh).length, 0, 'even the right code pairs nobody while paused');
-    assert.throws(() => h.pairing.createCode('m1'), /Pairing is paused/);
+    assert.equal((await h.store.pairings(fresh)).length, 0, 'even the right code pairs nobody while paused');
+    await assert.rejects(h.pairing.createCode('m1'), /Pairing is paused/);
 
     now += HOUR - 30 * 5 + 1;
-    const { code: later } = h.pairing.createCode('m1');
+    const { code: later } = await h.pairing.createCode('m1');
     assert.match(firstReply(h, await h.chat.say(fresh, `pair ${later}`)), /Paired with laptop/);
-    assert.equal(h.store.pairings(fresh).length, 1);
+    assert.equal((await h.store.pairings(fresh)).length, 1);
 
     // Expected conditions are not errors in the log, and no log line carries a code.
     assert.deepEqual(logger.lines.filter((line) => line.level === 'error'), []);
@@ -51,21 +51,21 @@ describe('pairing limits for the whole bridge', () => {
     assert.ok(!JSON.stringify(logger.lines).includes(code), 'the real code never reaches the log');
   });
 
-  it('a machine may create 10 codes an hour', () => {
+  it('a machine may create 10 codes an hour', async () => {
     let now = 1_700_000_000_000;
-    h = dispatcherHarness({ clock: { now: () => now } });
+    h = await dispatcherHarness({ clock: { now: () => now } });
     for (let n = 0; n < 10; n += 1) {
-      h.pairing.createCode('m1');
+      await h.pairing.createCode('m1');
       now += 60_000;
     }
-    assert.throws(() => h.pairing.createCode('m1'), (error: Error & { code?: string }) => error.code === 'rate_limited' && /10 pairing codes in the last hour/.test(error.message));
+    await assert.rejects(h.pairing.createCode('m1'), (error: Error & { code?: string }) => error.code === 'rate_limited' && /10 pairing codes in the last hour/.test(error.message));
     now += HOUR;
-    assert.match(h.pairing.createCode('m1').code, /^\d{6}$/);
+    assert.match((await h.pairing.createCode('m1')).code, /^\d{6}$/);
   });
 
   it('an unpaired task and a wrong code are logged at info, not as errors', async () => {
     const logger = new RecordingLogger();
-    h = dispatcherHarness({ logger, pairing: { logger } });
+    h = await dispatcherHarness({ logger, pairing: { logger } });
     await h.chat.say(account(1), 'run the tests');
     await h.chat.say(account(1), 'pair 123456');
     assert.deepEqual(logger.lines.filter((line) => line.level === 'error'), []);

@@ -25,7 +25,7 @@ describe('a task the runner refuses when it reconnects is reported in its thread
 
     const thread = await chat.say(alice, 'run the tests in api');
     assert.match(chat.inThread(thread)[0]!.message.text, /offline — this runs when it reconnects/);
-    const job = live.bridge.store.listJobs({ owner: alice })[0]!;
+    const job = (await live.bridge.store.listJobs({ owner: alice }))[0]!;
     assert.equal(job.repo, 'api');
 
     // The runner comes back serving only "web": "api" was taken out of DISPATCH_REPOS.
@@ -34,7 +34,7 @@ describe('a task the runner refuses when it reconnects is reported in its thread
     const refusal = chat.inThread(thread).find((p) => p.message.title === 'Could not start the session')!.message;
     assert.match(refusal.text, /^laptop refused this task: Unknown repository "api"\. Known repositories: web\.\nAdd the repository to DISPATCH_REPOS on laptop and restart its runner, or send the task again naming one of its repositories\.$/);
     assert.deepEqual(refusal.mention, alice);
-    const stored = live.bridge.store.getJob(job.id)!;
+    const stored = (await live.bridge.store.getJob(job.id))!;
     assert.equal(stored.state, 'failed');
     assert.equal(stored.delivery, 'rejected');
     await chat.waitFor(() => /failed/.test(RecordingTransport.latest(chat.inThread(thread)[0]!).title ?? ''), 'the status message to say failed');
@@ -58,6 +58,6 @@ describe('a task the runner refuses when it reconnects is reported in its thread
     await chat.waitFor(() => chat.inThread(thread).some((p) => p.message.title === 'Could not start the session'), 'the refusal in the thread');
     const refusal = chat.inThread(thread).find((p) => p.message.title === 'Could not start the session')!.message;
     assert.match(refusal.text, /^laptop refused this task: The command agent needs DISPATCH_AGENT_COMMAND.*\n(Install or configure that agent on laptop \(DISPATCH_AGENT\), or send the task again without naming it\.)$/s);
-    assert.equal(live.bridge.store.listJobs({ owner: alice })[0]!.state, 'failed');
+    assert.equal((await live.bridge.store.listJobs({ owner: alice }))[0]!.state, 'failed');
   });
 });

@@ -63,7 +63,7 @@ describe('repository vocabularies from the runner to the router', function () {
   it('sends each repository’s vocabulary in the hello, and the bridge keeps it with the machine across a restart', async () => {
     // A generous wait, so that the vocabularies ride in the hello even on a busy machine.
     live = await startLiveBridge({ repos: repos(), vocabulary: { helloWaitMs: 10_000 } });
-    const stored = live.bridge.store.routingRepos(live.machineId);
+    const stored = await live.bridge.store.routingRepos(live.machineId);
     assert.deepEqual(stored.map((repo) => repo.name), ['shop', 'notes']);
     const shop = new Set(stored[0]!.vocabulary?.terms);
     for (const term of ['moment', 'date-fns', 'vitest', 'shipping']) assert.ok(shop.has(term), `shop knows ${term}`);
@@ -73,10 +73,10 @@ describe('repository vocabularies from the runner to the router', function () {
     await live.stopRunner();
     const reopened = new SqliteStore(file);
     try {
-      assert.deepEqual(reopened.routingRepos(live.machineId), stored, 'stored in the SQLite file');
-      assert.deepEqual(reopened.getMachine(live.machineId)?.repos, [{ name: 'shop', default: true }, { name: 'notes', default: false }], 'the machine record itself stays small');
+      assert.deepEqual(await reopened.routingRepos(live.machineId), stored, 'stored in the SQLite file');
+      assert.deepEqual((await reopened.getMachine(live.machineId))?.repos, [{ name: 'shop', default: true }, { name: 'notes', default: false }], 'the machine record itself stays small');
     } finally {
-      reopened.close();
+      await reopened.close();
     }
   });
 
@@ -89,10 +89,10 @@ describe('repository vocabularies from the runner to the router', function () {
     const started = Date.now();
     live = await startLiveBridge({ repos: repos(), vocabulary: { build: slow, helloWaitMs: 100 } });
     assert.ok(Date.now() - started < 1_400, `online after ${Date.now() - started} ms`);
-    assert.equal(live.bridge.store.routingRepos(live.machineId)[0]!.vocabulary, undefined, 'not built yet');
+    assert.equal((await live.bridge.store.routingRepos(live.machineId))[0]!.vocabulary, undefined, 'not built yet');
     const deadline = Date.now() + 10_000;
-    while (!live.bridge.store.routingRepos(live.machineId).every((repo) => repo.vocabulary) && Date.now() < deadline) await sleep(25);
-    assert.deepEqual(live.bridge.store.routingRepos(live.machineId).map((repo) => repo.vocabulary?.terms), [['slow-shop-term'], ['slow-notes-term']]);
+    while (!(await live.bridge.store.routingRepos(live.machineId)).every((repo) => repo.vocabulary) && Date.now() < deadline) await sleep(25);
+    assert.deepEqual((await live.bridge.store.routingRepos(live.machineId)).map((repo) => repo.vocabulary?.terms), [['slow-shop-term'], ['slow-notes-term']]);
   });
 
   it('sends a vocabulary again when a periodic rebuild changed it', async () => {
@@ -103,11 +103,11 @@ describe('repository vocabularies from the runner to the router', function () {
       return { terms: [`term-v${version}`] };
     };
     live = await startLiveBridge({ repos: repos().slice(0, 1), vocabulary: { build, refreshMs: 50 } });
-    assert.deepEqual(live.bridge.store.routingRepos(live.machineId)[0]!.vocabulary?.terms, ['term-v1']);
+    assert.deepEqual((await live.bridge.store.routingRepos(live.machineId))[0]!.vocabulary?.terms, ['term-v1']);
     version = 2;
     const deadline = Date.now() + 10_000;
-    while (live.bridge.store.routingRepos(live.machineId)[0]!.vocabulary?.terms[0] !== 'term-v2' && Date.now() < deadline) await sleep(25);
-    assert.deepEqual(live.bridge.store.routingRepos(live.machineId)[0]!.vocabulary?.terms, ['term-v2']);
+    while ((await live.bridge.store.routingRepos(live.machineId))[0]!.vocabulary?.terms[0] !== 'term-v2' && Date.now() < deadline) await sleep(25);
+    assert.deepEqual((await live.bridge.store.routingRepos(live.machineId))[0]!.vocabulary?.terms, ['term-v2']);
     assert.ok(builds >= 2);
   });
 
@@ -117,8 +117,8 @@ describe('repository vocabularies from the runner to the router', function () {
     const big = async (path: string) => ({ terms: Array.from({ length: 2_500 }, (_, i) => `${path.slice(-7)}-${String(i).padStart(92, '0')}`) });
     live = await startLiveBridge({ repos: many, vocabulary: { build: big, helloWaitMs: 10_000 } });
     const deadline = Date.now() + 20_000;
-    while (live.bridge.store.routingRepos(live.machineId).some((repo) => !repo.vocabulary) && Date.now() < deadline) await sleep(50);
-    const stored = live.bridge.store.routingRepos(live.machineId);
+    while ((await live.bridge.store.routingRepos(live.machineId)).some((repo) => !repo.vocabulary) && Date.now() < deadline) await sleep(50);
+    const stored = await live.bridge.store.routingRepos(live.machineId);
     assert.equal(stored.filter((repo) => repo.vocabulary?.terms.length === 2_500).length, 70);
     assert.equal(live.link.status, 'online', 'the link stayed up');
   });
@@ -126,7 +126,7 @@ describe('repository vocabularies from the runner to the router', function () {
   it('sends none of a vocabulary the builder made too big, and the others still go', async () => {
     const build = async (path: string) => (path.endsWith('shop') ? { terms: Array.from({ length: MAX_VOCABULARY_TERMS + 1 }, (_, i) => `t${i}`) } : { terms: ['fine'] });
     live = await startLiveBridge({ repos: repos(), vocabulary: { build, helloWaitMs: 10_000 } });
-    assert.deepEqual(live.bridge.store.routingRepos(live.machineId), [{ name: 'shop' }, { name: 'notes', vocabulary: { terms: ['fine'] } }]);
+    assert.deepEqual(await live.bridge.store.routingRepos(live.machineId), [{ name: 'shop' }, { name: 'notes', vocabulary: { terms: ['fine'] } }]);
   });
 
   it('refuses an over-size vocabulary with a clear JSON-RPC error and stores nothing', async () => {
@@ -148,7 +148,7 @@ describe('repository vocabularies from the runner to the router', function () {
     assert.match(answers.get(4)?.error?.message ?? '', /at most 262144 bytes/);
     assert.match(answers.get(5)?.error?.message ?? '', /"elsewhere" is not one of this machine's repositories; nothing was stored/);
     assert.ok(answers.get(6)?.result);
-    assert.deepEqual(live.bridge.store.routingRepos('raw-machine'), [{ name: 'shop', vocabulary: { terms: ['better'] } }]);
+    assert.deepEqual(await live.bridge.store.routingRepos('raw-machine'), [{ name: 'shop', vocabulary: { terms: ['better'] } }]);
   });
 });
 
@@ -161,16 +161,16 @@ describe('the dispatcher routes with the default machine’s repositories as con
         return { decision: local, decidedBy: 'local' };
       },
     };
-    const h = dispatcherHarness({ advisor: spy });
+    const h = await dispatcherHarness({ advisor: spy });
     try {
       await h.chat.say(alice, 'swap moment for date-fns');
       assert.equal(seen.length, 0, 'before pairing the model is not asked at all (it spends the owner’s key)');
-      h.store.addPairing(alice, 'm1', 0);
-      h.store.saveRepoVocabularies('m1', [{ name: 'api', vocabulary: { terms: ['moment', 'express'] } }], 1);
+      await h.store.addPairing(alice, 'm1', 0);
+      await h.store.saveRepoVocabularies('m1', [{ name: 'api', vocabulary: { terms: ['moment', 'express'] } }], 1);
       await h.chat.say(alice, 'swap moment for date-fns');
       assert.deepEqual(seen[0], { repos: [{ name: 'api', vocabulary: { terms: ['moment', 'express'] } }, { name: 'frontend' }] });
     } finally {
-      h.dispose();
+      await h.dispose();
     }
   });
 });

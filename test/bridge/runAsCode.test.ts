@@ -8,7 +8,7 @@ const bob = { platform: 'slack' as const, userId: 'UBOB', displayName: 'bob' };
 const labels = (posted: Posted) => (RecordingTransport.latest(posted).buttons ?? []).map((button) => button.label);
 
 describe('"Run as a Code session" on a Cowork reply', () => {
-  let h: ReturnType<typeof dispatcherHarness>;
+  let h: Awaited<ReturnType<typeof dispatcherHarness>>;
   afterEach(() => h.dispose());
 
   async function coworkReply(user = alice, text = 'write a short note to the team about the offsite on friday') {
@@ -19,17 +19,17 @@ describe('"Run as a Code session" on a Cowork reply', () => {
   }
 
   it('puts the button on the no-model note, and one tap starts the same text as a forced Code session in the same thread', async () => {
-    h = dispatcherHarness();
-    h.store.addPairing(alice, 'm1', 0);
+    h = await dispatcherHarness();
+    await h.store.addPairing(alice, 'm1', 0);
     h.machines.online.add('m1');
     const { thread, reply, value } = await coworkReply();
     assert.match(reply.message.text, /no model is configured/);
     assert.deepEqual(labels(reply), ['Run as a Code session']);
     assert.ok(value.length <= 100, 'fits a Discord custom_id');
-    assert.equal(h.store.listJobs({}).length, 0);
+    assert.equal((await h.store.listJobs({})).length, 0);
 
     const answer = await h.chat.press(alice, reply, value);
-    const [job] = h.store.listJobs({ owner: alice });
+    const [job] = await h.store.listJobs({ owner: alice });
     assert.ok(job, 'a Code session');
     assert.equal(job.task, 'write a short note to the team about the offsite on friday');
     assert.equal(job.forced, true);
@@ -50,54 +50,54 @@ describe('"Run as a Code session" on a Cowork reply', () => {
   });
 
   it('starts only one session however often it is pressed', async () => {
-    h = dispatcherHarness();
-    h.store.addPairing(alice, 'm1', 0);
+    h = await dispatcherHarness();
+    await h.store.addPairing(alice, 'm1', 0);
     const { reply, value } = await coworkReply();
     const [first, second] = await Promise.all([h.chat.press(alice, reply, value), h.chat.press(alice, reply, value)]);
     assert.ok(first.update);
     assert.match(second.ephemeral ?? '', /already runs as Code session/);
-    assert.equal(h.store.listJobs({}).length, 1);
+    assert.equal((await h.store.listJobs({})).length, 1);
   });
 
   it('keeps one session per thread: once a task started in the thread, the button starts no second one', async () => {
-    h = dispatcherHarness();
-    h.store.addPairing(alice, 'm1', 0);
+    h = await dispatcherHarness();
+    await h.store.addPairing(alice, 'm1', 0);
     const { thread, reply, value } = await coworkReply();
     await h.chat.say(alice, 'open a Code session and write them from git log v2.3.0..HEAD', thread);
-    const [job] = h.store.listJobs({});
+    const [job] = await h.store.listJobs({});
     assert.match((await h.chat.press(alice, reply, value)).ephemeral ?? '', new RegExp(`already has Code session ${job!.id.slice(0, 8)}`));
-    assert.equal(h.store.listJobs({}).length, 1);
+    assert.equal((await h.store.listJobs({})).length, 1);
   });
 
   it('refuses anyone but the person who asked, admins included, and starts nothing', async () => {
-    h = dispatcherHarness({ admins: ['slack:UBOB'] });
-    h.store.addPairing(alice, 'm1', 0);
-    h.store.addPairing(bob, 'm1', 0);
+    h = await dispatcherHarness({ admins: ['slack:UBOB'] });
+    await h.store.addPairing(alice, 'm1', 0);
+    await h.store.addPairing(bob, 'm1', 0);
     const { reply, value } = await coworkReply();
     const answer = await h.chat.press(bob, reply, value);
     assert.deepEqual(answer, { ephemeral: 'Only the person who asked can run this as a Code session.' });
-    assert.equal(h.store.listJobs({}).length, 0);
+    assert.equal((await h.store.listJobs({})).length, 0);
     assert.equal(h.audit().filter((entry) => entry.action === 're_route').length, 0);
     assert.ok((await h.chat.press(alice, reply, value)).update, 'the button still works for its owner');
   });
 
   it('goes through pairing: an allowlisted person who has not paired is told how to pair, and the button works once paired', async () => {
     // Strangers get no Cowork answer at all; someone on the allowlist does, before pairing.
-    h = dispatcherHarness({ allowedUsers: ['slack:UALICE'] });
+    h = await dispatcherHarness({ allowedUsers: ['slack:UALICE'] });
     const { reply, value } = await coworkReply();
     assert.match((await h.chat.press(alice, reply, value)).ephemeral ?? '', /dispatch pair/);
-    assert.equal(h.store.listJobs({}).length, 0);
-    h.store.addPairing(alice, 'm1', 0);
+    assert.equal((await h.store.listJobs({})).length, 0);
+    await h.store.addPairing(alice, 'm1', 0);
     assert.ok((await h.chat.press(alice, reply, value)).update);
-    assert.equal(h.store.listJobs({}).length, 1);
+    assert.equal((await h.store.listJobs({})).length, 1);
   });
 
   it('asks which repository when the text names one the machine does not have', async () => {
-    h = dispatcherHarness();
-    h.store.addPairing(alice, 'm1', 0);
+    h = await dispatcherHarness();
+    await h.store.addPairing(alice, 'm1', 0);
     const { thread, reply, value } = await coworkReply(alice, 'write a blog post for the billing repo');
     await h.chat.press(alice, reply, value);
-    const [job] = h.store.listJobs({});
+    const [job] = await h.store.listJobs({});
     assert.equal(job?.delivery, 'choosing_repo');
     const ask = h.chat.inThread(thread)[1]!;
     assert.match(ask.message.text, /couldn't find a repository called "billing"/);
@@ -105,8 +105,8 @@ describe('"Run as a Code session" on a Cowork reply', () => {
   });
 
   it('still answers when the disk is full, only without the button', async () => {
-    h = dispatcherHarness({ maxPages: 40 });
-    h.store.addPairing(alice, 'm1', 0);
+    h = await dispatcherHarness({ maxPages: 40 });
+    await h.store.addPairing(alice, 'm1', 0);
     for (let i = 0, full = false; i < 500 && !full; i += 1) {
       const thread = await h.chat.say(alice, `run the tests ${'x'.repeat(2_000)} #${i}`);
       full = /disk is full/.test(h.chat.inThread(thread)[0]!.message.text);
@@ -122,12 +122,12 @@ describe('"Run as a Code session" on a Cowork reply', () => {
   });
 
   it('says so for a button whose answer is unknown (forged, or long gone)', async () => {
-    h = dispatcherHarness();
-    h.store.addPairing(alice, 'm1', 0);
+    h = await dispatcherHarness();
+    await h.store.addPairing(alice, 'm1', 0);
     const { reply } = await coworkReply();
     const answer = await h.chat.press(alice, reply, buttonValue({ kind: 'run_as_code', replyId: '00000000-0000-4000-8000-000000000000' }));
     assert.match(answer.ephemeral ?? '', /too old to re-run/);
     assert.deepEqual(await h.chat.press(alice, reply, 'code:../../etc'), { ephemeral: "That button isn't valid." });
-    assert.equal(h.store.listJobs({}).length, 0);
+    assert.equal((await h.store.listJobs({})).length, 0);
   });
 });

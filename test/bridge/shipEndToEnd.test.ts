@@ -71,7 +71,7 @@ describe('end to end: from the result in the thread to a pull request, with the 
     const thread = await chat.say(alice, 'open a Code session and write the release notes for 2.4');
     await chat.waitFor(() => chat.inThread(thread).some(titled(/^Session [0-9a-f]{8} completed/)), 'the final message');
     const final = chat.inThread(thread).find(titled(/^Session [0-9a-f]{8} completed/))!;
-    return { thread, final, job: live.bridge.store.listJobs({ owner: alice })[0]! };
+    return { thread, final, job: (await live.bridge.store.listJobs({ owner: alice }))[0]! };
   }
 
   it('offers the buttons, refuses a stranger, asks before a follow-up ships, opens the draft pull request once, and status shows it', async () => {
@@ -99,7 +99,7 @@ describe('end to end: from the result in the thread to a pull request, with the 
     assert.match(opened.message.text, /https:\/\/github\.com\/acme\/api\/pull\/42/);
     assert.deepEqual(opened.message.mention, alice);
 
-    const branch = live!.bridge.store.getJob(job.id)!.result!.branch;
+    const branch = (await live!.bridge.store.getJob(job.id))!.result!.branch;
     assert.deepEqual(git(bare, ['for-each-ref', '--format=%(refname)', 'refs/heads']).trim().split('\n').sort(), [`refs/heads/${branch}`, 'refs/heads/main'].sort());
     assert.equal(hashCheckout(repo), checkout, "the user's checkout is untouched");
     const sent = github.requests.find((request) => request.method === 'POST')!.body as { body: string; title: string };
@@ -120,7 +120,7 @@ describe('end to end: from the result in the thread to a pull request, with the 
     await chat.say(alice, 'status', thread);
     assert.match(chat.inThread(thread).at(-1)!.message.text, /PR #42 https:\/\/github\.com\/acme\/api\/pull\/42/);
 
-    const everything = JSON.stringify([bridgeLog.lines, live!.bridge.store.events(job.id), live!.bridge.store.getJob(job.id), chat.inThread(thread)]);
+    const everything = JSON.stringify([bridgeLog.lines, await live!.bridge.store.events(job.id), await live!.bridge.store.getJob(job.id), chat.inThread(thread)]);
     assert.ok(!everything.includes(TOKEN), 'the bridge never sees the token');
   });
 
@@ -130,13 +130,13 @@ describe('end to end: from the result in the thread to a pull request, with the 
     writeFileSync(hook, '#!/bin/sh\necho "GH006: Protected branch update failed." >&2\nexit 1\n');
     chmodSync(hook, 0o755);
     const { thread, final, job } = await start(repo);
-    const before = live!.bridge.store.getJob(job.id)!;
+    const before = (await live!.bridge.store.getJob(job.id))!;
     await chat.press(alice, final, button(final, 'Push branch'));
     await chat.waitFor(() => chat.inThread(thread).some((p) => /^Could not push the branch: /.test(p.message.text)), 'the refusal');
     const refusal = chat.inThread(thread).find((p) => /^Could not push/.test(p.message.text))!;
     assert.match(refusal.message.text, /^Could not push the branch: origin refused the push: dispatch\/\S+ is protected there\. Nothing was changed\. The remote said: .*GH006: Protected branch update failed\./);
     assert.equal(refusal.message.tone, 'error');
-    const after = live!.bridge.store.getJob(job.id)!;
+    const after = (await live!.bridge.store.getJob(job.id))!;
     assert.equal(after.state, before.state);
     assert.equal(after.result?.shipped, undefined);
     assert.equal(live!.runner.session(job.id)?.result?.shipped, undefined);

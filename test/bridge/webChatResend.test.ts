@@ -16,8 +16,8 @@ const local = { platform: 'web' as const, userId: 'local' };
 async function startBridge(home: string): Promise<Bridge> {
   const config = loadBridgeEnv({ DISPATCH_HOME: home, DISPATCH_PORT: '0', DISPATCH_WEB: 'on', DISPATCH_LOG_LEVEL: 'silent' });
   const bridge = await Bridge.start({ config, secrets: { runnerToken: RUNNER_TOKEN, webToken: WEB_TOKEN }, logger: silentLogger, editIntervalMs: 50 });
-  bridge.store.upsertMachine({ id: 'machine-test', name: 'laptop', platform: process.platform, agent: 'builtin', repos: [{ name: 'api', default: true }], lastSeenAt: 0 });
-  if (bridge.store.pairings(local).length === 0) bridge.store.addPairing(local, 'machine-test', 0);
+  await bridge.store.upsertMachine({ id: 'machine-test', name: 'laptop', platform: process.platform, agent: 'builtin', repos: [{ name: 'api', default: true }], lastSeenAt: 0 });
+  if ((await bridge.store.pairings(local)).length === 0) await bridge.store.addPairing(local, 'machine-test', 0);
   return bridge;
 }
 
@@ -52,7 +52,7 @@ describe('the web chat through the real dispatcher: one job per message, across 
     let client = await openChat(bridge);
     client.send(frame);
     const echo = await nextEcho(client);
-    assert.equal(bridge.store.listJobs({}).length, 1);
+    assert.equal((await bridge.store.listJobs({})).length, 1);
     await client.close();
     await bridge.stop();
 
@@ -61,7 +61,7 @@ describe('the web chat through the real dispatcher: one job per message, across 
     client.send(frame);
     const ack = await nextEcho(client);
     assert.equal(ack.message.id, echo.message.id);
-    assert.equal(bridge.store.listJobs({}).length, 1, 'still one job');
+    assert.equal((await bridge.store.listJobs({})).length, 1, 'still one job');
     await client.close();
   });
 
@@ -71,8 +71,8 @@ describe('the web chat through the real dispatcher: one job per message, across 
     const id = sendMessageId(clientId);
     // What the transport does for a send, cut off right after the dispatcher stored and answered.
     await bridge.dispatcher.onMessage({ user: { ...local, displayName: 'Ada' }, thread: webThread(id), messageId: id, text: 'run the tests', isDirect: true });
-    assert.equal(bridge.store.listJobs({}).length, 1);
-    assert.equal(bridge.store.webMessages.get(id), undefined, 'never echoed');
+    assert.equal((await bridge.store.listJobs({})).length, 1);
+    assert.equal(await bridge.store.webMessages.get(id), undefined, 'never echoed');
     await bridge.stop();
 
     bridge = await startBridge(home);
@@ -80,8 +80,8 @@ describe('the web chat through the real dispatcher: one job per message, across 
     client.send({ type: 'send', clientId, text: 'run the tests' });
     const ack = await nextEcho(client);
     assert.equal(ack.message.threadId, id);
-    assert.equal(bridge.store.listJobs({}).length, 1, 'still one job');
-    assert.equal(bridge.store.webMessages.recent(50).filter((message) => message.author === 'user').length, 1, 'the thread holds the message once');
+    assert.equal((await bridge.store.listJobs({})).length, 1, 'still one job');
+    assert.equal((await bridge.store.webMessages.recent(50)).filter((message) => message.author === 'user').length, 1, 'the thread holds the message once');
     await client.close();
   });
 });

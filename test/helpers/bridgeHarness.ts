@@ -54,7 +54,7 @@ export class RecordingMachines implements MachineLinks {
 }
 
 /** A dispatcher over a real SQLite file, a recording transport and recording machine links. */
-export function dispatcherHarness(options: { allowedUsers?: string[]; admins?: string[]; cowork?: CoworkResponder; clock?: Clock; maxPages?: number; heartbeatMs?: number; advisor?: RouteAdvisor; logger?: Logger; pairing?: PairingOptions } = {}) {
+export async function dispatcherHarness(options: { allowedUsers?: string[]; admins?: string[]; cowork?: CoworkResponder; clock?: Clock; maxPages?: number; heartbeatMs?: number; advisor?: RouteAdvisor; logger?: Logger; pairing?: PairingOptions } = {}) {
   const folder = mkdtempSync(join(tmpdir(), 'dispatch-dispatcher-'));
   const dbFile = join(folder, 'bridge.db');
   const store = new SqliteStore(dbFile, options.maxPages ? { maxPages: options.maxPages } : {});
@@ -77,7 +77,7 @@ export function dispatcherHarness(options: { allowedUsers?: string[]; admins?: s
     ...(options.admins ? { admins: options.admins } : {}),
   });
   void chat.start(dispatcher);
-  store.upsertMachine({ id: 'm1', name: 'laptop', platform: 'linux', agent: 'builtin', repos: [{ name: 'api', default: true }, { name: 'frontend', default: false }], lastSeenAt: 0 });
+  await store.upsertMachine({ id: 'm1', name: 'laptop', platform: 'linux', agent: 'builtin', repos: [{ name: 'api', default: true }, { name: 'frontend', default: false }], lastSeenAt: 0 });
   return {
     store,
     chat,
@@ -98,9 +98,9 @@ export function dispatcherHarness(options: { allowedUsers?: string[]; admins?: s
         db.close();
       }
     },
-    dispose: () => {
+    dispose: async () => {
       notifier.stop();
-      store.close();
+      await store.close();
       rmSync(folder, { recursive: true, force: true });
     },
   };

@@ -8,7 +8,7 @@ import { RUNNER_TOKEN, WEB_TOKEN } from './liveBridge.js';
 
 const config = loadBridgeEnv({ ...process.env, DISPATCH_WEB: 'on', DISPATCH_LOG_LEVEL: 'silent' });
 const bridge = await Bridge.start({ config, secrets: { runnerToken: RUNNER_TOKEN, webToken: WEB_TOKEN }, logger: silentLogger, editIntervalMs: 50 });
-bridge.store.upsertMachine({ id: 'machine-test', name: 'laptop', platform: process.platform, agent: 'builtin', repos: [{ name: 'api', default: true }], lastSeenAt: 0 });
-bridge.store.addPairing({ platform: 'web', userId: 'local' }, 'machine-test', 0);
+await bridge.store.upsertMachine({ id: 'machine-test', name: 'laptop', platform: process.platform, agent: 'builtin', repos: [{ name: 'api', default: true }], lastSeenAt: 0 });
+await bridge.store.addPairing({ platform: 'web', userId: 'local' }, 'machine-test', 0);
 process.stdout.write(`READY ${bridge.url}\n`);
 process.on('SIGTERM', () => void bridge.stop().then(() => process.exit(0)));

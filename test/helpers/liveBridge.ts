@@ -71,8 +71,8 @@ export async function startLiveBridge(options: LiveBridgeOptions) {
   const machineId = 'machine-test';
   // The credential file lives in the runner's home, so a restarted runner reconnects as the same machine.
   const identity = { machineId, machineName: 'laptop', credentialFile: join(home, 'machine', 'machine-credential.json') };
-  bridge.store.upsertMachine({ id: machineId, name: 'laptop', platform: process.platform, agent: 'builtin', repos: options.repos.map((repo, index) => ({ name: repo.name, default: index === 0 })), lastSeenAt: 0 });
-  for (const user of options.pairedUsers ?? []) bridge.store.addPairing(user, machineId, 0);
+  await bridge.store.upsertMachine({ id: machineId, name: 'laptop', platform: process.platform, agent: 'builtin', repos: options.repos.map((repo, index) => ({ name: repo.name, default: index === 0 })), lastSeenAt: 0 });
+  for (const user of options.pairedUsers ?? []) await bridge.store.addPairing(user, machineId, 0);
 
   let runner: Runner | undefined;
   let link: BridgeLink | undefined;

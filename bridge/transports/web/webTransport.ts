@@ -60,7 +60,7 @@ export class WebTransport implements Transport, HttpMountable {
   private handler: ChatHandler | undefined;
   private stopped = false;
   /** Sends being handled, by message id: a resend meanwhile waits for the first instead of running twice. */
-  private readonly sending = new Map<string, Promise<void>>();
+  private readonly sending = new Map<string, Promise<'handled' | 'seen'>>();
 
   constructor(options: WebTransportOptions) {
     this.history = options.history;
@@ -71,7 +71,7 @@ export class WebTransport implements Transport, HttpMountable {
     // Read now so a broken install fails at start, not on the first visit.
     this.assets = loadAssets(options.assetsFolder);
     this.hub = new WebSocketHub(
-      { connected: (ws) => this.onConnected(ws), frame: (ws, data, isBinary) => this.onFrame(ws, data, isBinary) },
+      { connected: (ws) => void this.onConnected(ws), frame: (ws, data, isBinary) => this.onFrame(ws, data, isBinary) },
       this.logger,
     );
   }
@@ -89,18 +89,18 @@ export class WebTransport implements Transport, HttpMountable {
   async post(thread: ThreadRef, out: OutgoingMessage): Promise<MessageRef> {
     if (thread.platform !== 'web') throw new DispatchError('bad_input', `The web chat cannot post to a ${thread.platform} thread.`);
     const message = botMessage(newId(), thread.threadId, out, Date.now());
-    this.history.save(message);
+    await this.history.save(message);
     this.hub.broadcast({ type: 'message', message });
     return { thread: webThread(thread.threadId), messageId: message.id };
   }
 
   async edit(ref: MessageRef, out: OutgoingMessage): Promise<void> {
-    const previous = this.history.get(ref.messageId);
+    const previous = await this.history.get(ref.messageId);
     if (previous === undefined) throw new DispatchError('not_found', 'That web chat message no longer exists.');
     if (previous.author !== 'bot') throw new DispatchError('bad_input', 'Only the bot’s own messages can be edited.');
     // Same id and time: the message changes where it stands in the thread.
     const message = botMessage(previous.id, previous.threadId, out, previous.at);
-    this.history.save(message);
+    await this.history.save(message);
     this.hub.broadcast({ type: 'edit', message });
   }
 
@@ -155,9 +155,9 @@ export class WebTransport implements Transport, HttpMountable {
     sendStatus(response, 303, 'Signed in', { Location: '/', 'Set-Cookie': this.auth.sessionCookie() });
   }
 
-  private onConnected(ws: WebSocket): void {
+  private async onConnected(ws: WebSocket): Promise<void> {
     try {
-      this.hub.send(ws, { type: 'snapshot', user: this.user, messages: this.history.recent(SNAPSHOT_LIMIT) });
+      this.hub.send(ws, { type: 'snapshot', user: this.user, messages: await this.history.recent(SNAPSHOT_LIMIT) });
     } catch (thrown) {
       this.logger.error('web chat history could not be read', { error: String(thrown) });
       ws.close(1011, 'History unavailable');
@@ -196,17 +196,19 @@ export class WebTransport implements Transport, HttpMountable {
     const inFlight = this.sending.get(id);
     if (inFlight) {
       await inFlight;
-      this.acknowledgeAgain(ws, id, frame.clientId);
+      await this.acknowledgeAgain(ws, id, frame.clientId);
       return;
     }
-    if (this.alreadyHandled(id, frame)) {
-      this.acknowledgeAgain(ws, id, frame.clientId);
-      return;
-    }
-    const work = this.handleSend(handler, id, frame);
+    // Registered before the first await (the history lookup): a resend arriving meanwhile
+    // waits for this one and is only acknowledged, never handled a second time.
+    const work = (async (): Promise<'handled' | 'seen'> => {
+      if (await this.alreadyHandled(id, frame)) return 'seen';
+      await this.handleSend(handler, id, frame);
+      return 'handled';
+    })();
     this.sending.set(id, work);
     try {
-      await work;
+      if ((await work) === 'seen') await this.acknowledgeAgain(ws, id, frame.clientId);
     } finally {
       this.sending.delete(id);
     }
@@ -224,7 +226,7 @@ export class WebTransport implements Transport, HttpMountable {
       failure = thrown;
     }
     // Handled (or failed, and told below): the text is the bridge's now, so the page may let go of it.
-    this.history.save(message);
+    await this.history.save(message);
     this.hub.broadcast({ type: 'message', message, clientId: frame.clientId });
     if (failure !== undefined) {
       this.logger.error('chat handler failed on a web message', { threadId, error: String(failure) });
@@ -236,20 +238,20 @@ export class WebTransport implements Transport, HttpMountable {
    * Whether a send was handled before: its message is in the history, or (a new thread)
    * the bot already answered in the thread it names — the bridge stopped between the two.
    */
-  private alreadyHandled(id: string, frame: Send): boolean {
-    if (this.history.get(id) !== undefined) return true;
-    if (frame.threadId !== undefined || !this.history.hasThread(id)) return false;
-    this.history.save(userMessage(id, id, frame.text, Date.now()));
+  private async alreadyHandled(id: string, frame: Send): Promise<boolean> {
+    if ((await this.history.get(id)) !== undefined) return true;
+    if (frame.threadId !== undefined || !(await this.history.hasThread(id))) return false;
+    await this.history.save(userMessage(id, id, frame.text, Date.now()));
     return true;
   }
 
-  private acknowledgeAgain(ws: WebSocket, id: string, clientId: string): void {
-    const message = this.history.get(id);
+  private async acknowledgeAgain(ws: WebSocket, id: string, clientId: string): Promise<void> {
+    const message = await this.history.get(id);
     if (message) this.hub.send(ws, { type: 'message', message, clientId });
   }
 
   private async onPress(handler: ChatHandler, ws: WebSocket, frame: Press): Promise<void> {
-    const pressed = this.history.get(frame.messageId);
+    const pressed = await this.history.get(frame.messageId);
     if (pressed === undefined || pressed.author !== 'bot') {
       this.hub.send(ws, { type: 'error', text: 'That message no longer exists.' });
       return;

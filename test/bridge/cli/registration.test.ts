@@ -39,7 +39,7 @@ describe('a new machine registers once with the registration token (dispatch pai
     const machineId = (JSON.parse(readFileSync(join(home, 'machine.json'), 'utf8')) as { machineId: string }).machineId;
     const file = join(home, 'machine-credential.json');
     assert.equal(statSync(file).mode & 0o777, 0o600);
-    assert.equal(live.bridge.store.credentials.state(machineId), 'active');
+    assert.equal(await live.bridge.store.credentials.state(machineId), 'active');
 
     // Without DISPATCH_RUNNER_TOKEN now: the machine's own credential is enough.
     const again = capture();
@@ -53,7 +53,7 @@ describe('a new machine registers once with the registration token (dispatch pai
     const deadline = Date.now() + 10_000;
     while (!live.bridge.hub.isOnline(machineId) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     assert.ok(live.bridge.hub.isOnline(machineId), `the runner connected with its credential: ${runner.text().out}${runner.text().err}`);
-    assert.deepEqual(live.bridge.store.getMachine(machineId)?.repos.map((r) => r.name), ['api']);
+    assert.deepEqual((await live.bridge.store.getMachine(machineId))?.repos.map((r) => r.name), ['api']);
     stop();
     assert.equal(await exit, 0);
   });
@@ -73,7 +73,7 @@ describe('a new machine registers once with the registration token (dispatch pai
     const io = capture();
     assert.equal(await main(['pair', '--bridge', live.bridge.url], { ...io, stdin: Readable.from([]), env, cwd: repo }), 0, io.text().err);
     const machineId = (JSON.parse(readFileSync(join(home, 'machine.json'), 'utf8')) as { machineId: string }).machineId;
-    assert.equal(live.bridge.store.credentials.state(machineId), 'active');
+    assert.equal(await live.bridge.store.credentials.state(machineId), 'active');
     assert.notEqual(readFileSync(join(home, 'machine-credential.json'), 'utf8'), before, 'the new bridge’s credential is kept');
   });
 

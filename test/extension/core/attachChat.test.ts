@@ -35,7 +35,7 @@ describe('attach, seen from the chat: the thread says where the session went, an
     const thread = await chat.say(alice, 'run the tests');
     const finals = () => chat.inThread(thread).filter((p) => /^Session [0-9a-f]{8} completed/.test(p.message.title ?? ''));
     await chat.waitFor(() => finals().length === 1, 'the first result');
-    const job = live.bridge.store.listJobs({ owner: alice })[0]!;
+    const job = (await live.bridge.store.listJobs({ owner: alice }))[0]!;
 
     // What `dispatch attach` does on the machine, with a process standing in for the terminal.
     terminal = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });

@@ -42,7 +42,7 @@ describe('dispatch service status: connected and paired, from the running runner
     assert.match(text, /^paired: +no — run `dispatch pair` and send the code to the bot$/m);
 
     const { machineId } = JSON.parse(readFileSync(path.join(home, 'machine.json'), 'utf8')) as { machineId: string };
-    live.bridge.store.addPairing({ platform: 'web', userId: 'ana' }, machineId, Date.now());
+    await live.bridge.store.addPairing({ platform: 'web', userId: 'ana' }, machineId, Date.now());
     await live.bridge.hub.pairingChanged(machineId);
     await until(async () => /^paired: +yes$/m.test(await status()), 'paired');
 

@@ -21,17 +21,19 @@ export async function startChatControl(bridge: Bridge, chat: RecordingTransport,
       request.on('data', (chunk: Buffer) => (text += chunk.toString()));
       request.on('end', () => {
         void (async () => {
-          const before = new Set(bridge.store.listJobs({ owner: user }).map((job) => job.id));
+          const before = new Set((await bridge.store.listJobs({ owner: user })).map((job) => job.id));
           await chat.say(user, (JSON.parse(text) as { text: string }).text);
-          const job = bridge.store.listJobs({ owner: user }).find((candidate) => !before.has(candidate.id));
+          const job = (await bridge.store.listJobs({ owner: user })).find((candidate) => !before.has(candidate.id));
           reply(job ? 200 : 500, job ? { jobId: job.id } : { error: 'no job was created' });
         })().catch((error: unknown) => reply(500, { error: String(error) }));
       });
       return;
     }
     if (request.method === 'GET' && url.pathname === '/job') {
-      const job = bridge.store.getJob(url.searchParams.get('id') ?? '');
-      reply(job ? 200 : 404, job ? { state: job.state } : { error: 'no such job' });
+      void bridge.store
+        .getJob(url.searchParams.get('id') ?? '')
+        .then((job) => reply(job ? 200 : 404, job ? { state: job.state } : { error: 'no such job' }))
+        .catch((error: unknown) => reply(500, { error: String(error) }));
       return;
     }
     reply(404, { error: 'unknown' });

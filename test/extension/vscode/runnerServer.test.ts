@@ -67,7 +67,7 @@ describe('the editor runner process (runnerServer.ts) over stdio, against a live
     await runner.waitFor(() => runner.latest(sessionId)?.state === 'completed', 'the session to complete');
     // The bridge heard it too: the chat thread gets the approval and the result.
     await chat.waitFor(() => chat.inThread(thread).some((posted) => /completed/.test(RecordingTransport.latest(posted).title ?? '')), 'the final chat message');
-    assert.equal(live.bridge.store.getJob(sessionId)?.state, 'completed');
+    assert.equal((await live.bridge.store.getJob(sessionId))?.state, 'completed');
 
     const { events } = await runner.request('session/history', { sessionId });
     assert.deepEqual(events.map((event) => event.seq), Array.from({ length: events.length }, (_, index) => index + 1), 'the whole log, in order, no gaps');
@@ -102,7 +102,11 @@ describe('the editor runner process (runnerServer.ts) over stdio, against a live
     const sessionId = runner.changes.find((change) => !before.has(change.session.sessionId))!.session.sessionId;
     await runner.request('session/cancel', { sessionId });
     await runner.waitFor(() => runner.latest(sessionId)?.state === 'cancelled', 'the cancellation');
-    await chat.waitFor(() => live.bridge.store.getJob(sessionId)?.state === 'cancelled' || chat.posted.some((posted) => /cancelled/.test(RecordingTransport.latest(posted).title ?? '')), 'the bridge to record it');
+    // The store is asynchronous, so this condition is polled rather than checked on each post.
+    const recorded = async (): Promise<boolean> => (await live.bridge.store.getJob(sessionId))?.state === 'cancelled' || chat.posted.some((posted) => /cancelled/.test(RecordingTransport.latest(posted).title ?? ''));
+    for (const end = Date.now() + 15_000; !(await recorded()); await new Promise((resolve) => setTimeout(resolve, 20))) {
+      if (Date.now() > end) throw new Error('timed out waiting for the bridge to record it');
+    }
     await assert.rejects(runner.request('session/cancel', { sessionId: 'no-such-session' }), { code: 'not_found' });
   });
 

@@ -71,8 +71,8 @@ describe('end to end over Discord: message → bridge → runner → worktree �
     assert.equal(refusal.type, 4);
     assert.equal(refusal.data.flags & EPHEMERAL, EPHEMERAL);
     assert.equal(refusal.data.content, 'Only the requester can do that.');
-    const job = live!.bridge.store.listJobs({ owner: { platform: 'discord', userId: alice.id } })[0]!;
-    assert.equal(live!.bridge.store.getJob(job.id)?.state, 'waiting_for_approval', 'a refused press changes nothing');
+    const job = (await live!.bridge.store.listJobs({ owner: { platform: 'discord', userId: alice.id } }))[0]!;
+    assert.equal((await live!.bridge.store.getJob(job.id))?.state, 'waiting_for_approval', 'a refused press changes nothing');
     assert.equal(fake.messages.get(approval.id).edited_timestamp, null);
 
     // Alice approves once: the pressed message is updated, the session runs to the end.
@@ -98,7 +98,7 @@ describe('end to end over Discord: message → bridge → runner → worktree �
     // A reply to the final message continues the same session.
     fake.dm(alice, 'run the tests again please', { replyTo: final.id });
     await fake.waitFor(() => titled(dm, /^Approval needed/).some((message) => message.id !== approval.id), 'the follow-up asking again');
-    assert.equal(live!.bridge.store.listJobs({ owner: { platform: 'discord', userId: alice.id } }).length, 1, 'still one session');
+    assert.equal((await live!.bridge.store.listJobs({ owner: { platform: 'discord', userId: alice.id } })).length, 1, 'still one session');
     assert.ok(fake.botMessages(dm).some((message) => /Follow-up sent to the same session/.test(message.embeds?.[0]?.description ?? '')));
 
     // Nothing posted twice: one status, one final, one answer per press.
@@ -121,8 +121,8 @@ describe('end to end over Discord: message → bridge → runner → worktree �
     await fake.waitFor(() => titled(thread.id, /^Session [0-9a-f]{8} cancelled/).length === 1, 'the cancellation');
     assert.equal(callbacksFor(cancel.id)[0]!.body.type, 5, 'the command was deferred');
     assert.match(fake.messages.get(cancel.original!).embeds[0].description, /Cancelling/);
-    const job = live!.bridge.store.listJobs({ owner: { platform: 'discord', userId: alice.id } })[0]!;
-    assert.equal(live!.bridge.store.getJob(job.id)?.state, 'cancelled');
+    const job = (await live!.bridge.store.listJobs({ owner: { platform: 'discord', userId: alice.id } }))[0]!;
+    assert.equal((await live!.bridge.store.getJob(job.id))?.state, 'cancelled');
     assert.deepEqual(job.thread, { platform: 'discord', channelId: thread.id, threadId: thread.id });
   });
 });

@@ -48,7 +48,7 @@ describe('Discord: "Run as a Code session" on a Cowork reply, through discord.js
     assert.equal(refusal.type, 4);
     assert.equal(refusal.data.flags & EPHEMERAL, EPHEMERAL);
     assert.equal(refusal.data.content, 'Only the person who asked can run this as a Code session.');
-    assert.equal(live.bridge.store.listJobs({}).length, 0);
+    assert.equal((await live.bridge.store.listJobs({})).length, 0);
 
     const alicePress = fake.press(alice, reply.id, customId);
     await fake.waitFor(() => callbacksFor(alicePress.id).length === 1, "the answer to Alice's press");
@@ -57,7 +57,7 @@ describe('Discord: "Run as a Code session" on a Cowork reply, through discord.js
     await fake.waitFor(() => fake.botMessages(dm).some((message) => /^Code session [0-9a-f]{8}/.test(message.embeds?.[0]?.title ?? '')), 'the status message');
     const status = fake.botMessages(dm).find((message) => /^Code session/.test(message.embeds?.[0]?.title ?? ''))!;
     assert.equal(status.message_reference.message_id, question.id, 'in the same conversation');
-    const [job] = live.bridge.store.listJobs({ owner: { platform: 'discord', userId: alice.id } });
+    const [job] = await live.bridge.store.listJobs({ owner: { platform: 'discord', userId: alice.id } });
     assert.equal(job?.forced, true);
     assert.equal(job?.task, 'write a short note to the team about the offsite on friday');
   });

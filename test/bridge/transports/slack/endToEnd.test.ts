@@ -64,8 +64,8 @@ describe('end to end over Slack: DM → bridge → runner → worktree → threa
     await fake.waitFor(() => fake.responses.length === 1, 'the answer to Bob');
     await fake.waitForAck(bobPress);
     assert.deepEqual(fake.responses[0], { response_type: 'ephemeral', replace_original: false, text: 'Only the requester can do that.' });
-    const [job] = aliceJobs();
-    assert.equal(live!.bridge.store.getJob(job!.id)?.state, 'waiting_for_approval', 'a refused press changes nothing');
+    const [job] = await aliceJobs();
+    assert.equal((await live!.bridge.store.getJob(job!.id))?.state, 'waiting_for_approval', 'a refused press changes nothing');
     assert.equal(approval.versions.length, 0, 'the approval message is untouched');
 
     // Alice approves once: the pressed message shows who decided, the session runs to the end.
@@ -81,14 +81,14 @@ describe('end to end over Slack: DM → bridge → runner → worktree → threa
     assert.deepEqual(buttonLabels(status), [], 'no Cancel on a finished session');
 
     // Nothing was lost or doubled by the reconnect: one job, one approval request, one ending, no follow-up from the redelivery.
-    assert.equal(aliceJobs().length, 1);
+    assert.equal((await aliceJobs()).length, 1);
     assert.equal(said(task.channel, task.ts, /Follow-up sent/).length, 0);
     assert.equal(fake.inThread(task.channel, task.ts).length, 3, 'status, approval request, final message');
 
     // A reply in the thread continues the same session in the same worktree.
     fake.dm(ALICE, 'run the tests again', task.ts);
     await fake.waitFor(() => said(task.channel, task.ts, /Follow-up sent to the same session/).length === 1, 'the follow-up acknowledgement');
-    assert.equal(aliceJobs().length, 1, 'no new job for a reply in the thread');
+    assert.equal((await aliceJobs()).length, 1, 'no new job for a reply in the thread');
   });
 
   it('answers a mention in a channel in a thread, and `cancel` there cancels the waiting session', async () => {
@@ -99,7 +99,7 @@ describe('end to end over Slack: DM → bridge → runner → worktree → threa
 
     fake.mention(ALICE, 'CENG', `<@${BOT_USER_ID}> cancel`, task.ts);
     await fake.waitFor(() => said('CENG', task.ts, /Session [0-9a-f]{8} cancelled/).length === 1, 'the cancelled ending');
-    assert.equal(aliceJobs()[0]?.state, 'cancelled');
+    assert.equal((await aliceJobs())[0]?.state, 'cancelled');
     await fake.waitFor(() => /cancelled/.test(latestText(status)), 'the status message cancelled');
     assert.equal(fake.messages.filter((message) => message.channel === 'CENG' && message.threadTs === undefined).length, 0, 'nothing posted outside the thread');
   });

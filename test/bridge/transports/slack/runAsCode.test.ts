@@ -53,12 +53,12 @@ describe('Slack: "Run as a Code session" on a Cowork reply, through Bolt', funct
     await fake.waitFor(() => fake.responses.length === 1, 'the answer to Bob');
     await fake.waitForAck(bobPress);
     assert.deepEqual(fake.responses[0], { response_type: 'ephemeral', replace_original: false, text: 'Only the person who asked can run this as a Code session.' });
-    assert.equal(live.bridge.store.listJobs({}).length, 0);
+    assert.equal((await live.bridge.store.listJobs({})).length, 0);
     assert.equal(reply.versions.length, 0, 'the reply is untouched');
 
     fake.press(ALICE, reply, 'Run as a Code session');
     await fake.waitFor(() => fake.inThread(question.channel, question.ts).some((message) => /Code session [0-9a-f]{8}/.test(latestText(message)) && message !== reply), 'the status message');
-    const [job] = live.bridge.store.listJobs({ owner: { platform: 'slack', userId: ALICE } });
+    const [job] = await live.bridge.store.listJobs({ owner: { platform: 'slack', userId: ALICE } });
     assert.equal(job?.task, 'write a short note to the team about the offsite on friday');
     assert.equal(job?.forced, true);
     assert.deepEqual(job?.thread, { platform: 'slack', channelId: question.channel, threadId: question.ts });

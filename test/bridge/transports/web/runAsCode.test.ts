@@ -42,7 +42,7 @@ describe('web chat: "Run as a Code session" on a Cowork reply, over the socket',
     const status = frames.flatMap((frame) => (frame.type === 'message' ? [frame.message] : [])).find((message) => /^Code session [0-9a-f]{8}/.test(message.title ?? ''));
     assert.ok(status, 'the status message');
     assert.equal(status.threadId, question.threadId, 'in the same thread');
-    const [job] = live.bridge.store.listJobs({ owner: { platform: 'web', userId: 'local' } });
+    const [job] = await live.bridge.store.listJobs({ owner: { platform: 'web', userId: 'local' } });
     assert.equal(job?.forced, true);
     assert.equal(job?.task, 'write a short note to the team about the offsite on friday');
   });

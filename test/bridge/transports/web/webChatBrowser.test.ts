@@ -130,7 +130,7 @@ describe('web chat in a real browser (chromium)', function () {
     await page.locator('#conn[data-state="offline"]').waitFor({ state: 'attached' });
 
     // A message saved while the page was away must appear after the re-snapshot.
-    history.save({ id: 'm1', threadId: 'm1', author: 'bot', text: 'Your machine is back online.', at: Date.now() });
+    await history.save({ id: 'm1', threadId: 'm1', author: 'bot', text: 'Your machine is back online.', at: Date.now() });
     harness = await startHarness({ history, port });
     await page.locator('.thread .thread-status', { hasText: 'Your machine is back online.' }).waitFor({ timeout: 8_000 });
     await page.locator('#conn[data-state="online"]').waitFor({ state: 'attached' });

@@ -13,19 +13,19 @@ export const TOKEN = 'test-login-token-0123456789';
 export class MemoryWebHistory implements WebChatHistory {
   private readonly messages = new Map<string, WebMessage>();
 
-  save(message: WebMessage): void {
+  async save(message: WebMessage): Promise<void> {
     this.messages.set(message.id, structuredClone(message));
   }
 
-  recent(limit: number): WebMessage[] {
+  async recent(limit: number): Promise<WebMessage[]> {
     return [...this.messages.values()].sort((a, b) => a.at - b.at).slice(-limit);
   }
 
-  get(id: string): WebMessage | undefined {
+  async get(id: string): Promise<WebMessage | undefined> {
     return this.messages.get(id);
   }
 
-  hasThread(threadId: string): boolean {
+  async hasThread(threadId: string): Promise<boolean> {
     return [...this.messages.values()].some((message) => message.threadId === threadId);
   }
 }

@@ -38,7 +38,7 @@ describe('web chat: store first, then echo; a resend is handled once', () => {
     const early = await client.next('message');
     assert.equal(early.message.author, 'bot', 'the job was stored and answered');
     await sleep(100);
-    assert.equal(h.history.get(sendMessageId('first-try')), undefined, 'not echoed while the handler still works');
+    assert.equal(await h.history.get(sendMessageId('first-try')), undefined, 'not echoed while the handler still works');
 
     gate.open();
     const echo = await client.next('message');
@@ -68,7 +68,7 @@ describe('web chat: store first, then echo; a resend is handled once', () => {
       assert.equal(echo.clientId, 'same-message');
       assert.equal(echo.message.id, sendMessageId('same-message'));
     }
-    assert.equal(h.history.recent(10).filter((message) => message.author === 'user').length, 1);
+    assert.equal((await h.history.recent(10)).filter((message) => message.author === 'user').length, 1);
   });
 
   it('after a restart over the same SQLite history, a resend is recognised: handled once, in one thread', async () => {
@@ -83,7 +83,7 @@ describe('web chat: store first, then echo; a resend is handled once', () => {
       assert.equal(harness.handler.messages.length, 1);
       await client.close();
       await harness.close();
-      store.close();
+      await store.close();
 
       store = new SqliteStore(join(folder, 'bridge.db'));
       harness = await startHarness({ history: store.webMessages  });
@@ -94,7 +94,7 @@ describe('web chat: store first, then echo; a resend is handled once', () => {
       assert.equal(harness.handler.messages.length, 0, 'the restarted bridge did not handle it again');
       await harness.close();
       harness = undefined;
-      store.close();
+      await store.close();
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
@@ -103,7 +103,7 @@ describe('web chat: store first, then echo; a resend is handled once', () => {
   it('a bridge that stopped after answering a new thread but before echoing takes the resend as handled', async () => {
     harness = await startHarness();
     const id = sendMessageId('answered-not-echoed');
-    harness.history.save({ id: 'bot-1', threadId: id, author: 'bot', text: 'On it', at: Date.now() });
+    await harness.history.save({ id: 'bot-1', threadId: id, author: 'bot', text: 'On it', at: Date.now() });
     const client = await open(harness);
     client.send({ type: 'send', clientId: 'answered-not-echoed', text: 'run the tests' });
     const ack = await client.next('message');

@@ -57,7 +57,7 @@ describe('web chat: the socket', () => {
     client.socket.send(Buffer.from('{}'), { binary: true });
     await client.next('error');
     assert.equal(harness.handler.messages.length, 0);
-    assert.deepEqual(harness.history.recent(10), []);
+    assert.deepEqual(await harness.history.recent(10), []);
   });
 
   it('a handler failure shows as a notice in the thread and the socket stays up', async () => {
@@ -103,8 +103,8 @@ describe('web chat: the socket', () => {
         assert.equal(edited.message.mention, true);
         assert.deepEqual(edited.message.fields, [{ label: 'Branch', value: 'dispatch/abc' }]);
       }
-      assert.equal(harness.history.get(ref.messageId)?.title, 'Tests passed');
-      assert.equal(harness.history.recent(10).length, 1, 'an edit replaces, not adds');
+      assert.equal((await harness.history.get(ref.messageId))?.title, 'Tests passed');
+      assert.equal((await harness.history.recent(10)).length, 1, 'an edit replaces, not adds');
     } finally {
       await other.close();
     }
