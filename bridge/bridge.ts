@@ -15,7 +15,6 @@ import { packageVersion } from './packageRoot.js';
 import { Pairing } from './pairing.js';
 import type { BridgeSecrets } from './secrets.js';
 import { openStore } from './store/openStore.js';
-import { DispatchError } from '../shared/errors.js';
 import type { Store } from './store/store.js';
 import { loginUrl } from './transports/web/webAuth.js';
 import { WebTransport } from './transports/web/webTransport.js';
@@ -62,12 +61,7 @@ export class Bridge {
     // The bridge's folder holds its database and secrets: owner-only, fixed at every start.
     ensureStateDir(config.DISPATCH_HOME);
     const opened = await openStore(config);
-    // Until Store is asynchronous (being converted), only SQLite can serve; `dispatch bridge --check` prepares PostgreSQL already.
-    if (opened.engine !== 'sqlite') {
-      await opened.store.close();
-      throw new DispatchError('bad_config', 'This build serves from SQLite only; PostgreSQL (DISPATCH_DATABASE_URL) serves once the asynchronous store lands. `dispatch bridge --check` verifies the database meanwhile.');
-    }
-    const store = opened.store;
+    const store: Store = opened.store;
     logger.info('store opened', { engine: opened.engine, location: opened.location, schema: opened.schema.after, migrated: opened.schema.applied });
     const transports = new Map<Platform, Transport>();
     const web =

@@ -9,11 +9,7 @@ import { SqliteStore } from './sqliteStore.js';
 
 export type { SchemaChange } from './pg/pgMigrations.js';
 
-/**
- * The store the configuration selects, opened and migrated. Until `Store` is asynchronous
- * the two engines have different shapes (SqliteStore is a `Store`, PgStore a
- * `Promised<Store>`); once it is, `store` is simply a `Store`.
- */
+/** The store the configuration selects, opened and migrated. */
 export type OpenedStore =
   | { engine: 'sqlite'; store: SqliteStore; location: string; schema: SchemaChange }
   | { engine: 'postgres'; store: PgStore; location: string; schema: SchemaChange };

@@ -8,7 +8,6 @@ import { SqliteStore } from '../../bridge/store/sqliteStore.js';
 import type { AuditEntry } from '../../bridge/store/store.js';
 import type { SessionEvent } from '../../shared/sessions.js';
 import { usePostgres } from '../helpers/postgres.js';
-import { promised } from '../helpers/promisedStore.js';
 import { alice, approvalAsked, job, storeContract, type StoreEngine } from '../helpers/storeContractCases.js';
 
 type Row = Record<string, unknown>;
@@ -28,7 +27,7 @@ describe('the store contract on SQLite', () => {
     folder = mkdtempSync(join(tmpdir(), 'dispatch-contract-'));
     const file = join(folder, 'bridge.db');
     engine = {
-      open: async () => promised(new SqliteStore(file)),
+      open: async () => new SqliteStore(file),
       auditLog: async () => {
         const db = new Database(file, { readonly: true });
         try {

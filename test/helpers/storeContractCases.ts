@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import type { Promised } from '../../bridge/store/promised.js';
 import type { AuditEntry, JobRecord, MachineRecord, Store } from '../../bridge/store/store.js';
 import type { SessionEvent } from '../../shared/sessions.js';
 
-export type AnyStore = Promised<Store>;
+export type AnyStore = Store;
 
 /** One engine under the contract: a fresh store per test, reopenable on the same data. */
 export interface StoreEngine {

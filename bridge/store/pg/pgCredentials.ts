@@ -1,10 +1,9 @@
 import type pg from 'pg';
 import type { CredentialState, CredentialStore } from '../store.js';
-import type { Promised } from '../promised.js';
 import { inTransaction, type Row } from './pgPool.js';
 
 /** Machines' own credentials in PostgreSQL: hashes only, revoked ones kept. */
-export class PgCredentials implements Promised<CredentialStore> {
+export class PgCredentials implements CredentialStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async issue(machineId: string, secretHash: string, at: number): Promise<boolean> {

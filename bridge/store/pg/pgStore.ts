@@ -3,7 +3,6 @@ import { DispatchError } from '../../../shared/errors.js';
 import type { RepoVocabulary, RoutingRepo } from '../../../shared/routing/context.js';
 import type { ApprovalDecision, SessionEvent } from '../../../shared/sessions.js';
 import type { ChatUser, ThreadRef } from '../../chat.js';
-import type { Promised } from '../promised.js';
 import type {
   ApprovalRecord, AuditEntry, CoworkReplyRecord, JobFilter, JobPatch, JobRecord, MachineListing, MachineRecord, PairingRecord, Store, StoredEvent,
 } from '../store.js';
@@ -23,7 +22,7 @@ const DISK_FULL = '53100';
  * The store for teams: PostgreSQL through a pool, safe with several bridges writing at
  * once (see each part). `PgStore.open` connects and migrates before anything is served.
  */
-export class PgStore implements Promised<Store> {
+export class PgStore implements Store {
   readonly webMessages: PgWebHistory;
   readonly credentials: PgCredentials;
   private readonly jobs: PgJobs;

@@ -1,10 +1,9 @@
 import type pg from 'pg';
 import { WebMessageSchema, type WebMessage } from '../../../shared/protocol/webChat.js';
 import type { WebChatHistory } from '../../transports/web/webHistory.js';
-import type { Promised } from '../promised.js';
 
 /** The web chat's history in PostgreSQL. An edit keeps the message's place (its position). */
-export class PgWebHistory implements Promised<WebChatHistory> {
+export class PgWebHistory implements WebChatHistory {
   constructor(private readonly pool: pg.Pool) {}
 
   async save(message: WebMessage): Promise<void> {
