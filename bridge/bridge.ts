@@ -18,6 +18,7 @@ import { openStore } from './store/openStore.js';
 import type { Store } from './store/store.js';
 import { loginUrl } from './transports/web/webAuth.js';
 import { WebTransport } from './transports/web/webTransport.js';
+import { startCluster, type ClusterParts } from './cluster/cluster.js';
 import { healthReport, type HealthSources } from './cluster/health.js';
 
 export interface BridgeStartOptions {
@@ -25,16 +26,17 @@ export interface BridgeStartOptions {
   secrets: BridgeSecrets;
   logger: Logger;
   clock?: Clock;
-  /** Slack, Discord: built by the caller from the configured tokens. */
-  transports?: Transport[];
+  /**
+   * Slack, Discord: built by the caller from the configured tokens; a function gets the
+   * cluster's parts first (a Slack event handled once across bridges, the Discord gateway lease).
+   */
+  transports?: Transport[] | ((cluster: ClusterParts) => Promise<Transport[]>);
   cowork?: CoworkResponder;
   approvalTtlMinutes?: number;
   /** Status edits at most this often per job (default 2 s). */
   editIntervalMs?: number;
   /** Machine link timings (ping, dead time, request timeout) and how long a machine stays offline before its threads are told. */
   link?: LinkTimings & { offlineNoticeMs?: number };
-  /** What /healthz reports besides the version: the database and, clustered, the other bridges. */
-  health?: HealthSources;
 }
 
 /**
@@ -44,6 +46,8 @@ export interface BridgeStartOptions {
 export class Bridge {
   private constructor(
     readonly store: Store,
+    /** This bridge among others on one database (in process when alone on SQLite). */
+    readonly cluster: ClusterParts,
     readonly hub: MachineHub,
     readonly dispatcher: Dispatcher,
     readonly notifier: Notifier,
@@ -63,12 +67,22 @@ export class Bridge {
     const opened = await openStore(config);
     const store: Store = opened.store;
     logger.info('store opened', { engine: opened.engine, location: opened.location, schema: opened.schema.after, migrated: opened.schema.applied });
+    // On PostgreSQL this bridge may be one of several: wake-ups, presence, handled-once and leases go through the database.
+    const cluster = await startCluster({
+      ...(opened.engine === 'postgres' ? { connectionString: config.DISPATCH_DATABASE_URL!, pool: opened.store.pool } : {}),
+      logger: logger.child({ part: 'cluster' }),
+    }).catch(async (error: unknown) => {
+      await store.close();
+      throw error;
+    });
+    const health: HealthSources = { database: () => store.healthCheck(), ...(cluster.clustered ? { presence: cluster.presence } : {}) };
+    const chatTransports = typeof options.transports === 'function' ? await options.transports(cluster) : (options.transports ?? []);
     const transports = new Map<Platform, Transport>();
     const web =
       config.DISPATCH_WEB === 'on'
         ? new WebTransport({ history: store.webMessages, loginToken: secrets.webToken, logger: logger.child({ transport: 'web' }) })
         : undefined;
-    for (const transport of [...(web ? [web] : []), ...(options.transports ?? [])]) transports.set(transport.platform, transport);
+    for (const transport of [...(web ? [web] : []), ...chatTransports]) transports.set(transport.platform, transport);
 
     const approvalTtlMinutes = options.approvalTtlMinutes ?? 30;
     const notifier = new Notifier({ store, transports, clock, logger, approvalTtlMinutes, ...(options.editIntervalMs !== undefined ? { editIntervalMs: options.editIntervalMs } : {}) });
@@ -120,7 +134,7 @@ export class Bridge {
 
     const server = createServer((request, response) => {
       if (request.url === '/healthz') {
-        void healthReport(packageVersion(), options.health).then((report) => response.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report)));
+        void healthReport(packageVersion(), health).then((report) => response.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report)));
         return;
       }
       if (web?.handleRequest(request, response)) return;
@@ -136,7 +150,7 @@ export class Bridge {
       server.listen(config.DISPATCH_PORT, config.DISPATCH_HOST, () => resolve());
     });
     for (const transport of transports.values()) await transport.start(dispatcher);
-    const bridge = new Bridge(store, hub, dispatcher, notifier, transports, web, notices, server, secrets, logger);
+    const bridge = new Bridge(store, cluster, hub, dispatcher, notifier, transports, web, notices, server, secrets, logger);
     logger.info('bridge started', { url: bridge.url, transports: [...transports.keys()] });
     // Whatever was stored but not yet told before a crash is told now.
     void notifier.kick();
@@ -162,6 +176,7 @@ export class Bridge {
     this.hub.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.cluster.stop().catch((error: unknown) => this.logger.warn('leaving the other bridges failed', { error: String(error) }));
     await this.store.close();
   }
 }

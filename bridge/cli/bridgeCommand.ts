@@ -22,7 +22,7 @@ export async function runBridgeCommand(argv: string[], io: CliIo): Promise<numbe
     ...(config.DISPATCH_RUNNER_TOKEN ? { runnerToken: config.DISPATCH_RUNNER_TOKEN } : {}),
     ...(config.DISPATCH_WEB_TOKEN ? { webToken: config.DISPATCH_WEB_TOKEN } : {}),
   });
-  const bridge = await startBridgeOrExplain(async () => Bridge.start({ config, secrets, logger, transports: await buildChatTransports(config, logger) }), config.DISPATCH_PORT);
+  const bridge = await startBridgeOrExplain(async () => Bridge.start({ config, secrets, logger, transports: (cluster) => buildChatTransports(config, logger, cluster) }), config.DISPATCH_PORT);
   writeLine(io.stdout, '');
   writeLine(io.stdout, `  Dispatch bridge listening on ${bridge.url} (chats: ${[...bridge.transports.keys()].join(', ') || 'none'}).`);
   if (bridge.web) for (const url of lanUrls(bridge.loginUrl)) writeLine(io.stdout, `  Web chat:  ${url}`);

@@ -37,9 +37,8 @@ export async function runStartCommand(argv: string[], io: CliIo): Promise<number
     ...(config.DISPATCH_RUNNER_TOKEN ? { runnerToken: config.DISPATCH_RUNNER_TOKEN } : {}),
     ...(config.DISPATCH_WEB_TOKEN ? { webToken: config.DISPATCH_WEB_TOKEN } : {}),
   });
-  const transports = await buildChatTransports(config, logger);
   const bridge = await startBridgeOrExplain(
-    () => Bridge.start({ config, secrets, logger, transports, approvalTtlMinutes: runnerConfig.approvalTtlMinutes }),
+    () => Bridge.start({ config, secrets, logger, transports: (cluster) => buildChatTransports(config, logger, cluster), approvalTtlMinutes: runnerConfig.approvalTtlMinutes }),
     config.DISPATCH_PORT,
   );
 

@@ -351,6 +351,16 @@ export class SqliteStore implements Store {
       .run(entry.at, entry.actor, entry.action, entry.jobId ?? null, entry.detail ? JSON.stringify(entry.detail) : null);
   }
 
+  async healthCheck(): Promise<{ engine: 'sqlite'; ok: boolean }> {
+    let ok = true;
+    try {
+      this.statement('SELECT 1').get();
+    } catch {
+      ok = false;
+    }
+    return { engine: 'sqlite', ok };
+  }
+
   async close(): Promise<void> {
     this.db.close();
   }

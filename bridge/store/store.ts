@@ -84,6 +84,8 @@ export interface Store {
   unansweredApprovals(jobId: string): Promise<ApprovalRecord[]>;
 
   audit(entry: AuditEntry): Promise<void>;
+  /** For /healthz: which engine, and whether a trivial query answers. */
+  healthCheck(): Promise<{ engine: 'sqlite' | 'postgres'; ok: boolean }>;
   close(): Promise<void>;
 }
 

@@ -31,7 +31,8 @@ export class PgStore implements Store {
   private readonly routing: PgRoutingData;
 
   private constructor(
-    private readonly pool: pg.Pool,
+    /** Shared with the cluster parts (presence, handled-once), so one bridge keeps one pool. */
+    readonly pool: pg.Pool,
     /** What opening did to the schema (for `dispatch bridge --check` and the start log). */
     readonly schema: SchemaChange,
   ) {
@@ -193,6 +194,11 @@ export class PgStore implements Store {
       ...(row.job_id ? { jobId: String(row.job_id) } : {}),
       ...(row.detail ? { detail: row.detail as Record<string, unknown> } : {}),
     }));
+  }
+
+  async healthCheck(): Promise<{ engine: 'postgres'; ok: boolean }> {
+    const ok = await this.pool.query('SELECT 1').then(() => true, () => false);
+    return { engine: 'postgres', ok };
   }
 
   async close(): Promise<void> {
