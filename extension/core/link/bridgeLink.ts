@@ -12,18 +12,25 @@ import { MachineCredential, dialAsMachine } from './machineCredential.js';
 import { RepoVocabularyFeed, type VocabularyBuilder } from './repoVocabularyFeed.js';
 import type { RepoVocabulary } from '../../../shared/routing/context.js';
 import type { MachineIdentity } from './machineIdentity.js';
+import { BridgeRotation } from './bridgeRotation.js';
 
 export type LinkStatus = 'connecting' | 'online' | 'offline';
 
 export interface BridgeLinkOptions {
+  /**
+   * The bridge, or several separated by commas (bridges sharing one database): the link
+   * holds one at a time and, when it fails, tries the next in order, wrapping around.
+   */
   bridgeUrl: string;
+  /** Where `bridgeUrl` came from (`--bridge`, `dispatch.bridgeUrl`), for the error a bad entry makes. */
+  bridgeSetting?: string;
   /** The bridge's registration token (DISPATCH_RUNNER_TOKEN): used only until the machine has its own credential. */
   token: string;
   runner: Runner;
   identity: MachineIdentity;
   agent: string;
   logger: Logger;
-  /** Reconnect delays grow from min to max (with jitter). */
+  /** Reconnect delays grow from min to max (with jitter), once per full round of the bridges. */
   backoff?: { minMs: number; maxMs: number };
   /** Ping interval, dead time and request timeout of the link (tests shorten them). */
   timings?: { pingMs?: number; deadMs?: number; requestTimeoutMs?: number };
@@ -45,7 +52,9 @@ const VOCABULARY_BUDGET = MAX_LINK_FRAME_BYTES / 2;
  * The runner's end of the machine link. It dials out, says hello, resyncs (takes jobs
  * the bridge still holds, replays events the bridge has not acknowledged), then takes
  * offers, decisions, cancels and follow-ups. The runner keeps working while the link is
- * down; reconnects back off up to `backoff.maxMs`.
+ * down; reconnects back off up to `backoff.maxMs`. With several bridges, a failed link
+ * moves straight on to the next one and backs off only after a round where none
+ * answered; a bridge that works is kept until it fails.
  */
 export class BridgeLink {
   private connection: MessageConnection | undefined;
@@ -67,8 +76,11 @@ export class BridgeLink {
   /** What this connection's bridge has of each vocabulary (reset on every connection). */
   private sentVocabularies = new Map<string, RepoVocabulary>();
   private sendingVocabularies: Promise<void> = Promise.resolve();
+  /** Which of the listed bridges is dialled (or held) now. */
+  private readonly bridges: BridgeRotation;
 
   constructor(private readonly options: BridgeLinkOptions) {
+    this.bridges = new BridgeRotation(options.bridgeUrl, options.bridgeSetting);
     this.credential = new MachineCredential(options.identity);
     this.vocabularies = new RepoVocabularyFeed({
       repos: options.runner.repositories(),
@@ -90,6 +102,11 @@ export class BridgeLink {
 
   get status(): LinkStatus {
     return this.currentStatus;
+  }
+
+  /** The bridge this link is connected to (or dialling), as the status shows it: no credentials. */
+  get bridgeUrl(): string {
+    return this.bridges.label;
   }
 
   /** Whether any chat user is paired with this machine (unknown until the first hello). */
@@ -133,10 +150,11 @@ export class BridgeLink {
   private async connect(): Promise<void> {
     if (this.stopped || this.halted) return;
     const { logger, runner } = this.options;
+    const bridge = this.bridgeUrl;
     this.setStatus('connecting');
     let opened: WebSocket | undefined;
     try {
-      const { socket, connection, registering } = await dialAsMachine(this.options.bridgeUrl, this.credential, () => this.options.token || undefined);
+      const { socket, connection, registering } = await dialAsMachine(this.bridges.current, this.credential, () => this.options.token || undefined);
       if (this.stopped) {
         socket.close();
         return;
@@ -147,7 +165,7 @@ export class BridgeLink {
       watchLiveness(socket, {
         pingMs: this.options.timings?.pingMs ?? LINK_PING_MS,
         deadMs: this.options.timings?.deadMs ?? LINK_DEAD_MS,
-        onDead: () => logger.warn('the bridge link went silent; reconnecting'),
+        onDead: () => logger.warn('the bridge link went silent; reconnecting', { bridge }),
       });
       this.registerHandlers(connection);
       const repos = await this.reposForHello();
@@ -169,7 +187,7 @@ export class BridgeLink {
       if (hello.credential) {
         this.credential.keep(hello.credential);
         runner.maskSecret(hello.credential);
-        logger.info('registered with the bridge; this machine now has its own credential', { registering });
+        logger.info('registered with the bridge; this machine now has its own credential', { registering, bridge });
       }
       const { offers } = await call(
         connection,
@@ -180,16 +198,19 @@ export class BridgeLink {
       );
       this.connection = connection;
       this.attempt = 0;
+      this.bridges.succeeded();
       this.setPaired(hello.paired);
       this.setStatus('online');
-      logger.info('connected to the bridge', { offers: offers.length });
+      logger.info('connected to the bridge', { offers: offers.length, bridge });
       // Older bridges hand jobs over here; current ones offer each with job/offer, which answers refusals.
       for (const job of offers) await runner.submit(job).catch((error) => logger.warn('an offered job was refused', { jobId: job.jobId, error: asDispatchError(error).message }));
       await this.flush();
       await this.sendVocabularies();
     } catch (error) {
       const refused = asDispatchError(error);
-      logger.warn('bridge link failed', { error: refused.message });
+      logger.warn('bridge link failed', { error: refused.message, bridge });
+      // A socket that closed under the hello was already handled (and failed over) by lost().
+      const alreadyLost = opened !== undefined && this.socket !== opened;
       if (opened && this.socket === opened) {
         // A half-made link (hello refused, resync timed out) is closed here; its close is no news.
         this.socket = undefined;
@@ -199,7 +220,7 @@ export class BridgeLink {
       if (refused.code === 'forbidden') this.halt(refused.message, refused.code);
       else {
         this.setStatus('offline', refused.message, refused.code);
-        this.scheduleReconnect();
+        if (!alreadyLost) this.retry();
       }
     }
   }
@@ -331,9 +352,20 @@ export class BridgeLink {
     if (code === LinkClose.replaced) {
       return this.halt('Another runner connected to the bridge as this machine (same machine id), so this one stepped back. Run one runner per DISPATCH_HOME.');
     }
-    this.options.logger.warn('bridge link lost; reconnecting', { code, reason: why });
+    this.options.logger.warn('bridge link lost; reconnecting', { code, reason: why, bridge: this.bridgeUrl });
     this.setStatus('offline', `link lost: ${why}`);
-    this.scheduleReconnect();
+    this.retry();
+  }
+
+  /**
+   * After a failed or lost link: the next bridge at once, or — once every bridge of this
+   * round has failed (always, with one bridge) — the same order again after the backoff.
+   */
+  private retry(): void {
+    if (this.stopped || this.halted) return;
+    if (this.bridges.failed() === 'backoff') return this.scheduleReconnect();
+    this.options.logger.info('trying the next bridge', { bridge: this.bridgeUrl });
+    this.scheduleReconnect('now');
   }
 
   private halt(message: string, code?: ErrorCode): void {
@@ -344,11 +376,12 @@ export class BridgeLink {
     this.setStatus('offline', message, code);
   }
 
-  private scheduleReconnect(): void {
+  /** `now`: the next bridge of a round is dialled without waiting, and without growing the backoff. */
+  private scheduleReconnect(when: 'backoff' | 'now' = 'backoff'): void {
     if (this.stopped || this.halted || this.retryTimer?.hasRef()) return;
     const { minMs, maxMs } = this.options.backoff ?? { minMs: 500, maxMs: 30_000 };
-    const delay = Math.min(maxMs, minMs * 2 ** this.attempt) * (0.75 + Math.random() * 0.5);
-    this.attempt += 1;
+    const delay = when === 'now' ? 0 : Math.min(maxMs, minMs * 2 ** this.attempt) * (0.75 + Math.random() * 0.5);
+    if (when === 'backoff') this.attempt += 1;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       void this.connect();
