@@ -2,10 +2,9 @@ import type WebSocket from 'ws';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { DispatchError, asDispatchError, type ErrorCode } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/logger.js';
-import { LINK_DEAD_MS, LINK_PING_MS, LinkClose, MAX_LINK_FRAME_BYTES, PROTOCOL_VERSION, bridgeToRunner, runnerToBridge } from '../../../shared/protocol/bridgeRunner.js';
+import { LINK_DEAD_MS, LINK_PING_MS, LinkClose, PROTOCOL_VERSION, bridgeToRunner, runnerToBridge } from '../../../shared/protocol/bridgeRunner.js';
 import { watchLiveness } from '../../../shared/protocol/liveness.js';
-import { DEFAULT_REQUEST_TIMEOUT_MS, MESSAGE_TOO_BIG, call, handle } from '../../../shared/protocol/rpc.js';
-import { isFinal, type SessionEvent, type SessionSnapshot } from '../../../shared/sessions.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, call, handle } from '../../../shared/protocol/rpc.js';
 import type { Runner } from '../runner.js';
 import { REVOKED_MESSAGE } from './bridgeClient.js';
 import { MachineCredential, dialAsMachine } from './machineCredential.js';
@@ -13,6 +12,7 @@ import { RepoVocabularyFeed, type VocabularyBuilder } from './repoVocabularyFeed
 import type { RepoVocabulary } from '../../../shared/routing/context.js';
 import type { MachineIdentity } from './machineIdentity.js';
 import { BridgeRotation } from './bridgeRotation.js';
+import { closeReason, EVENT_BATCH_BYTES, resyncSessions, VOCABULARY_BUDGET, vocabularySize, withinBytes } from './linkMessages.js';
 
 export type LinkStatus = 'connecting' | 'online' | 'offline';
 
@@ -43,10 +43,6 @@ export interface BridgeLinkOptions {
 }
 
 const EVENT_BATCH = 500;
-/** Keeps each batch of events well under the link's frame limit. */
-const EVENT_BATCH_BYTES = MAX_LINK_FRAME_BYTES / 2;
-/** Vocabulary bytes per message: under the link's frame limit (one repository's bounded vocabulary always fits). */
-const VOCABULARY_BUDGET = MAX_LINK_FRAME_BYTES / 2;
 
 /**
  * The runner's end of the machine link. It dials out, says hello, resyncs (takes jobs
@@ -399,42 +395,4 @@ export class BridgeLink {
     this.currentStatus = status;
     for (const listener of this.statusListeners) listener(status, detail, code);
   }
-}
-
-/**
- * What the bridge must hear at resync: sessions still under way, and those with events it
- * has not acknowledged. Finished, acknowledged ones are left out, so the message stays
- * small however long the journal grows (a job offered again is answered by its id).
- */
-function resyncSessions(runner: Runner): { sessionId: string; state: SessionSnapshot['state']; lastSeq: number }[] {
-  const unacked = new Set(runner.unacknowledged().map((event) => event.sessionId));
-  return runner
-    .sessions()
-    .filter((session) => !isFinal(session.state) || unacked.has(session.sessionId))
-    .map((session) => ({ sessionId: session.sessionId, state: session.state, lastSeq: session.lastSeq }));
-}
-
-/** The longest prefix of `events` whose JSON fits in `budget` bytes (at least one event). */
-function withinBytes(events: SessionEvent[], budget: number): SessionEvent[] {
-  let used = 0;
-  let count = 0;
-  for (const event of events) {
-    used += Buffer.byteLength(JSON.stringify(event)) + 1;
-    if (count > 0 && used > budget) break;
-    count += 1;
-  }
-  return events.slice(0, count);
-}
-
-/** A close code and reason as words a person can read in the log. */
-function closeReason(code: number, reason: string): string {
-  if (reason) return `${reason} — code ${code}`;
-  if (code === MESSAGE_TOO_BIG) return 'a message was over the size limit (code 1009)';
-  if (code === 1006) return 'the connection dropped or went silent (code 1006)';
-  return `code ${code}`;
-}
-
-/** About the bytes a vocabulary takes on the wire. */
-function vocabularySize(vocabulary: RepoVocabulary): number {
-  return vocabulary.terms.reduce((bytes, term) => bytes + Buffer.byteLength(term) + 3, 16);
 }
