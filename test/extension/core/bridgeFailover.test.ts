@@ -199,6 +199,17 @@ describe('a runner with several bridges fails over to the next', function () {
     assert.ok(ms < 2_000, `online at B after ${ms} ms`);
   });
 
+  it('dispatch pair with DISPATCH_BRIDGE_URL listing a bridge that is down gets its code from the next', async () => {
+    const repo = makeRepo(path.join(temp.make(), 'api'));
+    const b = await startLiveBridge({ repos: [{ name: 'api', path: repo }], withRunner: false });
+    lives.push(b);
+    const home = temp.make('pair-home-');
+    const down = `http://127.0.0.1:${await freePort()}`;
+    const run = await dispatch(['pair'], { DISPATCH_HOME: home, DISPATCH_RUNNER_TOKEN: RUNNER_TOKEN, DISPATCH_BRIDGE_URL: `${down},${b.bridge.url}`, PATH: process.env.PATH ?? '', HOME: home }, repo);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /Send the bot: {2}pair \d{6}/);
+  });
+
   it('dispatch runner --bridge with a bad entry says which, and starts nothing', async () => {
     const repo = makeRepo(path.join(temp.make(), 'api'));
     const home = path.join(temp.make(), 'home');
