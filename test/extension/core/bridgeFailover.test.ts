@@ -4,7 +4,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { silentLogger } from '../../../shared/logger.js';
+import { createAgentFactory } from '../../../extension/core/agents/registry.js';
 import { runRunnerCommand } from '../../../extension/core/cli/runnerCommand.js';
+import { BridgeLink } from '../../../extension/core/link/bridgeLink.js';
+import { Runner } from '../../../extension/core/runner.js';
 import { BridgeRotation } from '../../../extension/core/link/bridgeRotation.js';
 import { bridgeLabel, parseBridgeUrls } from '../../../extension/core/link/bridgeUrls.js';
 import { makeRepo, TempDirs } from '../../helpers/gitRepos.js';
@@ -197,6 +201,30 @@ describe('a runner with several bridges fails over to the next', function () {
     assert.ok(b.bridge.hub.isOnline(a.machineId));
     // The backoff (50 ms here) is not what the second bridge waits for: it is dialled straight after the first refuses.
     assert.ok(ms < 2_000, `online at B after ${ms} ms`);
+  });
+
+  it('with every bridge down, each round dials all of them at once and only then waits for the backoff', async () => {
+    const dials = [0, 0];
+    const servers = dials.map((_, index) => createServer((socket) => {
+      dials[index]! += 1;
+      socket.destroy(); // a bridge host that refuses: the connection drops at once
+    }));
+    for (const server of servers) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const urls = servers.map((server) => `ws://127.0.0.1:${(server.address() as { port: number }).port}`);
+    const runner = new Runner({ home: temp.make('rounds-home-'), repos: [{ name: 'api', path: makeRepo(path.join(temp.make(), 'api')) }], agents: createAgentFactory() });
+    const link = new BridgeLink({ bridgeUrl: urls.join(','), token: RUNNER_TOKEN, runner, identity: { machineId: 'machine-test', machineName: 'laptop' }, agent: 'builtin', logger: silentLogger, backoff: { minMs: 1_500, maxMs: 1_500 } });
+    try {
+      link.start();
+      await until(() => dials[1] === 1, 'the second bridge dialled in the first round', 1_000);
+      await sleep(700);
+      assert.deepEqual(dials, [1, 1], 'then the backoff: no dial while it runs');
+      await until(() => dials[0] === 2 && dials[1] === 2, 'the second round', 3_000);
+      assert.equal(link.status, 'offline');
+    } finally {
+      await link.stop();
+      await runner.stop();
+      for (const server of servers) await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('dispatch pair with DISPATCH_BRIDGE_URL listing a bridge that is down gets its code from the next', async () => {
