@@ -219,7 +219,7 @@ describe('a runner with several bridges fails over to the next', function () {
       await sleep(700);
       assert.deepEqual(dials, [1, 1], 'then the backoff: no dial while it runs');
       await until(() => dials[0] === 2 && dials[1] === 2, 'the second round', 3_000);
-      assert.equal(link.status, 'offline');
+      await until(() => link.status === 'offline', 'offline while it waits', 1_000);
     } finally {
       await link.stop();
       await runner.stop();
