@@ -37,6 +37,8 @@ export interface BridgeStartOptions {
   editIntervalMs?: number;
   /** Machine link timings (ping, dead time, request timeout) and how long a machine stays offline before its threads are told. */
   link?: LinkTimings & { offlineNoticeMs?: number };
+  /** What /healthz reads, instead of this bridge's own store and peers (tests give a database that hangs). */
+  health?: HealthSources;
 }
 
 /**
@@ -75,7 +77,7 @@ export class Bridge {
       await store.close();
       throw error;
     });
-    const health: HealthSources = { database: () => store.healthCheck(), ...(cluster.clustered ? { presence: cluster.presence } : {}) };
+    const health: HealthSources = options.health ?? { database: () => store.healthCheck(), ...(cluster.clustered ? { presence: cluster.presence } : {}) };
     const chatTransports = typeof options.transports === 'function' ? await options.transports(cluster) : (options.transports ?? []);
     const transports = new Map<Platform, Transport>();
     const web =

@@ -49,13 +49,14 @@ describe('bridges seen by each other', function () {
     assert.notEqual(a, b);
   });
 
-  it('/healthz of a single bridge stays { ok, version }', async () => {
+  it('/healthz of a single bridge says its version and that its SQLite store answers', async () => {
     const bridge = await bridgeWithHealth();
     try {
       const { status, body } = await bridge.healthz();
       assert.equal(status, 200);
-      assert.deepEqual(Object.keys(body).sort(), ['ok', 'version']);
+      assert.deepEqual(Object.keys(body).sort(), ['database', 'ok', 'version']);
       assert.equal(body.ok, true);
+      assert.deepEqual(body.database, { engine: 'sqlite', ok: true });
     } finally {
       await bridge.stop();
     }
