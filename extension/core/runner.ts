@@ -333,6 +333,7 @@ export class Runner {
     }
     const grace = sleep(this.options.stopGraceMs ?? 5_000, undefined, { ref: false });
     await Promise.race([Promise.allSettled([...running.map((active) => active.done), this.poolWork?.done]), grace]);
+    await this.deps.stop(); // background copies into the dependency cache (depsCache.ts)
     for (const policy of this.policies.values()) policy.dispose();
     this.lock.release();
   }
