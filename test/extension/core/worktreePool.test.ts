@@ -12,6 +12,8 @@ interface Seen {
   branch: string;
   head: string;
   marker: boolean;
+  /** `git worktree list --porcelain` as the session saw it. */
+  listed: string;
 }
 
 /** An agent that notes where it was started: folder, branch, HEAD, and whether the pool's marker file is there. */
@@ -22,6 +24,7 @@ function observer(seen: Seen[]): ScriptedAgent {
       branch: git(context.worktree, ['rev-parse', '--abbrev-ref', 'HEAD']).trim(),
       head: git(context.worktree, ['rev-parse', 'HEAD']).trim(),
       marker: existsSync(path.join(context.worktree, 'warm.log')),
+      listed: git(context.worktree, ['worktree', 'list', '--porcelain']),
     });
     yield { kind: 'outcome', outcome: { status: 'completed', summary: 'looked around', commitChanges: false } };
   });
@@ -62,6 +65,11 @@ describe('warm worktree pool', function () {
     assert.equal(started?.worktree, path.join(home, 'worktrees', 'app', started?.branch.slice('dispatch/'.length).split('-')[0] ?? ''));
     assert.equal(existsSync(entry.worktree), false, 'the entry folder moved');
     assert.ok(!branches(repo).includes(entry.branch), 'the pool branch was renamed');
+    // git knew the worktree at its new place (the move rewrote its pointer back) …
+    assert.ok(started?.listed.includes(`worktree ${started.worktree}\nHEAD ${base}\nbranch refs/heads/${started.branch}\n`), started?.listed);
+    // … and so removed it there after the turn, as it changed nothing.
+    assert.equal(existsSync(started?.worktree ?? ''), false);
+    assert.ok(!branches(repo).includes(started?.branch ?? ''));
     // Idle again: the pool is topped up with a new entry at the base.
     const next = await waitForReadyPool(home);
     assert.notEqual(next.worktree, entry.worktree);
