@@ -10,7 +10,9 @@ import type { DepsCache } from './depsCache.js';
 import { toolEnv } from './processTree.js';
 import { slugify } from './slug.js';
 import { writeStateFileAtomic } from './stateFiles.js';
+import { gitDirsOf, headBranch, readRef } from './gitRefs.js';
 import { lowerPriority } from './treeCopy.js';
+import { TreeWatch } from './treeWatch.js';
 import type { NewWorktree, Worktrees } from './worktrees.js';
 
 const EntrySchema = z.object({
@@ -80,6 +82,8 @@ export class WorktreePool {
   private readonly busy = new Set<string>();
   /** Entries this process built or checked in full (dependencies' key included). */
   private readonly checked = new Set<string>();
+  /** Checked entries' files, watched for any change since (treeWatch.ts). */
+  private readonly watches = new Map<string, TreeWatch>();
 
   constructor(private readonly options: PoolOptions) {
     this.size = options.size;
@@ -141,7 +145,7 @@ export class WorktreePool {
     const step = (name: string, since: number) => (steps[name] = Math.round((performance.now() - since) * 10) / 10);
     try {
       const checking = performance.now();
-      const problem = await this.problemOf(entry, baseCommit, { keyAlreadyChecked: this.checked.has(entry.id) });
+      const problem = await this.problemNow(entry, baseCommit);
       step('check', checking);
       if (problem) {
         this.logger.info('threw away a warm worktree', { worktree: entry.worktree, problem });
@@ -182,6 +186,34 @@ export class WorktreePool {
     } finally {
       this.busy.delete(entry.id);
     }
+  }
+
+  /**
+   * The check on take. An entry this process checked in full and has watched since, with
+   * nothing seen changing in its files, needs no `git status`: only its HEAD, read from
+   * git's files (a commit or checkout in it changes no watched file). Anything else gets
+   * the full check.
+   */
+  private async problemNow(entry: PoolEntry, baseCommit: string): Promise<string | undefined> {
+    const watch = this.watches.get(entry.id);
+    this.watches.delete(entry.id);
+    const changed = watch ? await watch.changed() : 'not watched';
+    watch?.close();
+    if (!this.checked.has(entry.id) || changed !== undefined) return this.problemOf(entry, baseCommit, { keyAlreadyChecked: this.checked.has(entry.id) });
+    if (entry.baseCommit !== baseCommit) return `the base moved (${entry.baseCommit.slice(0, 8)} → ${baseCommit.slice(0, 8)})`;
+    const dirs = await gitDirsOf(entry.worktree);
+    const [head, onBranch] = dirs ? await Promise.all([readRef(dirs, 'HEAD'), headBranch(dirs)]) : [undefined, undefined];
+    if (head === undefined) return this.problemOf(entry, baseCommit, { keyAlreadyChecked: true }); // only git can tell
+    if (head !== baseCommit) return `HEAD is at ${head.slice(0, 8)}, not the base`;
+    if (onBranch !== `refs/heads/${entry.branch}`) return `it is on ${onBranch ?? 'no branch'}, not ${entry.branch}`;
+    return undefined;
+  }
+
+  /** Begins watching a checked entry's files (not its node_modules), so taking it needs no git status. */
+  private async watch(entry: PoolEntry): Promise<void> {
+    this.watches.get(entry.id)?.close();
+    const watch = await TreeWatch.start(entry.worktree, ['node_modules', '.git']);
+    this.watches.set(entry.id, watch);
   }
 
   /**
@@ -256,6 +288,15 @@ export class WorktreePool {
             this.checked.delete(entry.id);
             await this.discard(entry);
           } else {
+            // Watched from before the check, so nothing between the two goes unseen.
+            if (!this.checked.has(entry.id) || !this.watches.get(entry.id)?.quiet) {
+              await this.watch(entry);
+              if (await this.problemOf(entry, base, { low: true })) {
+                this.watches.get(entry.id)?.close();
+                this.watches.delete(entry.id);
+                continue; // changed just now: looked at again by the next refill
+              }
+            }
             this.checked.add(entry.id);
             ready++;
           }
@@ -293,6 +334,10 @@ export class WorktreePool {
       if (shouldStop()) return;
       const restored = await this.options.deps?.restore(entry.worktree, { lowPriority: true, ...(signal ? { signal } : {}) });
       if (restored) entry.deps = { keyId: restored.key.id, lockHash: restored.key.lockHash, ms: restored.ms };
+      // Watched from here on; the check after it covers the building (a checkout of its own).
+      await this.watch(entry);
+      const problem = await this.problemOf(entry, baseCommit, { low: true, keyAlreadyChecked: true });
+      if (problem) throw new Error(`the new warm worktree is not clean: ${problem}`);
       entry.ready = true;
       writeStateFileAtomic(this.metaFile(entry), JSON.stringify(entry));
       this.checked.add(id); // its dependencies' key is the one just restored
@@ -320,7 +365,16 @@ export class WorktreePool {
     return path.join(this.folderOf(entry.repoRoot), `${entry.id}.json`);
   }
 
+  /** Stops watching the entries (the runner stops). */
+  stop(): void {
+    for (const watch of this.watches.values()) watch.close();
+    this.watches.clear();
+  }
+
   private async discard(entry: PoolEntry): Promise<void> {
+    this.watches.get(entry.id)?.close();
+    this.watches.delete(entry.id);
+    this.checked.delete(entry.id);
     const { worktrees } = this.options;
     try {
       await worktrees.remove(entry.repoRoot, entry.worktree);
