@@ -179,6 +179,8 @@ export class DepsCache {
     const folder = this.tempFolder(`snapshot-${key.id}`);
     try {
       ensureStateDir(folder);
+      // Hard links cannot cross filesystems (and cp would try, and fail, file by file).
+      if ((await stat(folder)).dev !== (await stat(source)).dev) throw new Error('the cache is on another filesystem than the worktree');
       // Named as in the worktree, so a link's or a file's path in a message reads the same.
       await linkTree(source, path.join(folder, 'node_modules'));
     } catch (error) {
