@@ -56,7 +56,11 @@ interface Snapshot {
   key: DepsKey;
   folder: string;
   tree: string;
-  /** The snapshot's own status time: a file's later than it was written after the install. */
+  /**
+   * The snapshot's own status time: a file's later than it was written after the install.
+   * (The kernel's clock for it ticks every few ms; the session's next command cannot start
+   * and write within the tick the snapshot ended in.)
+   */
   pristineAtNs: bigint;
   /** The store and the restores copying from it; the last to finish removes the snapshot. */
   readers: number;
