@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createAgentFactory } from '../extension/core/agents/registry.js';
+import { silentLogger, type Logger } from '../shared/logger.js';
 import { DepsCache } from '../extension/core/depsCache.js';
 import { toolEnv } from '../extension/core/processTree.js';
 import { Runner, type RunnerOptions } from '../extension/core/runner.js';
@@ -62,6 +63,7 @@ async function depsReady(root: string, repo: string): Promise<number> {
   const key = await cache.keyOf(first);
   const kept = await cache.keep(first, key?.id);
   if (!kept.kept) throw new Error(`bench: the tree was not cached: ${kept.reason}`);
+  await cache.settled(); // the copy into the cache runs in the background
   for (let round = 0; round < ROUNDS; round++) {
     const a = await fresh();
     install.push(await timed(() => run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: a, env: toolEnv() })));
@@ -143,10 +145,27 @@ async function poolStart(root: string): Promise<void> {
   const started = { at: 0 };
   const agent = stopwatchAgent(() => (started.at = performance.now()));
   const home = path.join(root, 'pool-home');
-  const runner = new Runner({ home, repos: [{ name: 'big', path: repo }], agents: createAgentFactory({ stopwatch: () => agent }), defaultAgent: 'stopwatch', worktreePool: 1, warmPoolDelayMs: 0 });
+  // The pool's own breakdown of taking an entry (its debug line).
+  const takes: Record<string, number[]> = {};
+  const logger: Logger = {
+    ...silentLogger,
+    debug: (message, fields) => {
+      if (message !== 'took a warm worktree') return;
+      for (const [step, ms] of Object.entries((fields?.ms ?? {}) as Record<string, number>)) (takes[step] ??= []).push(ms);
+    },
+    child: () => logger,
+  };
+  const runner = new Runner({ home, repos: [{ name: 'big', path: repo }], agents: createAgentFactory({ stopwatch: () => agent }), defaultAgent: 'stopwatch', worktreePool: 1, warmPoolDelayMs: 0, logger });
   await runner.start();
   const raw: number[] = [];
   const pooled: number[] = [];
+  // Where the time goes: each step ends when the session's event for it arrives (they are journaled first).
+  const marks: Record<string, number> = {};
+  runner.onEvent((event) => {
+    if (event.kind === 'state' && ['queued', 'preparing', 'running'].includes(event.state)) marks[event.state] = performance.now();
+    if (event.kind === 'workspace') marks.workspace = performance.now();
+  });
+  const steps: Record<string, number[]> = { admitted: [], 'picked from the queue': [], 'worktree taken': [], 'state running': [], 'agent started': [] };
   await rawWorktreeAdd(repo, path.join(root, 'raw', 'warm'), 'bench/raw-warm');
   for (let round = 0; round <= POOL_ROUNDS; round++) {
     raw.push(await rawWorktreeAdd(repo, path.join(root, 'raw', String(round)), `bench/raw-${round}`));
@@ -156,14 +175,19 @@ async function poolStart(root: string): Promise<void> {
     await runner.submit({ jobId: `pool-${round}`, task: `bench round ${round}`, requestedBy: { platform: 'cli', userId: 'bench' }, createdAt: Date.now() });
     await done;
     pooled.push(started.at - requested);
+    if (round === 0) continue;
+    const points = [requested, marks.queued ?? 0, marks.preparing ?? 0, marks.workspace ?? 0, marks.running ?? 0, started.at];
+    Object.values(steps).forEach((list, i) => list.push((points[i + 1] ?? 0) - (points[i] ?? 0)));
   }
   await runner.stop();
   raw.shift(); // round 0 warms git and module loading up
   pooled.shift();
-  // What one git process costs on this machine right now: the pool's path is six of them.
+  // What one git process costs on this machine right now.
   const spawn: number[] = [];
   for (let i = 0; i < 5; i++) spawn.push(await timed(() => git(repo, ['rev-parse', 'HEAD'])));
-  console.log(`warm: one \`git rev-parse HEAD\` takes ${fmt(median(spawn), 0)} ms here (a session from the pool runs 6 git commands: 2 to admit, 4 to take the entry)`);
+  const breakdown = Object.entries(steps).map(([step, list]) => `${step} +${fmt(median(list), 1)}`).join(', ');
+  const take = Object.entries(takes).map(([step, list]) => `${step} ${fmt(median(list.slice(1)), 1)}`).join(', ');
+  console.log(`warm: from the pool, step by step (medians, ms): ${breakdown} (taking the entry: ${take}); one \`git rev-parse HEAD\` takes ${fmt(median(spawn), 0)} ms here`);
   const ms = median(pooled);
   const rawMs = median(raw);
   console.log(

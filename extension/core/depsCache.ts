@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import { dependencyKey, type DepsKey } from './depsKey.js';
 import { ensureStateDir, STATE_FILE_MODE } from './stateFiles.js';
-import { copyTree, surveyTree } from './treeCopy.js';
+import { copyTree, linkTree, surveyTree, type TreeSurvey } from './treeCopy.js';
 
 /** The default bound of the cache: 5 GB. */
 export const DEFAULT_DEPS_CACHE_BYTES = 5_000_000_000;
@@ -51,6 +51,22 @@ export interface CacheEntry extends EntryMeta {
   usedAt: number;
 }
 
+/** A hard-link snapshot of a fresh install, waiting for its copy into the cache. */
+interface Snapshot {
+  key: DepsKey;
+  folder: string;
+  tree: string;
+  /**
+   * The snapshot's own status time: a file's later than it was written after the install.
+   * (The kernel's clock for it ticks every few ms; the session's next command cannot start
+   * and write within the tick the snapshot ended in.)
+   */
+  pristineAtNs: bigint;
+  /** The store and the restores copying from it; the last to finish removes the snapshot. */
+  readers: number;
+  done: Promise<void>;
+}
+
 export interface Restored {
   key: DepsKey;
   ms: number;
@@ -76,6 +92,9 @@ export class DepsCache {
   private readonly tempDir: string;
   /** Entries being copied from right now: eviction leaves them alone. */
   private readonly inUse = new Map<string, number>();
+  /** Installs on their way into the cache, by key id: a session that needs one copies its snapshot. */
+  private readonly pending = new Map<string, Snapshot>();
+  private readonly stopping = new AbortController();
 
   constructor(
     home: string,
@@ -100,7 +119,8 @@ export class DepsCache {
   /**
    * Copies the cached tree matching `worktree`'s key into `worktree/node_modules`;
    * undefined when there is none (or node_modules exists, or the copy failed: then
-   * nothing is left behind and the caller installs as usual).
+   * nothing is left behind and the caller installs as usual). A tree still on its way
+   * into the cache is copied from its snapshot, checked unchanged after the copy.
    */
   async restore(worktree: string, options: { lowPriority?: boolean; signal?: AbortSignal; key?: DepsKey } = {}): Promise<Restored | undefined> {
     if (!this.enabled) return undefined;
@@ -109,15 +129,24 @@ export class DepsCache {
     const target = path.join(worktree, 'node_modules');
     if (!key || existsSync(target)) return undefined;
     const entry = path.join(this.entriesDir, key.id);
-    if (!existsSync(path.join(entry, 'meta.json'))) return undefined;
+    const pending = existsSync(path.join(entry, 'meta.json')) ? undefined : this.pending.get(key.id);
+    if (!pending && !existsSync(path.join(entry, 'meta.json'))) return undefined;
     this.inUse.set(key.id, (this.inUse.get(key.id) ?? 0) + 1);
+    if (pending) pending.readers++;
     const temp = this.tempFolder('restore');
     try {
       ensureStateDir(this.tempDir);
-      await copyTree(path.join(entry, 'tree'), temp, { ...(options.lowPriority ? { lowPriority: true } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+      const copyOptions = { ...(options.lowPriority ? { lowPriority: true } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+      await copyTree(pending ? pending.tree : path.join(entry, 'tree'), temp, copyOptions);
+      if (pending) {
+        const { changed } = await surveyTree(pending.tree, pending.folder, { changedAfterNs: pending.pristineAtNs });
+        if (changed.length > 0) throw new Error(`the installing session changed ${changed[0]} before it was kept`);
+      }
       await rename(temp, target);
-      const now = new Date();
-      await utimes(path.join(entry, 'meta.json'), now, now);
+      if (!pending) {
+        const now = new Date();
+        await utimes(path.join(entry, 'meta.json'), now, now);
+      }
       return { key, ms: performance.now() - started };
     } catch (error) {
       this.logger.warn('could not copy cached dependencies; installing instead', { worktree, error: String(error) });
@@ -127,15 +156,21 @@ export class DepsCache {
       const left = (this.inUse.get(key.id) ?? 1) - 1;
       if (left > 0) this.inUse.set(key.id, left);
       else this.inUse.delete(key.id);
+      if (pending) await this.release(pending, -1);
     }
   }
 
   /**
-   * Keeps a pristine copy of `worktree/node_modules` right after a successful install
-   * (before anything else ran in it), then evicts down to the bound. `expectedId` is the
-   * key before the install. Returns why not when the tree is not kept.
+   * Keeps a pristine copy of `worktree/node_modules` right after a successful install,
+   * before anything else ran in it. `expectedId` is the key before the install.
+   *
+   * The session waits only for a snapshot of hard links (a fraction of a copy's time);
+   * the copy into the cache runs in the background at the lowest priority. A file the
+   * session writes through a shared link changes its status time, and a snapshot with
+   * such a file is thrown away, never stored (see storeSnapshot). Where no snapshot can
+   * be made (no GNU cp, another filesystem), the tree is copied before returning.
    */
-  async keep(worktree: string, expectedId?: string): Promise<{ kept: true; key: DepsKey } | { kept: false; reason: string }> {
+  async keep(worktree: string, expectedId?: string): Promise<{ kept: true; key: DepsKey; later: boolean } | { kept: false; reason: string }> {
     if (!this.enabled) return { kept: false, reason: 'the dependency cache is off (DISPATCH_DEPS_CACHE_MAX=0)' };
     const key = await dependencyKey(worktree);
     if ('none' in key) return { kept: false, reason: key.none };
@@ -144,12 +179,91 @@ export class DepsCache {
     const source = path.join(worktree, 'node_modules');
     const entry = path.join(this.entriesDir, key.id);
     if (!existsSync(source)) return { kept: false, reason: 'the install made no node_modules' };
-    if (existsSync(entry)) return { kept: true, key };
-    const survey = await surveyTree(source, worktree);
-    if (survey.escapingLinks.length > 0) {
-      return { kept: false, reason: `node_modules links outside the worktree (${survey.escapingLinks.slice(0, 3).join(', ')})` };
+    if (existsSync(entry) || this.pending.has(key.id)) return { kept: true, key, later: false };
+    const folder = this.tempFolder(`snapshot-${key.id}`);
+    try {
+      ensureStateDir(folder);
+      // Hard links cannot cross filesystems (and cp would try, and fail, file by file).
+      if ((await stat(folder)).dev !== (await stat(source)).dev) throw new Error('the cache is on another filesystem than the worktree');
+      // Named as in the worktree, so a link's or a file's path in a message reads the same.
+      await linkTree(source, path.join(folder, 'node_modules'));
+    } catch (error) {
+      await rm(folder, { recursive: true, force: true });
+      this.logger.debug('no hard-link snapshot; copying the install now', { error: String(error) });
+      return this.copyNow(worktree, key);
     }
-    if (survey.bytes > this.maxBytes) return { kept: false, reason: `${formatBytes(survey.bytes)} is more than the cache's bound of ${formatBytes(this.maxBytes)}` };
+    // Its status time is the line: a file's status time later than it was changed after the snapshot.
+    const marker = path.join(folder, 'pristine-at');
+    await writeFile(marker, '', { mode: STATE_FILE_MODE });
+    const snapshot: Snapshot = { key, folder, tree: path.join(folder, 'node_modules'), pristineAtNs: (await lstat(marker, { bigint: true })).ctimeNs, readers: 1, done: Promise.resolve() };
+    snapshot.done = this.storeSnapshot(snapshot).finally(() => this.release(snapshot, -1));
+    this.pending.set(key.id, snapshot);
+    return { kept: true, key, later: true };
+  }
+
+  /** Waits for every tree on its way into the cache (tests, benchmarks, and a runner's stop). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.pending.values()].map((snapshot) => snapshot.done));
+  }
+
+  /** Stops the background copies (their halves are removed) and waits for them. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.settled();
+  }
+
+  /** The background half of keep(): copy, check the snapshot unchanged, then the entry appears whole. */
+  private async storeSnapshot(snapshot: Snapshot): Promise<void> {
+    const { key } = snapshot;
+    const temp = this.tempFolder(key.id);
+    try {
+      ensureStateDir(this.entriesDir);
+      ensureStateDir(temp);
+      await copyTree(snapshot.tree, path.join(temp, 'tree'), { lowPriority: true, signal: this.stopping.signal });
+      // Walked after the copy: a write during the copy is caught too.
+      const survey = await surveyTree(snapshot.tree, snapshot.folder, { changedAfterNs: snapshot.pristineAtNs });
+      const refusal = this.refusal(survey) ?? (survey.changed.length > 0 ? `the session changed ${survey.changed.slice(0, 3).join(', ')} before it was kept` : undefined);
+      if (refusal) {
+        this.logger.info('did not keep the installed dependencies', { lockHash: key.lockHash.slice(0, 8), reason: refusal });
+        await rm(temp, { recursive: true, force: true });
+        return;
+      }
+      const meta: EntryMeta = { ...key, bytes: survey.bytes, files: survey.files, createdAt: Date.now() };
+      await writeFile(path.join(temp, 'meta.json'), JSON.stringify(meta, null, 2), { mode: STATE_FILE_MODE });
+      await rename(temp, path.join(this.entriesDir, key.id)); // the entry appears whole, or not at all
+      this.logger.info('kept installed dependencies for later sessions', { lockHash: key.lockHash.slice(0, 8), bytes: survey.bytes });
+    } catch (error) {
+      await rm(temp, { recursive: true, force: true });
+      if (!this.stopping.signal.aborted && !existsSync(path.join(this.entriesDir, key.id, 'meta.json'))) {
+        this.logger.warn('could not copy node_modules into the cache', { lockHash: key.lockHash.slice(0, 8), error: String(error) });
+      }
+      return;
+    }
+    await this.evict();
+  }
+
+  /** A reader (or the store) is done with a snapshot: the last one removes it. */
+  private async release(snapshot: Snapshot, change: number): Promise<void> {
+    snapshot.readers += change;
+    if (snapshot.readers > 0) return;
+    if (this.pending.get(snapshot.key.id) === snapshot) this.pending.delete(snapshot.key.id);
+    await rm(snapshot.folder, { recursive: true, force: true });
+  }
+
+  /** Why a surveyed tree must not be cached, or undefined. */
+  private refusal(survey: TreeSurvey): string | undefined {
+    if (survey.escapingLinks.length > 0) return `node_modules links outside the worktree (${survey.escapingLinks.slice(0, 3).join(', ')})`;
+    if (survey.bytes > this.maxBytes) return `${formatBytes(survey.bytes)} is more than the cache's bound of ${formatBytes(this.maxBytes)}`;
+    return undefined;
+  }
+
+  /** keep() where no snapshot can be made: the copy is made before the session goes on. */
+  private async copyNow(worktree: string, key: DepsKey): Promise<{ kept: true; key: DepsKey; later: boolean } | { kept: false; reason: string }> {
+    const source = path.join(worktree, 'node_modules');
+    const entry = path.join(this.entriesDir, key.id);
+    const survey = await surveyTree(source, worktree);
+    const refusal = this.refusal(survey);
+    if (refusal) return { kept: false, reason: refusal };
     const temp = this.tempFolder(key.id);
     try {
       ensureStateDir(this.entriesDir);
@@ -160,11 +274,11 @@ export class DepsCache {
       await rename(temp, entry); // the entry appears whole, or not at all
     } catch (error) {
       await rm(temp, { recursive: true, force: true });
-      if (existsSync(path.join(entry, 'meta.json'))) return { kept: true, key }; // another session kept the same tree first
+      if (existsSync(path.join(entry, 'meta.json'))) return { kept: true, key, later: false }; // another session kept the same tree first
       return { kept: false, reason: `could not copy node_modules into the cache: ${String(error)}` };
     }
     await this.evict();
-    return { kept: true, key };
+    return { kept: true, key, later: false };
   }
 
   /** The complete entries, least recently used first. */

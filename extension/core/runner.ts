@@ -302,6 +302,7 @@ export class Runner {
     }
     const grace = sleep(this.options.stopGraceMs ?? 5_000, undefined, { ref: false });
     await Promise.race([Promise.allSettled([...running.map((active) => active.done), building]), grace]);
+    await Promise.all([this.deps.stop(), this.pool.stop()]); // background copies into the dependency cache, the pool's watches
     for (const policy of this.policies.values()) policy.dispose();
     this.lock.release();
   }

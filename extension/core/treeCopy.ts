@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { constants } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import { cp, lstat, readdir, readlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,6 +54,14 @@ function hasGnuCp(): boolean {
   return gnuCp;
 }
 
+// ionice's best-effort class at its lowest level: the background copy yields the disk to
+// sessions, but is not starved outright as the idle class can be on a busy disk.
+let ionice: boolean | undefined;
+function hasIonice(): boolean {
+  ionice ??= process.platform === 'linux' && ['/usr/bin/ionice', '/bin/ionice'].some((file) => existsSync(file));
+  return ionice;
+}
+
 /** Copies the tree `source` to `target` (which must not exist). */
 export async function copyTree(source: string, target: string, options: { lowPriority?: boolean; signal?: AbortSignal } = {}): Promise<void> {
   const viaCp = hasGnuCp();
@@ -62,8 +70,26 @@ export async function copyTree(source: string, target: string, options: { lowPri
     return;
   }
   const [file, args] = viaCp ? ['cp', [...GNU_CP, source, target]] : [process.execPath, ['-e', CHILD_COPY, source, target]];
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ['ignore', 'ignore', 'pipe'], env: childEnv(), ...(options.signal ? { signal: options.signal } : {}) });
+  await runCopier(file, args, options);
+}
+
+/**
+ * A snapshot of `source` at `target` made of hard links: each file's content is not
+ * copied, so it takes a fraction of a copy's time. Only for the cache's own staging,
+ * never handed to a session: the files are shared with `source` until they are copied,
+ * and a write through `source` shows in them (see changedSince). GNU cp only; it throws
+ * elsewhere, and across filesystems.
+ */
+export async function linkTree(source: string, target: string, options: { signal?: AbortSignal } = {}): Promise<void> {
+  if (!hasGnuCp()) throw new Error('hard-link snapshots need GNU cp');
+  await runCopier('cp', ['-R', '-l', '-P', '--', source, target], options);
+}
+
+function runCopier(file: string, args: string[], options: { lowPriority?: boolean; signal?: AbortSignal }): Promise<void> {
+  const low = options.lowPriority && hasIonice() && file === 'cp';
+  const [command, commandArgs] = low ? ['ionice', ['-c2', '-n7', file, ...args]] : [file, args];
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(command, commandArgs, { stdio: ['ignore', 'ignore', 'pipe'], env: childEnv(), ...(options.signal ? { signal: options.signal } : {}) });
     if (options.lowPriority) lowerPriority(child.pid);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -77,15 +103,19 @@ export interface TreeSurvey {
   files: number;
   /** Symbolic links that would not stay inside a copy of `within` (absolute, or leading out of it). */
   escapingLinks: string[];
+  /** Files whose inode changed (content, mode or times) after `changedAfterNs`, when asked. */
+  changed: string[];
 }
 
 /**
  * Walks `dir`: its size, and every symbolic link whose target is absolute or resolves
  * outside `within`. A tree with such a link is not cached: a copy of it would point
- * into the user's checkout or another session's worktree.
+ * into the user's checkout or another session's worktree. With `changedAfterNs`, also
+ * every file whose status-change time (ctime: set by the kernel on any write, chmod or
+ * utimes, and never settable by a program) is later than that.
  */
-export async function surveyTree(dir: string, within: string): Promise<TreeSurvey> {
-  const survey: TreeSurvey = { bytes: 0, files: 0, escapingLinks: [] };
+export async function surveyTree(dir: string, within: string, options: { changedAfterNs?: bigint } = {}): Promise<TreeSurvey> {
+  const survey: TreeSurvey = { bytes: 0, files: 0, escapingLinks: [], changed: [] };
   const root = path.resolve(within);
   const pending = [dir];
   while (pending.length > 0) {
@@ -98,8 +128,10 @@ export async function surveyTree(dir: string, within: string): Promise<TreeSurve
         const resolved = path.resolve(path.dirname(full), target);
         if (path.isAbsolute(target) || (resolved !== root && !resolved.startsWith(root + path.sep))) survey.escapingLinks.push(path.relative(root, full));
       } else {
+        const info = await lstat(full, { bigint: true });
         survey.files++;
-        survey.bytes += (await lstat(full)).size;
+        survey.bytes += Number(info.size);
+        if (options.changedAfterNs !== undefined && info.ctimeNs > options.changedAfterNs) survey.changed.push(path.relative(root, full));
       }
     }
   }

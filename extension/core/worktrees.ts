@@ -4,6 +4,7 @@ import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { DispatchError } from '../../shared/errors.js';
 import type { FileChange } from '../../shared/sessions.js';
+import { readCommitFast } from './gitRefs.js';
 import { toolEnv } from './processTree.js';
 import { KeyedLock } from './repoLock.js';
 
@@ -42,13 +43,28 @@ export interface NewWorktree {
  */
 export class Worktrees {
   private readonly lock = new KeyedLock();
+  /**
+   * Repositories found good before: a repository does not lose its work tree or its
+   * commits, so a session's admission costs no git process after the first (the folder
+   * and its .git are still looked at, and a later git command fails plainly anyway).
+   */
+  private readonly inspected = new Map<string, RepositoryInfo>();
 
   /** Checks `repoPath` is a git repository with at least one commit. */
   async inspect(repoPath: string): Promise<RepositoryInfo> {
     const info = await stat(repoPath).catch(() => undefined);
     if (!info?.isDirectory()) {
+      this.inspected.delete(repoPath);
       throw new DispatchError('not_a_repository', `${repoPath} does not exist or is not a folder.`);
     }
+    const known = this.inspected.get(repoPath);
+    if (known && existsSync(path.join(known.root, '.git'))) return known;
+    const found = await this.inspectWithGit(repoPath);
+    this.inspected.set(repoPath, found);
+    return found;
+  }
+
+  private async inspectWithGit(repoPath: string): Promise<RepositoryInfo> {
     let root: string;
     try {
       root = (await git(repoPath).revparse(['--show-toplevel'])).trim();
@@ -66,7 +82,8 @@ export class Worktrees {
     if (base !== undefined && !SAFE_REF.test(base)) {
       throw new DispatchError('bad_config', `Base branch ${JSON.stringify(base)} is not a plain branch name.`);
     }
-    const commit = await this.revision(repoRoot, `${base ?? 'HEAD'}^{commit}`);
+    // Read from git's files where they answer plainly (gitRefs.ts), else asked of git.
+    const commit = (await readCommitFast(repoRoot, base)) ?? (await this.revision(repoRoot, `${base ?? 'HEAD'}^{commit}`));
     if (!commit) throw new DispatchError('not_found', `Base ${JSON.stringify(base ?? 'HEAD')} does not name a commit in ${repoRoot}.`);
     return commit;
   }

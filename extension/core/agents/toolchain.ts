@@ -46,7 +46,12 @@ function installStep(dir: string, pkg: Record<string, unknown>, pm: PackageManag
     (field) => pkg[field] && typeof pkg[field] === 'object' && Object.keys(pkg[field] as object).length > 0,
   );
   if (!declared || existsSync(path.join(dir, 'node_modules'))) return undefined;
-  if (pm === 'pnpm') return { command: ['pnpm', 'install', '--frozen-lockfile'], source: 'pnpm-lock.yaml' };
+  // pnpm's content-addressed store already holds what an earlier install fetched: with the
+  // lockfile frozen and --prefer-offline it links nothing from the network it has. Its files
+  // are imported by copy: its default (`auto`) hard-links them from the store, and so does
+  // `clone-or-copy` where the filesystem cannot clone (seen with pnpm 9 on ext4), and then a
+  // session that writes into a package would change the store under every other project.
+  if (pm === 'pnpm') return { command: ['pnpm', 'install', '--frozen-lockfile', '--prefer-offline', '--package-import-method=copy'], source: 'pnpm-lock.yaml' };
   if (pm === 'yarn') return { command: ['yarn', 'install', '--frozen-lockfile'], source: 'yarn.lock' };
   return existsSync(path.join(dir, 'package-lock.json'))
     ? { command: ['npm', 'ci', '--no-audit', '--no-fund'], source: 'package-lock.json' }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DepsCache, parseByteSize } from '../../../extension/core/depsCache.js';
 import { TempDirs, writeFiles } from '../../helpers/gitRepos.js';
+import { RecordingLogger } from '../../helpers/recordingLogger.js';
 
 const KB = 1_000;
 
@@ -37,9 +38,12 @@ function freshCheckout(parent: string, from: string, name: string): string {
   return dir;
 }
 
+/** keep() as a session calls it right after its install, then waits for the background copy. */
 async function keepInstalled(cache: DepsCache, dir: string) {
   const key = await cache.keyOf(dir);
-  return cache.keep(dir, key?.id);
+  const kept = await cache.keep(dir, key?.id);
+  await cache.settled();
+  return kept;
 }
 
 describe('dependency cache', function () {
@@ -71,6 +75,51 @@ describe('dependency cache', function () {
     assert.equal(readFileSync(path.join(third, 'node_modules', 'is-number', 'index.js'), 'utf8'), "module.exports = 'a';\n", 'the next session gets the pristine tree');
   });
 
+  it('keeps the install in the background: the session goes on at once, and a session needing it meanwhile gets it whole', async () => {
+    const root = temp.make();
+    const cache = new DepsCache(path.join(root, 'home'));
+    const first = installedProject(root, 'bg', 500);
+    const key = await cache.keyOf(first);
+    const kept = await cache.keep(first, key?.id);
+    assert.deepEqual(kept.kept && kept.later, true, 'copied later, not before the session goes on');
+    // Not in the cache yet, but a second session gets the same tree (from the snapshot).
+    const second = freshCheckout(root, first, 'second');
+    assert.ok(await cache.restore(second));
+    assert.equal(readFileSync(path.join(second, 'node_modules', 'is-number', 'index.js'), 'utf8'), "module.exports = 'bg';\n");
+    assert.equal(readdirSync(path.join(second, 'node_modules', 'is-number')).length, 501);
+    await cache.settled();
+    assert.equal((await cache.entries()).length, 1);
+    assert.deepEqual(readdirSync(path.join(cache.root, 'tmp')), [], 'no snapshot or half copy is left');
+    const third = freshCheckout(root, first, 'third');
+    assert.ok(await cache.restore(third));
+    assert.equal(readFileSync(path.join(third, 'node_modules', 'is-number', 'index.js'), 'utf8'), "module.exports = 'bg';\n");
+  });
+
+  it('an install the session changed in place before it was copied is never stored; files it only added are left out', async () => {
+    const root = temp.make();
+    const cache = new DepsCache(path.join(root, 'home'));
+    const changed = installedProject(root, 'changed', 500);
+    const key = await cache.keyOf(changed);
+    assert.equal((await cache.keep(changed, key?.id)).kept, true);
+    // The session's tests run now: one rewrites a file of a package in place.
+    writeFileSync(path.join(changed, 'node_modules', 'is-number', 'index.js'), 'patched by a test');
+    await cache.settled();
+    assert.deepEqual(await cache.entries(), [], 'the changed tree is not kept');
+    assert.equal(await cache.restore(freshCheckout(root, changed, 'next')), undefined, 'the next session installs');
+
+    const added = installedProject(path.join(root, 'other'), 'added', 200);
+    const addedKey = await cache.keyOf(added);
+    assert.equal((await cache.keep(added, addedKey?.id)).kept, true);
+    // A tool's own cache written into node_modules (babel, eslint): new files, nothing changed.
+    mkdirSync(path.join(added, 'node_modules', '.cache'));
+    writeFileSync(path.join(added, 'node_modules', '.cache', 'result.json'), '{}');
+    await cache.settled();
+    const [entry] = await cache.entries();
+    assert.ok(entry, 'kept');
+    assert.equal(existsSync(path.join(entry.folder, 'tree', '.cache')), false, 'what the session added is not in the cache');
+    assert.equal(readFileSync(path.join(entry.folder, 'tree', 'is-number', 'index.js'), 'utf8'), "module.exports = 'added';\n");
+  });
+
   it('evicts the least recently used entry once the cache is past its bound', async () => {
     const root = temp.make();
     // Each tree is about 100 kB: two fit under 250 kB, three do not.
@@ -98,15 +147,17 @@ describe('dependency cache', function () {
 
   it('does not keep a tree with a link out of the worktree (it would point into someone else’s files)', async () => {
     const root = temp.make();
-    const cache = new DepsCache(path.join(root, 'home'));
+    const logger = new RecordingLogger();
+    const cache = new DepsCache(path.join(root, 'home'), undefined, logger);
     const project = installedProject(root, 'linked');
     const outside = path.join(root, 'users-checkout');
     mkdirSync(outside);
     symlinkSync(outside, path.join(project, 'node_modules', 'mine'));
-    const kept = await keepInstalled(cache, project);
-    assert.equal(kept.kept, false);
-    assert.match(kept.kept ? '' : kept.reason, /links outside the worktree \(node_modules\/mine\)/);
+    await keepInstalled(cache, project);
     assert.deepEqual(await cache.entries(), []);
+    assert.equal(await cache.restore(freshCheckout(root, project, 'next')), undefined, 'the next session installs');
+    const why = logger.lines.find((line) => line.message === 'did not keep the installed dependencies');
+    assert.match(String(why?.fields.reason), /links outside the worktree \(node_modules\/mine\)/);
   });
 
   it('a runner killed mid-copy leaves no entry a later session would use, and prune removes the leftover', async () => {
@@ -127,12 +178,12 @@ describe('dependency cache', function () {
     assert.equal(await cache.restore(freshCheckout(root, project, 'next')), undefined, 'the next session installs');
     assert.equal(existsSync(path.join(root, 'next', 'node_modules')), false);
     const leftovers = readdirSync(tmp);
-    assert.equal(leftovers.length, 1, 'the half copy is in the temp folder');
+    assert.ok(leftovers.length >= 1, 'the half copy (and its snapshot) are in the temp folder');
     const old = new Date(Date.now() - 2 * 3_600_000);
-    utimesSync(path.join(tmp, leftovers[0]!), old, old);
+    for (const leftover of leftovers) utimesSync(path.join(tmp, leftover), old, old);
     const lines = await cache.prune(7 * 86_400_000);
-    assert.equal(lines.length, 1);
-    assert.match(lines[0]!, /removed an unfinished dependency copy/);
+    assert.equal(lines.length, leftovers.length);
+    for (const line of lines) assert.match(line, /removed an unfinished dependency copy/);
     assert.deepEqual(readdirSync(tmp), []);
   });
 

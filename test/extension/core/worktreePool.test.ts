@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AgentContext } from '../../../extension/core/agents/agent.js';
-import { git, makeRepo } from '../../helpers/gitRepos.js';
+import { git, makeRepo, writeFiles } from '../../helpers/gitRepos.js';
 import { dispatch } from './cliIo.js';
 import { Harness, job, ScriptedAgent, waitForEnd } from './harness.js';
 import { waitForReadyPool } from './warmPool.js';
@@ -12,6 +12,8 @@ interface Seen {
   branch: string;
   head: string;
   marker: boolean;
+  /** `git worktree list --porcelain` as the session saw it. */
+  listed: string;
 }
 
 /** An agent that notes where it was started: folder, branch, HEAD, and whether the pool's marker file is there. */
@@ -22,6 +24,7 @@ function observer(seen: Seen[]): ScriptedAgent {
       branch: git(context.worktree, ['rev-parse', '--abbrev-ref', 'HEAD']).trim(),
       head: git(context.worktree, ['rev-parse', 'HEAD']).trim(),
       marker: existsSync(path.join(context.worktree, 'warm.log')),
+      listed: git(context.worktree, ['worktree', 'list', '--porcelain']),
     });
     yield { kind: 'outcome', outcome: { status: 'completed', summary: 'looked around', commitChanges: false } };
   });
@@ -38,7 +41,7 @@ describe('warm worktree pool', function () {
 
   /** A repository (ignoring *.log) and a runner with a pool of one, its entry ready and marked with an ignored file. */
   async function pooled() {
-    const repo = makeRepo(path.join(h.temp.make(), 'app'), { 'README.md': '# app\n', '.gitignore': '*.log\n' });
+    const repo = makeRepo(path.join(h.temp.make(), 'app'), { 'README.md': '# app\n', '.gitignore': '*.log\n', 'src/app/main.ts': 'export {};\n' });
     const home = h.temp.make('dispatch-home-');
     const seen: Seen[] = [];
     const runner = h.runner({ home, repos: [{ name: 'app', path: repo }], worktreePool: 1, warmPoolDelayMs: 0, defaultAgent: 'observer' }, [observer(seen)]);
@@ -62,6 +65,11 @@ describe('warm worktree pool', function () {
     assert.equal(started?.worktree, path.join(home, 'worktrees', 'app', started?.branch.slice('dispatch/'.length).split('-')[0] ?? ''));
     assert.equal(existsSync(entry.worktree), false, 'the entry folder moved');
     assert.ok(!branches(repo).includes(entry.branch), 'the pool branch was renamed');
+    // git knew the worktree at its new place (the move rewrote its pointer back) …
+    assert.ok(started?.listed.includes(`worktree ${started.worktree}\nHEAD ${base}\nbranch refs/heads/${started.branch}\n`), started?.listed);
+    // … and so removed it there after the turn, as it changed nothing.
+    assert.equal(existsSync(started?.worktree ?? ''), false);
+    assert.ok(!branches(repo).includes(started?.branch ?? ''));
     // Idle again: the pool is topped up with a new entry at the base.
     const next = await waitForReadyPool(home);
     assert.notEqual(next.worktree, entry.worktree);
@@ -93,6 +101,24 @@ describe('warm worktree pool', function () {
     assert.equal(seen[0]?.marker, false);
     assert.equal(existsSync(entry.worktree), false);
     assert.ok(!branches(repo).includes(entry.branch));
+  });
+
+  it('an entry with a new file deep inside, or a commit of its own, is thrown away, never used', async () => {
+    const { repo, home, runner, entry, seen } = await pooled();
+    writeFiles(entry.worktree, { 'src/app/notes.md': 'left here by hand\n' });
+    const first = await runner.submit(job('look around please'));
+    assert.equal((await waitForEnd(runner, first.sessionId)).state, 'completed');
+    assert.equal(seen[0]?.marker, false, 'not the entry with an untracked file');
+    assert.equal(existsSync(entry.worktree), false);
+
+    // A commit changes no file in the tree, only HEAD.
+    const next = await waitForReadyPool(home);
+    git(next.worktree, ['commit', '--quiet', '--allow-empty', '-m', 'behind the pool’s back']);
+    const second = await runner.submit(job('look around please'));
+    assert.equal((await waitForEnd(runner, second.sessionId)).state, 'completed');
+    assert.equal(seen[1]?.head, git(repo, ['rev-parse', 'HEAD']).trim(), 'the session starts at the base');
+    assert.notEqual(seen[1]?.worktree, undefined);
+    assert.equal(existsSync(next.worktree), false, 'the entry with a commit is thrown away');
   });
 
   it('`dispatch runner prune` removes the warm worktrees and says so; a pool of 0 builds none', async () => {
