@@ -343,5 +343,5 @@ function buildLexicon(rows: readonly Row[]): Lexicon {
 
 /** Greetings and politeness that come before the verb of a request. */
 export const POLITE: ReadonlySet<string> = new Set(
-  'hey hi hello yo ok okay so please pls plz kindly can could would will you u just quickly also now then hola bonjour salut hallo bitte porfa favor por s il te vous plait peux tu puedes kannst du mal quick question i need want to we i d like id'.split(' '),
+  'hey hi hello yo ok okay so please pls plz kindly can could would will you u just quickly also now then hola bonjour salut hallo bitte porfa favor por s il te vous plait peux tu puedes kannst du mal quick question i need want to we i d like id cna cn coudl woudl yuo'.split(' '),
 );

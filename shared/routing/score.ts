@@ -97,10 +97,12 @@ export function weigh(signals: MessageSignals): Verdict {
   // A symptom of a bug is specific; asked why ("why do we get duplicate orders"), more so.
   if (words.bugShape) tally.codeObjects += words.diagnostic || !officeWork ? 3 : 2;
   // "why does the orders page show …", "por qué se vacía el carrito": asked why a part of the product misbehaves.
-  if (words.diagnostic && tally.codeObjects > 0 && !officeWork) tally.codeObjects += 2;
+  if (words.diagnostic && tally.codeObjects > 0 && !officeWork && !words.peopleAgent) tally.codeObjects += 2;
   // "where do we send the receipts", "how does our app decide …": a question about the user's own product.
   // Only with a thing of the product or its code: a verb alone ("how do we handle refunds") may be about the business.
-  const asksAboutOurs = words.asksAboutOurs && !officeWork && tally.coworkVerbs === 0 && words.matches.some((m) => PRODUCT_KINDS.has(m.term.kind));
+  // A light office verb ("calculate") may be what the product does: "how do we calculate the estimate shown at checkout".
+  const asksAboutOurs =
+    !officeWork && tally.coworkVerbs >= -1 && ((words.asksAboutOurs && words.matches.some((m) => PRODUCT_KINDS.has(m.term.kind))) || words.asksAboutProduct);
   // "I want a button that …", "make it so the dashboard shows …": a wish for a part of the product.
   const wishesFeature = words.wants && !officeWork && tally.coworkVerbs === 0 && tally.codeObjects > 0;
   const verbsAreTopicsEarly = (words.informational || signals.asksAboutCodeSessions) && !words.diagnostic && !words.imperative;
