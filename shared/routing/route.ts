@@ -13,6 +13,8 @@ import { weigh } from './score.js';
 import { joinContractions, wordSignals } from './signals.js';
 import { structuralSignals } from './structure.js';
 import { technicalSignals } from './technical.js';
+import { MIN_RUN_ON_WORDS, runOnClauses } from './clauses.js';
+import type { WordSignals } from './signals.js';
 
 /** Where a chat message goes, and why. */
 export interface RouteDecision {
@@ -70,7 +72,32 @@ export function route(text: string, context?: RoutingContext): RouteDecision {
     declinesCodeSession: override.kind === 'negated',
     asksAboutCodeSessions: override.kind === 'question',
   });
-  return withHint({ route: verdict.route, forced: false, reason: verdict.reason, task: normalized.text }, repoHint);
+  const clause = verdict.route === 'cowork' && words.wordCount >= MIN_RUN_ON_WORDS ? codingClause(folded) : undefined;
+  const final = clause ?? verdict;
+  return withHint({ route: final.route, forced: false, reason: final.reason, task: normalized.text }, repoHint);
+}
+
+/**
+ * A run-on message is coding work when one of its clauses is, weighed by its words alone,
+ * and no clause asks for office work ("so I have the investors on thursday and I need a
+ * summary": the summary is the request).
+ */
+function codingClause(folded: string): { route: 'code'; reason: string } | undefined {
+  let found: string | undefined;
+  for (const clause of runOnClauses(folded)) {
+    const words = wordSignals(clause);
+    if (asksForOfficeWork(words)) return undefined;
+    if (found !== undefined) continue;
+    const verdict = weigh({ words, structure: [], shapes: projectShapes(clause), declinesCodeSession: false, asksAboutCodeSessions: false });
+    if (verdict.route === 'code') found = verdict.reason;
+  }
+  return found === undefined ? undefined : { route: 'code', reason: found };
+}
+
+function asksForOfficeWork(words: WordSignals): boolean {
+  const verb = words.mainVerb?.term;
+  if (verb?.kind === 'coworkVerb' && verb.weight <= -2) return true;
+  return words.matches.some((m) => m.term.kind === 'coworkObject' && m.term.weight <= -2);
 }
 
 function withHint(decision: RouteDecision, repoHint: string | undefined): RouteDecision {
