@@ -52,6 +52,9 @@ export const PRODUCT_ROWS: readonly Row[] = [
     'an email the product sends',
     'order+confirmation+email welcome+email confirmation+email reminder+email verification+email receipt+email notification+email activation+email transactional+email password+reset+email order+confirmation e+mail+de+confirmacao e+mail+de+confirmation mail+de+confirmation email+de+confirmacao email+de+confirmation e+mail+de+bienvenue mail+de+bienvenue email+de+bienvenue email+de+boas+vindas e+mail+de+boas+vindas correo+de+confirmacion correo+de+bienvenida bestatigungsmail bestatigungsmails willkommensmail',
   ],
+  ['codeObject', 1, 'a token', 'token tokens access+token refresh+token'],
+  ['codeObject', 1, 'performance', 'lentisima lentisimo lentissima lentissimo super+lent super+lente'],
+  ['surface', 1, 'the website', 'la+web'],
   // Things bought with, not office work: "a gift card and a promo".
   ['coworkObject', 0, 'planning', 'gift+card gift+cards gift+voucher'],
 ];

@@ -63,7 +63,7 @@ const DIAGNOSTIC =
   /\b(?:why|whys|what(?:s| is) (?:wrong|broken|failing|causing|breaking|happening with)|what broke|pourquoi|por que|porque falla|warum)\b/;
 const MALFUNCTION = new RegExp(
   [
-    String.raw`\b(?:doesnt|dont|didnt|isnt|arent|wasnt|wont|cant|never|stopped|no longer|does not|do not|did not|will not|can not|cannot)(?: \w+)? (?:work|run|load|return|show|save|send|render|fire|trigger|sync|pick|start|connect|respond|display|submit|redirect|refresh|appear|clear|reset|close|update|validate|reload|scroll|match|do anything)`,
+    String.raw`\b(?:doesnt|dont|didnt|isnt|arent|wasnt|wont|cant|never|stopped|no longer|does not|do not|did not|will not|can not|cannot)(?: \w+)? (?:work|run|load|return|show|save|send|arrive|go through|render|fire|trigger|sync|pick|start|connect|respond|display|submit|redirect|refresh|appear|clear|reset|close|update|validate|reload|scroll|match|do anything)`,
     String.raw`\b(?:ne fait rien|ne marche (?:pas|plus)|ne fonctionne (?:pas|plus)|no hace nada|no funciona|ya no funciona|tut nichts|funktioniert nicht(?: mehr)?|geht nicht(?: mehr)?|nao faz nada|nao funciona|parou de funcionar)\b`,
     // Said colloquially: "la recherche renvoie rien", "reagiert nicht", "não tá funcionando", "spins forever".
     // A verb of what software does, said not to happen, in each language: "n'envoie plus rien", "no guarda",
@@ -71,18 +71,24 @@ const MALFUNCTION = new RegExp(
     String.raw`\bne? (?:s )?(?:envoie|charge|enregistre|sauvegarde|repond|affiche|ouvre|marche|fonctionne|trouve|calcule|part|arrive|synchronise|valide)(?:nt)? (?:plus rien|plus|pas|rien|jamais)\b`,
     String.raw`\bno (?:se )?(?:envia|carga|guarda|responde|muestra|abre|encuentra|llega|calcula|aparece|sincroniza|actualiza|valida)n?\b`,
     String.raw`\bnao (?:(?:esta|ta|estao|tao) )?(?:envia|enviando|carrega|carregando|salva|salvando|mostra|mostrando|abre|abrindo|encontra|chega|chegando|aparece|aparecendo|responde|respondendo|atualiza|sincroniza|funciona)m?\b`,
-    String.raw`\b(?:sendet|schickt|ladt|laedt|speichert|zeigt|offnet|findet|reagiert|synchronisiert|aktualisiert|startet)(?: \w+)? (?:nicht|nichts|keine|keinen|kein)\b`,
+    String.raw`\b(?:sendet|schickt|ladt|laedt|speichert|zeigt|offnet|findet|reagiert|synchronisiert|aktualisiert|startet)(?: \w+){0,4}? (?:nicht|nichts|keine|keinen|kein)\b`,
+    // Nothing happens: "nada acontece", "nichts passiert", "il ne se passe rien", "no pasa nada".
+    String.raw`\b(?:nothing happens|nada acontece|nao acontece nada|nichts passiert|passiert nichts|ne se passe rien|se passe rien|no pasa nada|nada pasa)\b`,
     String.raw`\bnot (?:sending|loading|working|saving|showing|syncing|rendering|updating|arriving|going out|firing|triggering|running|connecting)\b`,
     String.raw`\b(?:(?:ne )?renvoie(?:nt)? rien|s? ?affiche(?:nt)? (?:pas|rien)|(?:ne )?s ouvre pas|findet nichts|zeigt nichts|reagiert nicht|ladt nicht|nao (?:ta|esta) funcionando|nao retorna nada|nao carrega|nao abre|no devuelve nada|no carga|no responde|no se abre|(?:spins|loads|hangs|takes) forever|keeps? (?:getting )?(?:logged out|crashing|freezing|spinning))\b`,
   ].join('|'),
 );
 // Cheap tests first: most messages have none of these words.
 const MAY_MALFUNCTION = /nt |not|never|stopped|longer|cannot|rien|pas|plus|jamais|nada|funciona|nicht|nichts|kein|nao|no |forever|keep/;
-const MAY_BE_BUG = /wrong|twice|blank|white|empty|chok|blow|fall|crash|duplicat|off by|vezes|veces|fois|doppelt|zweimal|errad|incorrect|equivocad|faux|fausse|falsch/;
+const MAY_BE_BUG = /wrong|twice|blank|white|empty|blanc|branca|weiss|leere|chok|blow|fall|crash|duplicat|off by|vezes|veces|fois|doppelt|zweimal|errad|incorrect|equivocad|faux|fausse|falsch/;
 // Bugs said by their symptom: "shows the wrong month", "fired twice", "a blank screen", "off by one cent".
 const BUG_SHAPE = new RegExp(
   [
-    String.raw`\b(?:shows?|showing|returns?|returning|displays?|gives?|sends?|picks?|uses?|computes?) (?:the |a )?wrong\b`,
+    String.raw`\b(?:shows?|showing|returns?|returning|displays?|gives?|sends?|picks?|uses?|computes?|has|have|gets?) (?:the |a )?wrong\b`,
+    // Shown or sent twice, in each language: "affiche deux fois", "manda notificação duas vezes", "zeigt doppelt".
+    String.raw`\b(?:shows?|displays?|lists?|affiche\w*|mostra\w*|muestra\w*|zeigt|manda\w*|envia\w*|envoie\w*|schickt|sends?)\b(?:\s+\S+){0,3}?\s+(?:duas vezes|dos veces|deux fois|doppelt|zweimal|twice)\b`,
+    // A blank page in each language: "une page blanche", "uma tela branca", "se queda en blanco", "eine weiße Seite".
+    String.raw`\b(?:page blanche|ecran blanc|tela (?:em )?branca|pagina (?:em )?branca|pagina en blanco|pantalla en blanco|se queda en blanco|(?:weisse|leere) seite|(?:weisser|leerer) bildschirm)\b`,
     String.raw`\b(?:fired|ran|runs|sent|sends|charged|charges|triggered|called|executed|posted|imported) twice\b`,
     String.raw`\b(?:white|blank|empty) (?:page|screen)\b`,
     String.raw`\b(?:chokes?|choking|blows? up|falls? over|crashes|crashing) (?:on|when|with|if)\b`,

@@ -3,7 +3,7 @@ import { runOnClauses } from '../../shared/routing/clauses.js';
 import { route } from '../../shared/routing/route.js';
 
 // Each rule is checked on sentences of development lists committed before it (routingDev2,
-// routingDevE and routingDevH), with office look-alikes that share its words but not its shape.
+// routingDevE and routingDevH; routingDevI for the fixes made after its first score), with office look-alikes that share its words but not its shape.
 const CASES: ReadonlyArray<[rule: string, text: string, expected: 'code' | 'cowork']> = [
   // A question whose subject is a part of the product.
   ['subject is a part of the product', 'where does the app decide which currency to show to visitors from canada', 'code'],
@@ -38,6 +38,19 @@ const CASES: ReadonlyArray<[rule: string, text: string, expected: 'code' | 'cowo
   ['a coding clause in a run-on message', 'comment notre appli gère les paiements refusés ? je veux qu\u2019on affiche un message clair', 'code'],
   ['an office clause keeps a run-on message office work', 'ok so um I have this meeting with the investors on thursday and I need like a one page summary of where we are with the numbers', 'cowork'],
   ['an office clause keeps a run-on message office work', 'so yeah can you help me write an email to the landlord about the broken heating and um make it polite but firm', 'cowork'],
+  // After list I's first score: a blank page and "nothing happens" in each language, a page
+  // shown twice, "has the wrong …", a status that opens the message, a path of the site.
+  ['a blank page in French', 'alors euh quand on se connecte avec google ça renvoie vers une page blanche tu peux regarder', 'code'],
+  ['a blank page in Spanish', 'pues nada que cuando subo una imagen grande la página se queda en blanco', 'code'],
+  ['nothing happens, in German', 'also wenn ich auf speichern klicke kommt eine weiße Seite und nichts passiert', 'code'],
+  ['nothing happens, in Portuguese', 'então tipo quando eu clico em salvar aparece uma tela branca e nada acontece', 'code'],
+  ['a German verb with its negation at the end', 'der Login-Button reagiert auf dem iPhone nicht mehr', 'code'],
+  ['"has the wrong …" is a symptom', 'why do invoices generated on the 31st have the wrong month', 'code'],
+  ['an email that never arrives', 'how come the reset password email never arrives for outlook users', 'code'],
+  ['where … defined, far from "where"', 'where is the tax rate for each country defined', 'code'],
+  ['where with "a gente"', 'onde a gente guarda o token do usuário?', 'code'],
+  ['a status and a path of the site', '404 on /settings after login', 'code'],
+  ['a price, not a status', '500 euros for the team dinner, is that enough?', 'cowork'],
 ];
 
 describe('routing questions about the product, malfunctions in five languages, run-on speech', () => {
