@@ -53,7 +53,7 @@ export function route(text: string, context?: RoutingContext): RouteDecision {
   const normalized = normalizeChatText(text);
   const override = detectOverride(normalized.text, normalized.masked);
   const masked = blank(normalized.masked, override.spans);
-  const unquoted = masked.replace(QUOTED, blankOut);
+  const unquoted = masked.includes('"') || masked.includes('\u201C') ? masked.replace(QUOTED, blankOut) : masked;
   const folded = joinContractions(foldText(unquoted));
   const grounding = groundingSignals(folded, context);
   const repoHint = findRepoHint(normalized.text, normalized.links) ?? grounding.repoName;

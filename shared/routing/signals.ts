@@ -22,11 +22,11 @@ export interface WordSignals {
   /** Every vocabulary term found, in order. */
   readonly matches: readonly WordMatch[];
   /** The verb of the request: the first verb near the start of the message. */
-  readonly mainVerb?: WordMatch;
+  readonly mainVerb: WordMatch | undefined;
   /** The message starts with its main verb, after greetings and politeness ("please fix …"). */
   readonly imperative: boolean;
   /** The first object after the main verb: what the request acts on. */
-  readonly headObject?: WordMatch;
+  readonly headObject: WordMatch | undefined;
   /** Asks for information ("what is", "explain", "how do I"). */
   readonly informational: boolean;
   /** Asks why something fails ("why does", "what's wrong with"). */
@@ -208,9 +208,9 @@ export function wordSignals(text: string): WordSignals {
   const question = productQuestion(words, matches, text);
   return {
     matches,
-    ...(mainVerb && { mainVerb }),
+    mainVerb,
     imperative: mainVerb?.index === firstWord,
-    ...(headObject && { headObject }),
+    headObject,
     informational: INFORMATIONAL.test(text),
     diagnostic: DIAGNOSTIC.test(text),
     versionTarget: VERSION_TARGET.test(text),
@@ -267,7 +267,10 @@ function isSwap(a: string, b: string): boolean {
 
 function matchAt(words: readonly string[], i: number, allowTypos: boolean): WordMatch | undefined {
   const word = words[i] ?? '';
-  if (LEXICON.phraseStarts.has(word)) {
+  const seconds = LEXICON.phraseSeconds.get(word);
+  const next = words[i + 1];
+  // A two-word phrase with a plural last word ("unit tests") is found as its singular.
+  if (seconds !== undefined && next !== undefined && (seconds.has(next) || (next.endsWith('s') && seconds.has(next.slice(0, -1))))) {
     // Grown a word at a time while a longer term may still start so; the longest term wins.
     let phrase = word;
     let longest: WordMatch | undefined;
