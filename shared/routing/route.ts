@@ -12,7 +12,7 @@ import { findRepoHint } from './repoHint.js';
 import { weigh } from './score.js';
 import { joinContractions, wordSignals } from './signals.js';
 import { structuralSignals } from './structure.js';
-import { technicalSignals } from './technical.js';
+import { technicalSignals, type TechnicalSignals } from './technical.js';
 import { MIN_RUN_ON_WORDS, runOnClauses } from './clauses.js';
 import type { WordSignals } from './signals.js';
 
@@ -63,16 +63,17 @@ export function route(text: string, context?: RoutingContext): RouteDecision {
   }
   const words = wordSignals(folded);
   const verbKind = words.mainVerb?.term.kind;
+  let technical: TechnicalSignals | undefined;
   const verdict = weigh({
     words,
     structure: structuralSignals(normalized, masked),
-    technical: technicalSignals(unquoted, verbKind === 'codeVerb' || verbKind === 'actionVerb'),
+    technical: () => (technical ??= technicalSignals(unquoted, verbKind === 'codeVerb' || verbKind === 'actionVerb')),
     grounding,
     shapes: projectShapes(folded),
     declinesCodeSession: override.kind === 'negated',
     asksAboutCodeSessions: override.kind === 'question',
   });
-  const clause = verdict.route === 'cowork' && words.wordCount >= MIN_RUN_ON_WORDS ? codingClause(folded) : undefined;
+  const clause = verdict.route === 'cowork' && words.wordCount >= MIN_RUN_ON_WORDS && mayHoldCodingClause(words) ? codingClause(folded) : undefined;
   const final = clause ?? verdict;
   return withHint({ route: final.route, forced: false, reason: final.reason, task: normalized.text }, repoHint);
 }
@@ -92,6 +93,24 @@ function codingClause(folded: string): { route: 'code'; reason: string } | undef
     if (verdict.route === 'code') found = verdict.reason;
   }
   return found === undefined ? undefined : { route: 'code', reason: found };
+}
+
+// Kinds of term that a clause of coding work has; a message with none of them has no such clause.
+const CODE_KINDS: ReadonlySet<string> = new Set(['codeVerb', 'codeObject', 'surface', 'failure', 'tech']);
+const QUESTION_HINT = /\b(?:where|why|how|what|ou|onde|donde|wo|pourquoi|warum|por que|comment|como|wie)\b/;
+
+/**
+ * A cheap test on the whole message before its clauses are weighed one by one: an office
+ * object in any clause keeps the message office work, and a clause of coding work needs a
+ * word of code, a symptom, or a question about the product.
+ */
+function mayHoldCodingClause(words: WordSignals): boolean {
+  let code = words.malfunction || words.bugShape;
+  for (const m of words.matches) {
+    if (m.term.kind === 'coworkObject' && m.term.weight <= -2) return false;
+    if (CODE_KINDS.has(m.term.kind)) code = true;
+  }
+  return code || QUESTION_HINT.test(words.text);
 }
 
 function asksForOfficeWork(words: WordSignals): boolean {

@@ -17,8 +17,11 @@ export interface MessageSignals {
   readonly declinesCodeSession: boolean;
   /** The message asks a question about Code sessions ("how do I open a Code session?"). */
   readonly asksAboutCodeSessions: boolean;
-  /** Names shaped like code and words no English list knows (see `technical.ts`). */
-  readonly technical?: TechnicalSignals;
+  /**
+   * Names shaped like code and words no English list knows (see `technical.ts`), found on
+   * demand: most office messages never need them.
+   */
+  readonly technical?: () => TechnicalSignals;
   /** Words that name the user's own code and repositories (see `grounding.ts`). */
   readonly grounding?: GroundingSignals;
   /** Shapes of a request about the project as a whole (see `projectShapes.ts`). */
@@ -107,15 +110,15 @@ export function weigh(signals: MessageSignals): Verdict {
   const wishesFeature = words.wants && !officeWork && tally.coworkVerbs === 0 && tally.codeObjects > 0;
   const verbsAreTopicsEarly = (words.informational || signals.asksAboutCodeSessions) && !words.diagnostic && !words.imperative;
   const actsOnCode = aboutCode(words);
-  const technical = signals.technical;
-  if (technical && actsOnCode && !verbsAreTopicsEarly) {
+  const technical = actsOnCode && !verbsAreTopicsEarly ? signals.technical?.() : undefined;
+  if (technical) {
     tally.tech += SHAPED_NAME_WEIGHT * technical.shaped.length;
     // An unknown word is only a hint: it counts next to a verb that acts ("memoize", not "sumarize").
     const verbKind = words.mainVerb?.term.kind;
     if (technical.unknown.length > 0 && (verbKind === 'codeVerb' || verbKind === 'actionVerb')) tally.tech += 1;
   }
   // "move from jest to vitest", "passe de jest à vitest": one tool for another.
-  const swapsTools = actsOnCode && !verbsAreTopicsEarly && namedTools(words, technical) >= 2 && (FROM_TO.test(words.text) || words.mainVerb?.term.label === 'change' || words.mainVerb?.term.label === 'convert' || words.mainVerb?.term.label === 'migrate');
+  const swapsTools = technical !== undefined && namedTools(words, technical) >= 2 && (FROM_TO.test(words.text) || words.mainVerb?.term.label === 'change' || words.mainVerb?.term.label === 'convert' || words.mainVerb?.term.label === 'migrate');
   if (swapsTools) tally.codeObjects += 3;
   // In a question ("what does the shipping module do?") the user's code words count half.
   const grounding = signals.grounding && actsOnCode ? Math.min(GROUNDING_CAP, signals.grounding.weight) / (verbsAreTopicsEarly ? 2 : 1) : 0;
@@ -359,7 +362,7 @@ function codeObjectLabels(signals: MessageSignals, failure: boolean): string[] {
     }
   });
   for (const term of signals.grounding?.terms ?? []) scored.push({ label: `"${term}" from your code`, weight: 1.5, order: 50 });
-  for (const name of signals.technical?.shaped ?? []) scored.push({ label: name, weight: 0.5, order: 60 });
+  for (const name of signals.technical?.().shaped ?? []) scored.push({ label: name, weight: 0.5, order: 60 });
   scored.sort((a, b) => b.weight - a.weight || a.order - b.order);
   const labels = new Set(scored.map((s) => s.label));
   for (const [precise, vague] of REDUNDANT) if (labels.has(precise)) labels.delete(vague);
