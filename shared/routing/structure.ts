@@ -106,6 +106,9 @@ const KNOWN_OBJECTS = new Set(
   'console process window document navigator localStorage sessionStorage Math JSON Object Array Promise String Number Date os sys self this req res ctx app module exports require React Vue np pd torch'.split(' '),
 );
 const MAYBE_STRUCTURAL = /[A-Z0-9._/\\@#:(=-]/;
+// A capitalised word, or a word before a comma or a full stop ("The", "Please", "today."): no
+// shape of code, unless it names a build file ("Dockerfile").
+const PLAIN_WORD = /^[A-Za-z][a-z]+[,.!?;]?$/;
 
 /**
  * Finds the structural signals in a normalised message, one per kind.
@@ -138,7 +141,7 @@ function scanText(text: string, found: Set<StructuralSignal>): void {
   for (const token of text.split(WHITESPACE)) {
     if (token.length > 0 && token.length <= 300) {
       // Most tokens are plain lower-case words: they only matter after "column" or "cell".
-      const signal = MAYBE_STRUCTURAL.test(token)
+      const signal = MAYBE_STRUCTURAL.test(token) && !(PLAIN_WORD.test(token) && !token.includes('file'))
         ? classifyToken(token, previous.toLowerCase())
         : token.length <= 3 && COLUMN_WORDS.has(previous.toLowerCase()) && COLUMN_LETTER.test(token)
           ? SPREADSHEET_REF
