@@ -35,9 +35,12 @@ const LISTS: ReadonlyArray<[name: string, load: () => LabelledMessage[] | undefi
   ['development list 2 (120)', () => readLabelledLines(path.join(evalDir, 'routingDev2.jsonl')), { accuracy: 0.87, maxCoworkToCode: 2, forcedMisses: 0, showMisses: true }],
   ['development list 3 (84)', () => readLabelledLines(path.join(evalDir, 'routingDev3.jsonl')), { accuracy: 0.83, maxCoworkToCode: 1, forcedMisses: 0, showMisses: true }],
   ['development list 4 (71)', () => readLabelledLines(path.join(evalDir, 'routingDev4.jsonl')), { accuracy: 0.93, maxCoworkToCode: 1, forcedMisses: 0, showMisses: true }],
-  ['development list E (212)', () => readLabelledLines(path.join(evalDir, 'routingDevE.jsonl')), { accuracy: 0.91, maxCoworkToCode: 3, forcedMisses: 0, showMisses: true }],
+  ['development list E (212)', () => readLabelledLines(path.join(evalDir, 'routingDevE.jsonl')), { accuracy: 0.93, maxCoworkToCode: 3, forcedMisses: 0, showMisses: true }],
   ['development list F (95, terse)', () => readLabelledLines(path.join(evalDir, 'routingDevF.jsonl')), { accuracy: 0.85, maxCoworkToCode: 0, forcedMisses: 0, showMisses: true }],
   ['development list G (50, colloquial)', () => readLabelledLines(path.join(evalDir, 'routingDevG.jsonl')), { accuracy: 0.93, maxCoworkToCode: 0, forcedMisses: 0, showMisses: true }],
+  // List H was scored before any rule of its round (89.8%), list I once after them (90.2%), then fixed.
+  ['development list H (264)', () => readLabelledLines(path.join(evalDir, 'routingDevH.jsonl')), { accuracy: 0.96, maxCoworkToCode: 0, forcedMisses: 0, showMisses: true }],
+  ['development list I (174, written after the rules)', () => readLabelledLines(path.join(evalDir, 'routingDevI.jsonl')), { accuracy: 0.94, maxCoworkToCode: 0, forcedMisses: 0, showMisses: true }],
   ['office look-alikes (46)', () => readLabelledLines(path.join(evalDir, 'routingDevOffice.jsonl')), { accuracy: 1, maxCoworkToCode: 0, forcedMisses: 0, showMisses: true }],
 ];
 
