@@ -120,7 +120,8 @@ function asksForOfficeWork(words: WordSignals): boolean {
 }
 
 function withHint(decision: RouteDecision, repoHint: string | undefined): RouteDecision {
-  return repoHint === undefined ? decision : { ...decision, repoHint };
+  if (repoHint !== undefined) decision.repoHint = repoHint;
+  return decision;
 }
 
 /** Replaces the given spans with spaces, so that later analysis does not read them. */

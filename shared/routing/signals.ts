@@ -121,6 +121,8 @@ function asksAboutOurs(words: readonly string[]): boolean {
   }
   return false;
 }
+// Every version target has a digit or a word for the latest: one cheap test first.
+const MAY_BE_VERSION = /\d|latest|newest|derniere|ultima|neueste/;
 const VERSION_TARGET = /\b(?:to|a|auf) (?:the )?(?:latest|newest|derniere|ultima|neueste)\b|\bto v?\d{1,4}(?:\.(?:\d{1,6}|x)){0,3}\b|\bto [a-z][\w.-]{1,20} v?\d{1,4}(?:\.(?:\d{1,6}|x)){1,3}\b/;
 
 // Typos are looked for only near the start (the request), in words of 6+ letters, against
@@ -213,7 +215,7 @@ export function wordSignals(text: string): WordSignals {
     headObject,
     informational: INFORMATIONAL.test(text),
     diagnostic: DIAGNOSTIC.test(text),
-    versionTarget: VERSION_TARGET.test(text),
+    versionTarget: MAY_BE_VERSION.test(text) && VERSION_TARGET.test(text),
     malfunction: MAY_MALFUNCTION.test(text) && MALFUNCTION.test(text),
     bugShape: MAY_BE_BUG.test(text) && BUG_SHAPE.test(text),
     wants: MAY_WANT.test(text) && WANTS.test(text),
