@@ -191,7 +191,6 @@ function aboutCode(words: WordSignals): boolean {
   return !(head && head.kind === 'coworkObject' && head.weight <= -1);
 }
 
-
 // "from jest to vitest", "de moment a date-fns": one thing for another.
 const FROM_TO = /\b(?:from|de|von|desde|da|do|off)\s+\S+\s+(?:\S+\s+)?(?:to|a|zu|para|auf|por|pour|for|onto|with|avec|con|com|durch|par|in favou?r of)\b/;
 
