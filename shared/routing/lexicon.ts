@@ -311,6 +311,11 @@ export interface Lexicon {
   readonly maxPhraseWords: number;
   /** Every run of two or more first words of a multi-word term that a longer term continues ("mets a"). */
   readonly phrasePrefixes: ReadonlySet<string>;
+  /**
+   * For each first word of a multi-word term, the words that may come second: most function
+   * words start some term ("the search", "a charger"), and this tells without building a string.
+   */
+  readonly phraseSeconds: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** The router's vocabulary. When a form is listed twice, the first row wins. */
@@ -321,6 +326,7 @@ function buildLexicon(rows: readonly Row[]): Lexicon {
   const phrases = new Map<string, Term>();
   const phraseStarts = new Set<string>();
   const phrasePrefixes = new Set<string>();
+  const phraseSeconds = new Map<string, Set<string>>();
   let maxPhraseWords = 1;
   for (const [kind, weight, label, forms, failLabel] of rows) {
     const term: Term = failLabel === undefined ? { kind, weight, label } : { kind, weight, label, failLabel };
@@ -334,14 +340,17 @@ function buildLexicon(rows: readonly Row[]): Lexicon {
       const key = parts.join(' ');
       if (!phrases.has(key)) phrases.set(key, term);
       phraseStarts.add(first);
+      let seconds = phraseSeconds.get(first);
+      if (!seconds) phraseSeconds.set(first, (seconds = new Set()));
+      seconds.add(parts[1] ?? '');
       for (let n = 2; n < parts.length; n++) phrasePrefixes.add(parts.slice(0, n).join(' '));
       maxPhraseWords = Math.max(maxPhraseWords, parts.length);
     }
   }
-  return { words, phrases, phraseStarts, maxPhraseWords, phrasePrefixes };
+  return { words, phrases, phraseStarts, maxPhraseWords, phrasePrefixes, phraseSeconds };
 }
 
 /** Greetings and politeness that come before the verb of a request. */
 export const POLITE: ReadonlySet<string> = new Set(
-  'hey hi hello yo ok okay so please pls plz kindly can could would will you u just quickly also now then hola bonjour salut hallo bitte porfa favor por s il te vous plait peux tu puedes kannst du mal quick question i need want to we i d like id'.split(' '),
+  'hey hi hello yo ok okay so please pls plz kindly can could would will you u just quickly also now then hola bonjour salut hallo bitte porfa favor por s il te vous plait peux tu puedes kannst du mal quick question i need want to we i d like id cna cn coudl woudl yuo'.split(' '),
 );

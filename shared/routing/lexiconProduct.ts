@@ -36,4 +36,25 @@ export const PRODUCT_ROWS: readonly Row[] = [
   ['actionVerb', 0, 'make', 'faz faca fazer cria criar crie haz hace fais faire mach mache'],
   ['actionVerb', 0, 'change', 'muda mudar mude cambie change+it'],
   ['actionVerb', 0, 'handle', 'mostre mostrar affiche afficher muestra mostrar zeige zeigen anzeigen'],
+  // The same verbs and things of software work in the other four languages, as people conjugate them.
+  ['codeVerb', 3, 'refactor', 'refatora refatorar refatore refatorem refactorice refactorisez'],
+  ['actionVerb', 0, 'make', 'bau baue bauen'],
+  ['codeObject', 2, 'a UI feature', 'paginierung paginacion paginacao'],
+  ['surface', 1, 'the website', 'webseite webseiten sitio+web'],
+  ['codeObject', 1, 'the app', 'appli applis aplicativo'],
+  ['failure', 1, 'a failure', 'falhou falha falhando falharam fallando fallaron fehl se+cierra+sola se+cierra+solo fecha+sozinho fecha+sozinha se+ferme+tout+seul se+ferme+toute+seule'],
+  // Jobs that run in the background: "the nightly job didn't run".
+  ['codeObject', 2, 'a background job', 'nightly+job background+job scheduled+job batch+job cron+job job+queue worker+job'],
+  // Emails the product sends are part of it: "the welcome email", "l'e-mail de bienvenue", "die Bestätigungsmail".
+  [
+    'surface',
+    1,
+    'an email the product sends',
+    'order+confirmation+email welcome+email confirmation+email reminder+email verification+email receipt+email notification+email activation+email transactional+email password+reset+email order+confirmation e+mail+de+confirmacao e+mail+de+confirmation mail+de+confirmation email+de+confirmacao email+de+confirmation e+mail+de+bienvenue mail+de+bienvenue email+de+bienvenue email+de+boas+vindas e+mail+de+boas+vindas correo+de+confirmacion correo+de+bienvenida bestatigungsmail bestatigungsmails willkommensmail',
+  ],
+  ['codeObject', 1, 'a token', 'token tokens access+token refresh+token'],
+  ['codeObject', 1, 'performance', 'lentisima lentisimo lentissima lentissimo super+lent super+lente'],
+  ['surface', 1, 'the website', 'la+web'],
+  // Things bought with, not office work: "a gift card and a promo".
+  ['coworkObject', 0, 'planning', 'gift+card gift+cards gift+voucher'],
 ];

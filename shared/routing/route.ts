@@ -12,7 +12,9 @@ import { findRepoHint } from './repoHint.js';
 import { weigh } from './score.js';
 import { joinContractions, wordSignals } from './signals.js';
 import { structuralSignals } from './structure.js';
-import { technicalSignals } from './technical.js';
+import { technicalSignals, type TechnicalSignals } from './technical.js';
+import { MIN_RUN_ON_WORDS, runOnClauses } from './clauses.js';
+import type { WordSignals } from './signals.js';
 
 /** Where a chat message goes, and why. */
 export interface RouteDecision {
@@ -51,7 +53,7 @@ export function route(text: string, context?: RoutingContext): RouteDecision {
   const normalized = normalizeChatText(text);
   const override = detectOverride(normalized.text, normalized.masked);
   const masked = blank(normalized.masked, override.spans);
-  const unquoted = masked.replace(QUOTED, blankOut);
+  const unquoted = masked.includes('"') || masked.includes('\u201C') ? masked.replace(QUOTED, blankOut) : masked;
   const folded = joinContractions(foldText(unquoted));
   const grounding = groundingSignals(folded, context);
   const repoHint = findRepoHint(normalized.text, normalized.links) ?? grounding.repoName;
@@ -61,20 +63,65 @@ export function route(text: string, context?: RoutingContext): RouteDecision {
   }
   const words = wordSignals(folded);
   const verbKind = words.mainVerb?.term.kind;
+  let technical: TechnicalSignals | undefined;
   const verdict = weigh({
     words,
     structure: structuralSignals(normalized, masked),
-    technical: technicalSignals(unquoted, verbKind === 'codeVerb' || verbKind === 'actionVerb'),
+    technical: () => (technical ??= technicalSignals(unquoted, verbKind === 'codeVerb' || verbKind === 'actionVerb')),
     grounding,
     shapes: projectShapes(folded),
     declinesCodeSession: override.kind === 'negated',
     asksAboutCodeSessions: override.kind === 'question',
   });
-  return withHint({ route: verdict.route, forced: false, reason: verdict.reason, task: normalized.text }, repoHint);
+  const clause = verdict.route === 'cowork' && words.wordCount >= MIN_RUN_ON_WORDS && mayHoldCodingClause(words) ? codingClause(folded) : undefined;
+  const final = clause ?? verdict;
+  return withHint({ route: final.route, forced: false, reason: final.reason, task: normalized.text }, repoHint);
+}
+
+/**
+ * A run-on message is coding work when one of its clauses is, weighed by its words alone,
+ * and no clause asks for office work ("so I have the investors on thursday and I need a
+ * summary": the summary is the request).
+ */
+function codingClause(folded: string): { route: 'code'; reason: string } | undefined {
+  let found: string | undefined;
+  for (const clause of runOnClauses(folded)) {
+    const words = wordSignals(clause);
+    if (asksForOfficeWork(words)) return undefined;
+    if (found !== undefined) continue;
+    const verdict = weigh({ words, structure: [], shapes: projectShapes(clause), declinesCodeSession: false, asksAboutCodeSessions: false });
+    if (verdict.route === 'code') found = verdict.reason;
+  }
+  return found === undefined ? undefined : { route: 'code', reason: found };
+}
+
+// Kinds of term that a clause of coding work has; a message with none of them has no such clause.
+const CODE_KINDS: ReadonlySet<string> = new Set(['codeVerb', 'codeObject', 'surface', 'failure', 'tech']);
+const QUESTION_HINT = /\b(?:where|why|how|what|ou|onde|donde|wo|pourquoi|warum|por que|comment|como|wie)\b/;
+
+/**
+ * A cheap test on the whole message before its clauses are weighed one by one: an office
+ * object in any clause keeps the message office work, and a clause of coding work needs a
+ * word of code, a symptom, or a question about the product.
+ */
+function mayHoldCodingClause(words: WordSignals): boolean {
+  let code = words.malfunction || words.bugShape;
+  for (const m of words.matches) {
+    if (m.term.kind === 'coworkObject' && m.term.weight <= -2) return false;
+    if (CODE_KINDS.has(m.term.kind)) code = true;
+  }
+  return code || QUESTION_HINT.test(words.text);
+}
+
+function asksForOfficeWork(words: WordSignals): boolean {
+  const verb = words.mainVerb?.term;
+  if (verb?.kind === 'coworkVerb' && verb.weight <= -2) return true;
+  return words.matches.some((m) => m.term.kind === 'coworkObject' && m.term.weight <= -2);
 }
 
 function withHint(decision: RouteDecision, repoHint: string | undefined): RouteDecision {
-  return repoHint === undefined ? decision : { ...decision, repoHint };
+  if (repoHint !== undefined) decision.repoHint = repoHint;
+  return decision;
 }
 
 /** Replaces the given spans with spaces, so that later analysis does not read them. */

@@ -17,8 +17,11 @@ export interface MessageSignals {
   readonly declinesCodeSession: boolean;
   /** The message asks a question about Code sessions ("how do I open a Code session?"). */
   readonly asksAboutCodeSessions: boolean;
-  /** Names shaped like code and words no English list knows (see `technical.ts`). */
-  readonly technical?: TechnicalSignals;
+  /**
+   * Names shaped like code and words no English list knows (see `technical.ts`), found on
+   * demand: most office messages never need them.
+   */
+  readonly technical?: () => TechnicalSignals;
   /** Words that name the user's own code and repositories (see `grounding.ts`). */
   readonly grounding?: GroundingSignals;
   /** Shapes of a request about the project as a whole (see `projectShapes.ts`). */
@@ -97,23 +100,25 @@ export function weigh(signals: MessageSignals): Verdict {
   // A symptom of a bug is specific; asked why ("why do we get duplicate orders"), more so.
   if (words.bugShape) tally.codeObjects += words.diagnostic || !officeWork ? 3 : 2;
   // "why does the orders page show …", "por qué se vacía el carrito": asked why a part of the product misbehaves.
-  if (words.diagnostic && tally.codeObjects > 0 && !officeWork) tally.codeObjects += 2;
+  if (words.diagnostic && tally.codeObjects > 0 && !officeWork && !words.peopleAgent) tally.codeObjects += 2;
   // "where do we send the receipts", "how does our app decide …": a question about the user's own product.
   // Only with a thing of the product or its code: a verb alone ("how do we handle refunds") may be about the business.
-  const asksAboutOurs = words.asksAboutOurs && !officeWork && tally.coworkVerbs === 0 && words.matches.some((m) => PRODUCT_KINDS.has(m.term.kind));
+  // A light office verb ("calculate") may be what the product does: "how do we calculate the estimate shown at checkout".
+  const asksAboutOurs =
+    !officeWork && tally.coworkVerbs >= -1 && ((words.asksAboutOurs && words.matches.some((m) => PRODUCT_KINDS.has(m.term.kind))) || words.asksAboutProduct);
   // "I want a button that …", "make it so the dashboard shows …": a wish for a part of the product.
   const wishesFeature = words.wants && !officeWork && tally.coworkVerbs === 0 && tally.codeObjects > 0;
   const verbsAreTopicsEarly = (words.informational || signals.asksAboutCodeSessions) && !words.diagnostic && !words.imperative;
   const actsOnCode = aboutCode(words);
-  const technical = signals.technical;
-  if (technical && actsOnCode && !verbsAreTopicsEarly) {
+  const technical = actsOnCode && !verbsAreTopicsEarly ? signals.technical?.() : undefined;
+  if (technical) {
     tally.tech += SHAPED_NAME_WEIGHT * technical.shaped.length;
     // An unknown word is only a hint: it counts next to a verb that acts ("memoize", not "sumarize").
     const verbKind = words.mainVerb?.term.kind;
     if (technical.unknown.length > 0 && (verbKind === 'codeVerb' || verbKind === 'actionVerb')) tally.tech += 1;
   }
   // "move from jest to vitest", "passe de jest à vitest": one tool for another.
-  const swapsTools = actsOnCode && !verbsAreTopicsEarly && namedTools(words, technical) >= 2 && (FROM_TO.test(words.text) || words.mainVerb?.term.label === 'change' || words.mainVerb?.term.label === 'convert' || words.mainVerb?.term.label === 'migrate');
+  const swapsTools = technical !== undefined && namedTools(words, technical) >= 2 && (FROM_TO.test(words.text) || words.mainVerb?.term.label === 'change' || words.mainVerb?.term.label === 'convert' || words.mainVerb?.term.label === 'migrate');
   if (swapsTools) tally.codeObjects += 3;
   // In a question ("what does the shipping module do?") the user's code words count half.
   const grounding = signals.grounding && actsOnCode ? Math.min(GROUNDING_CAP, signals.grounding.weight) / (verbsAreTopicsEarly ? 2 : 1) : 0;
@@ -185,7 +190,6 @@ function aboutCode(words: WordSignals): boolean {
   const head = words.headObject?.term;
   return !(head && head.kind === 'coworkObject' && head.weight <= -1);
 }
-
 
 // "from jest to vitest", "de moment a date-fns": one thing for another.
 const FROM_TO = /\b(?:from|de|von|desde|da|do|off)\s+\S+\s+(?:\S+\s+)?(?:to|a|zu|para|auf|por|pour|for|onto|with|avec|con|com|durch|par|in favou?r of)\b/;
@@ -357,7 +361,7 @@ function codeObjectLabels(signals: MessageSignals, failure: boolean): string[] {
     }
   });
   for (const term of signals.grounding?.terms ?? []) scored.push({ label: `"${term}" from your code`, weight: 1.5, order: 50 });
-  for (const name of signals.technical?.shaped ?? []) scored.push({ label: name, weight: 0.5, order: 60 });
+  for (const name of signals.technical?.().shaped ?? []) scored.push({ label: name, weight: 0.5, order: 60 });
   scored.sort((a, b) => b.weight - a.weight || a.order - b.order);
   const labels = new Set(scored.map((s) => s.label));
   for (const [precise, vague] of REDUNDANT) if (labels.has(precise)) labels.delete(vague);

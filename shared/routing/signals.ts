@@ -6,6 +6,7 @@
 import { LEXICON, POLITE, type Term } from './lexicon.js';
 import { WordMemo } from './wordMemo.js';
 import { stems } from './stems.js';
+import { productQuestion } from './productQuestion.js';
 
 /** A vocabulary term found in the message. */
 export interface WordMatch {
@@ -21,11 +22,11 @@ export interface WordSignals {
   /** Every vocabulary term found, in order. */
   readonly matches: readonly WordMatch[];
   /** The verb of the request: the first verb near the start of the message. */
-  readonly mainVerb?: WordMatch;
+  readonly mainVerb: WordMatch | undefined;
   /** The message starts with its main verb, after greetings and politeness ("please fix …"). */
   readonly imperative: boolean;
   /** The first object after the main verb: what the request acts on. */
-  readonly headObject?: WordMatch;
+  readonly headObject: WordMatch | undefined;
   /** Asks for information ("what is", "explain", "how do I"). */
   readonly informational: boolean;
   /** Asks why something fails ("why does", "what's wrong with"). */
@@ -44,6 +45,10 @@ export interface WordSignals {
   readonly wants: boolean;
   /** A question about the user's own product ("where do we …", "how does our app …", "wo berechnen wir …"). */
   readonly asksAboutOurs: boolean;
+  /** A question about a part of the product or a place in its code ("why does the cart …", "where do we store …"). */
+  readonly asksAboutProduct: boolean;
+  /** A question about why people act as they do ("why do customers abandon …"): research, not a bug. */
+  readonly peopleAgent: boolean;
 }
 
 const MAIN_VERB_WINDOW = 12;
@@ -55,27 +60,40 @@ const APOSTROPHE = /'/g;
 const INFORMATIONAL =
   /\b(?:what(?:s| is| are| was| were| does| do| did| should| would| will| can| could| happens| about)|who (?:is|are|was|were)|when (?:is|are|was|did|does|do|will|should)|where (?:is|are|can|do|does|should)|which (?:is|are|one|ones)|how (?:do|does|did|can|could|should|would|is|are|many|much|long|often|far|old|to)|explain|describe|define|tell me|teach me|help me understand|difference between|meaning of|eli5|give me (?:a |an |some )?(?:summary|overview|list|ideas?|tips|examples|rundown|recap|brief|breakdown)|is it (?:true|possible|worth|better|ok|okay)|should i|qu est[- ]ce|c est quoi|explique|que significa|explica|como funciona|was ist|was sind|wie (?:viel|viele|lange|funktioniert)|erklare|erklar)\b/;
 const DIAGNOSTIC =
-  /\b(?:why|what(?:s| is) (?:wrong|broken|failing|causing|breaking|happening with)|what broke|pourquoi|por que|porque falla|warum)\b/;
+  /\b(?:why|whys|what(?:s| is) (?:wrong|broken|failing|causing|breaking|happening with)|what broke|pourquoi|por que|porque falla|warum)\b/;
 const MALFUNCTION = new RegExp(
   [
-    String.raw`\b(?:doesnt|dont|didnt|isnt|arent|wasnt|wont|cant|never|stopped|no longer|does not|do not|did not|will not|can not|cannot)(?: \w+)? (?:work|run|load|return|show|save|send|render|fire|trigger|sync|pick|start|connect|respond|display|submit|redirect|refresh|appear|clear|reset|close|update|validate|reload|scroll|match|do anything)`,
+    String.raw`\b(?:doesnt|dont|didnt|isnt|arent|wasnt|wont|cant|never|stopped|no longer|does not|do not|did not|will not|can not|cannot)(?: \w+)? (?:work|run|load|return|show|save|send|arrive|go through|render|fire|trigger|sync|pick|start|connect|respond|display|submit|redirect|refresh|appear|clear|reset|close|update|validate|reload|scroll|match|do anything)`,
     String.raw`\b(?:ne fait rien|ne marche (?:pas|plus)|ne fonctionne (?:pas|plus)|no hace nada|no funciona|ya no funciona|tut nichts|funktioniert nicht(?: mehr)?|geht nicht(?: mehr)?|nao faz nada|nao funciona|parou de funcionar)\b`,
     // Said colloquially: "la recherche renvoie rien", "reagiert nicht", "não tá funcionando", "spins forever".
+    // A verb of what software does, said not to happen, in each language: "n'envoie plus rien", "no guarda",
+    // "não está salvando", "speichert nicht", "emails not sending".
+    String.raw`\bne? (?:s )?(?:envoie|charge|enregistre|sauvegarde|repond|affiche|ouvre|marche|fonctionne|trouve|calcule|part|arrive|synchronise|valide)(?:nt)? (?:plus rien|plus|pas|rien|jamais)\b`,
+    String.raw`\bno (?:se )?(?:envia|carga|guarda|responde|muestra|abre|encuentra|llega|calcula|aparece|sincroniza|actualiza|valida)n?\b`,
+    String.raw`\bnao (?:(?:esta|ta|estao|tao) )?(?:envia|enviando|carrega|carregando|salva|salvando|mostra|mostrando|abre|abrindo|encontra|chega|chegando|aparece|aparecendo|responde|respondendo|atualiza|sincroniza|funciona)m?\b`,
+    String.raw`\b(?:sendet|schickt|ladt|laedt|speichert|zeigt|offnet|findet|reagiert|synchronisiert|aktualisiert|startet)(?: \w+){0,4}? (?:nicht|nichts|keine|keinen|kein)\b`,
+    // Nothing happens: "nada acontece", "nichts passiert", "il ne se passe rien", "no pasa nada".
+    String.raw`\b(?:nothing happens|nada acontece|nao acontece nada|nichts passiert|passiert nichts|ne se passe rien|se passe rien|no pasa nada|nada pasa)\b`,
+    String.raw`\bnot (?:sending|loading|working|saving|showing|syncing|rendering|updating|arriving|going out|firing|triggering|running|connecting)\b`,
     String.raw`\b(?:(?:ne )?renvoie(?:nt)? rien|s? ?affiche(?:nt)? (?:pas|rien)|(?:ne )?s ouvre pas|findet nichts|zeigt nichts|reagiert nicht|ladt nicht|nao (?:ta|esta) funcionando|nao retorna nada|nao carrega|nao abre|no devuelve nada|no carga|no responde|no se abre|(?:spins|loads|hangs|takes) forever|keeps? (?:getting )?(?:logged out|crashing|freezing|spinning))\b`,
   ].join('|'),
 );
 // Cheap tests first: most messages have none of these words.
-const MAY_MALFUNCTION = /nt |not|never|stopped|longer|cannot|rien|pas|nada|funciona|nicht|nichts|nao|no |forever|keep/;
-const MAY_BE_BUG = /wrong|twice|blank|white|empty|chok|blow|fall|crash|duplicat|off by|vezes|veces|fois|doppelt|zweimal|errad|incorrect|equivocad|faux|fausse|falsch/;
+const MAY_MALFUNCTION = /nt |not|never|stopped|longer|cannot|rien|pas|plus|jamais|nada|funciona|nicht|nichts|kein|nao|no |forever|keep/;
+const MAY_BE_BUG = /wrong|twice|blank|white|empty|blanc|branca|weiss|leere|chok|blow|fall|crash|duplicat|off by|vezes|veces|fois|doppelt|zweimal|errad|incorrect|equivocad|faux|fausse|falsch/;
 // Bugs said by their symptom: "shows the wrong month", "fired twice", "a blank screen", "off by one cent".
 const BUG_SHAPE = new RegExp(
   [
-    String.raw`\b(?:shows?|showing|returns?|returning|displays?|gives?|sends?|picks?|uses?|computes?) (?:the |a )?wrong\b`,
+    String.raw`\b(?:shows?|showing|returns?|returning|displays?|gives?|sends?|picks?|uses?|computes?|has|have|gets?) (?:the |a )?wrong\b`,
+    // Shown or sent twice, in each language: "affiche deux fois", "manda notificação duas vezes", "zeigt doppelt".
+    String.raw`\b(?:shows?|displays?|lists?|affiche\w*|mostra\w*|muestra\w*|zeigt|manda\w*|envia\w*|envoie\w*|schickt|sends?)\b(?:\s+\S+){0,3}?\s+(?:duas vezes|dos veces|deux fois|doppelt|zweimal|twice)\b`,
+    // A blank page in each language: "une page blanche", "uma tela branca", "se queda en blanco", "eine weiße Seite".
+    String.raw`\b(?:page blanche|ecran blanc|tela (?:em )?branca|pagina (?:em )?branca|pagina en blanco|pantalla en blanco|se queda en blanco|(?:weisse|leere) seite|(?:weisser|leerer) bildschirm)\b`,
     String.raw`\b(?:fired|ran|runs|sent|sends|charged|charges|triggered|called|executed|posted|imported) twice\b`,
     String.raw`\b(?:white|blank|empty) (?:page|screen)\b`,
     String.raw`\b(?:chokes?|choking|blows? up|falls? over|crashes|crashing) (?:on|when|with|if)\b`,
     // The same in other languages: "recebendo o e-mail duas vezes", "reçoivent deux fois", "mostra o total errado".
-    String.raw`\b(?:recebe\w*|recib\w*|recoiv\w*|recoit|bekomm\w*|erhalt\w*|get|gets|getting|receiv\w*)\b(?:\s+\S+){0,4}?\s+(?:duas vezes|dos veces|deux fois|doppelt|zweimal|twice)\b`,
+    String.raw`\b(?:recebe\w*|recib\w*|recoiv\w*|recoit|bekomm\w*|erhalt\w*|get|gets|getting|receiv\w*|arriv\w*|chega\w*|llega\w*|kommt|kommen)\b(?:\s+\S+){0,4}?\s+(?:duas vezes|dos veces|deux fois|doppelt|zweimal|twice)\b`,
     String.raw`\b(?:mostra|muestra|affiche|zeigt|exibe)\b(?:\s+\S+){0,3}?\s+(?:errad[oa]s?|incorrect[oa]s?|equivocad[oa]s?|faux|fausse|falsch\w*)\b`,
     String.raw`\bduplicated? (?:orders|emails|charges|entries|records|users|payments|events|notifications|messages|requests)\b|\boff by (?:one|a|1)\b`,
   ].join('|'),
@@ -103,6 +121,8 @@ function asksAboutOurs(words: readonly string[]): boolean {
   }
   return false;
 }
+// Every version target has a digit or a word for the latest: one cheap test first.
+const MAY_BE_VERSION = /\d|latest|newest|derniere|ultima|neueste/;
 const VERSION_TARGET = /\b(?:to|a|auf) (?:the )?(?:latest|newest|derniere|ultima|neueste)\b|\bto v?\d{1,4}(?:\.(?:\d{1,6}|x)){0,3}\b|\bto [a-z][\w.-]{1,20} v?\d{1,4}(?:\.(?:\d{1,6}|x)){1,3}\b/;
 
 // Typos are looked for only near the start (the request), in words of 6+ letters, against
@@ -187,18 +207,21 @@ export function wordSignals(text: string): WordSignals {
     } else if (headObject) compoundEnd = -1;
     i += length;
   }
+  const question = productQuestion(words, matches, text);
   return {
     matches,
-    ...(mainVerb && { mainVerb }),
+    mainVerb,
     imperative: mainVerb?.index === firstWord,
-    ...(headObject && { headObject }),
+    headObject,
     informational: INFORMATIONAL.test(text),
     diagnostic: DIAGNOSTIC.test(text),
-    versionTarget: VERSION_TARGET.test(text),
+    versionTarget: MAY_BE_VERSION.test(text) && VERSION_TARGET.test(text),
     malfunction: MAY_MALFUNCTION.test(text) && MALFUNCTION.test(text),
     bugShape: MAY_BE_BUG.test(text) && BUG_SHAPE.test(text),
     wants: MAY_WANT.test(text) && WANTS.test(text),
     asksAboutOurs: asksAboutOurs(words),
+    asksAboutProduct: question.aboutProduct,
+    peopleAgent: question.peopleAgent,
     text,
     wordCount: words.length,
   };
@@ -246,7 +269,10 @@ function isSwap(a: string, b: string): boolean {
 
 function matchAt(words: readonly string[], i: number, allowTypos: boolean): WordMatch | undefined {
   const word = words[i] ?? '';
-  if (LEXICON.phraseStarts.has(word)) {
+  const seconds = LEXICON.phraseSeconds.get(word);
+  const next = words[i + 1];
+  // A two-word phrase with a plural last word ("unit tests") is found as its singular.
+  if (seconds !== undefined && next !== undefined && (seconds.has(next) || (next.endsWith('s') && seconds.has(next.slice(0, -1))))) {
     // Grown a word at a time while a longer term may still start so; the longest term wins.
     let phrase = word;
     let longest: WordMatch | undefined;

@@ -32,6 +32,7 @@ const VERSION: StructuralSignal = { weight: 1, label: 'a version number' };
 const ISSUE_REF: StructuralSignal = { weight: 1, label: 'an issue number' };
 const HEX_COLOR: StructuralSignal = { weight: 2, label: 'a CSS colour' };
 const HTTP_STATUS: StructuralSignal = { weight: 2, label: 'an HTTP error status' };
+const URL_PATH: StructuralSignal = { weight: 2, label: 'a URL path' };
 const SPREADSHEET_REF: StructuralSignal = { weight: -3, label: 'spreadsheet cells' };
 const DOCUMENT_FILE: StructuralSignal = { weight: -2, label: 'a document file' };
 
@@ -63,6 +64,9 @@ const ERRNO = new Set(
 );
 // "502s", "returns 500", "getting 404" — but not "a 500 dollar budget".
 const HTTP_ERROR = /^[45]\d\ds?$/;
+// "on /settings", "hitting /api": a path of the product's own site (a slash command starts the message instead).
+const ROUTE_PATH = /^\/[a-z][\w-]{2,40}$/;
+const PATH_PREPOSITIONS = new Set('on at to for from hitting visiting hit open opening under'.split(' '));
 const STATUS_VERBS = new Set('returns returning returned return throws throwing getting got gives giving status http'.split(' '));
 const COLUMN_WORDS = new Set('column columns col cols colonne colonnes columna columnas spalte spalten'.split(' '));
 const CELL_WORDS = new Set('cell cells celda celdas cellule cellules zelle zellen'.split(' '));
@@ -102,6 +106,9 @@ const KNOWN_OBJECTS = new Set(
   'console process window document navigator localStorage sessionStorage Math JSON Object Array Promise String Number Date os sys self this req res ctx app module exports require React Vue np pd torch'.split(' '),
 );
 const MAYBE_STRUCTURAL = /[A-Z0-9._/\\@#:(=-]/;
+// A capitalised word, or a word before a comma or a full stop ("The", "Please", "today."): no
+// shape of code, unless it names a build file ("Dockerfile").
+const PLAIN_WORD = /^[A-Za-z][a-z]+[,.!?;]?$/;
 
 /**
  * Finds the structural signals in a normalised message, one per kind.
@@ -134,7 +141,7 @@ function scanText(text: string, found: Set<StructuralSignal>): void {
   for (const token of text.split(WHITESPACE)) {
     if (token.length > 0 && token.length <= 300) {
       // Most tokens are plain lower-case words: they only matter after "column" or "cell".
-      const signal = MAYBE_STRUCTURAL.test(token)
+      const signal = MAYBE_STRUCTURAL.test(token) && !(PLAIN_WORD.test(token) && !token.includes('file'))
         ? classifyToken(token, previous.toLowerCase())
         : token.length <= 3 && COLUMN_WORDS.has(previous.toLowerCase()) && COLUMN_LETTER.test(token)
           ? SPREADSHEET_REF
@@ -156,7 +163,9 @@ function classifyToken(token: string, previous: string): StructuralSignal | unde
   if (CELL_RANGE.test(bare) || FORMULA.test(bare)) return SPREADSHEET_REF;
   if (CELL_WORDS.has(previous) && CELL.test(bare)) return SPREADSHEET_REF;
   if (COLUMN_WORDS.has(previous) && COLUMN_LETTER.test(bare)) return SPREADSHEET_REF;
-  if (HTTP_ERROR.test(bare) && (bare.endsWith('s') || STATUS_VERBS.has(previous))) return HTTP_STATUS;
+  // "404 on /settings": a status that opens the message is a report of it.
+  if (HTTP_ERROR.test(bare) && (bare.endsWith('s') || STATUS_VERBS.has(previous) || previous === '')) return HTTP_STATUS;
+  if (ROUTE_PATH.test(bare) && PATH_PREPOSITIONS.has(previous)) return URL_PATH;
   return fileSignal(bare) ?? codeShapeSignal(token, bare) ?? versionSignal(bare);
 }
 

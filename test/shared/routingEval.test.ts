@@ -30,14 +30,18 @@ const LISTS: ReadonlyArray<[name: string, load: () => LabelledMessage[] | undefi
   // Written by someone else and never read here: 78.6% before issue 12, 86.4% after its first round,
   // 88.3% (forced 24/24, 9 office messages sent to Code) after the second, scored twice in all; one
   // rule was then narrowed to bring the office messages sent to Code back to round one's 8.
-  ['held-out D (369, unseen)', () => readLabelledLines(path.join(evalDir, 'heldOutD.jsonl')), { accuracy: 0.86, maxCoworkToCode: 8, forcedMisses: 0, showMisses: false }],
+  // Next round: 88.6% at its start (34 code→cowork, 8 cowork→code), 89.4% at its end (31 and 8, forced 24/24).
+  ['held-out D (369, unseen)', () => readLabelledLines(path.join(evalDir, 'heldOutD.jsonl')), { accuracy: 0.88, maxCoworkToCode: 8, forcedMisses: 0, showMisses: false }],
   ['development list 1 (197)', () => readLabelledLines(path.join(evalDir, 'routingDev.jsonl')), { accuracy: 0.95, maxCoworkToCode: 2, forcedMisses: 0, showMisses: true }],
   ['development list 2 (120)', () => readLabelledLines(path.join(evalDir, 'routingDev2.jsonl')), { accuracy: 0.87, maxCoworkToCode: 2, forcedMisses: 0, showMisses: true }],
   ['development list 3 (84)', () => readLabelledLines(path.join(evalDir, 'routingDev3.jsonl')), { accuracy: 0.83, maxCoworkToCode: 1, forcedMisses: 0, showMisses: true }],
   ['development list 4 (71)', () => readLabelledLines(path.join(evalDir, 'routingDev4.jsonl')), { accuracy: 0.93, maxCoworkToCode: 1, forcedMisses: 0, showMisses: true }],
-  ['development list E (212)', () => readLabelledLines(path.join(evalDir, 'routingDevE.jsonl')), { accuracy: 0.91, maxCoworkToCode: 3, forcedMisses: 0, showMisses: true }],
+  ['development list E (212)', () => readLabelledLines(path.join(evalDir, 'routingDevE.jsonl')), { accuracy: 0.93, maxCoworkToCode: 3, forcedMisses: 0, showMisses: true }],
   ['development list F (95, terse)', () => readLabelledLines(path.join(evalDir, 'routingDevF.jsonl')), { accuracy: 0.85, maxCoworkToCode: 0, forcedMisses: 0, showMisses: true }],
   ['development list G (50, colloquial)', () => readLabelledLines(path.join(evalDir, 'routingDevG.jsonl')), { accuracy: 0.93, maxCoworkToCode: 0, forcedMisses: 0, showMisses: true }],
+  // List H was scored before any rule of its round (89.8%), list I once after them (90.2%), then fixed.
+  ['development list H (264)', () => readLabelledLines(path.join(evalDir, 'routingDevH.jsonl')), { accuracy: 0.96, maxCoworkToCode: 0, forcedMisses: 0, showMisses: true }],
+  ['development list I (174, written after the rules)', () => readLabelledLines(path.join(evalDir, 'routingDevI.jsonl')), { accuracy: 0.94, maxCoworkToCode: 0, forcedMisses: 0, showMisses: true }],
   ['office look-alikes (46)', () => readLabelledLines(path.join(evalDir, 'routingDevOffice.jsonl')), { accuracy: 1, maxCoworkToCode: 0, forcedMisses: 0, showMisses: true }],
 ];
 
