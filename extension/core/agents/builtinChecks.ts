@@ -8,7 +8,7 @@ import type { JunitReport } from './junitReport.js';
 import { machineReport } from './machineReport.js';
 import { parseTestOutput } from './testParsers.js';
 import type { CheckAction } from './taskIntent.js';
-import { LOOKED_FOR, planCommand, type PlannedCommand } from './toolchain.js';
+import { lookedFor, packageManagerLauncher, planCommand, type PlannedCommand } from './toolchain.js';
 
 export const NOUN: Record<CheckAction, string> = {
   test: 'tests',
@@ -35,9 +35,9 @@ export interface CheckReport {
  * when the project has none (undefined: a plain failure naming what was looked for).
  */
 export async function* runCheck(context: AgentContext, action: CheckAction, intervalMs: number): AsyncGenerator<AgentEvent, CheckReport> {
-  const plan = planCommand(context.worktree, action);
+  const plan = planCommand(context.worktree, action, context.env);
   if (!plan) {
-    const outcome = failedOutcome(`Found no ${NOUN[action]} command to run (looked for ${LOOKED_FOR}).`);
+    const outcome = failedOutcome(`Found no ${NOUN[action]} command to run (looked for ${lookedFor(context.worktree, action)}).`);
     return { outcome, ok: false, text: '' };
   }
   yield { kind: 'progress', text: `Found \`${shown(plan.command)}\` (${plan.source}).` };
@@ -45,9 +45,13 @@ export async function* runCheck(context: AgentContext, action: CheckAction, inte
 }
 
 /** Runs a command the user wrote ("pytest -k auth"); a test report when its output is one. */
-export async function* runLiteral(context: AgentContext, command: string[], intervalMs: number): AsyncGenerator<AgentEvent, CheckReport> {
-  const setup = planCommand(context.worktree, 'test')?.setup;
-  const needsInstall = setup && ['npm', 'pnpm', 'yarn', 'npx', 'bun'].includes(command[0] ?? '');
+export async function* runLiteral(context: AgentContext, written: string[], intervalMs: number): AsyncGenerator<AgentEvent, CheckReport> {
+  const setup = planCommand(context.worktree, 'test', context.env)?.setup;
+  const needsInstall = setup && ['npm', 'pnpm', 'yarn', 'npx', 'bun'].includes(written[0] ?? '');
+  // "pnpm test" on a machine without pnpm runs through npx (the approval shows the command that runs).
+  const [program = '', ...args] = written;
+  const launcher = program === 'pnpm' || program === 'yarn' ? packageManagerLauncher(context.worktree, program, context.env) : undefined;
+  const command = launcher ? [...launcher, ...args] : written;
   return yield* runPlanned(context, 'command', { command, source: 'as written', ...(needsInstall ? { setup } : {}) }, intervalMs);
 }
 
@@ -61,12 +65,14 @@ async function* runPlanned(
   if (stop) return { outcome: stop, ok: false, text: '' };
   // Where the runner can be told apart, it also writes a machine-readable report (outside the worktree).
   // A command the person wrote runs exactly as written: its text is the report.
-  const machine = action === 'test' ? machineReport(plan.command) : undefined;
+  const machine = action === 'test' ? machineReport(plan.command, context.worktree) : undefined;
   try {
     const command = machine?.command ?? plan.command;
-    const end = yield* runStep(context, command, { intervalMs, ...(plan.okExitCodes ? { okExitCodes: plan.okExitCodes } : {}) });
+    const display = machine ? { display: { line: shown(plan.command), note: machine.note } } : {};
+    const end = yield* runStep(context, command, { intervalMs, ...display, ...(plan.okExitCodes ? { okExitCodes: plan.okExitCodes } : {}) });
     if (!end.ran) return { outcome: end.outcome, ok: false, text: '' };
-    return summarize(action, shown(command), end.ok, end.exit, end.text, machine?.read());
+    // The report names the command the person knows, not the temp file Dispatch added.
+    return summarize(action, shown(plan.command), end.ok, end.exit, end.text, machine?.read());
   } finally {
     machine?.dispose();
   }
@@ -108,6 +114,6 @@ export function summarize(action: CheckAction | 'command', line: string, ok: boo
   const summary = `${head}${excerpt ? `\n\n${excerpt}` : ''}`;
   const outcome: AgentOutcome = ok
     ? { status: 'completed', summary, commitChanges: false }
-    : { status: 'failed', summary, error: `${action === 'command' ? line : what} failed (${exit})`, commitChanges: false };
+    : { status: 'failed', summary, error: `${what} failed (${exit})`, commitChanges: false };
   return { outcome, ok, text };
 }

@@ -205,6 +205,9 @@ describe('builtin agent: the guide\'s tasks as people phrase them', function () 
     assert.ok(!(asked[0]?.[3] ?? '').includes(repo), 'the report is written outside the worktree');
     assert.deepEqual(end.result?.tests?.failures, ['tests/test_calc.py::test_bad']);
     assert.match(end.result?.summary ?? '', /• tests\/test_calc\.py::test_bad — AssertionError: two is not three/);
+    // The chat names the command the person knows; the temp report file is Dispatch's business.
+    assert.match(end.result?.summary ?? '', /^Tests failed: 1 passed, 1 failed \(`python3 -m pytest`\)/);
+    assert.equal(end.result?.tests?.command, 'python3 -m pytest');
   });
 
   it('the duration is working time; the time waiting for a person is reported apart', async () => {
