@@ -66,7 +66,9 @@ export class Worktrees {
     if (base !== undefined && !SAFE_REF.test(base)) {
       throw new DispatchError('bad_config', `Base branch ${JSON.stringify(base)} is not a plain branch name.`);
     }
-    const commit = await this.revision(repoRoot, `${base ?? 'HEAD'}^{commit}`);
+    // "on main" in a repository whose default branch is master (or the reverse) means that branch.
+    const other = base === 'main' ? 'master' : base === 'master' ? 'main' : undefined;
+    const commit = (await this.revision(repoRoot, `${base ?? 'HEAD'}^{commit}`)) ?? (other ? await this.revision(repoRoot, `${other}^{commit}`) : undefined);
     if (!commit) throw new DispatchError('not_found', `Base ${JSON.stringify(base ?? 'HEAD')} does not name a commit in ${repoRoot}.`);
     return commit;
   }

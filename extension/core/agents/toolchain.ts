@@ -115,7 +115,7 @@ function nodeCommand(dir: string, intent: BuiltinIntent, env?: NodeJS.ProcessEnv
     case 'build':
       return script('build') ? { command: run('run', 'build'), source: source('build') } : undefined;
     case 'typecheck': {
-      const name = ['typecheck', 'type-check', 'check-types', 'types', 'tsc'].find(script);
+      const name = ['typecheck', 'type-check', 'check-types', 'types', 'tsc', 'test:types', 'check:types', 'lint:types'].find(script);
       if (name) return { command: run('run', name), source: source(name) };
       return existsSync(path.join(dir, 'tsconfig.json'))
         ? { command: ['npx', '--no-install', 'tsc', '--noEmit'], source: 'tsconfig.json' }
@@ -126,11 +126,13 @@ function nodeCommand(dir: string, intent: BuiltinIntent, env?: NodeJS.ProcessEnv
       if (name) return { command: run('run', name), source: source(name) };
       const prettier = ['.prettierrc', '.prettierrc.json', '.prettierrc.js', '.prettierrc.cjs', '.prettierrc.yaml', '.prettierrc.yml', 'prettier.config.js', 'prettier.config.cjs'];
       const declares = (name: string) => ['dependencies', 'devDependencies'].some((field) => Boolean((pkg[field] as Record<string, unknown> | undefined)?.[name]));
+      // A script that checks the formatting ("oxfmt --check src test") says which files the project formats: only those.
+      const checked = (tool: string) => checkedPaths(scripts, tool);
       if (prettier.some((file) => existsSync(path.join(dir, file))) || declares('prettier')) {
-        return { command: ['npx', '--no-install', 'prettier', '--write', '.'], source: 'the prettier configuration' };
+        return { command: ['npx', '--no-install', 'prettier', '--write', ...(checked('prettier') ?? ['.'])], source: 'the prettier configuration' };
       }
       // Formatters a project declares without a `format` script (oxfmt writes in place by default, as biome's --write does).
-      if (declares('oxfmt')) return { command: ['npx', '--no-install', 'oxfmt'], source: 'oxfmt in package.json' };
+      if (declares('oxfmt')) return { command: ['npx', '--no-install', 'oxfmt', ...(checked('oxfmt') ?? [])], source: 'oxfmt in package.json' };
       if (declares('@biomejs/biome')) return { command: ['npx', '--no-install', 'biome', 'format', '--write', '.'], source: '@biomejs/biome in package.json' };
       return undefined;
     }
@@ -139,6 +141,18 @@ function nodeCommand(dir: string, intent: BuiltinIntent, env?: NodeJS.ProcessEnv
     case 'outdated':
       return { command: run('outdated'), source: `${pm} outdated`, okExitCodes: [1] };
   }
+}
+
+/** The paths a script passes to `tool --check` ("oxfmt --check src test" → src, test); undefined when no script checks with it. */
+function checkedPaths(scripts: Record<string, unknown>, tool: string): string[] | undefined {
+  for (const value of Object.values(scripts)) {
+    if (typeof value !== 'string') continue;
+    const match = new RegExp(String.raw`(?:^|[\s&|;])${tool}\s+(?:--check|-c)((?:\s+[^\s&|;<>]+)*)`).exec(value);
+    // The shell of an npm script takes the quotes off a glob; with no shell here, that is done by hand.
+    const paths = match?.[1]?.trim().split(/\s+/).filter((arg) => arg && !arg.startsWith('-')).map((arg) => arg.replace(/^(['"])(.*)\1$/, '$2'));
+    if (paths?.length) return paths;
+  }
+  return undefined;
 }
 
 function makeTargets(dir: string): Set<string> {

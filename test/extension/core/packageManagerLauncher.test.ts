@@ -84,7 +84,12 @@ describe('what the builtin agent says it looked for', () => {
   it('finds oxfmt and biome declared without a format script', () => {
     const dir = temp.make();
     writeFiles(dir, { 'package.json': JSON.stringify({ scripts: { lint: 'oxlint src && oxfmt --check src' }, devDependencies: { oxfmt: '^0.43.0' } }) });
+    // Only the folders the project's own check covers (defu's lint: "oxfmt --check src test"), not its config files or build output.
+    assert.deepEqual(planCommand(dir, 'format')?.command, ['npx', '--no-install', 'oxfmt', 'src']);
+    writeFiles(dir, { 'package.json': JSON.stringify({ devDependencies: { oxfmt: '^0.43.0' } }) });
     assert.deepEqual(planCommand(dir, 'format')?.command, ['npx', '--no-install', 'oxfmt']);
+    writeFiles(dir, { 'package.json': JSON.stringify({ scripts: { 'format:check': 'prettier --check "src/**/*.ts" test' }, devDependencies: { prettier: '^3.0.0' } }) });
+    assert.deepEqual(planCommand(dir, 'format')?.command, ['npx', '--no-install', 'prettier', '--write', 'src/**/*.ts', 'test']);
     writeFiles(dir, { 'package.json': JSON.stringify({ devDependencies: { '@biomejs/biome': '^2.0.0' } }) });
     assert.deepEqual(planCommand(dir, 'format')?.command, ['npx', '--no-install', 'biome', 'format', '--write', '.']);
   });
