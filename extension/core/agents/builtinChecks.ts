@@ -21,6 +21,7 @@ export const NOUN: Record<CheckAction, string> = {
 };
 
 const MAX_NAMED_FAILURES = 20;
+const SUCCESS_TAIL_LINES = 4;
 
 /** What one check found: the outcome for the chat, and the raw facts for combined reports. */
 export interface CheckReport {
@@ -109,7 +110,8 @@ export function summarize(action: CheckAction | 'command', line: string, ok: boo
     return { outcome, ok: passed, text, tests };
   }
   const what = action === 'command' ? `\`${line}\`` : NOUN[action].replace(/^./, (c) => c.toUpperCase());
-  const excerpt = tailExcerpt(text);
+  // A failure needs its tail to be understood; a success only its last few lines (the full output is in the log).
+  const excerpt = ok ? tailExcerpt(text.split('\n').filter((line) => line.trim()).join('\n'), SUCCESS_TAIL_LINES, 400) : tailExcerpt(text);
   const head = action === 'command' ? `${what} ${ok ? 'finished' : `failed (${exit})`}.` : `${what} ${ok ? 'finished' : `failed (${exit})`}: \`${line}\`.`;
   const summary = `${head}${excerpt ? `\n\n${excerpt}` : ''}`;
   const outcome: AgentOutcome = ok
