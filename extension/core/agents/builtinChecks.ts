@@ -112,7 +112,9 @@ export function summarize(action: CheckAction | 'command', line: string, ok: boo
   const what = action === 'command' ? `\`${line}\`` : NOUN[action].replace(/^./, (c) => c.toUpperCase());
   // A failure needs its tail to be understood; a success only its last few lines (the full output is in the log).
   const excerpt = ok ? tailExcerpt(text.split('\n').filter((line) => line.trim()).join('\n'), SUCCESS_TAIL_LINES, 400) : tailExcerpt(text);
-  const head = action === 'command' ? `${what} ${ok ? 'finished' : `failed (${exit})`}.` : `${what} ${ok ? 'finished' : `failed (${exit})`}: \`${line}\`.`;
+  // A check that exits 0 passed ("check the types" → "Type check passed"); an audit or a command only finished.
+  const done = action === 'lint' || action === 'typecheck' || action === 'build' ? 'passed' : 'finished';
+  const head = action === 'command' ? `${what} ${ok ? done : `failed (${exit})`}.` : `${what} ${ok ? done : `failed (${exit})`}: \`${line}\`.`;
   const summary = `${head}${excerpt ? `\n\n${excerpt}` : ''}`;
   const outcome: AgentOutcome = ok
     ? { status: 'completed', summary, commitChanges: false }

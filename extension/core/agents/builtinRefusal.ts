@@ -2,7 +2,7 @@ import type { AgentOutcome } from './agent.js';
 
 /** What the builtin agent can do, for the message of a task it cannot: short enough to read on a phone. */
 export const CAPABILITIES = [
-  'run the tests, linter, type check or build ("are the tests passing on main?")',
+  'run the tests, the linter, the type check or the build ("are the tests passing on main?")',
   'update a dependency ("bump axios to 1.7") or format the code, and commit',
   'audit the dependencies, or list the outdated ones',
   'review a branch ("review my changes on branch feat/login")',

@@ -20,7 +20,7 @@ describe('what a finished check says in the chat', () => {
 
   it('a passing build gets its last few lines, short enough for a phone; a failing one keeps the longer tail', () => {
     const passed = summarize('build', 'npm run build', true, 'exit code 0', buildOutput(temp, 0)).outcome.summary;
-    assert.match(passed, /^Build finished: `npm run build`\.\n\n/);
+    assert.match(passed, /^Build passed: `npm run build`\.\n\n/);
     assert.match(passed, /\[success\] Build succeeded$/);
     assert.ok(passed.split('\n').length <= 6 && passed.length < 450, passed);
     const failed = summarize('build', 'npm run build', false, 'exit code 1', buildOutput(temp, 1)).outcome.summary;
