@@ -79,6 +79,15 @@ async function* runPlanned(
   }
 }
 
+/**
+ * The warnings a linter that exited 0 reported in its last summary line: cargo clippy's
+ * "generated 2 warnings", eslint's "(0 errors, 3 warnings)", oxlint's "Found 0 warnings".
+ */
+function warningCount(text: string): number {
+  const last = [...text.matchAll(/\b(\d+) warnings?\b/g)].pop();
+  return last ? Number(last[1]) : 0;
+}
+
 /** The report of a command's run: counts and named failures for tests, the output's tail otherwise. */
 export function summarize(action: CheckAction | 'command', line: string, ok: boolean, exit: string, output: string, report?: JunitReport): CheckReport {
   const text = stripAnsi(output);
@@ -113,7 +122,8 @@ export function summarize(action: CheckAction | 'command', line: string, ok: boo
   // A failure needs its tail to be understood; a success only its last few lines (the full output is in the log).
   const excerpt = ok ? tailExcerpt(text.split('\n').filter((line) => line.trim()).join('\n'), SUCCESS_TAIL_LINES, 400) : tailExcerpt(text);
   // A check that exits 0 passed ("check the types" → "Type check passed"); an audit or a command only finished.
-  const done = action === 'lint' || action === 'typecheck' || action === 'build' ? 'passed' : 'finished';
+  const warnings = action === 'lint' ? warningCount(text) : 0;
+  const done = action === 'lint' || action === 'typecheck' || action === 'build' ? `passed${warnings ? ` with ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}` : 'finished';
   const head = action === 'command' ? `${what} ${ok ? done : `failed (${exit})`}.` : `${what} ${ok ? done : `failed (${exit})`}: \`${line}\`.`;
   const summary = `${head}${excerpt ? `\n\n${excerpt}` : ''}`;
   const outcome: AgentOutcome = ok

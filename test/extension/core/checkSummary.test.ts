@@ -28,3 +28,22 @@ describe('what a finished check says in the chat', () => {
     assert.ok(failed.split('\n').length >= 15, 'the failure keeps enough output to see why');
   });
 });
+
+describe('a linter that exits 0 with warnings', function () {
+  this.timeout(240_000);
+  const temp = new TempDirs();
+  after(() => temp.cleanup());
+
+  it('cargo clippy: "Linter passed with 1 warning", not a plain pass', function () {
+    if (spawnSync('cargo', ['clippy', '--version']).status !== 0) this.skip(); // no clippy on this machine
+    const dir = temp.make();
+    writeFiles(dir, {
+      'Cargo.toml': '[package]\nname = "lintme"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n',
+      'src/lib.rs': 'pub fn count(v: &Vec<i32>) -> usize {\n    v.len()\n}\n',
+    });
+    const run = spawnSync('cargo', ['clippy'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CARGO_TARGET_DIR: `${dir}/target` } });
+    assert.equal(run.status, 0, run.stderr);
+    const summary = summarize('lint', 'cargo clippy', true, 'exit code 0', `${run.stdout}${run.stderr}`).outcome.summary;
+    assert.match(summary, /^Linter passed with 1 warning: `cargo clippy`\./, run.stderr);
+  });
+});
