@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { detectPackageManager } from './agents/toolchain.js';
+import { detectPackageManager, packageManagerLauncher } from './agents/toolchain.js';
 import { resolveCommand, toolEnv } from './processTree.js';
 
 export type CachedManager = 'npm' | 'pnpm' | 'yarn';
@@ -28,13 +28,15 @@ const MANIFEST_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencie
 const versions = new Map<string, Promise<string | undefined>>();
 
 /** `npm --version` (once per runner: the answer does not change while it runs). */
-function managerVersion(manager: CachedManager, cwd: string, declared: string): Promise<string | undefined> {
+function managerVersion(manager: CachedManager, cwd: string, declared: string, throughNpx = true): Promise<string | undefined> {
   // Yarn 2+ and corepack pick the version from the project's packageManager field.
-  const memo = `${manager}\0${declared}`;
+  const launcher = (throughNpx ? packageManagerLauncher(cwd, manager, toolEnv()) : undefined) ?? [manager];
+  const memo = `${launcher.join(' ')}\0${declared}`;
   let version = versions.get(memo);
   if (!version) {
     version = new Promise((resolve) => {
-      const { file, args } = resolveCommand([manager, '--version']);
+      // pnpm or yarn missing from PATH: the version the install ran through npx (see packageManagerLauncher).
+      const { file, args } = resolveCommand([...launcher, '--version']);
       execFile(file, args, { cwd, env: toolEnv(), timeout: 20_000, windowsHide: true }, (error, stdout) => {
         const text = String(stdout).trim();
         resolve(error || !/^\d+\.\d+/.test(text) ? undefined : text.split(/\s/)[0]);
@@ -50,7 +52,8 @@ function managerVersion(manager: CachedManager, cwd: string, declared: string): 
 
 /** Asks npm, pnpm and yarn for their versions in the background, so a session's first cache look-up does not wait for one. */
 export function prefetchManagerVersions(cwd = process.cwd()): void {
-  for (const manager of ['npm', 'pnpm', 'yarn'] as const) void managerVersion(manager, cwd, '');
+  // Never through npx here: no project asked for pnpm or yarn yet, so nothing is downloaded.
+  for (const manager of ['npm', 'pnpm', 'yarn'] as const) void managerVersion(manager, cwd, '', false);
 }
 
 function pick(manifest: Record<string, unknown>): Record<string, unknown> {

@@ -82,8 +82,11 @@ export class Worktrees {
     if (base !== undefined && !SAFE_REF.test(base)) {
       throw new DispatchError('bad_config', `Base branch ${JSON.stringify(base)} is not a plain branch name.`);
     }
-    // Read from git's files where they answer plainly (gitRefs.ts), else asked of git.
-    const commit = (await readCommitFast(repoRoot, base)) ?? (await this.revision(repoRoot, `${base ?? 'HEAD'}^{commit}`));
+    // Read from git's files where they answer plainly (gitRefs.ts), else asked of git. "On main"
+    // in a repository whose default branch is master (or the reverse) means that branch.
+    const other = base === 'main' ? 'master' : base === 'master' ? 'main' : undefined;
+    const resolve = async (name: string | undefined) => (await readCommitFast(repoRoot, name)) ?? (await this.revision(repoRoot, `${name ?? 'HEAD'}^{commit}`));
+    const commit = (await resolve(base)) ?? (other ? await resolve(other) : undefined);
     if (!commit) throw new DispatchError('not_found', `Base ${JSON.stringify(base ?? 'HEAD')} does not name a commit in ${repoRoot}.`);
     return commit;
   }

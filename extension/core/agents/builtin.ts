@@ -4,7 +4,7 @@ import { runCi } from './builtinCi.js';
 import { runFormat } from './builtinFormat.js';
 import { refusal } from './builtinRefusal.js';
 import { runReview } from './builtinReview.js';
-import { runUpdate } from './builtinUpdate.js';
+import { runBulkUpdate, runUpdate } from './builtinUpdate.js';
 import { parseTaskIntent, type TaskIntent } from './taskIntent.js';
 
 export { FREE_FORM_MESSAGE } from './builtinRefusal.js';
@@ -49,7 +49,7 @@ export class BuiltinAgent implements Agent {
       case 'format':
         return yield* runFormat(context, interval);
       case 'update':
-        return yield* runUpdate(context, intent.updates ?? [], interval);
+        return intent.bulk ? yield* runBulkUpdate(context, intent.bulk, interval) : yield* runUpdate(context, intent.updates ?? [], interval);
       case 'ci':
         return yield* runCi(context, intent.branch, interval);
       case 'review':

@@ -8,7 +8,7 @@ import type { JunitReport } from './junitReport.js';
 import { machineReport } from './machineReport.js';
 import { parseTestOutput } from './testParsers.js';
 import type { CheckAction } from './taskIntent.js';
-import { LOOKED_FOR, planCommand, type PlannedCommand } from './toolchain.js';
+import { lookedFor, packageManagerLauncher, planCommand, type PlannedCommand } from './toolchain.js';
 
 export const NOUN: Record<CheckAction, string> = {
   test: 'tests',
@@ -21,6 +21,7 @@ export const NOUN: Record<CheckAction, string> = {
 };
 
 const MAX_NAMED_FAILURES = 20;
+const SUCCESS_TAIL_LINES = 4;
 
 /** What one check found: the outcome for the chat, and the raw facts for combined reports. */
 export interface CheckReport {
@@ -35,9 +36,9 @@ export interface CheckReport {
  * when the project has none (undefined: a plain failure naming what was looked for).
  */
 export async function* runCheck(context: AgentContext, action: CheckAction, intervalMs: number): AsyncGenerator<AgentEvent, CheckReport> {
-  const plan = planCommand(context.worktree, action);
+  const plan = planCommand(context.worktree, action, context.env);
   if (!plan) {
-    const outcome = failedOutcome(`Found no ${NOUN[action]} command to run (looked for ${LOOKED_FOR}).`);
+    const outcome = failedOutcome(`Found no ${NOUN[action]} command to run (looked for ${lookedFor(context.worktree, action)}).`);
     return { outcome, ok: false, text: '' };
   }
   yield { kind: 'progress', text: `Found \`${shown(plan.command)}\` (${plan.source}).` };
@@ -45,9 +46,13 @@ export async function* runCheck(context: AgentContext, action: CheckAction, inte
 }
 
 /** Runs a command the user wrote ("pytest -k auth"); a test report when its output is one. */
-export async function* runLiteral(context: AgentContext, command: string[], intervalMs: number): AsyncGenerator<AgentEvent, CheckReport> {
-  const setup = planCommand(context.worktree, 'test')?.setup;
-  const needsInstall = setup && ['npm', 'pnpm', 'yarn', 'npx', 'bun'].includes(command[0] ?? '');
+export async function* runLiteral(context: AgentContext, written: string[], intervalMs: number): AsyncGenerator<AgentEvent, CheckReport> {
+  const setup = planCommand(context.worktree, 'test', context.env)?.setup;
+  const needsInstall = setup && ['npm', 'pnpm', 'yarn', 'npx', 'bun'].includes(written[0] ?? '');
+  // "pnpm test" on a machine without pnpm runs through npx (the approval shows the command that runs).
+  const [program = '', ...args] = written;
+  const launcher = program === 'pnpm' || program === 'yarn' ? packageManagerLauncher(context.worktree, program, context.env) : undefined;
+  const command = launcher ? [...launcher, ...args] : written;
   return yield* runPlanned(context, 'command', { command, source: 'as written', ...(needsInstall ? { setup } : {}) }, intervalMs);
 }
 
@@ -61,15 +66,26 @@ async function* runPlanned(
   if (stop) return { outcome: stop, ok: false, text: '' };
   // Where the runner can be told apart, it also writes a machine-readable report (outside the worktree).
   // A command the person wrote runs exactly as written: its text is the report.
-  const machine = action === 'test' ? machineReport(plan.command) : undefined;
+  const machine = action === 'test' ? machineReport(plan.command, context.worktree) : undefined;
   try {
     const command = machine?.command ?? plan.command;
-    const end = yield* runStep(context, command, { intervalMs, ...(plan.okExitCodes ? { okExitCodes: plan.okExitCodes } : {}) });
+    const display = machine ? { display: { line: shown(plan.command), note: machine.note } } : {};
+    const end = yield* runStep(context, command, { intervalMs, ...display, ...(plan.okExitCodes ? { okExitCodes: plan.okExitCodes } : {}) });
     if (!end.ran) return { outcome: end.outcome, ok: false, text: '' };
-    return summarize(action, shown(command), end.ok, end.exit, end.text, machine?.read());
+    // The report names the command the person knows, not the temp file Dispatch added.
+    return summarize(action, shown(plan.command), end.ok, end.exit, end.text, machine?.read());
   } finally {
     machine?.dispose();
   }
+}
+
+/**
+ * The warnings a linter that exited 0 reported in its last summary line: cargo clippy's
+ * "generated 2 warnings", eslint's "(0 errors, 3 warnings)", oxlint's "Found 0 warnings".
+ */
+function warningCount(text: string): number {
+  const last = [...text.matchAll(/\b(\d+) warnings?\b/g)].pop();
+  return last ? Number(last[1]) : 0;
 }
 
 /** The report of a command's run: counts and named failures for tests, the output's tail otherwise. */
@@ -103,11 +119,15 @@ export function summarize(action: CheckAction | 'command', line: string, ok: boo
     return { outcome, ok: passed, text, tests };
   }
   const what = action === 'command' ? `\`${line}\`` : NOUN[action].replace(/^./, (c) => c.toUpperCase());
-  const excerpt = tailExcerpt(text);
-  const head = action === 'command' ? `${what} ${ok ? 'finished' : `failed (${exit})`}.` : `${what} ${ok ? 'finished' : `failed (${exit})`}: \`${line}\`.`;
+  // A failure needs its tail to be understood; a success only its last few lines (the full output is in the log).
+  const excerpt = ok ? tailExcerpt(text.split('\n').filter((line) => line.trim()).join('\n'), SUCCESS_TAIL_LINES, 400) : tailExcerpt(text);
+  // A check that exits 0 passed ("check the types" → "Type check passed"); an audit or a command only finished.
+  const warnings = action === 'lint' ? warningCount(text) : 0;
+  const done = action === 'lint' || action === 'typecheck' || action === 'build' ? `passed${warnings ? ` with ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}` : 'finished';
+  const head = action === 'command' ? `${what} ${ok ? done : `failed (${exit})`}.` : `${what} ${ok ? done : `failed (${exit})`}: \`${line}\`.`;
   const summary = `${head}${excerpt ? `\n\n${excerpt}` : ''}`;
   const outcome: AgentOutcome = ok
     ? { status: 'completed', summary, commitChanges: false }
-    : { status: 'failed', summary, error: `${action === 'command' ? line : what} failed (${exit})`, commitChanges: false };
+    : { status: 'failed', summary, error: `${what} failed (${exit})`, commitChanges: false };
   return { outcome, ok, text };
 }

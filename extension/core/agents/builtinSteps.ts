@@ -18,6 +18,12 @@ export interface StepOptions {
   okExitCodes?: number[];
   intervalMs: number;
   env?: NodeJS.ProcessEnv;
+  /**
+   * The command as the person knows it, for the approval text and the progress, when what
+   * runs adds an option of Dispatch's own (pytest's --junitxml to a temp file); the
+   * approval still carries the exact argument list.
+   */
+  display?: { line: string; note: string };
   /** Called when the command starts (after its approval): installs are timed without the wait. */
   onStart?: () => void;
 }
@@ -37,9 +43,10 @@ export function failedOutcome(summary: string, error = summary): AgentOutcome {
  * A denial, a cancel or a program that cannot start ends the turn with a clear outcome.
  */
 export async function* runStep(context: AgentContext, command: readonly string[], options: StepOptions): AsyncGenerator<AgentEvent, StepEnd> {
-  const line = shown(command);
+  const line = options.display?.line ?? shown(command);
+  const note = options.display ? ` (${options.display.note})` : '';
   const verdict = await context.approvals.check(
-    { tool: 'shell', summary: `Run \`${line}\` in the session worktree${options.purpose ? ` ${options.purpose}` : ''}`, command },
+    { tool: 'shell', summary: `Run \`${line}\` in the session worktree${options.purpose ? ` ${options.purpose}` : ''}${note}`, command },
     context.signal,
   );
   if (!verdict.allowed) {
@@ -48,7 +55,7 @@ export async function* runStep(context: AgentContext, command: readonly string[]
   }
   options.onStart?.();
   yield { kind: 'progress', text: `Running \`${line}\`…` };
-  context.log(`$ ${line}\n`);
+  context.log(`$ ${shown(command)}\n`);
   const settled = yield* streamProcess(context, command, { intervalMs: options.intervalMs, ...(options.env ? { env: options.env } : {}) });
   if ('error' in settled) return { ran: false, outcome: failedOutcome(`Could not run \`${line}\`: ${settled.error}`) };
   const { result } = settled;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { detectPackageManager } from './toolchain.js';
+import { detectPackageManager, packageManagerLauncher } from './toolchain.js';
 import type { PackageUpdate } from './updateRequest.js';
 
 /** Packages that must move together: asking for one moves the others the project has. */
@@ -37,7 +37,7 @@ export function declaredNodeVersion(dir: string, name: string): { spec: string; 
   return undefined;
 }
 
-function nodePlan(dir: string, asked: PackageUpdate[]): DependencyPlan | string {
+function nodePlan(dir: string, asked: PackageUpdate[], env?: NodeJS.ProcessEnv): DependencyPlan | string {
   const pkg = readJson(path.join(dir, 'package.json')) ?? {};
   const declared = new Set(SECTIONS.flatMap((section) => Object.keys((pkg[section] as object | undefined) ?? {})));
   const missing = asked.filter((update) => !declared.has(update.name)).map((update) => update.name);
@@ -55,7 +55,7 @@ function nodePlan(dir: string, asked: PackageUpdate[]): DependencyPlan | string 
   const commands: string[][] = [];
   if (pm === 'npm') commands.push(['npm', 'install', '--no-audit', '--no-fund', ...specs(false), ...specs(true)]);
   else {
-    const add = pm === 'pnpm' ? ['pnpm', 'add'] : ['yarn', 'add'];
+    const add = [...(packageManagerLauncher(dir, pm, env) ?? [pm]), 'add'];
     if (specs(false).length) commands.push([...add, ...specs(false)]);
     if (specs(true).length) commands.push([...add, '-D', ...specs(true)]);
   }
@@ -71,10 +71,10 @@ function nodePlan(dir: string, asked: PackageUpdate[]): DependencyPlan | string 
  * The plan for "update X to N" in `dir`, or a sentence saying why there is none: npm,
  * pnpm or yarn by lockfile; poetry or uv by their lockfiles; go get; cargo update.
  */
-export function planDependencyUpdate(dir: string, asked: PackageUpdate[]): DependencyPlan | string {
+export function planDependencyUpdate(dir: string, asked: PackageUpdate[], env?: NodeJS.ProcessEnv): DependencyPlan | string {
   const has = (file: string) => existsSync(path.join(dir, file));
   const moves = asked.map((update) => ({ name: update.name, from: '?', to: update.version }));
-  if (has('package.json')) return nodePlan(dir, asked);
+  if (has('package.json')) return nodePlan(dir, asked, env);
   if (has('poetry.lock')) return { ecosystem: 'poetry', commands: [['poetry', 'add', ...asked.map((u) => `${u.name}@^${u.version}`)]], files: ['pyproject.toml', 'poetry.lock'], moves };
   if (has('uv.lock')) return { ecosystem: 'uv', commands: [['uv', 'add', ...asked.map((u) => `${u.name}>=${u.version}`)]], files: ['pyproject.toml', 'uv.lock'], moves };
   if (has('go.mod')) return { ecosystem: 'go', commands: [['go', 'get', ...asked.map((u) => `${u.name}@v${u.version}`)], ['go', 'mod', 'tidy']], files: ['go.mod', 'go.sum'], moves };
@@ -83,4 +83,42 @@ export function planDependencyUpdate(dir: string, asked: PackageUpdate[]): Depen
   }
   if (has('requirements.txt') || has('pyproject.toml')) return 'This Python project has no poetry.lock or uv.lock; pip alone cannot update a manifest and lockfile together.';
   return 'Found no package manifest (package.json, pyproject.toml with poetry or uv, go.mod, Cargo.toml).';
+}
+
+/**
+ * The plan for "update the (dev) dependencies": every one (or every dev one) to the newest
+ * version its declared range allows, with the project's own tool. Within the ranges, so
+ * no major version moves without being asked by name ("update vitest to 5").
+ */
+export function planBulkUpdate(dir: string, which: 'dev' | 'all', env?: NodeJS.ProcessEnv): DependencyPlan | string {
+  const has = (file: string) => existsSync(path.join(dir, file));
+  const plan = (ecosystem: string, commands: string[][], files: string[]): DependencyPlan => ({ ecosystem, commands, files, moves: [] });
+  if (has('package.json')) {
+    const pkg = readJson(path.join(dir, 'package.json')) ?? {};
+    const dev = Object.keys((pkg.devDependencies as object | undefined) ?? {});
+    if (which === 'dev' && dev.length === 0) return 'package.json declares no devDependencies.';
+    const pm = detectPackageManager(dir, pkg);
+    const launcher = packageManagerLauncher(dir, pm, env) ?? [pm];
+    const lockfile = { npm: 'package-lock.json', pnpm: 'pnpm-lock.yaml', yarn: 'yarn.lock' }[pm];
+    const names = which === 'dev' ? dev : [];
+    const command =
+      pm === 'npm' ? ['npm', 'update', '--save', '--no-audit', '--no-fund', ...names] : pm === 'pnpm' ? [...launcher, 'update', ...(which === 'dev' ? ['--dev'] : [])] : [...launcher, 'upgrade', ...names];
+    return plan(pm, [command], ['package.json', lockfile]);
+  }
+  if (has('poetry.lock')) return plan('poetry', [['poetry', 'update', ...(which === 'dev' ? ['--only', 'dev'] : [])]], ['pyproject.toml', 'poetry.lock']);
+  if (has('uv.lock')) return plan('uv', [['uv', 'lock', '--upgrade']], ['uv.lock']);
+  if (has('go.mod')) return plan('go', [['go', 'get', '-u', ...(which === 'dev' ? ['-t'] : []), './...'], ['go', 'mod', 'tidy']], ['go.mod', 'go.sum']);
+  if (has('Cargo.toml')) return plan('cargo', [['cargo', 'update']], ['Cargo.lock']);
+  if (has('requirements.txt') || has('pyproject.toml')) return 'This Python project has no poetry.lock or uv.lock: there is no lockfile to update.';
+  return 'Found no package manifest (package.json, pyproject.toml with poetry or uv, go.mod, Cargo.toml).';
+}
+
+/** Every declared dependency and its range, to tell what an update moved. */
+export function declaredNodeRanges(dir: string): Map<string, string> {
+  const pkg = readJson(path.join(dir, 'package.json')) ?? {};
+  const ranges = new Map<string, string>();
+  for (const section of SECTIONS) {
+    for (const [name, spec] of Object.entries((pkg[section] as Record<string, unknown> | undefined) ?? {})) if (typeof spec === 'string') ranges.set(name, spec);
+  }
+  return ranges;
 }

@@ -73,3 +73,14 @@ export const FILLER = new Set([
   'fehl', 'lauft', 'laufen', 'durch', 'projekt', 'abhangigkeiten', 'pakete', 'meine', 'mein', 'auf', 'im', 'es', 'ob',
   'funktioniert', 'kaputt', 'gibt', 'welche',
 ]);
+
+/** Words of a question about what is failing: with no check named, the answer is the CI look (build and tests). */
+export const FAILURE_WORDS = new Set(['fails', 'failing', 'failed', 'fail', 'broken', 'breaks', 'red', 'echoue', 'echouent', 'casse', 'falla', 'fallan', 'roto', 'fehlschlagt', 'kaputt', 'rot']);
+
+/** Verbs of a dependency update ("update the dev dependencies"). */
+export const UPDATE_VERBS = new Set(['update', 'upgrade', 'bump', 'refresh', 'actualiza', 'actualizar', 'aktualisiere', 'aktualisieren']);
+
+export const DEPENDENCY_NOUNS = new Set(['dependencies', 'dependency', 'deps', 'packages', 'devdependencies', 'dependances', 'paquets', 'dependencias', 'paquetes', 'abhangigkeiten', 'pakete']);
+
+/** "dev dependencies", "dépendances de développement", "Entwicklungsabhängigkeiten" (split by the normaliser or not). */
+export const DEV_WORDS = new Set(['dev', 'development', 'devdependencies', 'developpement', 'desarrollo', 'entwicklung', 'entwicklungs', 'entwicklungsabhangigkeiten']);

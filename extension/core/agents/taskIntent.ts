@@ -1,6 +1,6 @@
 import { parseLiteralCommand } from './literalCommand.js';
 import { extractScope } from './intentScope.js';
-import { ACTION_WORDS, CODING_VERBS, FILLER, PHRASES, type CheckAction } from './intentVocabulary.js';
+import { ACTION_WORDS, CODING_VERBS, DEPENDENCY_NOUNS, DEV_WORDS, FAILURE_WORDS, FILLER, PHRASES, UPDATE_VERBS, type CheckAction } from './intentVocabulary.js';
 import { parseUpdateRequest, type PackageUpdate } from './updateRequest.js';
 
 export type { CheckAction } from './intentVocabulary.js';
@@ -20,6 +20,8 @@ export interface TaskIntent {
   command?: string[];
   /** `update`: the packages and the versions asked for. */
   updates?: PackageUpdate[];
+  /** `update` of every dependency ("update the dev dependencies"): within their declared ranges. */
+  bulk?: 'dev' | 'all';
 }
 
 /** Tokens a chat client or the router leaves in front of the request. */
@@ -72,6 +74,8 @@ export function parseTaskIntent(task: string): TaskIntent | undefined {
   const updates = parseUpdateRequest(request);
   if (updates) return { action: 'update', updates, ...where };
   const words = normalizeWords(request);
+  const bulk = bulkUpdateOf(words);
+  if (bulk) return { action: 'update', updates: [], bulk, ...where };
   if (words.some((word) => CODING_VERBS.has(word))) return undefined;
   const action = actionOf(words, Boolean(scope.branch));
   if (!action) return undefined;
@@ -88,11 +92,20 @@ function actionOf(words: string[], namesBranch: boolean): BuiltinAction | undefi
     const action = ACTION_OF.get(word);
     if (action && !found.includes(action)) found.push(action);
   }
-  const ci = words.includes('ci');
+  // "what fails on main?", "is anything broken?": a question about failures with no check named is the CI look.
+  const ci = words.includes('ci') || (found.length === 0 && words.some((word) => FAILURE_WORDS.has(word)));
   if (!ci && found.length === 0) return undefined;
   if (unknownCount(words, ['ci']) > MAX_UNKNOWN_WORDS) return undefined;
   if (ci) return 'ci';
   return found[0];
+}
+
+/** "update the dev dependencies", "upgrade all packages", "actualiza las dependencias": every dependency, or the dev ones. */
+function bulkUpdateOf(words: string[]): 'dev' | 'all' | undefined {
+  if (!words.some((word) => UPDATE_VERBS.has(word)) || !words.some((word) => DEPENDENCY_NOUNS.has(word))) return undefined;
+  const known = (word: string) => FILLER.has(word) || UPDATE_VERBS.has(word) || DEPENDENCY_NOUNS.has(word) || DEV_WORDS.has(word);
+  if (!words.every(known)) return undefined;
+  return words.some((word) => DEV_WORDS.has(word)) ? 'dev' : 'all';
 }
 
 function unknownCount(words: string[], known: readonly string[]): number {

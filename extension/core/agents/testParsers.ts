@@ -107,9 +107,13 @@ export function parseJestOrVitest(text: string): ParsedTests | undefined {
   return { passed: num('passed'), failed: num('failed'), ...(skipped ? { skipped } : {}), failures: unique(failures) };
 }
 
-/** pytest: "== 2 failed, 1 passed, 1 skipped in 0.5s ==" and "FAILED path::name - reason". */
+/** `pytest -q` ends with the counts alone, no banner: "2 failed, 1 passed, 1 skipped in 0.05s". */
+const PYTEST_QUIET = /^((?:\d+ (?:passed|failed|skipped|errors?|xfailed|xpassed|warnings?|deselected)(?:, |(?= in )))+) in [\d.]+s(?: \([^)]*\))?$/gm;
+
+/** pytest: "== 2 failed, 1 passed, 1 skipped in 0.5s ==" (or -q's bare line) and "FAILED path::name - reason". */
 export function parsePytest(text: string): ParsedTests | undefined {
-  const summary = [...text.matchAll(/^=+ (.*\b(?:passed|failed|error|errors|no tests ran)\b.*) in [\d.]+s.* =+$/gm)].pop()?.[1];
+  const summary =
+    [...text.matchAll(/^=+ (.*\b(?:passed|failed|error|errors|no tests ran)\b.*) in [\d.]+s.* =+$/gm)].pop()?.[1] ?? [...text.matchAll(PYTEST_QUIET)].pop()?.[1];
   if (!summary) return undefined;
   const num = (word: string) => Number(new RegExp(`(\\d+) ${word}`).exec(summary)?.[1] ?? 0);
   const failures = [...text.matchAll(/^(?:FAILED|ERROR) (\S+::\S+|\S+)(?: - .*)?$/gm)].map((m) => m[1] ?? '');

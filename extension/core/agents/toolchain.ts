@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { findOnPath } from './executables.js';
 import type { CheckAction } from './intentVocabulary.js';
 
 type BuiltinIntent = CheckAction;
@@ -40,8 +41,41 @@ export function detectPackageManager(dir: string, pkg: Record<string, unknown>):
   return declared === 'pnpm' || declared === 'yarn' ? declared : 'npm';
 }
 
+/**
+ * How to start the project's package manager: itself when it is on PATH; else pnpm or
+ * yarn 1 through `npx --yes`, at the version package.json's `packageManager` names (a
+ * new clone of a pnpm project on a machine with only Node still runs). Corepack is not
+ * the fallback: it is often not enabled, and it refuses a registry without signatures.
+ * Undefined when there is no way (yarn 2+, which npm does not carry as `yarn`).
+ */
+export function packageManagerLauncher(dir: string, pm: PackageManager, env: NodeJS.ProcessEnv = process.env): string[] | undefined {
+  if (pm === 'npm' || findOnPath(pm, env)) return [pm];
+  const pkg = readJson(path.join(dir, 'package.json')) ?? {};
+  const declared = typeof pkg.packageManager === 'string' ? /^(pnpm|yarn)@(\d[\w.-]*)/.exec(pkg.packageManager) : null;
+  const version = declared?.[1] === pm ? declared[2] : undefined;
+  if (pm === 'yarn') return !version || version.startsWith('1.') ? ['npx', '--yes', `yarn@${version ?? '1'}`] : undefined;
+  return ['npx', '--yes', `pnpm@${version ?? pnpmMajorForLockfile(dir)}`];
+}
+
+/** The pnpm major that writes this lockfile: "lockfileVersion: '9.0'" is pnpm 9 and 10, 6.x is pnpm 8, 5.x pnpm 7. */
+function pnpmMajorForLockfile(dir: string): string {
+  let text = '';
+  try {
+    text = readFileSync(path.join(dir, 'pnpm-lock.yaml'), 'utf8').slice(0, 200);
+  } catch {
+    // no lockfile: the newest
+  }
+  const lockfile = /lockfileVersion:\s*'?(\d+)/.exec(text)?.[1];
+  return lockfile === '6' ? '8' : lockfile === '5' ? '7' : '10';
+}
+
+/** `[pm, ...args]`, launched the way packageManagerLauncher says (`pnpm` itself is missing: `npx --yes pnpm@10 …`). */
+function withLauncher(dir: string, pm: PackageManager, args: string[], env?: NodeJS.ProcessEnv): string[] {
+  return [...(packageManagerLauncher(dir, pm, env) ?? [pm]), ...args];
+}
+
 /** The install command for a project whose dependencies are not installed in `dir`. */
-function installStep(dir: string, pkg: Record<string, unknown>, pm: PackageManager): PlannedCommand['setup'] {
+function installStep(dir: string, pkg: Record<string, unknown>, pm: PackageManager, env?: NodeJS.ProcessEnv): PlannedCommand['setup'] {
   const declared = ['dependencies', 'devDependencies', 'optionalDependencies'].some(
     (field) => pkg[field] && typeof pkg[field] === 'object' && Object.keys(pkg[field] as object).length > 0,
   );
@@ -51,55 +85,79 @@ function installStep(dir: string, pkg: Record<string, unknown>, pm: PackageManag
   // are imported by copy: its default (`auto`) hard-links them from the store, and so does
   // `clone-or-copy` where the filesystem cannot clone (seen with pnpm 9 on ext4), and then a
   // session that writes into a package would change the store under every other project.
-  if (pm === 'pnpm') return { command: ['pnpm', 'install', '--frozen-lockfile', '--prefer-offline', '--package-import-method=copy'], source: 'pnpm-lock.yaml' };
-  if (pm === 'yarn') return { command: ['yarn', 'install', '--frozen-lockfile'], source: 'yarn.lock' };
+  if (pm === 'pnpm') return { command: withLauncher(dir, pm, ['install', '--frozen-lockfile', '--prefer-offline', '--package-import-method=copy'], env), source: 'pnpm-lock.yaml' };
+  if (pm === 'yarn') return { command: withLauncher(dir, pm, ['install', '--frozen-lockfile'], env), source: 'yarn.lock' };
   return existsSync(path.join(dir, 'package-lock.json'))
     ? { command: ['npm', 'ci', '--no-audit', '--no-fund'], source: 'package-lock.json' }
     : { command: ['npm', 'install', '--no-audit', '--no-fund'], source: 'package.json' };
 }
 
-function nodePlan(dir: string, intent: BuiltinIntent): PlannedCommand | undefined {
-  const plan = nodeCommand(dir, intent);
+function nodePlan(dir: string, intent: BuiltinIntent, env?: NodeJS.ProcessEnv): PlannedCommand | undefined {
+  const plan = nodeCommand(dir, intent, env);
   const pkg = readJson(path.join(dir, 'package.json'));
   // audit and outdated read the manifest and lockfile; scripts and tools need the dependencies.
-  const setup = plan && pkg && intent !== 'audit' && intent !== 'outdated' ? installStep(dir, pkg, detectPackageManager(dir, pkg)) : undefined;
+  const setup = plan && pkg && intent !== 'audit' && intent !== 'outdated' ? installStep(dir, pkg, detectPackageManager(dir, pkg), env) : undefined;
   return plan && setup ? { ...plan, setup } : plan;
 }
 
-function nodeCommand(dir: string, intent: BuiltinIntent): PlannedCommand | undefined {
+function nodeCommand(dir: string, intent: BuiltinIntent, env?: NodeJS.ProcessEnv): PlannedCommand | undefined {
   const pkg = readJson(path.join(dir, 'package.json'));
   if (!pkg) return undefined;
-  const pm = detectPackageManager(dir, pkg);
+  const detected = detectPackageManager(dir, pkg);
+  const launcher = packageManagerLauncher(dir, detected, env) ?? [detected];
+  // `pm` stands for the launcher: "pnpm" itself, or "npx --yes pnpm@10.33.0" when pnpm is not on PATH.
+  const pm = launcher.join(' ');
+  const run = (...args: string[]) => [...launcher, ...args];
   const scripts = (pkg.scripts && typeof pkg.scripts === 'object' ? pkg.scripts : {}) as Record<string, unknown>;
   const script = (name: string) => typeof scripts[name] === 'string' && !(name === 'test' && NPM_PLACEHOLDER_TEST.test(scripts[name]));
-  const source = (name: string) => `the \`${name}\` script of package.json, ${pm}`;
+  const through = launcher.length > 1 ? ` (${detected} is not on PATH: run through npx at the version package.json names)` : '';
+  const source = (name: string) => `the \`${name}\` script of package.json, ${detected}${through}`;
   switch (intent) {
     case 'test':
-      return script('test') ? { command: [pm, 'test'], source: source('test') } : undefined;
+      return script('test') ? { command: run('test'), source: source('test') } : undefined;
     case 'lint':
-      return script('lint') ? { command: [pm, 'run', 'lint'], source: source('lint') } : undefined;
+      return script('lint') ? { command: run('run', 'lint'), source: source('lint') } : undefined;
     case 'build':
-      return script('build') ? { command: [pm, 'run', 'build'], source: source('build') } : undefined;
+      return script('build') ? { command: run('run', 'build'), source: source('build') } : undefined;
     case 'typecheck': {
-      const name = ['typecheck', 'type-check', 'check-types', 'types', 'tsc'].find(script);
-      if (name) return { command: [pm, 'run', name], source: source(name) };
+      const name = ['typecheck', 'type-check', 'check-types', 'types', 'tsc', 'test:types', 'check:types', 'lint:types'].find(script);
+      if (name) return { command: run('run', name), source: source(name) };
       return existsSync(path.join(dir, 'tsconfig.json'))
         ? { command: ['npx', '--no-install', 'tsc', '--noEmit'], source: 'tsconfig.json' }
         : undefined;
     }
     case 'format': {
       const name = ['format', 'fmt', 'prettier'].find(script);
-      if (name) return { command: [pm, 'run', name], source: source(name) };
+      if (name) return { command: run('run', name), source: source(name) };
       const prettier = ['.prettierrc', '.prettierrc.json', '.prettierrc.js', '.prettierrc.cjs', '.prettierrc.yaml', '.prettierrc.yml', 'prettier.config.js', 'prettier.config.cjs'];
-      return prettier.some((file) => existsSync(path.join(dir, file))) || ['dependencies', 'devDependencies'].some((field) => Boolean((pkg[field] as Record<string, unknown> | undefined)?.prettier))
-        ? { command: ['npx', '--no-install', 'prettier', '--write', '.'], source: 'the prettier configuration' }
-        : undefined;
+      const declares = (name: string) => ['dependencies', 'devDependencies'].some((field) => Boolean((pkg[field] as Record<string, unknown> | undefined)?.[name]));
+      // A script that checks the formatting ("oxfmt --check src test") says which files the project formats: only those.
+      const checked = (tool: string) => checkedPaths(scripts, tool);
+      if (prettier.some((file) => existsSync(path.join(dir, file))) || declares('prettier')) {
+        return { command: ['npx', '--no-install', 'prettier', '--write', ...(checked('prettier') ?? ['.'])], source: 'the prettier configuration' };
+      }
+      // Formatters a project declares without a `format` script (oxfmt writes in place by default, as biome's --write does).
+      if (declares('oxfmt')) return { command: ['npx', '--no-install', 'oxfmt', ...(checked('oxfmt') ?? [])], source: 'oxfmt in package.json' };
+      if (declares('@biomejs/biome')) return { command: ['npx', '--no-install', 'biome', 'format', '--write', '.'], source: '@biomejs/biome in package.json' };
+      return undefined;
     }
     case 'audit':
-      return { command: [pm, 'audit'], source: `${pm} audit` };
+      return { command: run('audit'), source: `${pm} audit` };
     case 'outdated':
-      return { command: [pm, 'outdated'], source: `${pm} outdated`, okExitCodes: [1] };
+      return { command: run('outdated'), source: `${pm} outdated`, okExitCodes: [1] };
   }
+}
+
+/** The paths a script passes to `tool --check` ("oxfmt --check src test" → src, test); undefined when no script checks with it. */
+function checkedPaths(scripts: Record<string, unknown>, tool: string): string[] | undefined {
+  for (const value of Object.values(scripts)) {
+    if (typeof value !== 'string') continue;
+    const match = new RegExp(String.raw`(?:^|[\s&|;])${tool}\s+(?:--check|-c)((?:\s+[^\s&|;<>]+)*)`).exec(value);
+    // The shell of an npm script takes the quotes off a glob; with no shell here, that is done by hand.
+    const paths = match?.[1]?.trim().split(/\s+/).filter((arg) => arg && !arg.startsWith('-')).map((arg) => arg.replace(/^(['"])(.*)\1$/, '$2'));
+    if (paths?.length) return paths;
+  }
+  return undefined;
 }
 
 function makeTargets(dir: string): Set<string> {
@@ -182,11 +240,45 @@ function cargoPlan(dir: string, intent: BuiltinIntent): PlannedCommand | undefin
  * The command for `intent` in `dir`: the project's own npm/pnpm/yarn script first, then
  * a Makefile target, then the language's standard tool. Undefined when nothing fits.
  */
-export function planCommand(dir: string, intent: BuiltinIntent): PlannedCommand | undefined {
-  const pkgScript = readJson(path.join(dir, 'package.json')) ? nodePlan(dir, intent) : undefined;
+export function planCommand(dir: string, intent: BuiltinIntent, env?: NodeJS.ProcessEnv): PlannedCommand | undefined {
+  const pkgScript = readJson(path.join(dir, 'package.json')) ? nodePlan(dir, intent, env) : undefined;
   if (pkgScript && intent !== 'audit' && intent !== 'outdated') return pkgScript;
   return makePlan(dir, intent) ?? pkgScript ?? pythonPlan(dir, intent) ?? goPlan(dir, intent) ?? cargoPlan(dir, intent);
 }
 
 /** What was looked for, for a clear "nothing to run" message. */
 export const LOOKED_FOR = 'package.json scripts (npm/pnpm/yarn), a Makefile target, pytest, go.mod, Cargo.toml';
+
+const MAKE_TARGETS: Record<BuiltinIntent, string> = { test: 'test', lint: 'lint', typecheck: 'typecheck', build: 'build', format: 'format', audit: 'audit', outdated: 'outdated' };
+
+/**
+ * What planCommand looked for in this project for `intent`, said for its kind of project
+ * ("ruff ([tool.ruff] in pyproject.toml) or flake8 (.flake8)" in a Python one), so a
+ * person can tell what to add; LOOKED_FOR when the project is of no kind known here.
+ */
+export function lookedFor(dir: string, intent: BuiltinIntent): string {
+  const make = `a Makefile \`${MAKE_TARGETS[intent]}\` target`;
+  if (existsSync(path.join(dir, 'package.json'))) {
+    const scripts: Record<BuiltinIntent, string> = {
+      test: 'a `test` script in package.json',
+      lint: 'a `lint` script in package.json',
+      typecheck: 'a `typecheck` (or `type-check`, `types`) script in package.json, or a tsconfig.json',
+      build: 'a `build` script in package.json',
+      format: 'a `format` (or `fmt`) script in package.json, or prettier, oxfmt or biome among its dependencies',
+      audit: 'package.json',
+      outdated: 'package.json',
+    };
+    return `${scripts[intent]}, or ${make}`;
+  }
+  if (['pyproject.toml', 'setup.py', 'setup.cfg', 'requirements.txt'].some((name) => existsSync(path.join(dir, name)))) {
+    const python: Partial<Record<BuiltinIntent, string>> = {
+      test: 'pytest tests (test_*.py, a pytest.ini, conftest.py or [tool.pytest] in pyproject.toml)',
+      lint: 'ruff ([tool.ruff] in pyproject.toml) or flake8 (a .flake8 file)',
+      typecheck: 'mypy ([tool.mypy] in pyproject.toml, or a mypy.ini)',
+      build: 'a build tool of its own',
+      format: 'ruff or black ([tool.ruff] or [tool.black] in pyproject.toml)',
+    };
+    return `${python[intent] ?? 'its tools'}, or ${make}`;
+  }
+  return LOOKED_FOR;
+}

@@ -158,6 +158,22 @@ describe('builtin agent: the guide\'s tasks as people phrase them', function () 
     assert.match(end.result?.summary ?? '', /Tests: Tests passed: 1 passed/);
   });
 
+  it('"what fails on main?" in a repository whose default branch is master runs the build and tests there', async () => {
+    const repo = makeRepo(path.join(h.temp.make(), 'lib'), {
+      'package.json': JSON.stringify({ scripts: { build: 'node -e "process.exit(0)"', test: 'node --test' } }),
+      'test/a.test.js': "require('node:test')('fine', () => {});\n",
+    });
+    git(repo, ['branch', '-m', 'master']);
+    git(repo, ['checkout', '--quiet', '-b', 'feature']);
+    writeFiles(repo, { 'test/b.test.js': "require('node:test')('only on feature', () => { throw new Error('feature is broken'); });\n" });
+    git(repo, ['add', '--all']);
+    git(repo, ['commit', '--quiet', '-m', 'a broken test on feature']);
+    const { end } = await run(repo, 'what fails on main?');
+    assert.equal(end.state, 'completed', end.result?.summary);
+    assert.match(end.result?.summary ?? '', /The build and the tests pass on main/);
+    assert.match(end.result?.summary ?? '', /1 passed, 0 failed/, 'ran at master, not at the checked-out feature branch');
+  });
+
   it('a denied step ends the turn and says so', async () => {
     const repo = makeRepo(path.join(h.temp.make(), 'app'), nodeTestProject('passing'));
     const runner = h.runner({ repos: [{ name: 'app', path: repo }] });
@@ -205,6 +221,9 @@ describe('builtin agent: the guide\'s tasks as people phrase them', function () 
     assert.ok(!(asked[0]?.[3] ?? '').includes(repo), 'the report is written outside the worktree');
     assert.deepEqual(end.result?.tests?.failures, ['tests/test_calc.py::test_bad']);
     assert.match(end.result?.summary ?? '', /• tests\/test_calc\.py::test_bad — AssertionError: two is not three/);
+    // The chat names the command the person knows; the temp report file is Dispatch's business.
+    assert.match(end.result?.summary ?? '', /^Tests failed: 1 passed, 1 failed \(`python3 -m pytest`\)/);
+    assert.equal(end.result?.tests?.command, 'python3 -m pytest');
   });
 
   it('the duration is working time; the time waiting for a person is reported apart', async () => {

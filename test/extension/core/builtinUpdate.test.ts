@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { git, makeRepo } from '../../helpers/gitRepos.js';
 import { Harness, job, waitForEnd } from './harness.js';
@@ -50,6 +51,39 @@ describe('builtin agent: "update X to N"', function () {
     assert.equal(JSON.parse(git(repo, ['show', 'main:package.json'])).dependencies[PACKAGE], '^6.0.0', 'main is untouched');
   });
 
+  it('"update the dev dependencies": moves each within its range with npm, commits manifest and lockfile, runs the tests', async function () {
+    if (!registryReachable()) this.skip(); // the npm registry is not reachable from here
+    // ms has 2.0.0 … 2.1.3 in range ^2.0.0; the lockfile starts at 2.0.0.
+    const repo = makeRepo(path.join(h.temp.make(), 'app'), {
+      'package.json': JSON.stringify({ name: 'app', private: true, scripts: { test: 'node --test' }, devDependencies: { ms: '2.0.0' } }, null, 2),
+      'test/ms.test.js': "const test = require('node:test'); const assert = require('node:assert');\ntest('ms', () => assert.equal(require('ms')('1s'), 1000));\n",
+      '.gitignore': 'node_modules/\n',
+    });
+    execFileSync('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund'], { cwd: repo, stdio: 'ignore' });
+    writeFileSync(path.join(repo, 'package.json'), JSON.stringify({ name: 'app', private: true, scripts: { test: 'node --test' }, devDependencies: { ms: '^2.0.0' } }, null, 2));
+    execFileSync('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund'], { cwd: repo, stdio: 'ignore' });
+    git(repo, ['add', '--all']);
+    git(repo, ['commit', '--quiet', '-m', 'lockfile at ms 2.0.0']);
+    const runner = h.runner({ repos: [{ name: 'app', path: repo }] });
+    await runner.start();
+    const { sessionId } = await runner.submit(job('update the dev dependencies'));
+    const asked: string[] = [];
+    runner.onEvent((event) => {
+      if (event.sessionId !== sessionId || event.kind !== 'approval_requested') return;
+      asked.push((event.request.command ?? []).join(' '));
+      runner.decide(sessionId, { requestId: event.request.requestId, decision: 'approve_once' });
+    });
+    const end = await waitForEnd(runner, sessionId, 170_000);
+    assert.equal(end.state, 'completed', end.result?.summary);
+    assert.deepEqual(asked, ['npm update --save --no-audit --no-fund ms', 'npm test']);
+    const branch = end.result?.branch ?? '';
+    assert.deepEqual(git(repo, ['diff', '--name-only', `main..${branch}`]).trim().split('\n'), ['package-lock.json', 'package.json']);
+    const lock = JSON.parse(git(repo, ['show', `${branch}:package-lock.json`])) as { packages: Record<string, { version: string }> };
+    assert.match(lock.packages['node_modules/ms']?.version ?? '', /^2\.1\.\d+$/, 'the newest 2.x, not 2.0.0');
+    assert.match(end.result?.summary ?? '', /^Updated the dev dependencies \(ms \^2\.0\.0 → \^2\.1\.\d+\)/);
+    assert.match(end.result?.summary ?? '', /Tests passed: 1 passed, 0 failed/);
+  });
+
   it('says so when the package is not a dependency, and changes nothing', async () => {
     const repo = makeRepo(path.join(h.temp.make(), 'app'), { 'package.json': JSON.stringify({ name: 'app', dependencies: {} }) });
     const runner = h.runner({ repos: [{ name: 'app', path: repo }] });
@@ -70,7 +104,10 @@ describe('dependency plans', () => {
         'package.json': JSON.stringify({ dependencies: { react: '^18.2.0', 'react-dom': '^18.2.0', axios: '^1.6.0' }, devDependencies: { '@types/react': '^18.0.0' } }),
         'pnpm-lock.yaml': 'lockfileVersion: 9\n',
       });
-      const plan = planDependencyUpdate(dir, [{ name: 'react', version: '19' }]);
+      // pnpm on PATH (any executable named so): the plan runs it directly, not through npx.
+      const bin = h.temp.make();
+      symlinkSync(process.execPath, path.join(bin, 'pnpm'));
+      const plan = planDependencyUpdate(dir, [{ name: 'react', version: '19' }], { PATH: bin });
       assert.ok(typeof plan !== 'string');
       assert.deepEqual(plan.commands, [['pnpm', 'add', 'react@19', 'react-dom@19'], ['pnpm', 'add', '-D', '@types/react@19']]);
       assert.deepEqual(plan.files, ['package.json', 'pnpm-lock.yaml']);

@@ -100,6 +100,16 @@ describe('test reports from the real frameworks (installed from the npm registry
     assert.doesNotMatch(outcome.summary, ESCAPE);
   });
 
+  it('pytest -q: counts from its bare summary line, as a command typed in the chat prints them', function () {
+    if (!hasPytest) this.skip(); // python3 has no pytest here
+    const dir = temp.make();
+    writeFiles(dir, { 'test_calc.py': PY });
+    const output = runSuite(dir, ['python3', '-m', 'pytest', '-q', '-p', 'no:cacheprovider']);
+    const { outcome, tests } = summarize('command', 'python3 -m pytest -q', false, 'exit code 1', output);
+    assert.deepEqual({ passed: tests?.passed, failed: tests?.failed, skipped: tests?.skipped }, { passed: 2, failed: 2, skipped: 1 }, output);
+    assert.match(outcome.summary, /^Tests failed: 2 passed, 2 failed, 1 skipped/);
+  });
+
   it('unittest: counts and dotted names with the assertion line', () => {
     const dir = temp.make();
     writeFiles(dir, { 'test_calc.py': PY });

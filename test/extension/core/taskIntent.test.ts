@@ -12,6 +12,7 @@ describe('builtin task intents: sentences written before the parser', () => {
       if (phrasing.repo !== undefined) assert.equal(intent?.repo, phrasing.repo);
       if (phrasing.command) assert.deepEqual(intent?.command, phrasing.command);
       if (phrasing.updates) assert.deepEqual(intent?.updates, phrasing.updates);
+      if (phrasing.bulk) assert.equal(intent?.bulk, phrasing.bulk);
     });
   }
 });

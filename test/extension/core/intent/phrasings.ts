@@ -13,6 +13,7 @@ export interface Phrasing {
   repo?: string;
   command?: string[];
   updates?: { name: string; version: string }[];
+  bulk?: 'dev' | 'all';
 }
 
 export const PHRASINGS: Phrasing[] = [
@@ -91,6 +92,21 @@ export const PHRASINGS: Phrasing[] = [
   { text: 'Überprüfe meine Änderungen auf dem Branch feature-x', action: 'review', branch: 'feature-x' },
   { text: 'Sind die Tests grün?', action: 'test' },
   // Not builtin work: these must be refused, fast.
+  // What the trial brief had a new user type on real projects (boltons, defu, scopeguard), before these rules.
+  { text: 'what fails on main?', action: 'ci', branch: 'main' },
+  { text: 'update the dev dependencies', action: 'update', updates: [], bulk: 'dev' },
+  { text: 'are the tests passing?', action: 'test' },
+  { text: 'lint it', action: 'lint' },
+  { text: 'check the types', action: 'typecheck' },
+  { text: 'format the code and commit it', action: 'format' },
+  { text: 'run `npm run build`', action: 'command', command: ['npm', 'run', 'build'] },
+  { text: 'add a dark mode toggle', action: undefined },
+  { text: "what's broken?", action: 'ci' },
+  { text: 'update all the dependencies', action: 'update', bulk: 'all' },
+  { text: 'actualiza las dependencias de desarrollo', action: 'update', bulk: 'dev' },
+  { text: 'update the readme', action: undefined },
+  { text: 'update the dependencies and fix what breaks', action: undefined },
+  { text: 'fix what fails on main', action: undefined },
   { text: 'refactor the auth module', action: undefined },
   { text: 'add tests for the parser', action: undefined },
   { text: 'run the tests and then fix whatever fails', action: undefined },
