@@ -45,7 +45,7 @@ describe('a pnpm or yarn project on a machine without pnpm or yarn', function ()
     assert.equal(lock.status, 0, lock.stderr);
     const plan = planCommand(dir, 'test', env);
     assert.deepEqual(plan?.command, ['npx', '--yes', 'pnpm@10.33.0', 'test']);
-    assert.deepEqual(plan?.setup?.command, ['npx', '--yes', 'pnpm@10.33.0', 'install', '--frozen-lockfile']);
+    assert.deepEqual(plan?.setup?.command, ['npx', '--yes', 'pnpm@10.33.0', 'install', '--frozen-lockfile', '--prefer-offline', '--package-import-method=copy']);
     assert.match(plan?.source ?? '', /pnpm is not on PATH/);
     for (const command of [plan!.setup!.command, plan!.command]) {
       const [program = '', ...args] = command;
