@@ -124,7 +124,7 @@ async function measure(bridges: BenchBridge[], submitAt: (runnerBridge: number) 
           resolve();
         };
         typedAt[i] = performance.now();
-        at.chat.say({ platform: 'slack', userId: `U${i}` }, `run the tests #${i}`).catch(reject);
+        at.chat.say({ platform: 'slack', userId: `U${i}` }, `run the tests #${i}`, threadOf(i)).catch(reject);
       });
     }
   };
@@ -135,10 +135,13 @@ async function measure(bridges: BenchBridge[], submitAt: (runnerBridge: number) 
 }
 
 /** What became of a task that was not accepted: its job as stored, whether its runner was online, what the chat was told. */
+/** Each user's task in a thread of its own, so a miss can be described by what its thread was told. */
+const threadOf = (i: number) => ({ platform: 'slack' as const, channelId: 'C1', threadId: `t${i}` });
+
 async function describeMiss(bridges: BenchBridge[], at: BenchBridge, i: number, offered: boolean): Promise<string> {
   const owner = { platform: 'slack' as const, userId: `U${i}` };
   const jobs = (await at.bridge.store.listJobs({ owner })).map((job) => `${job.delivery}/${job.state}`);
-  const told = at.chat.posted.filter((posted) => posted.message.mention?.userId === owner.userId).map((posted) => posted.message.title ?? posted.message.text);
+  const told = at.chat.inThread(threadOf(i)).map((posted) => `${posted.message.title ?? ''} ${posted.message.text}`.trim());
   return `task ${i} (typed at bridge ${bridges.indexOf(at)}, runner on bridge ${i % bridges.length}, online there: ${bridges[i % bridges.length]!.bridge.hub.isOnline(`bench-m${i}`)}): ${offered ? 'offered, acceptance not stored' : 'never offered'}; job ${jobs.join(', ') || 'none'}; told ${JSON.stringify(told)}`;
 }
 
