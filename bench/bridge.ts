@@ -71,6 +71,11 @@ async function benchIdleMemory(): Promise<void> {
   console.log(`bridge: idle memory ${fmt(bridgeRss / 1_048_576)} MB RSS (target ≤ 90 MB); an empty node process ${fmt(nodeRss / 1_048_576)} MB (×${fmt(bridgeRss / nodeRss, 2)})`);
 }
 
+/** The compiled `dispatch` entry (bin/dispatch.js over dist/), or undefined before `npm run build`. */
+export function compiledBridgeEntry(): string | undefined {
+  return existsCompiled() ? join(import.meta.dirname, '..', 'bin', 'dispatch.js') : undefined;
+}
+
 function existsCompiled(): boolean {
   try {
     readFileSync(join(import.meta.dirname, '..', 'dist', 'bridge', 'cli', 'main.js'));
@@ -81,7 +86,7 @@ function existsCompiled(): boolean {
 }
 
 /** Starts a process, lets it settle, and reads its resident memory (Linux /proc). */
-async function idleRss(command: string[], env: Record<string, string>): Promise<number> {
+export async function idleRss(command: string[], env: Record<string, string>): Promise<number> {
   const child = spawn(command[0]!, command.slice(1), { env: { ...process.env, ...env }, stdio: 'ignore' });
   try {
     await sleep(3_000);

@@ -6,6 +6,8 @@ import { benchBridge } from './bridge.js';
 import { benchSlack } from './slack.js';
 import { benchDiscord } from './discord.js';
 import { benchWarmStart } from './warmStart.js';
+import { benchStore } from './store.js';
+import { benchMultiBridge } from './multiBridge.js';
 
 const parts: [string, () => Promise<void>][] = [
   ['router', benchRouting],
@@ -15,6 +17,8 @@ const parts: [string, () => Promise<void>][] = [
   ['slack', benchSlack],
   ['discord', benchDiscord],
   ['warm', benchWarmStart],
+  ['store', benchStore],
+  ['multi-bridge', benchMultiBridge],
 ];
 
 const only = process.argv.slice(2);
