@@ -167,7 +167,8 @@ describe('web chat in a real browser (chromium)', function () {
     await page.locator('#composer[data-sending="false"]').waitFor({ state: 'attached' });
     assert.equal(await page.locator('#input').inputValue(), '', 'acknowledged: the input is free again');
     stuck.open();
-    assert.deepEqual(errors, []);
+    // The page may retry while the bridge is down; a refused connection then is the scenario, not a fault.
+    assert.deepEqual(errors.filter((error) => !/ERR_CONNECTION_REFUSED/.test(error)), []);
   });
 
   it('shows the sign-in page when the bridge no longer accepts its cookie (a new login token)', async () => {
