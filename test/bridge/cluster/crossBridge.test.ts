@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JobRecord } from '../../../bridge/store/store.js';
+import { TempDirs, makeRepo, nodeTestProject } from '../../helpers/gitRepos.js';
+import { startLiveBridge, type LiveBridge } from '../../helpers/liveBridge.js';
+import { postgresMissing, startPostgres, type PostgresServer } from '../../helpers/postgres.js';
+import { RecordingTransport, type Posted } from '../../helpers/recordingTransport.js';
+
+const alice = { platform: 'web' as const, userId: 'alice', displayName: 'alice' };
+/** Short presence and sweep timings, so that a dead bridge and a lost wake-up show within a test. */
+const CLUSTER = { heartbeatMs: 200, freshMs: 1_500, sweepMs: 1_000, answerPollMs: 250 };
+const titled = (pattern: RegExp) => (posted: Posted) => pattern.test(RecordingTransport.latest(posted).title ?? '');
+
+async function until(test: () => boolean | Promise<boolean>, what: string, ms = 20_000, everyMs = 20): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await test())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/** What the bot answers to `text` in a new thread (a command: one reply). */
+async function answerTo(chat: RecordingTransport, text: string): Promise<string> {
+  const thread = await chat.say(alice, text);
+  return chat.inThread(thread).map((posted) => RecordingTransport.latest(posted).text).join('\n');
+}
+
+describe('reaching a machine on another bridge (two bridges, one PostgreSQL)', function () {
+  this.timeout(90_000);
+  let server: PostgresServer | undefined;
+  let url: string;
+  const temp = new TempDirs();
+  let repo: string;
+  let chatA: RecordingTransport;
+  let chatB: RecordingTransport;
+
+  before(async function () {
+    if (postgresMissing()) return this.skip();
+    this.timeout(60_000);
+    server = await startPostgres();
+  });
+  after(async () => server?.stop());
+
+  beforeEach(async () => {
+    url = await server!.createDatabase();
+    repo = makeRepo(join(temp.make(), 'api'), nodeTestProject('failing'));
+    // One chat workspace that both bridges post into (as two bridges of one Slack app do).
+    chatA = new RecordingTransport('web');
+    chatB = new RecordingTransport('web', chatA);
+  });
+
+  describe('with the runner linked to bridge A and the user at bridge B', () => {
+    let a: LiveBridge | undefined;
+    let b: LiveBridge | undefined;
+    beforeEach(async () => {
+      a = await startLiveBridge({ repos: [{ name: 'api', path: repo }], transports: [chatA], pairedUsers: [alice], env: { DISPATCH_DATABASE_URL: url }, cluster: CLUSTER });
+      b = await startLiveBridge({ repos: [{ name: 'api', path: repo }], transports: [chatB], withRunner: false, env: { DISPATCH_DATABASE_URL: url }, cluster: CLUSTER });
+    });
+    afterEach(async () => {
+      await b?.stop();
+      await a?.stop();
+      a = b = undefined;
+      temp.cleanup();
+    });
+
+    it('a task typed at B runs on A’s machine, its approval pressed at B is delivered, and the result reaches the thread', async () => {
+      const started = performance.now();
+      const thread = await chatB.say(alice, 'run the tests');
+      assert.match(chatB.inThread(thread)[0]!.message.text, /On it — session [0-9a-f]{8} on laptop/, 'B does not call the machine offline');
+      await until(() => a!.runner.sessions().length === 1, 'the runner on A to accept the job', 20_000, 1);
+      const acceptedMs = performance.now() - started;
+      process.stdout.write(`      cross-bridge offer: submit at B → accepted by A's runner in ${acceptedMs.toFixed(1)} ms\n`);
+
+      await chatB.waitFor(() => chatB.inThread(thread).some(titled(/Approval needed/)), 'the approval request');
+      const approval = chatB.inThread(thread).find(titled(/Approval needed/))!;
+      const pressed = await chatB.press(alice, approval, approval.message.buttons![0]!.value);
+      assert.match(pressed.update?.title ?? '', /Approved once by alice/);
+      assert.equal(pressed.ephemeral, undefined, 'no "offline" note: the machine is online on A');
+
+      await chatB.waitFor(() => chatB.inThread(thread).some(titled(/^Session [0-9a-f]{8} failed/)), 'the final message', 30_000);
+      const finals = chatB.inThread(thread).filter(titled(/^Session [0-9a-f]{8} (completed|failed)/));
+      assert.equal(finals.length, 1, 'one final message');
+      assert.match(RecordingTransport.latest(finals[0]!).text, /2 passed, 2 failed/);
+      const job = (await b!.bridge.store.listJobs({ owner: alice }))[0]!;
+      assert.equal((await b!.bridge.store.getJob(job.id))?.state, 'failed');
+    });
+
+    it('cancel typed at B cancels the session on A’s machine, and a follow-up from B reaches the same session', async () => {
+      const thread = await chatB.say(alice, 'run the tests');
+      await chatB.waitFor(() => chatB.inThread(thread).some(titled(/Approval needed/)), 'the approval request');
+      await chatB.say(alice, 'cancel', thread);
+      assert.ok(chatB.inThread(thread).some((posted) => posted.message.text === 'Cancelling…'), 'B heard back from A before answering');
+      await chatB.waitFor(() => chatB.inThread(thread).some(titled(/cancelled/)), 'the cancellation');
+      const job = (await b!.bridge.store.listJobs({ owner: alice }))[0]!;
+      assert.equal((await b!.bridge.store.getJob(job.id))?.state, 'cancelled');
+
+      await chatB.say(alice, 'run the tests again please', thread);
+      assert.ok(chatB.inThread(thread).some((posted) => posted.message.text === 'Follow-up sent to the same session and worktree.'));
+      // The first request's message now says it is no longer needed: count what was posted.
+      await chatB.waitFor(() => chatB.inThread(thread).filter((posted) => /Approval needed/.test(posted.message.title ?? '')).length === 2, 'the follow-up to ask again');
+      assert.equal(a!.runner.sessions().length, 1, 'the same session went on: no second one');
+      assert.equal((await b!.bridge.store.listJobs({ owner: alice })).length, 1);
+    });
+
+    it('`machines` at B says the machine is online, and offline at once after A stops cleanly', async () => {
+      assert.match(await answerTo(chatB, 'machines'), /• laptop — online \(default\)/);
+      await a!.stop();
+      a = undefined;
+      assert.match(await answerTo(chatB, 'machines'), /• laptop — offline \(default\)/);
+      const thread = await chatB.say(alice, 'run the tests');
+      assert.match(chatB.inThread(thread)[0]!.message.text, /offline — this runs when it reconnects/);
+    });
+
+    it('a cross-bridge offer takes about as long as a local one (measured, printed)', async () => {
+      const timings: Record<'local' | 'cross', number[]> = { local: [], cross: [] };
+      for (let round = 0; round < 4; round += 1) {
+        for (const [where, chat] of [['local', chatA], ['cross', chatB]] as const) {
+          const before = a!.runner.sessions().length;
+          const started = performance.now();
+          await chat.say(alice, `open a Code session and run the linter (${where} ${round})`);
+          await until(() => a!.runner.sessions().length === before + 1, `offer ${where} ${round}`, 20_000, 1);
+          timings[where].push(performance.now() - started);
+        }
+      }
+      const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+      process.stdout.write(`      submit → accepted by the runner, median of 4: at A (local) ${median(timings.local).toFixed(1)} ms, at B (cross-bridge) ${median(timings.cross).toFixed(1)} ms; cross runs ${timings.cross.map((ms) => ms.toFixed(0)).join(', ')}\n`);
+      assert.equal(a!.runner.sessions().length, 8, 'every offer accepted once');
+    });
+
+    it('a job stored without any wake-up (a lost notification) is still offered, by A’s sweep', async () => {
+      const now = Date.now();
+      const job: JobRecord = {
+        id: 'job-without-wake',
+        owner: alice,
+        machineId: a!.machineId,
+        task: 'run the linter',
+        repo: 'api',
+        forced: true,
+        routeReason: 'test',
+        thread: { platform: 'web', channelId: 'C1', threadId: 'quiet' },
+        delivery: 'waiting',
+        state: 'queued',
+        lastSeq: 0,
+        pendingApprovals: [],
+        createdAt: now,
+        updatedAt: now,
+      };
+      await b!.bridge.store.createJob(job);
+      await until(async () => (await b!.bridge.store.getJob(job.id))?.delivery === 'accepted', 'the sweep to offer the job', CLUSTER.sweepMs * 5);
+      assert.equal(a!.runner.sessions().filter((session) => session.sessionId === job.id).length, 1);
+    });
+  });
+
+  describe('with the bridge holding the link killed (SIGKILL: no cleanup)', () => {
+    let child: ChildProcess | undefined;
+    let b: LiveBridge | undefined;
+    afterEach(async () => {
+      child?.kill('SIGKILL');
+      await b?.stop();
+      b = undefined;
+      temp.cleanup();
+    });
+
+    it('B says the machine is offline within the presence window', async () => {
+      const childUrl = await startBridgeProcess(temp.make(), url);
+      child = childUrl.child;
+      // B's runner dials A instead: the machine is linked to A, the user talks to B.
+      b = await startLiveBridge({ repos: [{ name: 'api', path: repo }], transports: [chatB], pairedUsers: [alice], env: { DISPATCH_DATABASE_URL: url }, cluster: CLUSTER, runnerUrl: () => childUrl.url });
+      assert.match(await answerTo(chatB, 'machines'), /• laptop — online \(default\)/);
+      child.kill('SIGKILL');
+      const killed = Date.now();
+      await until(async () => /• laptop — offline/.test(await answerTo(chatB, 'machines')), 'B to see the machine offline', CLUSTER.freshMs + 5_000, 100);
+      const tookMs = Date.now() - killed;
+      process.stdout.write(`      machine seen offline at B ${tookMs} ms after A was killed (window ${CLUSTER.freshMs} ms)\n`);
+      assert.ok(tookMs <= CLUSTER.freshMs + 1_000, `within the window: ${tookMs} ms`);
+      const thread = await chatB.say(alice, 'run the tests');
+      assert.match(chatB.inThread(thread)[0]!.message.text, /offline — this runs when it reconnects/);
+    });
+  });
+});
+
+function startBridgeProcess(home: string, databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', '..', 'helpers', 'clusterBridgeProcess.ts')], {
+    env: { ...process.env, DISPATCH_HOME: home, DISPATCH_PORT: '0', DISPATCH_DATABASE_URL: databaseUrl, DISPATCH_TEST_HEARTBEAT_MS: String(CLUSTER.heartbeatMs) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += String(chunk);
+      const ready = /READY (\S+)/.exec(out);
+      if (ready) resolve({ child, url: ready[1]! });
+    });
+    child.once('exit', (code) => reject(new Error(`bridge process exited early (${code})`)));
+  });
+}
