@@ -22,8 +22,8 @@ async function until(test: () => boolean | Promise<boolean>, what: string, ms = 
 }
 
 /** What the bot answers to `text` in a new thread (a command: one reply). */
-async function answerTo(chat: RecordingTransport, text: string): Promise<string> {
-  const thread = await chat.say(alice, text);
+async function answerTo(chat: RecordingTransport, text: string, user: typeof alice = alice): Promise<string> {
+  const thread = await chat.say(user, text);
   return chat.inThread(thread).map((posted) => RecordingTransport.latest(posted).text).join('\n');
 }
 
@@ -127,6 +127,27 @@ describe('reaching a machine on another bridge (two bridges, one PostgreSQL)', f
       const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
       process.stdout.write(`      submit → accepted by the runner, median of 4: at A (local) ${median(timings.local).toFixed(1)} ms, at B (cross-bridge) ${median(timings.cross).toFixed(1)} ms; cross runs ${timings.cross.map((ms) => ms.toFixed(0)).join(', ')}\n`);
       assert.equal(a!.runner.sessions().length, 8, 'every offer accepted once');
+    });
+
+    it('unpairing and pairing at B reach the runner on A; a revoke by an admin at B closes A’s link at once', async () => {
+      const boss = { platform: 'web' as const, userId: 'boss', displayName: 'boss' };
+      await b!.stop();
+      b = await startLiveBridge({ repos: [{ name: 'api', path: repo }], transports: [chatB], withRunner: false, env: { DISPATCH_DATABASE_URL: url, DISPATCH_ADMINS: 'web:boss' }, cluster: CLUSTER });
+      assert.equal(a!.link.paired, true);
+      assert.match(await answerTo(chatB, 'unpair'), /Unpaired 1 machine/);
+      assert.equal(a!.link.paired, false, 'told before B answered');
+      const { code } = await a!.link.createPairingCode();
+      assert.match(await answerTo(chatB, `pair ${code}`), /Paired with laptop/);
+      assert.equal(a!.link.paired, true);
+
+      const revokedAt = Date.now();
+      assert.match(await answerTo(chatB, 'machines revoke laptop', boss), /Revoked laptop/);
+      // Well before A's own link check (one ping, 15 s) would have noticed the revoked credential.
+      await until(() => a!.link.status === 'offline' && !a!.bridge.hub.isOnline(a!.machineId), 'A to close the revoked link', 3_000);
+      assert.ok(Date.now() - revokedAt < 3_000);
+      await sleep(300);
+      assert.equal(a!.link.status, 'offline', 'a revoked runner does not reconnect');
+      assert.match(await answerTo(chatB, 'machines'), /No paired machines/);
     });
 
     it('a job stored without any wake-up (a lost notification) is still offered, by A’s sweep', async () => {
