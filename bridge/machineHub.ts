@@ -22,6 +22,7 @@ import type { ApprovalDecision, SessionEvent } from '../shared/sessions.js';
 import { MachineCredentials, type LinkAuth } from './machineCredentials.js';
 import { KeyedSerial } from './keyedSerial.js';
 import { refusalText } from './linkNotices.js';
+import { Redelivery } from './redelivery.js';
 import type { ShipAnswer, ShipParams } from './machineLinks.js';
 import type { Pairing } from './pairing.js';
 import { jobSpecOf, type JobRecord, type Store } from './store/store.js';
@@ -75,7 +76,7 @@ export class MachineHub {
   private readonly links = new Map<string, Link>();
   private readonly credentials: MachineCredentials;
   private readonly timeoutMs: number;
-  private readonly resyncOffers = new KeyedSerial();
+  private readonly redelivery: Redelivery;
   private readonly hellos = new KeyedSerial();
 
   constructor(
@@ -95,6 +96,7 @@ export class MachineHub {
   ) {
     this.credentials = new MachineCredentials(options.store, options.runnerToken, options.clock);
     this.timeoutMs = options.timings?.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.redelivery = new Redelivery({ store: options.store, logger: options.logger, isLinked: (id) => this.links.has(id), offer: (job) => this.offer(job), decide: (job, decision) => this.decide(job, decision) });
   }
 
   /** Online through this bridge's own link (the cluster's view is remoteMachines.ts). */
@@ -319,9 +321,9 @@ export class MachineHub {
       for (const job of waiting) if (known.has(job.id)) await store.updateJob(job.id, { delivery: 'accepted' });
       // Offered one by one with job/offer, so a refusal (repo gone, agent missing) reaches its thread.
       const offers = waiting.filter((job) => !known.has(job.id) && job.state === 'queued');
-      setImmediate(() => void this.offerAll(id, offers));
+      setImmediate(() => void this.redelivery.offerAll(id, offers));
       // Decisions taken while the machine was away reach it now (the runner ignores repeats).
-      setImmediate(() => void this.redeliverDecisions(id).catch((error) => logger.warn('redelivering decisions failed', { machineId: id, error: String(error) })));
+      setImmediate(() => void this.redelivery.redeliverDecisions(id).catch((error) => logger.warn('redelivering decisions failed', { machineId: id, error: String(error) })));
       this.options.on.machineOnline(id);
       return { offers: [] };
     });
@@ -390,40 +392,14 @@ export class MachineHub {
     connection.listen();
   }
 
-  /**
-   * Offers the waiting jobs of a resync, oldest first. Two resyncs close together (a runner
-   * that reconnects twice) queue behind each other per machine instead of interleaving, and
-   * each job is read again just before its offer: one the previous resync got accepted (or
-   * that was cancelled meanwhile) is not offered a second time.
-   */
   /** Offers this machine's waiting jobs (woken by another bridge, or by the sweep); only if its link is here. */
-  async offerWaiting(machineId: string, createdBefore = Infinity): Promise<void> {
-    if (!this.links.has(machineId)) return;
-    const waiting = (await this.options.store.listJobs({ machineId, delivery: 'waiting', limit: 1_000 })).reverse();
-    await this.offerAll(machineId, waiting.filter((job) => job.state === 'queued' && job.createdAt < createdBefore));
-  }
-
-  private offerAll(machineId: string, jobs: JobRecord[]): Promise<void> {
-    return this.resyncOffers.run(machineId, async () => {
-      for (const listed of jobs) {
-        if (!this.links.has(machineId)) return;
-        const job = await this.options.store.getJob(listed.id);
-        if (!job || job.delivery !== 'waiting' || job.state !== 'queued') continue;
-        await this.offer(job);
-      }
-    }).catch((error) => this.options.logger.warn('offering waiting jobs failed; they are offered again at the next resync', { machineId, error: String(error) }));
+  offerWaiting(machineId: string): Promise<void> {
+    return this.redelivery.offerWaiting(machineId);
   }
 
   /** Sends the stored decisions of the machine's pending approvals again (the runner ignores repeats). */
-  async redeliverDecisions(machineId: string): Promise<void> {
-    const { store, logger } = this.options;
-    if (!this.links.has(machineId)) return;
-    for (const job of await store.listJobs({ machineId, active: true, limit: 1_000 })) {
-      for (const request of job.pendingApprovals) {
-        const decision = (await store.approval(job.id, request.requestId))?.decision;
-        if (decision) void this.decide(job, decision).catch((error) => logger.warn('redelivering a decision failed', { jobId: job.id, error: String(error) }));
-      }
-    }
+  redeliverDecisions(machineId: string): Promise<void> {
+    return this.redelivery.redeliverDecisions(machineId);
   }
 }
 

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobRecord } from '../../../bridge/store/store.js';
 import { TempDirs, makeRepo, nodeTestProject } from '../../helpers/gitRepos.js';
 import { startLiveBridge, type LiveBridge } from '../../helpers/liveBridge.js';
+import { terminateSessions } from '../../helpers/clusterTables.js';
 import { postgresMissing, startPostgres, type PostgresServer } from '../../helpers/postgres.js';
 import { RecordingTransport, type Posted } from '../../helpers/recordingTransport.js';
 
@@ -19,6 +20,27 @@ async function until(test: () => boolean | Promise<boolean>, what: string, ms = 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(everyMs);
   }
+}
+
+/** A job written straight into the store: no dispatcher, so no wake-up is published for it. */
+function quietJob(id: string, machineId: string): JobRecord {
+  const now = Date.now();
+  return {
+    id,
+    owner: alice,
+    machineId,
+    task: 'run the linter',
+    repo: 'api',
+    forced: true,
+    routeReason: 'test',
+    thread: { platform: 'web', channelId: 'C1', threadId: id },
+    delivery: 'waiting',
+    state: 'queued',
+    lastSeq: 0,
+    pendingApprovals: [],
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 /** What the bot answers to `text` in a new thread (a command: one reply). */
@@ -55,7 +77,7 @@ describe('reaching a machine on another bridge (two bridges, one PostgreSQL)', f
     let a: LiveBridge | undefined;
     let b: LiveBridge | undefined;
     beforeEach(async () => {
-      a = await startLiveBridge({ repos: [{ name: 'api', path: repo }], transports: [chatA], pairedUsers: [alice], env: { DISPATCH_DATABASE_URL: url }, cluster: CLUSTER });
+      a = await startLiveBridge({ repos: [{ name: 'api', path: repo }], transports: [chatA], pairedUsers: [alice], env: { DISPATCH_DATABASE_URL: url }, cluster: CLUSTER, home: temp.make() });
       b = await startLiveBridge({ repos: [{ name: 'api', path: repo }], transports: [chatB], withRunner: false, env: { DISPATCH_DATABASE_URL: url }, cluster: CLUSTER });
     });
     afterEach(async () => {
@@ -151,26 +173,22 @@ describe('reaching a machine on another bridge (two bridges, one PostgreSQL)', f
     });
 
     it('a job stored without any wake-up (a lost notification) is still offered, by A’s sweep', async () => {
-      const now = Date.now();
-      const job: JobRecord = {
-        id: 'job-without-wake',
-        owner: alice,
-        machineId: a!.machineId,
-        task: 'run the linter',
-        repo: 'api',
-        forced: true,
-        routeReason: 'test',
-        thread: { platform: 'web', channelId: 'C1', threadId: 'quiet' },
-        delivery: 'waiting',
-        state: 'queued',
-        lastSeq: 0,
-        pendingApprovals: [],
-        createdAt: now,
-        updatedAt: now,
-      };
+      const job = quietJob('job-without-wake', a!.machineId);
       await b!.bridge.store.createJob(job);
       await until(async () => (await b!.bridge.store.getJob(job.id))?.delivery === 'accepted', 'the sweep to offer the job', CLUSTER.sweepMs * 5);
       assert.equal(a!.runner.sessions().filter((session) => session.sessionId === job.id).length, 1);
+    });
+    it('after A’s wake-up connection drops and comes back, A re-reads the database and offers what it missed (no sweep)', async () => {
+      // The same runner home (its credential), on a restarted A whose sweep is off: only the resync can find the job.
+      const home = a!.home;
+      await a!.stop();
+      a = undefined;
+      a = await startLiveBridge({ repos: [{ name: 'api', path: repo }], transports: [chatA], env: { DISPATCH_DATABASE_URL: url }, cluster: { ...CLUSTER, sweepMs: 0 }, home });
+      assert.equal(await terminateSessions(url, `${a.bridge.cluster.bridgeId}:listen`), 1);
+      const job = quietJob('job-while-deaf', a.machineId);
+      await b!.bridge.store.createJob(job);
+      await until(async () => (await b!.bridge.store.getJob(job.id))?.delivery === 'accepted', 'the resync to offer the job', 10_000);
+      assert.equal(a.runner.sessions().filter((session) => session.sessionId === job.id).length, 1);
     });
   });
 
