@@ -208,8 +208,14 @@ describe('reaching a machine on another bridge (two bridges, one PostgreSQL)', f
       // B's runner dials A instead: the machine is linked to A, the user talks to B.
       b = await startLiveBridge({ repos: [{ name: 'api', path: repo }], transports: [chatB], pairedUsers: [alice], env: { DISPATCH_DATABASE_URL: url }, cluster: CLUSTER, runnerUrl: () => childUrl.url });
       assert.match(await answerTo(chatB, 'machines'), /• laptop — online \(default\)/);
+      const running = { ...quietJob('job-on-a', b.machineId), delivery: 'accepted' as const, state: 'running' as const };
+      await b.bridge.store.createJob(running);
       child.kill('SIGKILL');
       const killed = Date.now();
+      // Asked while A's rows still look fresh: B waits, sees A's presence lapse, and only then says offline.
+      await chatB.say(alice, 'cancel', running.thread);
+      assert.equal(RecordingTransport.latest(chatB.inThread(running.thread).at(-1)!).text, 'Your machine is offline; try again when it is back.');
+      assert.ok(Date.now() - killed <= CLUSTER.freshMs + 1_500, `answered within the window, not at the request timeout: ${Date.now() - killed} ms`);
       await until(async () => /• laptop — offline/.test(await answerTo(chatB, 'machines')), 'B to see the machine offline', CLUSTER.freshMs + 5_000, 100);
       const tookMs = Date.now() - killed;
       process.stdout.write(`      machine seen offline at B ${tookMs} ms after A was killed (window ${CLUSTER.freshMs} ms)\n`);
