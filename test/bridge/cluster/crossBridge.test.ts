@@ -7,6 +7,7 @@ import { TempDirs, makeRepo, nodeTestProject } from '../../helpers/gitRepos.js';
 import { startLiveBridge, type LiveBridge } from '../../helpers/liveBridge.js';
 import { terminateSessions } from '../../helpers/clusterTables.js';
 import { postgresMissing, startPostgres, type PostgresServer } from '../../helpers/postgres.js';
+import { RecordingLogger } from '../../helpers/recordingLogger.js';
 import { RecordingTransport, type Posted } from '../../helpers/recordingTransport.js';
 
 const alice = { platform: 'web' as const, userId: 'alice', displayName: 'alice' };
@@ -170,6 +171,18 @@ describe('reaching a machine on another bridge (two bridges, one PostgreSQL)', f
       await sleep(300);
       assert.equal(a!.link.status, 'offline', 'a revoked runner does not reconnect');
       assert.match(await answerTo(chatB, 'machines'), /No paired machines/);
+    });
+
+    it('pairing paused by wrong codes at B is told to the machine linked to A', async () => {
+      const home = a!.home;
+      await a!.stop();
+      a = undefined;
+      const logger = new RecordingLogger();
+      a = await startLiveBridge({ repos: [{ name: 'api', path: repo }], transports: [chatA], env: { DISPATCH_DATABASE_URL: url }, cluster: CLUSTER, home, logger });
+      for (let n = 0; n < 6; n += 1) for (let attempt = 0; attempt < 5; attempt += 1) await chatB.say({ platform: 'web', userId: `guesser${n}` }, `pair ${String(100000 + n * 10 + attempt)}`);
+      // The runner's own log line (the bridge's lines carry a `part`).
+      const onMachine = () => logger.lines.some((line) => line.level === 'warn' && line.message.startsWith('Pairing is paused on the bridge') && line.fields.part === undefined);
+      await until(onMachine, 'the runner on A to log the pause announced at B', 5_000);
     });
 
     it('a job stored without any wake-up (a lost notification) is still offered, by A’s sweep', async () => {
