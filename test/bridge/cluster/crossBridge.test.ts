@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type pg from 'pg';
+import { PgBridgePresence } from '../../../bridge/cluster/bridgePresence.js';
+import { PgMachinePresence } from '../../../bridge/cluster/machinePresence.js';
 import type { JobRecord } from '../../../bridge/store/store.js';
 import { TempDirs, makeRepo, nodeTestProject } from '../../helpers/gitRepos.js';
 import { startLiveBridge, type LiveBridge } from '../../helpers/liveBridge.js';
@@ -202,6 +205,35 @@ describe('reaching a machine on another bridge (two bridges, one PostgreSQL)', f
       await b!.bridge.store.createJob(job);
       await until(async () => (await b!.bridge.store.getJob(job.id))?.delivery === 'accepted', 'the resync to offer the job', 10_000);
       assert.equal(a.runner.sessions().filter((session) => session.sessionId === job.id).length, 1);
+    });
+  });
+
+  describe('with a live bridge holding the link that does not answer', () => {
+    let b: LiveBridge | undefined;
+    let zombie: PgBridgePresence | undefined;
+    afterEach(async () => {
+      await zombie?.stop();
+      await b?.stop();
+      b = zombie = undefined;
+      temp.cleanup();
+    });
+
+    it('B waits up to the request timeout, withdraws the request, and says so without calling the machine offline', async () => {
+      b = await startLiveBridge({ repos: [{ name: 'api', path: repo }], transports: [chatB], pairedUsers: [alice], withRunner: false, env: { DISPATCH_DATABASE_URL: url }, cluster: CLUSTER, link: { requestTimeoutMs: 300 } });
+      // A bridge that beats and holds the machine's row, but takes no requests (hung, or an older Dispatch).
+      const pool = (b.bridge.store as unknown as { pool: pg.Pool }).pool;
+      zombie = new PgBridgePresence({ pool, id: 'zombie-bridge', heartbeatMs: 100 });
+      await zombie.start();
+      await new PgMachinePresence({ pool, bridgeId: 'zombie-bridge' }).linked(b.machineId);
+      const running = { ...quietJob('job-on-zombie', b.machineId), delivery: 'accepted' as const, state: 'running' as const };
+      await b.bridge.store.createJob(running);
+      assert.match(await answerTo(chatB, 'machines'), /• laptop — online/);
+      const asked = Date.now();
+      await chatB.say(alice, 'cancel', running.thread);
+      const waited = Date.now() - asked;
+      assert.match(RecordingTransport.latest(chatB.inThread(running.thread).at(-1)!).text, /did not answer in time; nothing was sent/);
+      assert.ok(waited >= 300 && waited < 6_000, `waited about the request timeout: ${waited} ms`);
+      assert.equal(Number((await pool.query('SELECT count(*) AS n FROM machine_requests')).rows[0].n), 0, 'the request was withdrawn: nobody acts on it later');
     });
   });
 
