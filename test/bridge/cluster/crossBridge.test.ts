@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { PgBridgePresence } from '../../../bridge/cluster/bridgePresence.js';
 import { PgMachinePresence } from '../../../bridge/cluster/machinePresence.js';
 import type { JobRecord } from '../../../bridge/store/store.js';
-import { TempDirs, makeRepo, nodeTestProject } from '../../helpers/gitRepos.js';
+import { ScriptedAgent } from '../../extension/core/harness.js';
+import { TempDirs, git, makeRepo, nodeTestProject } from '../../helpers/gitRepos.js';
 import { startLiveBridge, type LiveBridge } from '../../helpers/liveBridge.js';
 import { terminateSessions } from '../../helpers/clusterTables.js';
 import { postgresMissing, startPostgres, type PostgresServer } from '../../helpers/postgres.js';
@@ -205,6 +207,41 @@ describe('reaching a machine on another bridge (two bridges, one PostgreSQL)', f
       await b!.bridge.store.createJob(job);
       await until(async () => (await b!.bridge.store.getJob(job.id))?.delivery === 'accepted', 'the resync to offer the job', 10_000);
       assert.equal(a.runner.sessions().filter((session) => session.sessionId === job.id).length, 1);
+    });
+  });
+
+  describe('shipping from B a session that ran on A’s machine', () => {
+    let a: LiveBridge | undefined;
+    let b: LiveBridge | undefined;
+    afterEach(async () => {
+      await b?.stop();
+      await a?.stop();
+      a = b = undefined;
+      temp.cleanup();
+    });
+
+    it('"Push branch" pressed at B pushes from A’s machine and the answer comes back to B’s thread', async () => {
+      const root = temp.make();
+      const withRemote = makeRepo(join(root, 'docs'), { 'README.md': '# docs\n' });
+      const bare = join(root, 'remote.git');
+      git(root, ['init', '--quiet', '--bare', '--initial-branch=main', bare]);
+      git(withRemote, ['remote', 'add', 'origin', bare]);
+      git(withRemote, ['push', '--quiet', 'origin', 'main']);
+      const writer = new ScriptedAgent('writer', async function* (context) {
+        writeFileSync(join(context.worktree, 'NOTES.md'), '# notes\n');
+        yield { kind: 'outcome', outcome: { status: 'completed', summary: 'Wrote NOTES.md.' } };
+      });
+      a = await startLiveBridge({ repos: [{ name: 'docs', path: withRemote }], transports: [chatA], pairedUsers: [alice], agents: () => writer, env: { DISPATCH_DATABASE_URL: url }, cluster: CLUSTER, shipEnv: { PATH: '/usr/bin:/bin', HOME: temp.make() } });
+      b = await startLiveBridge({ repos: [{ name: 'docs', path: withRemote }], transports: [chatB], withRunner: false, env: { DISPATCH_DATABASE_URL: url }, cluster: CLUSTER });
+      const thread = await chatB.say(alice, 'open a Code session and write the notes');
+      await chatB.waitFor(() => chatB.inThread(thread).some(titled(/^Session [0-9a-f]{8} completed/)), 'the final message', 30_000);
+      const final = chatB.inThread(thread).find(titled(/^Session [0-9a-f]{8} completed/))!;
+      const push = RecordingTransport.latest(final).buttons?.find((candidate) => candidate.label === 'Push branch')?.value ?? assert.fail('no Push branch button');
+      assert.deepEqual(await chatB.press(alice, final, push), {});
+      const pushed = chatB.inThread(thread).find(titled(/^Pushed dispatch\//));
+      assert.ok(pushed, 'B posted what A’s machine answered');
+      const branch = /^Pushed (\S+)/.exec(RecordingTransport.latest(pushed).title ?? '')![1]!;
+      assert.match(git(bare, ['branch', '--list', branch]), new RegExp(branch.replace(/[/.]/g, '\\$&')), 'the branch is on the remote');
     });
   });
 
