@@ -141,7 +141,7 @@ describe('reaching a machine on another bridge (two bridges, one PostgreSQL)', f
       assert.match(chatB.inThread(thread)[0]!.message.text, /offline — this runs when it reconnects/);
     });
 
-    it('a cross-bridge offer takes about as long as a local one (measured, printed)', async () => {
+    it('offers made at A and at B are each accepted once by A’s runner (latency of both printed)', async () => {
       const timings: Record<'local' | 'cross', number[]> = { local: [], cross: [] };
       for (let round = 0; round < 4; round += 1) {
         for (const [where, chat] of [['local', chatA], ['cross', chatB]] as const) {
