@@ -20,6 +20,12 @@ import { loginUrl } from './transports/web/webAuth.js';
 import { WebTransport } from './transports/web/webTransport.js';
 import { startCluster, type ClusterParts } from './cluster/cluster.js';
 import { healthReport, type HealthSources } from './cluster/health.js';
+import { LinkedMachineWork } from './cluster/linkedMachineWork.js';
+import { PgMachinePresence } from './cluster/machinePresence.js';
+import { PgMachineRequests } from './cluster/machineRequests.js';
+import { RemoteMachines } from './cluster/remoteMachines.js';
+import type { MachineLinks } from './machineLinks.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../shared/protocol/rpc.js';
 
 export interface BridgeStartOptions {
   config: BridgeEnv;
@@ -39,6 +45,8 @@ export interface BridgeStartOptions {
   link?: LinkTimings & { offlineNoticeMs?: number };
   /** What /healthz reads, instead of this bridge's own store and peers (tests give a database that hangs). */
   health?: HealthSources;
+  /** Several bridges on PostgreSQL: presence beat and window, and the sweep for lost wake-ups (tests shorten them). */
+  cluster?: { heartbeatMs?: number; freshMs?: number; sweepMs?: number; answerPollMs?: number };
 }
 
 /**
@@ -51,6 +59,9 @@ export class Bridge {
     /** This bridge among others on one database (in process when alone on SQLite). */
     readonly cluster: ClusterParts,
     readonly hub: MachineHub,
+    /** The team's machines as the dispatcher reaches them: the hub alone, or the hub plus the other bridges. */
+    readonly machines: MachineLinks & { tellAll(notice: string): Promise<void> },
+    private readonly machineWork: { remote: RemoteMachines; work: LinkedMachineWork; presence: PgMachinePresence } | undefined,
     readonly dispatcher: Dispatcher,
     readonly notifier: Notifier,
     readonly transports: Map<Platform, Transport>,
@@ -73,6 +84,8 @@ export class Bridge {
     const cluster = await startCluster({
       ...(opened.engine === 'postgres' ? { connectionString: config.DISPATCH_DATABASE_URL!, pool: opened.store.pool } : {}),
       logger: logger.child({ part: 'cluster' }),
+      ...(options.cluster?.heartbeatMs ? { heartbeatMs: options.cluster.heartbeatMs } : {}),
+      ...(options.cluster?.freshMs ? { freshMs: options.cluster.freshMs } : {}),
     }).catch(async (error: unknown) => {
       await store.close();
       throw error;
@@ -99,6 +112,10 @@ export class Bridge {
       clock,
       ...(options.link?.offlineNoticeMs !== undefined ? { delayMs: options.link.offlineNoticeMs } : {}),
     });
+    // Which bridge holds each machine's link, and the requests for machines linked elsewhere (PostgreSQL only).
+    const pool = opened.engine === 'postgres' && cluster.clustered ? opened.store.pool : undefined;
+    const presence = pool && new PgMachinePresence({ pool, bridgeId: cluster.bridgeId, logger, ...(options.cluster?.freshMs ? { freshMs: options.cluster.freshMs } : {}) });
+    let machineWork: LinkedMachineWork | undefined;
     const hub = new MachineHub({
       store,
       pairing,
@@ -109,18 +126,35 @@ export class Bridge {
       on: {
         eventsStored: () => void notifier.kick(),
         jobRejected: (job, error) => void notifier.jobRejected(job, error),
-        machineOnline: (machineId) => notices.cameOnline(machineId),
+        machineOnline: (machineId) => {
+          notices.cameOnline(machineId);
+          // Requests other bridges made while the machine was linked elsewhere (or nowhere) are taken now.
+          void machineWork?.catchUp(machineId);
+        },
         machineOffline: (machineId, why) => notices.wentOffline(machineId, why),
         machineRevoked: (machineId) => void notices.revoked(machineId),
       },
       ...(options.link ? { timings: options.link } : {}),
+      ...(presence ? { recorder: { linked: (id: string) => presence.linked(id), unlinked: (id: string) => presence.unlinked(id) } } : {}),
     });
-    tellMachines = (notice) => void hub.tellAll(notice);
+    let clustered: { remote: RemoteMachines; work: LinkedMachineWork; presence: PgMachinePresence } | undefined;
+    if (pool && presence) {
+      const requests = new PgMachineRequests(pool);
+      const hubLogger = logger.child({ part: 'hub' });
+      const requestTimeoutMs = options.link?.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+      const remote = new RemoteMachines({ hub, presence, requests, wakeBus: cluster.wakeBus, logger: hubLogger, requestTimeoutMs, ...(options.cluster?.answerPollMs ? { pollMs: options.cluster.answerPollMs } : {}) });
+      machineWork = new LinkedMachineWork({ hub, store, requests, wakeBus: cluster.wakeBus, bridgeId: cluster.bridgeId, logger: hubLogger, ...(options.cluster?.sweepMs !== undefined ? { sweepMs: options.cluster.sweepMs } : {}) });
+      remote.start();
+      machineWork.start();
+      clustered = { remote, work: machineWork, presence };
+    }
+    const machines = clustered?.remote ?? hub;
+    tellMachines = (notice) => void machines.tellAll(notice);
     const cowork = options.cowork ?? (await coworkFromConfig(config, logger));
     const advisor = await advisorFromConfig(config, logger.child({ part: 'router' }));
     const dispatcher = new Dispatcher({
       store,
-      machines: hub,
+      machines,
       pairing,
       cowork,
       ...(advisor ? { advisor } : {}),
@@ -152,7 +186,7 @@ export class Bridge {
       server.listen(config.DISPATCH_PORT, config.DISPATCH_HOST, () => resolve());
     });
     for (const transport of transports.values()) await transport.start(dispatcher);
-    const bridge = new Bridge(store, cluster, hub, dispatcher, notifier, transports, web, notices, server, secrets, logger);
+    const bridge = new Bridge(store, cluster, hub, machines, clustered, dispatcher, notifier, transports, web, notices, server, secrets, logger);
     logger.info('bridge started', { url: bridge.url, transports: [...transports.keys()] });
     // Whatever was stored but not yet told before a crash is told now.
     void notifier.kick();
@@ -174,6 +208,12 @@ export class Bridge {
     this.notices.stop();
     for (const transport of this.transports.values()) {
       await transport.stop().catch((error) => this.logger.warn('transport stop failed', { platform: transport.platform, error: String(error) }));
+    }
+    if (this.machineWork) {
+      this.machineWork.remote.stop();
+      await this.machineWork.work.stop();
+      // The others stop counting this bridge's machines as online at once, not after the presence window.
+      await this.machineWork.presence.forgetAll();
     }
     this.hub.close();
     this.server.closeAllConnections();

@@ -85,7 +85,7 @@ export async function runCommand(command: Command, context: CommandContext): Pro
       const lines: string[] = [];
       for (const pairing of await store.pairings(user)) {
         const machine = await store.getMachine(pairing.machineId);
-        const state = context.machines.isOnline(pairing.machineId) ? 'online' : 'offline';
+        const state = (await context.machines.isOnline(pairing.machineId)) ? 'online' : 'offline';
         lines.push(`• ${machine?.name ?? pairing.machineId} — ${state}${pairing.isDefault ? ' (default)' : ''}`);
       }
       return note(lines.length ? lines.join('\n') : 'No paired machines. Run `dispatch pair` on your machine, then send `pair CODE`.');

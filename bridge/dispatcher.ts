@@ -220,7 +220,7 @@ export class Dispatcher implements ChatHandler {
   }
 
   private async postStatusAndOffer(job: JobRecord, machine: MachineRecord): Promise<void> {
-    const online = this.options.machines.isOnline(machine.id);
+    const online = await this.options.machines.isOnline(machine.id);
     const ref = await this.options.notifier.post(job.thread, statusMessage(job, machine.name, `Routed to Code: ${job.routeReason}.`, !online));
     await this.options.store.updateJob(job.id, { statusMessage: ref });
     // Not awaited: the chat hears "routed" at once; offer() logs its own failures and the job stays waiting.

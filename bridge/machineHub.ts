@@ -22,6 +22,7 @@ import type { ApprovalDecision, SessionEvent } from '../shared/sessions.js';
 import { MachineCredentials, type LinkAuth } from './machineCredentials.js';
 import { KeyedSerial } from './keyedSerial.js';
 import { refusalText } from './linkNotices.js';
+import { Redelivery } from './redelivery.js';
 import type { ShipAnswer, ShipParams } from './machineLinks.js';
 import type { Pairing } from './pairing.js';
 import { jobSpecOf, type JobRecord, type Store } from './store/store.js';
@@ -36,6 +37,13 @@ export interface MachineHubEvents {
   machineOffline?(machineId: string, why: string): void;
   /** A machine was revoked (from the chat, or noticed on its live link after `dispatch machines revoke`). */
   machineRevoked?(machineId: string): void;
+}
+
+/** Where the hub records which machines it holds, for the other bridges (machine_links on PostgreSQL). */
+export interface LinkRecorder {
+  linked(machineId: string): Promise<void>;
+  /** Only this bridge's row goes: the machine may have moved to another bridge. */
+  unlinked(machineId: string): Promise<void>;
 }
 
 /** Timings of the link (tests shorten them). */
@@ -68,7 +76,7 @@ export class MachineHub {
   private readonly links = new Map<string, Link>();
   private readonly credentials: MachineCredentials;
   private readonly timeoutMs: number;
-  private readonly resyncOffers = new KeyedSerial();
+  private readonly redelivery: Redelivery;
   private readonly hellos = new KeyedSerial();
 
   constructor(
@@ -82,14 +90,23 @@ export class MachineHub {
       version: string;
       on: MachineHubEvents;
       timings?: LinkTimings;
+      /** Several bridges: each accepted hello and each close is recorded for the others. */
+      recorder?: LinkRecorder;
     },
   ) {
     this.credentials = new MachineCredentials(options.store, options.runnerToken, options.clock);
     this.timeoutMs = options.timings?.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.redelivery = new Redelivery({ store: options.store, logger: options.logger, isLinked: (id) => this.links.has(id), offer: (job) => this.offer(job), decide: (job, decision) => this.decide(job, decision) });
   }
 
+  /** Online through this bridge's own link (the cluster's view is remoteMachines.ts). */
   isOnline(machineId: string): boolean {
     return this.links.has(machineId);
+  }
+
+  /** The machines whose live link is on this bridge. */
+  linkedMachines(): string[] {
+    return [...this.links.keys()];
   }
 
   /** Takes the WebSocket upgrade for `/runner`; refuses an unknown token with 401, a revoked credential with 403. */
@@ -174,20 +191,30 @@ export class MachineHub {
   async revoke(machineId: string): Promise<boolean> {
     const revoked = await this.options.store.credentials.revoke(machineId, this.options.clock.now());
     await this.options.store.audit({ at: this.options.clock.now(), actor: 'admin', action: 'revoke_machine', detail: { machineId } });
-    const link = this.links.get(machineId);
-    if (link) closeFirmly(link.socket, LinkClose.revoked, 'This machine was revoked on the bridge.');
+    this.closeRevoked(machineId);
     if (revoked) this.options.on.machineRevoked?.(machineId);
     return revoked;
   }
 
+  /** Closes the live link of a machine revoked in the store (here or on another bridge); false when it has none here. */
+  closeRevoked(machineId: string): boolean {
+    const link = this.links.get(machineId);
+    if (link) closeFirmly(link.socket, LinkClose.revoked, 'This machine was revoked on the bridge.');
+    return link !== undefined;
+  }
+
   /** A note for the owner of every online machine (the runner logs it; the editor shows runner log lines). */
   async tellAll(notice: string): Promise<void> {
-    for (const machineId of [...this.links.keys()]) {
-      const paired = (await this.options.store.countPairings(machineId)) > 0;
-      await this.send(machineId, (connection) => call(connection, bridgeToRunner, 'machine/didChange', { paired, notice }, { timeoutMs: this.timeoutMs })).catch((error) =>
-        this.options.logger.warn('telling a machine failed', { machineId, error: String(error) }),
-      );
-    }
+    for (const machineId of [...this.links.keys()]) await this.tell(machineId, notice);
+  }
+
+  /** A note for one machine's owner, if its link is here; failures are logged. */
+  async tell(machineId: string, notice: string): Promise<boolean> {
+    const paired = (await this.options.store.countPairings(machineId)) > 0;
+    return this.send(machineId, (connection) => call(connection, bridgeToRunner, 'machine/didChange', { paired, notice }, { timeoutMs: this.timeoutMs })).catch((error) => {
+      this.options.logger.warn('telling a machine failed', { machineId, error: String(error) });
+      return false;
+    });
   }
 
   close(): void {
@@ -274,6 +301,8 @@ export class MachineHub {
             closeFirmly(previous.socket, LinkClose.replaced, 'A newer connection of this machine took over.');
           }
           this.links.set(hello.machineId, { machineId: hello.machineId, connection, socket });
+          // Recorded before the hello is answered: once the runner is online, every bridge sees it.
+          await this.options.recorder?.linked(hello.machineId).catch((error: unknown) => logger.warn('recording the machine’s link failed', { machineId: hello.machineId, error: String(error) }));
           logger.info('runner connected', { machineId, machineName: hello.machineName });
         } else if (!known) {
           // A pairing hello changes nothing about a known machine (it may come from another folder with other repos).
@@ -292,9 +321,9 @@ export class MachineHub {
       for (const job of waiting) if (known.has(job.id)) await store.updateJob(job.id, { delivery: 'accepted' });
       // Offered one by one with job/offer, so a refusal (repo gone, agent missing) reaches its thread.
       const offers = waiting.filter((job) => !known.has(job.id) && job.state === 'queued');
-      setImmediate(() => void this.offerAll(id, offers));
+      setImmediate(() => void this.redelivery.offerAll(id, offers));
       // Decisions taken while the machine was away reach it now (the runner ignores repeats).
-      setImmediate(() => void this.redeliverDecisions(id).catch((error) => logger.warn('redelivering decisions failed', { machineId: id, error: String(error) })));
+      setImmediate(() => void this.redelivery.redeliverDecisions(id).catch((error) => logger.warn('redelivering decisions failed', { machineId: id, error: String(error) })));
       this.options.on.machineOnline(id);
       return { offers: [] };
     });
@@ -351,6 +380,8 @@ export class MachineHub {
       stopWatching();
       if (machineId && this.links.get(machineId)?.connection === connection) {
         this.links.delete(machineId);
+        const gone = machineId;
+        void this.options.recorder?.unlinked(gone).catch((error: unknown) => logger.warn('removing the machine’s link record failed', { machineId: gone, error: String(error) }));
         void store.touchMachine(machineId, clock.now()).catch((error) => logger.warn('recording last contact failed', { machineId, error: String(error) }));
         logger.info('runner disconnected', { machineId, code, ...(reason.length ? { reason: reason.toString() } : {}) });
         this.options.on.machineOffline?.(machineId, code === 1006 ? 'its link stopped answering' : 'its runner disconnected');
@@ -361,31 +392,14 @@ export class MachineHub {
     connection.listen();
   }
 
-  /**
-   * Offers the waiting jobs of a resync, oldest first. Two resyncs close together (a runner
-   * that reconnects twice) queue behind each other per machine instead of interleaving, and
-   * each job is read again just before its offer: one the previous resync got accepted (or
-   * that was cancelled meanwhile) is not offered a second time.
-   */
-  private offerAll(machineId: string, jobs: JobRecord[]): Promise<void> {
-    return this.resyncOffers.run(machineId, async () => {
-      for (const listed of jobs) {
-        if (!this.links.has(machineId)) return;
-        const job = await this.options.store.getJob(listed.id);
-        if (!job || job.delivery !== 'waiting' || job.state !== 'queued') continue;
-        await this.offer(job);
-      }
-    }).catch((error) => this.options.logger.warn('offering waiting jobs failed; they are offered again at the next resync', { machineId, error: String(error) }));
+  /** Offers this machine's waiting jobs (woken by another bridge, or by the sweep); only if its link is here. */
+  offerWaiting(machineId: string): Promise<void> {
+    return this.redelivery.offerWaiting(machineId);
   }
 
-  private async redeliverDecisions(machineId: string): Promise<void> {
-    const { store, logger } = this.options;
-    for (const job of await store.listJobs({ machineId, active: true, limit: 1_000 })) {
-      for (const request of job.pendingApprovals) {
-        const decision = (await store.approval(job.id, request.requestId))?.decision;
-        if (decision) void this.decide(job, decision).catch((error) => logger.warn('redelivering a decision failed', { jobId: job.id, error: String(error) }));
-      }
-    }
+  /** Sends the stored decisions of the machine's pending approvals again (the runner ignores repeats). */
+  redeliverDecisions(machineId: string): Promise<void> {
+    return this.redelivery.redeliverDecisions(machineId);
   }
 }
 

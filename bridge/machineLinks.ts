@@ -9,7 +9,8 @@ import type { JobRecord } from './store/store.js';
 
 /** What the dispatcher needs from the machine link (the MachineHub implements it). Methods resolve false when the machine is offline. */
 export interface MachineLinks {
-  isOnline(machineId: string): boolean;
+  /** Linked to this bridge, or (several bridges) to another live one. */
+  isOnline(machineId: string): boolean | Promise<boolean>;
   offer(job: JobRecord): Promise<void>;
   decide(job: JobRecord, decision: ApprovalDecision): Promise<boolean>;
   cancel(job: JobRecord): Promise<boolean>;

@@ -31,6 +31,8 @@ export interface ClusterOptions {
   url?: string;
   logger?: Logger;
   heartbeatMs?: number;
+  /** A bridge not heard from for this long is gone (default 15 s). */
+  freshMs?: number;
   leaseRetryMs?: number;
 }
 
@@ -51,7 +53,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const ownPool = options.pool ? undefined : new pg.Pool({ connectionString, max: 4, application_name: `${bridgeId}:cluster` });
   ownPool?.on('error', (error) => logger.warn('cluster database connection failed', { error: error.message }));
   const pool = options.pool ?? ownPool!;
-  const presence = new PgBridgePresence({ pool, id: bridgeId, ...(options.url ? { url: options.url } : {}), ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}), logger });
+  const presence = new PgBridgePresence({ pool, id: bridgeId, ...(options.url ? { url: options.url } : {}), ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}), ...(options.freshMs ? { freshMs: options.freshMs } : {}), logger });
   let wakeBus: PgWakeBus | undefined;
   try {
     await presence.start();

@@ -12,8 +12,9 @@ import { silentLogger, type Logger } from '../../shared/logger.js';
  * - `machine`: work waits for this machine (payload: the machine id); the bridge holding its link delivers it.
  * - `events`: stored events are waiting to be told in their threads (payload: a job or session id).
  * - `web`: a web chat user's history changed (payload: the user id).
+ * - `answered`: a bridge answered a machine request another asked for (payload: the request id; machineRequests.ts).
  */
-export const WAKE_TOPICS = ['machine', 'events', 'web'] as const;
+export const WAKE_TOPICS = ['machine', 'events', 'web', 'answered'] as const;
 export type WakeTopic = (typeof WAKE_TOPICS)[number];
 
 /** What a subscriber is told: an id to look at, or `resync` (anything may have been missed: re-read it all). */

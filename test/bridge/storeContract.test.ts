@@ -61,7 +61,7 @@ describe('the store contract on PostgreSQL', function () {
     beforeEach(async () => {
       // Two pools on one database: what two bridge processes are.
       [first, second] = await Promise.all([PgStore.open(url), PgStore.open(url)]);
-      assert.equal(first.schema.applied.length + second.schema.applied.length, 1, 'the schema was created once, by one of them');
+      assert.equal(first.schema.applied.length + second.schema.applied.length, 2, 'the schema was created once, by one of them');
     });
     afterEach(async () => Promise.all([first.close(), second.close()]));
 
@@ -144,10 +144,10 @@ describe('the store contract on PostgreSQL', function () {
   describe('migrations on an existing database', () => {
     it('applies nothing the second time, and two bridges starting at once migrate once', async () => {
       const [a, b] = await Promise.all([PgStore.open(url), PgStore.open(url)]);
-      assert.deepEqual([a.schema.applied, b.schema.applied].sort((x, y) => x.length - y.length), [[], ['1 initial schema']]);
+      assert.deepEqual([a.schema.applied, b.schema.applied].sort((x, y) => x.length - y.length), [[], ['1 initial schema', '2 machine links across bridges']]);
       await Promise.all([a.close(), b.close()]);
       const again = await PgStore.open(url);
-      assert.deepEqual(again.schema, { before: 1, after: 1, applied: [] });
+      assert.deepEqual(again.schema, { before: 2, after: 2, applied: [] });
       await again.close();
     });
 
@@ -156,10 +156,10 @@ describe('the store contract on PostgreSQL', function () {
       const { rows } = await postgres.cluster().sql(
         `SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public'`, [], databaseOf(url));
       const typeOf = (table: string, column: string) => rows.find((row) => row.table_name === table && row.column_name === column)?.data_type;
-      for (const [table, column] of [['jobs', 'created_at'], ['job_events', 'at'], ['job_events', 'claimed_until'], ['approvals', 'decided_at'], ['bridges', 'last_seen_at'], ['chat_events_seen', 'seen_at']]) {
+      for (const [table, column] of [['jobs', 'created_at'], ['job_events', 'at'], ['job_events', 'claimed_until'], ['approvals', 'decided_at'], ['bridges', 'last_seen_at'], ['chat_events_seen', 'seen_at'], ['machine_links', 'connected_at'], ['machine_requests', 'created_at'], ['machine_requests', 'answered_at']]) {
         assert.equal(typeOf(table!, column!), 'bigint', `${table}.${column}`);
       }
-      for (const [table, column] of [['job_events', 'body'], ['jobs', 'result'], ['jobs', 'pending_approvals'], ['approvals', 'decision'], ['machines', 'repos'], ['web_messages', 'body']]) {
+      for (const [table, column] of [['job_events', 'body'], ['jobs', 'result'], ['jobs', 'pending_approvals'], ['approvals', 'decision'], ['machines', 'repos'], ['web_messages', 'body'], ['machine_requests', 'payload'], ['machine_requests', 'answer']]) {
         assert.equal(typeOf(table!, column!), 'jsonb', `${table}.${column}`);
       }
       assert.equal(typeOf('job_events', 'claimed_by'), 'text');
@@ -172,7 +172,7 @@ describe('the store contract on PostgreSQL', function () {
       await store.close();
       const cluster = postgres.cluster();
       await cluster.sql(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from the future', 0)`, [], databaseOf(url));
-      await assert.rejects(PgStore.open(url), /newer Dispatch \(schema 999; this one knows 1\)\. Upgrade Dispatch/);
+      await assert.rejects(PgStore.open(url), /newer Dispatch \(schema 999; this one knows 2\)\. Upgrade Dispatch/);
       assert.equal((await cluster.sql(`SELECT count(*)::int AS n FROM jobs`, [], databaseOf(url))).rows[0].n, 1, 'the data is untouched');
     });
   });

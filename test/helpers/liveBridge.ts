@@ -41,6 +41,8 @@ export interface LiveBridgeOptions {
   runnerUrl?: (bridgeUrl: string) => string;
   /** The runner's environment for pushes and pull requests (tokens, DISPATCH_GITHUB_API_URL). */
   shipEnv?: Record<string, string>;
+  /** Several bridges on PostgreSQL (env DISPATCH_DATABASE_URL): presence and sweep timings. */
+  cluster?: { heartbeatMs?: number; freshMs?: number; sweepMs?: number; answerPollMs?: number };
 }
 
 /**
@@ -65,6 +67,7 @@ export async function startLiveBridge(options: LiveBridgeOptions) {
     transports: options.transports ?? [],
     editIntervalMs: 50,
     ...(options.link ? { link: options.link } : {}),
+    ...(options.cluster ? { cluster: options.cluster } : {}),
     ...(options.cowork ? { cowork: options.cowork } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });

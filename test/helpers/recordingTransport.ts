@@ -12,12 +12,18 @@ export interface Posted {
  */
 export class RecordingTransport implements Transport {
   readonly canEdit = true;
-  readonly posted: Posted[] = [];
+  readonly posted: Posted[];
   private handler: ChatHandler | undefined;
-  private counter = 0;
-  private readonly waiters: { test: () => boolean; resolve: () => void }[] = [];
+  private readonly board: { counter: number; waiters: { test: () => boolean; resolve: () => void }[] };
 
-  constructor(readonly platform: Platform = 'web') {}
+  /** `sameChat`: another bridge's transport into the same chat (one workspace): posts, ids and waits are shared. */
+  constructor(
+    readonly platform: Platform = 'web',
+    sameChat?: RecordingTransport,
+  ) {
+    this.posted = sameChat?.posted ?? [];
+    this.board = sameChat?.board ?? { counter: 0, waiters: [] };
+  }
 
   async start(handler: ChatHandler): Promise<void> {
     this.handler = handler;
@@ -26,7 +32,7 @@ export class RecordingTransport implements Transport {
   async stop(): Promise<void> {}
 
   async post(thread: ThreadRef, message: OutgoingMessage): Promise<MessageRef> {
-    const ref = { thread, messageId: `m${++this.counter}` };
+    const ref = { thread, messageId: `m${++this.board.counter}` };
     this.posted.push({ ref, message, edits: [] });
     this.wake();
     return ref;
@@ -41,7 +47,7 @@ export class RecordingTransport implements Transport {
 
   /** A user sends `text`; a new thread unless `thread` is given. `addressed: false`: said in the thread without naming the bot. */
   async say(user: ChatUser, text: string, thread?: ThreadRef, options: { addressed?: boolean } = {}): Promise<ThreadRef> {
-    const messageId = `u${++this.counter}`;
+    const messageId = `u${++this.board.counter}`;
     const where = thread ?? { platform: this.platform, channelId: 'C1', threadId: messageId };
     const message: ChatMessage = { user, thread: where, messageId, text, isDirect: options.addressed !== false, ...(options.addressed === false ? { addressed: false } : {}) };
     await this.handler!.onMessage(message);
@@ -68,14 +74,14 @@ export class RecordingTransport implements Transport {
     if (test()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; posted: ${JSON.stringify(this.posted.map((p) => RecordingTransport.latest(p).title ?? RecordingTransport.latest(p).text.slice(0, 80)))}`)), ms);
-      this.waiters.push({ test, resolve: () => (clearTimeout(timer), resolve()) });
+      this.board.waiters.push({ test, resolve: () => (clearTimeout(timer), resolve()) });
     });
   }
 
   private wake(): void {
-    for (const waiter of [...this.waiters]) {
+    for (const waiter of [...this.board.waiters]) {
       if (waiter.test()) {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        this.board.waiters.splice(this.board.waiters.indexOf(waiter), 1);
         waiter.resolve();
       }
     }

@@ -106,6 +106,25 @@ export const PG_MIGRATIONS: PgMigration[] = [
     );
     `,
   },
+  {
+    version: 2,
+    name: 'machine links across bridges',
+    sql: `
+    -- Which bridge holds a machine's live link (bridge/cluster/machinePresence.ts). A row of a
+    -- bridge no longer fresh in \`bridges\` counts as offline: a killed bridge cannot clean up.
+    CREATE TABLE machine_links (machine_id text PRIMARY KEY, bridge_id text NOT NULL, connected_at bigint NOT NULL);
+    CREATE INDEX machine_links_bridge ON machine_links (bridge_id);
+    -- Work one bridge asks of a machine linked to another (bridge/cluster/machineRequests.ts):
+    -- taken once by the holder, answered in place, read and removed by the asker.
+    CREATE TABLE machine_requests (
+      id bigserial PRIMARY KEY, machine_id text NOT NULL, job_id text, kind text NOT NULL,
+      payload jsonb NOT NULL, created_at bigint NOT NULL,
+      taken_by text, answered_at bigint, answer jsonb
+    );
+    CREATE INDEX machine_requests_open ON machine_requests (machine_id, id) WHERE taken_by IS NULL;
+    CREATE INDEX machine_requests_created ON machine_requests (created_at);
+    `,
+  },
 ];
 
 /** Any constant both bridges agree on: the advisory lock that serializes migrations ("dsp" + 1). */
