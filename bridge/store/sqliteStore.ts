@@ -2,6 +2,7 @@ import { closeSync, existsSync, openSync } from 'node:fs';
 import { DispatchError } from '../../shared/errors.js';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { jobFromRow, jobPatchColumns } from './jobRows.js';
 import {
   ApprovalDecisionSchema,
   ApprovalRequestSchema,
@@ -260,12 +261,7 @@ export class SqliteStore implements Store {
   }
 
   async updateJob(id: string, patch: JobPatch): Promise<void> {
-    const columns: [string, unknown][] = [];
-    if (patch.statusMessage !== undefined) columns.push(['status_message_id', patch.statusMessage.messageId]);
-    if (patch.delivery !== undefined) columns.push(['delivery', patch.delivery]);
-    if (patch.repo !== undefined) columns.push(['repo', patch.repo]);
-    if (patch.state !== undefined) columns.push(['state', patch.state]);
-    if (patch.updatedAt !== undefined) columns.push(['updated_at', patch.updatedAt]);
+    const columns = jobPatchColumns(patch);
     if (columns.length === 0) return;
     this.statement(`UPDATE jobs SET ${columns.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`).run(...columns.map(([, value]) => value), id);
   }
@@ -386,35 +382,9 @@ function toApproval(row: Row): ApprovalRecord {
   };
 }
 
+/** SQLite keeps JSON as text and booleans as 0/1. */
+const sqliteColumns = { json: (value: unknown) => JSON.parse(String(value)) as unknown, flag: (value: unknown) => value === 1 };
+
 function toJob(row: Row): JobRecord {
-  const thread: ThreadRef = {
-    platform: row.thread_platform as ThreadRef['platform'],
-    channelId: String(row.thread_channel),
-    threadId: String(row.thread_id),
-  };
-  return {
-    id: String(row.id),
-    owner: {
-      platform: row.owner_platform as ChatUser['platform'],
-      userId: String(row.owner_id),
-      ...(row.owner_name ? { displayName: String(row.owner_name) } : {}),
-    },
-    machineId: String(row.machine_id),
-    task: String(row.task),
-    ...(row.repo ? { repo: String(row.repo) } : {}),
-    ...(row.agent ? { agent: String(row.agent) } : {}),
-    forced: row.forced === 1,
-    routeReason: String(row.route_reason),
-    thread,
-    ...(row.status_message_id ? { statusMessage: { thread, messageId: String(row.status_message_id) } } : {}),
-    delivery: row.delivery as JobRecord['delivery'],
-    state: row.state as SessionState,
-    ...(row.branch ? { branch: String(row.branch) } : {}),
-    ...(row.worktree ? { worktree: String(row.worktree) } : {}),
-    lastSeq: Number(row.last_seq),
-    ...(row.result ? { result: SessionResultSchema.parse(JSON.parse(String(row.result))) } : {}),
-    pendingApprovals: (JSON.parse(String(row.pending_approvals)) as unknown[]).map((item) => ApprovalRequestSchema.parse(item)),
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
+  return jobFromRow(row, sqliteColumns);
 }

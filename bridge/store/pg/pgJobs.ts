@@ -5,6 +5,7 @@ import { foldEvent } from '../foldEvent.js';
 import type { ApprovalRecord, JobFilter, JobPatch, JobRecord, StoredEvent } from '../store.js';
 import { inTransaction, type Row } from './pgPool.js';
 import { toApproval, toJob } from './pgRows.js';
+import { jobPatchColumns } from '../jobRows.js';
 
 /** An event a bridge has leased for telling (the notifier across bridges). */
 export interface ClaimedEvent extends StoredEvent {
@@ -68,12 +69,7 @@ export class PgJobs {
   }
 
   async updateJob(id: string, patch: JobPatch): Promise<void> {
-    const columns: [string, unknown][] = [];
-    if (patch.statusMessage !== undefined) columns.push(['status_message_id', patch.statusMessage.messageId]);
-    if (patch.delivery !== undefined) columns.push(['delivery', patch.delivery]);
-    if (patch.repo !== undefined) columns.push(['repo', patch.repo]);
-    if (patch.state !== undefined) columns.push(['state', patch.state]);
-    if (patch.updatedAt !== undefined) columns.push(['updated_at', patch.updatedAt]);
+    const columns = jobPatchColumns(patch);
     if (columns.length === 0) return;
     const sets = columns.map(([column], index) => `${column} = $${index + 1}`).join(', ');
     await this.pool.query(`UPDATE jobs SET ${sets} WHERE id = $${columns.length + 1}`, [...columns.map(([, value]) => value), id]);

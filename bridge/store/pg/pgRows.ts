@@ -2,6 +2,7 @@ import { ApprovalDecisionSchema, ApprovalRequestSchema, SessionResultSchema, typ
 import type { ChatUser, ThreadRef } from '../../chat.js';
 import type { ApprovalRecord, JobRecord, MachineRecord } from '../store.js';
 import type { Row } from './pgPool.js';
+import { jobFromRow } from '../jobRows.js';
 
 /** Rows back to records. jsonb arrives parsed; what came from a runner is validated again. */
 export function toMachine(row: Row): MachineRecord {
@@ -36,27 +37,9 @@ export function toThread(row: Row): ThreadRef {
   return { platform: row.thread_platform as ThreadRef['platform'], channelId: String(row.thread_channel), threadId: String(row.thread_id) };
 }
 
+/** jsonb arrives parsed and booleans as booleans. */
+const pgColumns = { json: (value: unknown) => value, flag: (value: unknown) => value === true };
+
 export function toJob(row: Row): JobRecord {
-  const thread = toThread(row);
-  return {
-    id: String(row.id),
-    owner: toUser(row, 'owner'),
-    machineId: String(row.machine_id),
-    task: String(row.task),
-    ...(row.repo ? { repo: String(row.repo) } : {}),
-    ...(row.agent ? { agent: String(row.agent) } : {}),
-    forced: row.forced === true,
-    routeReason: String(row.route_reason),
-    thread,
-    ...(row.status_message_id ? { statusMessage: { thread, messageId: String(row.status_message_id) } } : {}),
-    delivery: row.delivery as JobRecord['delivery'],
-    state: row.state as SessionState,
-    ...(row.branch ? { branch: String(row.branch) } : {}),
-    ...(row.worktree ? { worktree: String(row.worktree) } : {}),
-    lastSeq: Number(row.last_seq),
-    ...(row.result ? { result: SessionResultSchema.parse(row.result) } : {}),
-    pendingApprovals: (row.pending_approvals as unknown[]).map((item) => ApprovalRequestSchema.parse(item)),
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
+  return jobFromRow(row, pgColumns);
 }
