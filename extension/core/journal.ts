@@ -20,6 +20,11 @@ export const JournalRecordSchema = z.object({
   pruned: z.boolean().optional(),
   /** How the last turn that ran ended: a follow-up that is denied leaves this verdict standing. */
   verdict: z.object({ state: SessionStateSchema, result: SessionResultSchema }).optional(),
+  /**
+   * Fingerprints of the repository's push-steering git settings when the session's worktree
+   * was made (ship/sharedGitConfig.ts): a push is refused if the session changed them.
+   */
+  pushConfig: z.record(z.string(), z.string()).optional(),
 });
 export type JournalRecord = z.infer<typeof JournalRecordSchema>;
 

@@ -6,7 +6,6 @@ import { silentLogger, type Logger } from '../../shared/logger.js';
 import {
   ApprovalDecisionSchema,
   isFinal,
-  JobSpecSchema,
   MAX_TASK_LENGTH,
   type ApprovalDecision,
   type JobSpec,
@@ -14,9 +13,10 @@ import {
   type SessionSnapshot,
 } from '../../shared/sessions.js';
 import type { Agent, AgentFactory } from './agents/agent.js';
-import { BuiltinAgent } from './agents/builtin.js';
-import { ApprovalPolicy } from './approvals.js';
-import { AttachWatch } from './attachWatch.js';
+import { agentByName } from './agents/agentByName.js';
+import type { ApprovalPolicy } from './approvals.js';
+import type { AttachWatch } from './attachWatch.js';
+import { watchAttachedSessions } from './attachedSessions.js';
 import { Journal, type JournalRecord } from './journal.js';
 import { findRepo, validateRepos, type RepoConfig } from './repositories.js';
 import { endLeftoverProcesses, processScope, ProcessGroups } from './processGroups.js';
@@ -28,19 +28,17 @@ import { RunnerLock } from './runnerLock.js';
 import { KeyedLock } from './repoLock.js';
 import { shipSession, type ShipOutcome, type ShipRequest } from './ship/shipSession.js';
 import { Worktrees } from './worktrees.js';
-import { roughly } from './duration.js';
 import { DepsCache } from './depsCache.js';
 import { prefetchManagerVersions } from './depsKey.js';
 import { WorktreePool } from './worktreePool.js';
+import { WarmPoolSchedule } from './warmPoolSchedule.js';
+import { pruneFinishedWorktrees, type PruneReport } from './worktreePrune.js';
+import { sessionApprovalPolicy } from './sessionApprovals.js';
+import { taskTooLong, validateJob } from './jobValidation.js';
+import { resultWithoutRun } from './resultWithoutRun.js';
 
 export type { RepoConfig } from './repositories.js';
-
-/** What a prune did: the worktrees removed, those kept and why, and the branches left in place. */
-export interface PruneReport {
-  removed: string[];
-  kept: { worktree: string; why: string }[];
-  branchesKept: string[];
-}
+export type { PruneReport } from './worktreePrune.js';
 
 export interface RunnerOptions {
   /** DISPATCH_HOME: journal in <home>/journal, worktrees in <home>/worktrees, logs in <home>/logs. */
@@ -71,9 +69,6 @@ export interface RunnerOptions {
   warmPoolDelayMs?: number;
 }
 
-/** How often an idle runner looks whether a repository's base moved under its warm worktrees. */
-const POOL_REFRESH_MS = 60_000;
-
 interface Active {
   controller: AbortController;
   reason?: StopReason;
@@ -96,8 +91,7 @@ export class Runner {
   private readonly worktrees = new Worktrees();
   private readonly deps: DepsCache;
   private readonly pool: WorktreePool;
-  private poolWork: { done: Promise<void>; controller: AbortController } | undefined;
-  private poolTimer: NodeJS.Timeout | undefined;
+  private readonly warmPool: WarmPoolSchedule;
   private readonly lock: RunnerLock;
   private readonly queue: PQueue;
   private readonly policies = new Map<string, ApprovalPolicy>();
@@ -126,6 +120,14 @@ export class Runner {
     this.queue = new PQueue({ concurrency: this.maxSessions });
     this.deps = new DepsCache(options.home, options.depsCacheMaxBytes, this.logger.child({ part: 'deps-cache' }));
     this.pool = new WorktreePool({ home: options.home, size: options.worktreePool ?? 0, worktrees: this.worktrees, deps: this.deps, logger: this.logger.child({ part: 'pool' }) });
+    this.warmPool = new WarmPoolSchedule({
+      pool: this.pool,
+      repos: this.repos,
+      idle: () => this.idle(),
+      owner: () => this.ownsJournal,
+      logger: this.logger,
+      ...(options.warmPoolDelayMs !== undefined ? { delayMs: options.warmPoolDelayMs } : {}),
+    });
   }
 
   /** Loads the journal: sessions cut off mid-run become `interrupted` (worktree kept); queued ones run. */
@@ -149,8 +151,7 @@ export class Runner {
       }
       this.watchAttachments().start();
       if (this.deps.enabled) prefetchManagerVersions();
-      this.warmPoolSoon();
-      if (this.pool.size > 0) this.poolTimer = setInterval(() => this.warmPool(), POOL_REFRESH_MS).unref();
+      this.warmPool.start();
     });
     // A start that failed (another runner holds DISPATCH_HOME) may be tried again later.
     this.starting.catch(() => {
@@ -220,7 +221,7 @@ export class Runner {
       return;
     }
     if (record.snapshot.state === 'queued') {
-      this.store.emit(record, { kind: 'result', result: emptyResult(record, 'Cancelled before it started.') });
+      this.store.emit(record, { kind: 'result', result: resultWithoutRun(record, 'Cancelled before it started.') });
       this.store.transition(record, 'cancelled', 'Cancelled before it started.');
     }
   }
@@ -265,41 +266,10 @@ export class Runner {
     return (await this.pruneReport(options)).removed;
   }
 
-  /**
-   * Removes the worktrees of sessions finished more than `olderThanMs` ago and says what it
-   * kept and why (still running, too recent). Branches stay unless `branches` is asked for:
-   * a session branch left after its turn has commits of its own.
-   */
+  /** Removes finished sessions' worktrees and says what it kept and why (worktreePrune.ts). */
   async pruneReport(options: { olderThanMs: number; branches?: boolean }): Promise<PruneReport> {
     this.ensureLoaded();
-    const now = this.clock.now();
-    const cutoff = now - options.olderThanMs;
-    const report: PruneReport = { removed: [], kept: [], branchesKept: [] };
-    for (const record of this.store.all()) {
-      const { sessionId, state, worktree, branch, updatedAt } = record.snapshot;
-      if (record.pruned || !worktree) continue;
-      // The final state is the last thing a turn writes, so a final session no longer uses its worktree.
-      if (!isFinal(state)) {
-        report.kept.push({ worktree, why: `session ${state}` });
-        continue;
-      }
-      if (updatedAt > cutoff) {
-        report.kept.push({ worktree, why: `finished ${roughly(now - updatedAt)} ago` });
-        continue;
-      }
-      try {
-        await this.worktrees.remove(record.repoPath, worktree);
-        if (options.branches && branch) await this.worktrees.deleteBranch(record.repoPath, branch).catch(() => undefined);
-        else if (branch) report.branchesKept.push(branch);
-        record.pruned = true;
-        this.store.save(record);
-        report.removed.push(worktree);
-      } catch (error) {
-        this.logger.warn('could not prune a worktree', { sessionId, worktree, error: asDispatchError(error).message });
-        report.kept.push({ worktree, why: `could not remove it: ${asDispatchError(error).message}` });
-      }
-    }
-    return report;
+    return pruneFinishedWorktrees({ store: this.store, worktrees: this.worktrees, clock: this.clock, logger: this.logger }, options);
   }
 
   /** `dispatch runner prune`, second part: the dependency cache (leftovers, unused entries, over the bound) and the warm pool. */
@@ -322,8 +292,7 @@ export class Runner {
   async stop(): Promise<void> {
     this.attachWatch?.stop(); // first: a held follow-up taken off disk now could no longer run
     this.stopped = true;
-    clearInterval(this.poolTimer);
-    this.poolWork?.controller.abort();
+    const building = this.warmPool.stop();
     this.queue.pause();
     this.queue.clear();
     const running = [...this.active.values()];
@@ -332,53 +301,20 @@ export class Runner {
       active.controller.abort();
     }
     const grace = sleep(this.options.stopGraceMs ?? 5_000, undefined, { ref: false });
-    await Promise.race([Promise.allSettled([...running.map((active) => active.done), this.poolWork?.done]), grace]);
+    await Promise.race([Promise.allSettled([...running.map((active) => active.done), building]), grace]);
     for (const policy of this.policies.values()) policy.dispose();
     this.lock.release();
   }
 
-  /** `dispatch attach` (another process) may have a session in a terminal: see attachWatch.ts. */
+  /** `dispatch attach` (another process) may have a session in a terminal: see attachedSessions.ts. */
   private watchAttachments(): AttachWatch {
-    this.attachWatch ??= new AttachWatch({
-      home: this.options.home,
-      now: () => this.clock.now(),
-      note: (sessionId, text) => {
-        const record = this.store.get(sessionId);
-        if (record) this.store.emit(record, { kind: 'progress', text });
-      },
-      resume: (sessionId, text) =>
-        void this.followUp(sessionId, text).catch((error: unknown) => this.logger.warn('a held follow-up could not run', { sessionId, error: asDispatchError(error).message })),
-    });
+    this.attachWatch ??= watchAttachedSessions({ home: this.options.home, clock: this.clock, store: this.store, logger: this.logger, followUp: (sessionId, text) => this.followUp(sessionId, text) });
     return this.attachWatch;
   }
 
   /** No session running, queued or being admitted: the only time the warm pool is built. */
   private idle(): boolean {
     return this.active.size === 0 && this.queue.size === 0 && this.queue.pending === 0 && this.admitting.size === 0;
-  }
-
-  /**
-   * Tops the pool up once the runner has stayed idle a moment: a session that arrives just
-   * after start (or right after another) does not share the machine with the building.
-   */
-  private warmPoolSoon(): void {
-    if (this.pool.size === 0) return;
-    setTimeout(() => {
-      if (this.idle()) this.warmPool();
-    }, this.options.warmPoolDelayMs ?? 3_000).unref();
-  }
-
-  /** Tops up the warm pool in the background while idle; it stops between steps once a session arrives. */
-  private warmPool(): void {
-    if (this.pool.size === 0 || this.stopped || this.poolWork || !this.ownsJournal || !this.idle()) return;
-    const controller = new AbortController();
-    const done = this.pool
-      .refill(this.repos, () => this.stopped || !this.idle(), controller.signal)
-      .catch((error: unknown) => this.logger.warn('the warm pool could not be prepared', { error: asDispatchError(error).message }))
-      .finally(() => {
-        if (this.poolWork?.done === done) this.poolWork = undefined;
-      });
-    this.poolWork = { done, controller };
   }
 
   /**
@@ -398,15 +334,7 @@ export class Runner {
   }
 
   private agentFor(name: string): Agent {
-    let agent: Agent | undefined;
-    try {
-      agent = this.options.agents(name);
-    } catch (error) {
-      if (name !== 'builtin') throw asDispatchError(error);
-    }
-    if (!agent && name === 'builtin') agent = new BuiltinAgent();
-    if (!agent) throw new DispatchError('not_found', `Unknown agent "${name}".`);
-    return agent;
+    return agentByName(this.options.agents, name);
   }
 
   private repoFor(record: JournalRecord): RepoConfig {
@@ -433,7 +361,7 @@ export class Runner {
       agent = this.agentFor(record.snapshot.agent ?? 'builtin');
     } catch (error) {
       const message = asDispatchError(error).message;
-      this.store.emit(record, { kind: 'result', result: emptyResult(record, `Failed: ${message}`, message) });
+      this.store.emit(record, { kind: 'result', result: resultWithoutRun(record, `Failed: ${message}`, message) });
       this.store.transition(record, 'failed', message);
       return;
     }
@@ -464,7 +392,7 @@ export class Runner {
       // A follow-up may already have started the next turn of this session.
       if (this.active.get(sessionId) === active) this.active.delete(sessionId);
       // Once the queue has let go of this turn, the runner may be idle: top the pool up.
-      this.warmPoolSoon();
+      this.warmPool.soon();
     }
   }
 
@@ -472,24 +400,12 @@ export class Runner {
     const sessionId = record.snapshot.sessionId;
     let policy = this.policies.get(sessionId);
     if (policy) return policy;
-    policy = new ApprovalPolicy({
+    policy = sessionApprovalPolicy(record, {
+      store: this.store,
       clock: this.clock,
       ttlMinutes: this.options.approvalTtlMinutes ?? 30,
       remindMinutes: this.options.approvalRemindMinutes ?? 15,
       ...(this.options.reminderPollMs !== undefined ? { pollMs: this.options.reminderPollMs } : {}),
-      onRequested: (request) => {
-        this.store.emit(record, { kind: 'approval_requested', request });
-        // A listener may have answered already (--yes answers synchronously): then no wait.
-        const stillPending = policy?.waiting().some((r) => r.requestId === request.requestId);
-        if (stillPending && record.snapshot.state === 'running') this.store.transition(record, 'waiting_for_approval');
-      },
-      onReminder: (requestId) => this.store.emit(record, { kind: 'approval_reminder', requestId }),
-      onResolved: (decision) => {
-        this.store.emit(record, { kind: 'approval_resolved', decision });
-        if (record.snapshot.state === 'waiting_for_approval' && policy?.waiting().length === 0) {
-          this.store.transition(record, 'running');
-        }
-      },
     });
     this.policies.set(sessionId, policy);
     return policy;
@@ -498,40 +414,9 @@ export class Runner {
   /** A session the journal shows mid-run belongs to a runner that died: say so, keep its worktree. */
   private interrupt(record: JournalRecord): void {
     const message = 'The runner stopped while this session was running (crash or restart). The worktree and branch are kept; send a follow-up to continue.';
-    this.store.emit(record, { kind: 'result', result: emptyResult(record, `Interrupted: ${message}`) });
+    this.store.emit(record, { kind: 'result', result: resultWithoutRun(record, `Interrupted: ${message}`) });
     this.store.transition(record, 'interrupted', message);
   }
-}
-
-function taskTooLong(length: number): string {
-  return `The task is ${length.toLocaleString('en-US')} characters long; the limit is ${MAX_TASK_LENGTH.toLocaleString('en-US')}.`;
-}
-
-function validateJob(job: JobSpec): JobSpec {
-  const task: unknown = (job as { task?: unknown } | undefined)?.task;
-  if (typeof task === 'string' && task.length > MAX_TASK_LENGTH) throw new DispatchError('bad_input', taskTooLong(task.length));
-  if (typeof task === 'string' && !task.trim()) throw new DispatchError('bad_input', 'The task is empty.');
-  const parsed = JobSpecSchema.safeParse(job);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'job'}: ${issue.message}`);
-    throw new DispatchError('bad_input', `Invalid job — ${problems.join('; ')}`);
-  }
-  return parsed.data;
-}
-
-/** The result of a session that ends without running (cancelled in line, interrupted, no agent). */
-function emptyResult(record: JournalRecord, summary: string, error?: string) {
-  const { snapshot } = record;
-  return {
-    summary,
-    filesChanged: [],
-    diffstat: '',
-    branch: snapshot.branch ?? '',
-    baseCommit: snapshot.baseCommit ?? '',
-    worktree: snapshot.worktree ?? '',
-    durationMs: 0,
-    ...(error ? { error } : {}),
-  };
 }
 
 function clone<T>(value: T): T {

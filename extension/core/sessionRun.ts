@@ -16,6 +16,7 @@ import type { DepsCache } from './depsCache.js';
 import { TurnDependencies } from './turnDependencies.js';
 import type { Worktrees } from './worktrees.js';
 import type { TakenWorktree, WorktreePool } from './worktreePool.js';
+import { pushConfigFingerprint } from './ship/sharedGitConfig.js';
 
 /** The most changed files a result lists by name; the diffstat's last line counts them all. */
 const MAX_LISTED_FILES = 500;
@@ -140,6 +141,8 @@ async function ensureWorktree(ctx: TurnContext, record: JournalRecord, branch?: 
   const name = sessionBranchName(shortId, record.task);
   const taken = await ctx.pool?.take(record.repoPath, baseCommit, folder, name);
   const made = taken ?? (await ctx.worktrees.add(record.repoPath, folder, name, baseCommit));
+  // Before the agent first runs: what a push would later check the shared .git/config against.
+  record.pushConfig = await pushConfigFingerprint(record.repoPath, made.worktree);
   ctx.store.emit(record, {
     kind: 'workspace',
     repo: ctx.repo.name,

@@ -2,6 +2,7 @@ import { asDispatchError, DispatchError } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/logger.js';
 import { agentBanner, agentsFor } from './agentSetup.js';
 import { BridgeLink } from '../link/bridgeLink.js';
+import { parseBridgeUrls } from '../link/bridgeUrls.js';
 import { loadMachineIdentity } from '../link/machineIdentity.js';
 import { roughly } from '../duration.js';
 import { Runner } from '../runner.js';
@@ -17,11 +18,12 @@ interface Io {
 }
 
 /**
- * `dispatch runner --bridge URL`: this machine serves a bridge until Ctrl+C. Sessions go
- * on while the link is down; it reconnects with backoff and resends what the bridge
- * has not acknowledged.
+ * `dispatch runner --bridge URL[,URL…]`: this machine serves a bridge until Ctrl+C. Sessions go
+ * on while the link is down; it reconnects (to the next bridge listed, if any) with
+ * backoff and resends what the bridge has not acknowledged.
  */
 export async function runConnected(io: Io, bridgeUrl: string, until: Promise<unknown>): Promise<number> {
+  parseBridgeUrls(bridgeUrl, '--bridge'); // a bad entry is said before anything starts
   const config = loadRunnerConfig(io.env, io.cwd);
   if (config.repos.length === 0) throw new DispatchError('bad_config', 'Run it inside a git repository, or set DISPATCH_REPOS=name=/path,other=/path.');
   const token = runnerTokenUnlessRegistered(io.env, config.home);
@@ -40,8 +42,8 @@ export async function runConnected(io: Io, bridgeUrl: string, until: Promise<unk
   await runner.start();
   const identity = loadMachineIdentity(config.home, io.env.DISPATCH_MACHINE_NAME);
   const link = new BridgeLink({ bridgeUrl, token, runner, identity, agent: config.agent, logger });
-  recordLinkState(link, config.home, bridgeUrl); // for `dispatch service status`
-  link.onStatus((status, detail) => io.stdout.write(`${status === 'online' ? `Connected to ${bridgeUrl} as ${identity.machineName}.` : `Bridge link ${status}${detail ? `: ${detail}` : ''}`}\n`));
+  recordLinkState(link, config.home); // for `dispatch service status`
+  link.onStatus((status, detail) => io.stdout.write(`${status === 'online' ? `Connected to ${link.bridgeUrl} as ${identity.machineName}.` : `Bridge link ${status}${detail ? `: ${detail}` : ''}`}\n`));
   runner.onEvent((event) => {
     if (event.kind === 'state') io.stdout.write(`[${event.sessionId.slice(0, 8)}] ${event.state}${event.message ? ` — ${event.message}` : ''}\n`);
   });

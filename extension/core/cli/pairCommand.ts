@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { DispatchError } from '../../../shared/errors.js';
 import { PROTOCOL_VERSION, runnerToBridge } from '../../../shared/protocol/bridgeRunner.js';
 import { call } from '../../../shared/protocol/rpc.js';
+import { BridgeRotation } from '../link/bridgeRotation.js';
 import { MachineCredential, dialAsMachine } from '../link/machineCredential.js';
 import { CREDENTIAL_FILE, loadMachineIdentity } from '../link/machineIdentity.js';
 import { loadRunnerConfig } from '../runnerConfig.js';
@@ -44,11 +45,14 @@ export function runnerTokenUnlessRegistered(env: NodeJS.ProcessEnv, home: string
 export async function runPairCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { bridge: { type: 'string' } }, strict: true });
   const config = loadRunnerConfig(io.env, io.cwd);
-  const bridgeUrl = values.bridge ?? io.env.DISPATCH_BRIDGE_URL ?? `ws://127.0.0.1:${io.env.DISPATCH_PORT ?? 7878}`;
+  const bridges = new BridgeRotation(
+    values.bridge ?? io.env.DISPATCH_BRIDGE_URL ?? `ws://127.0.0.1:${io.env.DISPATCH_PORT ?? 7878}`,
+    values.bridge !== undefined ? '--bridge' : io.env.DISPATCH_BRIDGE_URL !== undefined ? 'DISPATCH_BRIDGE_URL' : undefined,
+  );
   const identity = loadMachineIdentity(config.home, io.env.DISPATCH_MACHINE_NAME);
   // The machine's own credential when it has one; the registration token only to register.
   const credential = new MachineCredential(identity);
-  const { socket, connection } = await dialAsMachine(bridgeUrl, credential, () => (credential.current ? optionalToken(io.env, config.home) : runnerToken(io.env, config.home)));
+  const { socket, connection } = await dialFirstAnswering(bridges, (url) => dialAsMachine(url, credential, () => (credential.current ? optionalToken(io.env, config.home) : runnerToken(io.env, config.home))));
   try {
     const hello = await call(connection, runnerToBridge, 'machine/hello', {
       protocolVersion: PROTOCOL_VERSION,
@@ -67,5 +71,16 @@ export async function runPairCommand(argv: string[], io: Io): Promise<number> {
   } finally {
     connection.dispose();
     socket.close();
+  }
+}
+
+/** Any of the bridges can make a pairing code (they share one database): the first that answers does. */
+async function dialFirstAnswering<T>(bridges: BridgeRotation, dial: (url: string) => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await dial(bridges.current);
+    } catch (error) {
+      if (bridges.failed() === 'backoff') throw error;
+    }
   }
 }

@@ -29,6 +29,7 @@ export interface RunnerCommandIo {
 const USAGE = `Usage:
   dispatch runner --repo PATH --task "TEXT" [--agent builtin] [--json] [--yes]
   dispatch runner --bridge ws://HOST:PORT          serve a bridge's chats from this machine
+  dispatch runner --bridge ws://A:PORT,ws://B:PORT  bridges of one team: the next is tried when one fails
   dispatch runner prune [--older-than 7d] [--branches]
 
   --repo PATH      repository to work in (a path, or a name from DISPATCH_REPOS); default: the one containing cwd

@@ -23,11 +23,15 @@ function stateFile(home: string): string {
   return path.join(home, 'link.json');
 }
 
-/** Keeps link.json up to date for as long as the link lives; returns the unsubscribe. */
-export function recordLinkState(link: BridgeLink, home: string, bridgeUrl: string): () => void {
+/**
+ * Keeps link.json up to date for as long as the link lives; returns the unsubscribe. The
+ * bridge written is the one the link holds now (`_configured`, the listed URLs, is not).
+ */
+export function recordLinkState(link: BridgeLink, home: string, _configured?: string): () => void {
   let detail: string | undefined;
   const write = () => {
-    const state: LinkState = { pid: process.pid, bridgeUrl, status: link.status, paired: link.paired ?? null, ...(detail ? { detail } : {}), at: Date.now() };
+    // The bridge it holds now (of several, after a failover), without credentials.
+    const state: LinkState = { pid: process.pid, bridgeUrl: link.bridgeUrl, status: link.status, paired: link.paired ?? null, ...(detail ? { detail } : {}), at: Date.now() };
     try {
       mkdirSync(home, { recursive: true });
       writeFileSync(`${stateFile(home)}.tmp`, JSON.stringify(state), { mode: 0o600 });

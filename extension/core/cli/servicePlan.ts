@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseDotenv } from 'dotenv';
-import { DispatchError } from '../../../shared/errors.js';
+import { asDispatchError, DispatchError } from '../../../shared/errors.js';
+import { parseBridgeUrls } from '../link/bridgeUrls.js';
 import { loadRunnerConfig } from '../runnerConfig.js';
 import { isSecretName as maskedAsSecret } from '../secretMask.js';
 import type { ServicePlan } from './serviceDefinition.js';
@@ -40,7 +41,7 @@ export function planService(input: PlanInput): PlannedService {
     throw new DispatchError('bad_config', 'Run `dispatch service install` inside the git repository the sessions should use, or set DISPATCH_REPOS=name=/path.');
   }
   const bridge = input.bridge ?? input.env.DISPATCH_BRIDGE_URL;
-  if (bridge !== undefined) checkBridgeUrl(bridge);
+  if (bridge !== undefined) checkBridgeUrl(bridge, input.bridge !== undefined ? '--bridge' : 'DISPATCH_BRIDGE_URL');
   const script = dispatchScript();
   const environment: Record<string, string> = { DISPATCH_HOME: config.home };
   for (const [name, value] of Object.entries(input.env)) {
@@ -59,15 +60,18 @@ export function planService(input: PlanInput): PlannedService {
   return { plan, home: config.home, warnings: secretWarnings(input, config.home, bridge !== undefined) };
 }
 
-function checkBridgeUrl(url: string): void {
-  let parsed: URL;
+/** One bridge URL or several, comma-separated (the runner fails over between them). */
+function checkBridgeUrl(list: string, setting: string): void {
+  let urls: string[];
   try {
-    parsed = new URL(url);
-  } catch {
-    throw new DispatchError('bad_input', `--bridge wants a URL like ws://host:7878, not "${url}".`);
+    urls = parseBridgeUrls(list, setting);
+  } catch (error) {
+    throw new DispatchError('bad_input', asDispatchError(error).message);
   }
-  if (!['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol)) throw new DispatchError('bad_input', `--bridge wants a ws:// or wss:// URL, not "${url}".`);
-  if (parsed.username || parsed.password) throw new DispatchError('bad_input', 'Leave credentials out of the bridge URL: the service file would keep them. Put the runner token in .env instead.');
+  for (const url of urls) {
+    const parsed = new URL(url);
+    if (parsed.username || parsed.password) throw new DispatchError('bad_input', 'Leave credentials out of the bridge URL: the service file would keep them. Put the runner token in .env instead.');
+  }
 }
 
 /**

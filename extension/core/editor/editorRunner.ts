@@ -97,6 +97,7 @@ export class EditorRunner {
       runner: this.runner,
       identity,
       bridgeUrl: init.bridgeUrl || env.DISPATCH_BRIDGE_URL || '',
+      bridgeSetting: init.bridgeUrl ? 'dispatch.bridgeUrl' : 'DISPATCH_BRIDGE_URL',
       token,
       agent: init.agent,
       logger,

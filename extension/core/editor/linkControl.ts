@@ -1,4 +1,4 @@
-import { DispatchError } from '../../../shared/errors.js';
+import { asDispatchError, DispatchError } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/logger.js';
 import type { LinkInfo } from '../../../shared/protocol/runnerEditor.js';
 import { BridgeLink } from '../link/bridgeLink.js';
@@ -10,6 +10,8 @@ export interface LinkControlOptions {
   identity: MachineIdentity;
   /** Empty: no bridge configured. */
   bridgeUrl: string;
+  /** Where bridgeUrl came from (`dispatch.bridgeUrl` or DISPATCH_BRIDGE_URL), for the error a bad entry makes. */
+  bridgeSetting?: string;
   /** Undefined: no runner token in the environment or under DISPATCH_HOME. */
   token: string | undefined;
   agent: string;
@@ -39,7 +41,8 @@ export class LinkControl {
 
   info(): LinkInfo {
     const { identity, bridgeUrl } = this.options;
-    return { ...this.current, machineId: identity.machineId, machineName: identity.machineName, bridgeUrl };
+    // Of several bridges, the one the link holds (or dials) now.
+    return { ...this.current, machineId: identity.machineId, machineName: identity.machineName, bridgeUrl: this.link?.bridgeUrl ?? bridgeUrl };
   }
 
   /** Starts a new link (dropping any current one); unconfigured stays unconfigured. */
@@ -49,8 +52,15 @@ export class LinkControl {
       this.update({ status: 'unconfigured', detail: this.missing() });
       return this.info();
     }
-    const { runner, identity, bridgeUrl, token, agent, logger, backoff } = this.options;
-    const link = new BridgeLink({ bridgeUrl, token: token ?? '', runner, identity, agent, logger: logger.child({ part: 'link' }), ...(backoff ? { backoff } : {}) });
+    const { runner, identity, bridgeUrl, bridgeSetting, token, agent, logger, backoff } = this.options;
+    let link: BridgeLink;
+    try {
+      link = new BridgeLink({ bridgeUrl, ...(bridgeSetting ? { bridgeSetting } : {}), token: token ?? '', runner, identity, agent, logger: logger.child({ part: 'link' }), ...(backoff ? { backoff } : {}) });
+    } catch (error) {
+      // A bad entry in dispatch.bridgeUrl: nothing to dial until the setting is fixed.
+      this.update({ status: 'unconfigured', detail: asDispatchError(error).message });
+      return this.info();
+    }
     this.link = link;
     link.onStatus((status, detail, code) => {
       if (this.link !== link) return;

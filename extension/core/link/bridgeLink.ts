@@ -2,28 +2,35 @@ import type WebSocket from 'ws';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { DispatchError, asDispatchError, type ErrorCode } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/logger.js';
-import { LINK_DEAD_MS, LINK_PING_MS, LinkClose, MAX_LINK_FRAME_BYTES, PROTOCOL_VERSION, bridgeToRunner, runnerToBridge } from '../../../shared/protocol/bridgeRunner.js';
+import { LINK_DEAD_MS, LINK_PING_MS, LinkClose, PROTOCOL_VERSION, bridgeToRunner, runnerToBridge } from '../../../shared/protocol/bridgeRunner.js';
 import { watchLiveness } from '../../../shared/protocol/liveness.js';
-import { DEFAULT_REQUEST_TIMEOUT_MS, MESSAGE_TOO_BIG, call, handle } from '../../../shared/protocol/rpc.js';
-import { isFinal, type SessionEvent, type SessionSnapshot } from '../../../shared/sessions.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, call, handle } from '../../../shared/protocol/rpc.js';
 import type { Runner } from '../runner.js';
 import { REVOKED_MESSAGE } from './bridgeClient.js';
 import { MachineCredential, dialAsMachine } from './machineCredential.js';
 import { RepoVocabularyFeed, type VocabularyBuilder } from './repoVocabularyFeed.js';
 import type { RepoVocabulary } from '../../../shared/routing/context.js';
 import type { MachineIdentity } from './machineIdentity.js';
+import { BridgeRotation } from './bridgeRotation.js';
+import { closeReason, EVENT_BATCH_BYTES, resyncSessions, VOCABULARY_BUDGET, vocabularySize, withinBytes } from './linkMessages.js';
 
 export type LinkStatus = 'connecting' | 'online' | 'offline';
 
 export interface BridgeLinkOptions {
+  /**
+   * The bridge, or several separated by commas (bridges sharing one database): the link
+   * holds one at a time and, when it fails, tries the next in order, wrapping around.
+   */
   bridgeUrl: string;
+  /** Where `bridgeUrl` came from (`--bridge`, `dispatch.bridgeUrl`), for the error a bad entry makes. */
+  bridgeSetting?: string;
   /** The bridge's registration token (DISPATCH_RUNNER_TOKEN): used only until the machine has its own credential. */
   token: string;
   runner: Runner;
   identity: MachineIdentity;
   agent: string;
   logger: Logger;
-  /** Reconnect delays grow from min to max (with jitter). */
+  /** Reconnect delays grow from min to max (with jitter), once per full round of the bridges. */
   backoff?: { minMs: number; maxMs: number };
   /** Ping interval, dead time and request timeout of the link (tests shorten them). */
   timings?: { pingMs?: number; deadMs?: number; requestTimeoutMs?: number };
@@ -36,16 +43,14 @@ export interface BridgeLinkOptions {
 }
 
 const EVENT_BATCH = 500;
-/** Keeps each batch of events well under the link's frame limit. */
-const EVENT_BATCH_BYTES = MAX_LINK_FRAME_BYTES / 2;
-/** Vocabulary bytes per message: under the link's frame limit (one repository's bounded vocabulary always fits). */
-const VOCABULARY_BUDGET = MAX_LINK_FRAME_BYTES / 2;
 
 /**
  * The runner's end of the machine link. It dials out, says hello, resyncs (takes jobs
  * the bridge still holds, replays events the bridge has not acknowledged), then takes
  * offers, decisions, cancels and follow-ups. The runner keeps working while the link is
- * down; reconnects back off up to `backoff.maxMs`.
+ * down; reconnects back off up to `backoff.maxMs`. With several bridges, a failed link
+ * moves straight on to the next one and backs off only after a round where none
+ * answered; a bridge that works is kept until it fails.
  */
 export class BridgeLink {
   private connection: MessageConnection | undefined;
@@ -67,8 +72,11 @@ export class BridgeLink {
   /** What this connection's bridge has of each vocabulary (reset on every connection). */
   private sentVocabularies = new Map<string, RepoVocabulary>();
   private sendingVocabularies: Promise<void> = Promise.resolve();
+  /** Which of the listed bridges is dialled (or held) now. */
+  private readonly bridges: BridgeRotation;
 
   constructor(private readonly options: BridgeLinkOptions) {
+    this.bridges = new BridgeRotation(options.bridgeUrl, options.bridgeSetting);
     this.credential = new MachineCredential(options.identity);
     this.vocabularies = new RepoVocabularyFeed({
       repos: options.runner.repositories(),
@@ -90,6 +98,11 @@ export class BridgeLink {
 
   get status(): LinkStatus {
     return this.currentStatus;
+  }
+
+  /** The bridge this link is connected to (or dialling), as the status shows it: no credentials. */
+  get bridgeUrl(): string {
+    return this.bridges.label;
   }
 
   /** Whether any chat user is paired with this machine (unknown until the first hello). */
@@ -133,10 +146,11 @@ export class BridgeLink {
   private async connect(): Promise<void> {
     if (this.stopped || this.halted) return;
     const { logger, runner } = this.options;
+    const bridge = this.bridgeUrl;
     this.setStatus('connecting');
     let opened: WebSocket | undefined;
     try {
-      const { socket, connection, registering } = await dialAsMachine(this.options.bridgeUrl, this.credential, () => this.options.token || undefined);
+      const { socket, connection, registering } = await dialAsMachine(this.bridges.current, this.credential, () => this.options.token || undefined);
       if (this.stopped) {
         socket.close();
         return;
@@ -147,7 +161,7 @@ export class BridgeLink {
       watchLiveness(socket, {
         pingMs: this.options.timings?.pingMs ?? LINK_PING_MS,
         deadMs: this.options.timings?.deadMs ?? LINK_DEAD_MS,
-        onDead: () => logger.warn('the bridge link went silent; reconnecting'),
+        onDead: () => logger.warn('the bridge link went silent; reconnecting', { bridge }),
       });
       this.registerHandlers(connection);
       const repos = await this.reposForHello();
@@ -169,7 +183,7 @@ export class BridgeLink {
       if (hello.credential) {
         this.credential.keep(hello.credential);
         runner.maskSecret(hello.credential);
-        logger.info('registered with the bridge; this machine now has its own credential', { registering });
+        logger.info('registered with the bridge; this machine now has its own credential', { registering, bridge });
       }
       const { offers } = await call(
         connection,
@@ -180,16 +194,19 @@ export class BridgeLink {
       );
       this.connection = connection;
       this.attempt = 0;
+      this.bridges.succeeded();
       this.setPaired(hello.paired);
       this.setStatus('online');
-      logger.info('connected to the bridge', { offers: offers.length });
+      logger.info('connected to the bridge', { offers: offers.length, bridge });
       // Older bridges hand jobs over here; current ones offer each with job/offer, which answers refusals.
       for (const job of offers) await runner.submit(job).catch((error) => logger.warn('an offered job was refused', { jobId: job.jobId, error: asDispatchError(error).message }));
       await this.flush();
       await this.sendVocabularies();
     } catch (error) {
       const refused = asDispatchError(error);
-      logger.warn('bridge link failed', { error: refused.message });
+      logger.warn('bridge link failed', { error: refused.message, bridge });
+      // A socket that closed under the hello was already handled (and failed over) by lost().
+      const alreadyLost = opened !== undefined && this.socket !== opened;
       if (opened && this.socket === opened) {
         // A half-made link (hello refused, resync timed out) is closed here; its close is no news.
         this.socket = undefined;
@@ -199,7 +216,7 @@ export class BridgeLink {
       if (refused.code === 'forbidden') this.halt(refused.message, refused.code);
       else {
         this.setStatus('offline', refused.message, refused.code);
-        this.scheduleReconnect();
+        if (!alreadyLost) this.retry();
       }
     }
   }
@@ -331,9 +348,20 @@ export class BridgeLink {
     if (code === LinkClose.replaced) {
       return this.halt('Another runner connected to the bridge as this machine (same machine id), so this one stepped back. Run one runner per DISPATCH_HOME.');
     }
-    this.options.logger.warn('bridge link lost; reconnecting', { code, reason: why });
+    this.options.logger.warn('bridge link lost; reconnecting', { code, reason: why, bridge: this.bridgeUrl });
     this.setStatus('offline', `link lost: ${why}`);
-    this.scheduleReconnect();
+    this.retry();
+  }
+
+  /**
+   * After a failed or lost link: the next bridge at once, or — once every bridge of this
+   * round has failed (always, with one bridge) — the same order again after the backoff.
+   */
+  private retry(): void {
+    if (this.stopped || this.halted) return;
+    if (this.bridges.failed() === 'backoff') return this.scheduleReconnect();
+    this.options.logger.info('trying the next bridge', { bridge: this.bridgeUrl });
+    this.scheduleReconnect('now');
   }
 
   private halt(message: string, code?: ErrorCode): void {
@@ -344,11 +372,12 @@ export class BridgeLink {
     this.setStatus('offline', message, code);
   }
 
-  private scheduleReconnect(): void {
+  /** `now`: the next bridge of a round is dialled without waiting, and without growing the backoff. */
+  private scheduleReconnect(when: 'backoff' | 'now' = 'backoff'): void {
     if (this.stopped || this.halted || this.retryTimer?.hasRef()) return;
     const { minMs, maxMs } = this.options.backoff ?? { minMs: 500, maxMs: 30_000 };
-    const delay = Math.min(maxMs, minMs * 2 ** this.attempt) * (0.75 + Math.random() * 0.5);
-    this.attempt += 1;
+    const delay = when === 'now' ? 0 : Math.min(maxMs, minMs * 2 ** this.attempt) * (0.75 + Math.random() * 0.5);
+    if (when === 'backoff') this.attempt += 1;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       void this.connect();
@@ -366,42 +395,4 @@ export class BridgeLink {
     this.currentStatus = status;
     for (const listener of this.statusListeners) listener(status, detail, code);
   }
-}
-
-/**
- * What the bridge must hear at resync: sessions still under way, and those with events it
- * has not acknowledged. Finished, acknowledged ones are left out, so the message stays
- * small however long the journal grows (a job offered again is answered by its id).
- */
-function resyncSessions(runner: Runner): { sessionId: string; state: SessionSnapshot['state']; lastSeq: number }[] {
-  const unacked = new Set(runner.unacknowledged().map((event) => event.sessionId));
-  return runner
-    .sessions()
-    .filter((session) => !isFinal(session.state) || unacked.has(session.sessionId))
-    .map((session) => ({ sessionId: session.sessionId, state: session.state, lastSeq: session.lastSeq }));
-}
-
-/** The longest prefix of `events` whose JSON fits in `budget` bytes (at least one event). */
-function withinBytes(events: SessionEvent[], budget: number): SessionEvent[] {
-  let used = 0;
-  let count = 0;
-  for (const event of events) {
-    used += Buffer.byteLength(JSON.stringify(event)) + 1;
-    if (count > 0 && used > budget) break;
-    count += 1;
-  }
-  return events.slice(0, count);
-}
-
-/** A close code and reason as words a person can read in the log. */
-function closeReason(code: number, reason: string): string {
-  if (reason) return `${reason} — code ${code}`;
-  if (code === MESSAGE_TOO_BIG) return 'a message was over the size limit (code 1009)';
-  if (code === 1006) return 'the connection dropped or went silent (code 1006)';
-  return `code ${code}`;
-}
-
-/** About the bytes a vocabulary takes on the wire. */
-function vocabularySize(vocabulary: RepoVocabulary): number {
-  return vocabulary.terms.reduce((bytes, term) => bytes + Buffer.byteLength(term) + 3, 16);
 }

@@ -11,6 +11,7 @@ import { openGitLabMergeRequest } from './gitlab.js';
 import { pullRequestText } from './prBody.js';
 import { commitsAhead, findPushRemote, isSessionBranch, pushBranch } from './push.js';
 import { pushEnv } from './pushEnv.js';
+import { pushConfigChanges, pushConfigFingerprint } from './sharedGitConfig.js';
 import { forgeRepo, type ForgeRepo } from './remote.js';
 
 /** What the chat asked for; the button press (or the buttons a follow-up got) was the approval. */
@@ -54,6 +55,7 @@ export async function shipSession(ctx: ShipContext, record: JournalRecord, reque
   if (!result || !branch || !snapshot.baseCommit) throw new DispatchError('not_found', `Session ${session} changed nothing, so it has no branch to push.`);
   // Only the branch this runner made for the session (recorded when its worktree was made).
   if (branch !== snapshot.branch || !isSessionBranch(branch)) throw new DispatchError('forbidden', `Dispatch only pushes a session's own dispatch/… branch; ${JSON.stringify(branch)} is not one.`);
+  await refuseIfConfigChanged(ctx, record, branch);
   const env = pushEnv(ctx.env);
   const repoPath = record.repoPath;
   const remote = await findPushRemote(repoPath, env);
@@ -98,6 +100,29 @@ export async function shipSession(ctx: ShipContext, record: JournalRecord, reque
   }
   keep(ctx, record, shipped);
   return { shipped, ...(notice ? { notice: notice.slice(0, 2_000) } : {}) };
+}
+
+/**
+ * Worktrees share the repository's git config: a session that changed where a push goes
+ * or what runs during it (remotes, url.*.insteadOf, credential helpers, hooks path, ssh
+ * command) does not get its branch pushed. The thread hears which settings changed (keys
+ * only, never values); nothing is put back, since only the user can tell whose change it was.
+ */
+async function refuseIfConfigChanged(ctx: ShipContext, record: JournalRecord, branch: string): Promise<void> {
+  const { snapshot } = record;
+  if (!record.pushConfig) {
+    // A session made before the runner took this note: there is nothing to compare with.
+    ctx.logger.warn('no git config note for this session; pushing without the comparison', { sessionId: snapshot.sessionId });
+    return;
+  }
+  const changes = pushConfigChanges(record.pushConfig, await pushConfigFingerprint(record.repoPath, snapshot.worktree));
+  if (changes.length === 0) return;
+  const keys = ctx.secrets.mask(changes.join('; '));
+  ctx.logger.warn('refused a push: the shared git config changed during the session', { sessionId: snapshot.sessionId, changes: keys });
+  throw new DispatchError(
+    'forbidden',
+    `Not pushed: since session ${snapshot.sessionId.slice(0, 8)} started, the repository's git config (shared by every worktree) changed where a push goes or what runs during it — ${keys}. Dispatch changed nothing back. Look at .git/config in ${record.repoPath}; if these changes are yours, push ${branch} yourself (git push).`.slice(0, 2_000),
+  );
 }
 
 async function openPullRequest(

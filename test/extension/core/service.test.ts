@@ -90,6 +90,18 @@ describe('dispatch service: the runner as a login service', function () {
     assert.ok(!existsSync(path.join(home, '.config')), '--dry-run writes nothing');
   });
 
+  it('several bridges (comma-separated) go into the unit as one --bridge; a bad entry is refused by name and nothing is written', async () => {
+    const { env, repo, home } = world();
+    const list = `${BRIDGE},wss://bridge-two.example`;
+    const run = await dispatch(['service', 'install', '--dry-run', '--platform', 'linux', '--bridge', list], env, repo);
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(run.stdout.includes(`runner --bridge ${list}\n`), run.stdout);
+    const bad = await dispatch(['service', 'install', '--bridge', `${BRIDGE},bridge-two`], env, repo);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /--bridge lists "bridge-two", which is not a URL/);
+    assert.ok(!existsSync(path.join(home, '.config')), 'nothing written');
+  });
+
   it('the generated unit passes `systemd-analyze verify`', async function () {
     if (!hasCommand('systemd-analyze', ['--version'])) this.skip();
     const { env, repo } = world();

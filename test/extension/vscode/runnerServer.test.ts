@@ -150,6 +150,17 @@ describe('the editor runner process: settings and lifecycle', function () {
     assert.equal(await runner.stop(), 0);
   });
 
+  it('a bad entry in a dispatch.bridgeUrl list leaves the link unconfigured, naming the entry and the setting', async () => {
+    const repo = makeEditorRepo(path.join(temp.make(), 'web'));
+    const runner = RunnerProcess.spawn({ DISPATCH_HOME: temp.make(), DISPATCH_RUNNER_TOKEN: RUNNER_TOKEN });
+    await runner.initialize({ protocolVersion: EDITOR_PROTOCOL_VERSION, bridgeUrl: 'ws://127.0.0.1:7878, bridge-two', repositories: [{ name: 'web', path: repo }] });
+    const link = await runner.request('link/status', {});
+    assert.equal(link.status, 'unconfigured');
+    assert.equal(link.detail, 'dispatch.bridgeUrl lists "bridge-two", which is not a URL (write it like ws://host:7878).');
+    assert.deepEqual(await runner.request('sessions/list', {}), { sessions: [] }, 'the runner itself still serves the editor');
+    assert.equal(await runner.stop(), 0);
+  });
+
   it('stops when the editor goes away without a shutdown (stdin closes)', async () => {
     const runner = RunnerProcess.spawn({ DISPATCH_HOME: temp.make() });
     await runner.initialize({ protocolVersion: EDITOR_PROTOCOL_VERSION });
