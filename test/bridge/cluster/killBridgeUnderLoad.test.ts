@@ -16,7 +16,7 @@ import { RUNNER_TOKEN } from '../../helpers/liveBridge.js';
 import { usePostgres } from '../../helpers/postgres.js';
 import { APP_TOKEN, BOT_TOKEN } from '../transports/slack/slackHarness.js';
 
-const TASKS = 200;
+const TASKS = Number(process.env.KILL_TASKS_DEBUG ?? 200);
 const RUNNERS_PER_BRIDGE = 2;
 
 async function freePort(): Promise<number> {
@@ -133,10 +133,15 @@ describe('kill -9 of one of two bridges with 200 tasks in flight', function () {
       const machine = machines[n % machines.length]!;
       const fake = machine.onBridge === 0 ? fakeA : fakeB;
       const task = `run the tests, task ${n}`;
-      const { channel, ts } = fake.dm(machine.user, task);
+      const { channel, ts, body } = fake.dmEvent(machine.user, task);
+      // One workspace behind two fakes: event and envelope ids must be unique across them (handled once across bridges).
+      fake.deliver('events_api', { ...body, event_id: `Ev${machine.onBridge}x${n}` }, `env-${machine.onBridge}-${n}`);
       threads.push({ fake, channel, ts, task });
     }
-    await until(() => starts.size === TASKS, `${TASKS} sessions started (${starts.size})`, 120_000);
+    await until(() => starts.size === TASKS, `${TASKS} sessions started`, 120_000).catch(async (error: unknown) => {
+      const jobs = await store!.listJobs({ limit: 1_000 });
+      throw new Error(`${String(error)}: ${starts.size} started; jobs ${jobs.map((job) => `${job.delivery}/${job.state}`).join(' ')}; Slack posts ${fakeA.messages.length + fakeB.messages.length}: ${fakeA.messages.slice(0, 2).map((message) => message.text).join(' | ')}`);
+    });
 
     // kill -9 the first bridge while every session runs.
     const killedAt = Date.now();
