@@ -16,7 +16,7 @@ import { RUNNER_TOKEN } from '../../helpers/liveBridge.js';
 import { usePostgres } from '../../helpers/postgres.js';
 import { APP_TOKEN, BOT_TOKEN } from '../transports/slack/slackHarness.js';
 
-const TASKS = Number(process.env.KILL_TASKS_DEBUG ?? 200);
+const TASKS = 200;
 const RUNNERS_PER_BRIDGE = 2;
 
 async function freePort(): Promise<number> {
@@ -158,6 +158,7 @@ describe('kill -9 of one of two bridges with 200 tasks in flight', function () {
     await until(async () => (await jobsDone()) === TASKS, 'every job ended', 90_000);
     const finalsIn = (thread: (typeof threads)[0]) => [fakeA, fakeB].flatMap((fake) => fake.messages).filter((message) => message.channel === thread.channel && message.threadTs === thread.ts && /Session [0-9a-f]{8} completed/.test(message.text)).length;
     await until(() => threads.every((thread) => finalsIn(thread) >= 1), 'an ending in every thread', 60_000);
+    const allToldMs = Date.now() - killedAt;
     // Time for a duplicate to show.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
 
@@ -166,7 +167,7 @@ describe('kill -9 of one of two bridges with 200 tasks in flight', function () {
     const ranTwice = [...starts.values()].filter((count) => count > 1).length;
     const finals = threads.map(finalsIn);
     const reconnectMs = machines.filter((machine) => machine.onBridge === 0).map((machine) => machine.reconnectedAt! - killedAt);
-    process.stdout.write(`      lost ${lost}, run twice ${ranTwice}, finals per thread ${Math.min(...finals)}..${Math.max(...finals)}, runners reconnected after ${reconnectMs.join(' / ')} ms\n`);
+    process.stdout.write(`      lost ${lost}, run twice ${ranTwice}, finals per thread ${Math.min(...finals)}..${Math.max(...finals)}, runners reconnected after ${reconnectMs.join(' / ')} ms, every ending posted ${allToldMs} ms after the kill\n`);
     assert.equal(jobs.length, TASKS, 'one job per task');
     assert.equal(lost, 0, 'every task completed');
     assert.equal(starts.size, TASKS);
