@@ -27,6 +27,9 @@ import { RemoteMachines } from './cluster/remoteMachines.js';
 import type { MachineLinks } from './machineLinks.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../shared/protocol/rpc.js';
 
+/** How often a bridge beside others looks for untold events without a wake-up. */
+export const NOTIFY_SWEEP_MS = 5_000;
+
 export interface BridgeStartOptions {
   config: BridgeEnv;
   secrets: BridgeSecrets;
@@ -95,12 +98,24 @@ export class Bridge {
     const transports = new Map<Platform, Transport>();
     const web =
       config.DISPATCH_WEB === 'on'
-        ? new WebTransport({ history: store.webMessages, loginToken: secrets.webToken, logger: logger.child({ transport: 'web' }) })
+        ? new WebTransport({ history: store.webMessages, loginToken: secrets.webToken, logger: logger.child({ transport: 'web' }), ...(cluster.clustered ? { cluster: { bridgeId: cluster.bridgeId, wakeBus: cluster.wakeBus } } : {}) })
         : undefined;
     for (const transport of [...(web ? [web] : []), ...chatTransports]) transports.set(transport.platform, transport);
 
     const approvalTtlMinutes = options.approvalTtlMinutes ?? 30;
-    const notifier = new Notifier({ store, transports, clock, logger, approvalTtlMinutes, ...(options.editIntervalMs !== undefined ? { editIntervalMs: options.editIntervalMs } : {}) });
+    const notifier = new Notifier({
+      store,
+      transports,
+      clock,
+      logger,
+      approvalTtlMinutes,
+      bridgeId: cluster.bridgeId,
+      // Beside other bridges: a lost wake-up, or a dead bridge's expired claims, wait at most this long.
+      ...(cluster.clustered ? { sweepMs: NOTIFY_SWEEP_MS } : {}),
+      ...(options.editIntervalMs !== undefined ? { editIntervalMs: options.editIntervalMs } : {}),
+    });
+    // Events stored by any bridge (its runners') are told by whichever bridge claims the job; `resync` kicks too.
+    cluster.wakeBus.subscribe('events', () => void notifier.kick());
     // Declared before the hub, which it tells when pairing pauses (the hub needs pairing in turn).
     let tellMachines: (notice: string) => void = () => undefined;
     const pairing = new Pairing(store, clock, { logger: logger.child({ part: 'pairing' }), onPause: (notice) => tellMachines(notice) });
@@ -124,7 +139,10 @@ export class Bridge {
       logger: logger.child({ part: 'hub' }),
       version: packageVersion(),
       on: {
-        eventsStored: () => void notifier.kick(),
+        eventsStored: () => {
+          void notifier.kick();
+          if (cluster.clustered) void cluster.wakeBus.publish('events', cluster.bridgeId).catch((error: unknown) => logger.warn('waking the other bridges failed', { error: String(error) }));
+        },
         jobRejected: (job, error) => void notifier.jobRejected(job, error),
         machineOnline: (machineId) => {
           notices.cameOnline(machineId);
@@ -204,7 +222,7 @@ export class Bridge {
   }
 
   async stop(): Promise<void> {
-    this.notifier.stop();
+    await this.notifier.stop();
     this.notices.stop();
     for (const transport of this.transports.values()) {
       await transport.stop().catch((error) => this.logger.warn('transport stop failed', { platform: transport.platform, error: String(error) }));

@@ -4,6 +4,7 @@ import { isFinal, type SessionEvent } from '../shared/sessions.js';
 import type { MessageRef, OutgoingMessage, Platform, ThreadRef, Transport } from './chat.js';
 import { approvalMessage, decidedMessage, decisionVerdict, finalMessage, statusMessage } from './messages.js';
 import { KeyedSerial } from './keyedSerial.js';
+import { NotifyClaims } from './notifyClaims.js';
 import type { ApprovalRecord, JobRecord, Store } from './store/store.js';
 
 export interface NotifierOptions {
@@ -16,13 +17,33 @@ export interface NotifierOptions {
   editIntervalMs?: number;
   /** Running sessions' status messages are refreshed this often (elapsed time); 0 turns it off. */
   heartbeatMs?: number;
+  /** This bridge among others on one database: whose claims are whose (one bridge alone: any id). */
+  bridgeId?: string;
+  /** How long a job's claim lasts unless renewed (bridge/notifyClaims.ts). */
+  claimLeaseMs?: number;
+  /**
+   * Besides being kicked, look for untold events this often (0: only when kicked). With
+   * several bridges it is the backstop for a lost wake-up, and how a dead bridge's jobs are
+   * found once their claims expire.
+   */
+  sweepMs?: number;
 }
+
+/** Jobs claimed per round, and events read per job per round. */
+const JOBS_PER_ROUND = 20;
+const EVENTS_PER_READ = 100;
 
 /**
  * Turns stored session events into chat messages: the job's status message is edited
  * in place (throttled), and approval requests, reminders and endings are posted as new
  * messages that mention the requester — the push notifications. It works from the
  * store's unnotified events, so after a crash it picks up exactly where it stopped.
+ *
+ * Beside other bridges on one database, it tells only the jobs it holds a claim on
+ * (NotifyClaims), a job's events in seq order, and edits only those jobs' status messages.
+ * Each event is marked notified right after its message was sent: an event is told at least
+ * once, and twice only when a bridge dies (or stalls past its lease) between the chat's
+ * answer and that mark — at most one message per job so lost.
  */
 export class Notifier {
   private draining: Promise<void> | undefined;
@@ -34,9 +55,20 @@ export class Notifier {
   private readonly currentStep = new Map<string, string>();
 
   private readonly heartbeat: NodeJS.Timeout | undefined;
+  private readonly sweep: NodeJS.Timeout | undefined;
   private readonly edits = new KeyedSerial();
+  private readonly claims: NotifyClaims;
+  private stopped = false;
 
   constructor(private readonly options: NotifierOptions) {
+    this.claims = new NotifyClaims({
+      store: options.store,
+      bridgeId: options.bridgeId ?? 'this-bridge',
+      clock: options.clock,
+      logger: options.logger,
+      ...(options.claimLeaseMs !== undefined ? { leaseMs: options.claimLeaseMs } : {}),
+    });
+    if (options.sweepMs) this.sweep = setInterval(() => void this.kick().catch(() => undefined), options.sweepMs).unref();
     const every = options.heartbeatMs ?? 30_000;
     if (every > 0) {
       this.heartbeat = setInterval(() => {
@@ -55,11 +87,12 @@ export class Notifier {
 
   /** Processes every stored event not yet notified; safe to call often. */
   kick(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     if (this.draining) {
       this.again = true;
       return this.draining;
     }
-    this.draining = this.drain().finally(() => {
+    this.draining = this.drain().catch((error: unknown) => this.options.logger.warn('telling stored events failed', { error: String(error) })).finally(() => {
       this.draining = undefined;
       if (this.again) {
         this.again = false;
@@ -88,6 +121,8 @@ export class Notifier {
       if (!job?.statusMessage) return;
       const transport = this.transport(job.thread.platform);
       if (!transport.canEdit) return;
+      // One editor per status message: the bridge telling the job (a heartbeat elsewhere leaves it alone).
+      if (!(await this.claims.hold(jobId).catch(() => false))) return;
       this.lastEdit.set(jobId, this.options.clock.now());
       try {
         const machine = await this.machineName(job);
@@ -105,18 +140,35 @@ export class Notifier {
     await this.post(job.thread, { title: 'Could not start the session', text: error, mention: job.owner, tone: 'error' });
   }
 
-  stop(): void {
+  /** Stops telling; the claims are let go once the message in flight is done, so another bridge goes on at once. */
+  async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.heartbeat);
+    clearInterval(this.sweep);
     for (const timer of this.pendingEdits.values()) clearTimeout(timer);
     this.pendingEdits.clear();
+    await this.draining?.catch(() => undefined);
+    await this.claims.stop();
   }
 
   private async drain(): Promise<void> {
+    while (!this.stopped) {
+      const jobIds = await this.claims.claimWaiting(JOBS_PER_ROUND);
+      if (jobIds.length === 0) return;
+      for (const jobId of jobIds) await this.drainJob(jobId);
+    }
+  }
+
+  /** Tells a claimed job's untold events in seq order; lets the claim go once the job has ended and all is told. */
+  private async drainJob(jobId: string): Promise<void> {
     const { store, logger } = this.options;
     for (;;) {
-      const batch = await store.unnotifiedEvents(200);
-      if (batch.length === 0) return;
-      for (const { jobId, event } of batch) {
+      const events = await store.unnotifiedEventsOf(jobId, EVENTS_PER_READ);
+      if (events.length === 0) break;
+      for (const event of events) {
+        if (this.stopped) return;
+        // Checked before each message: a bridge that stalled past its lease must not tell what another took over.
+        if (!(await this.claims.hold(jobId))) return;
         const job = await store.getJob(jobId);
         try {
           if (job) await this.notify(job, event);
@@ -127,6 +179,18 @@ export class Notifier {
         await store.markNotified(jobId, event.seq);
       }
     }
+    const job = await store.getJob(jobId);
+    if (job && !isFinal(job.state)) return;
+    await this.claims.release(jobId);
+    this.forget(jobId);
+  }
+
+  /** What was kept to draw a job's status message, once the job has ended. */
+  private forget(jobId: string): void {
+    if (this.pendingEdits.has(jobId)) return;
+    this.lastEdit.delete(jobId);
+    this.latestLine.delete(jobId);
+    this.currentStep.delete(jobId);
   }
 
   private async notify(job: JobRecord, event: SessionEvent): Promise<void> {

@@ -308,6 +308,27 @@ export class SqliteStore implements Store {
     this.statement(`UPDATE job_events SET notified = 1 WHERE job_id = ? AND seq = ?`).run(jobId, seq);
   }
 
+  // One bridge owns the file: every claim is its own, so a claim is just "which jobs have untold events".
+  async claimJobsToNotify(_bridgeId: string, limit: number): Promise<string[]> {
+    const rows = this.statement(`SELECT job_id, min(at) AS first FROM job_events WHERE notified = 0 GROUP BY job_id ORDER BY first LIMIT ?`).all(limit) as Row[];
+    return rows.map((row) => String(row.job_id));
+  }
+
+  async holdNotifyClaim(): Promise<boolean> {
+    return true;
+  }
+
+  async renewNotifyClaims(_bridgeId: string, jobIds: string[]): Promise<string[]> {
+    return jobIds;
+  }
+
+  async releaseNotifyClaim(): Promise<void> {}
+
+  async unnotifiedEventsOf(jobId: string, limit: number): Promise<SessionEvent[]> {
+    const rows = this.statement(`SELECT body FROM job_events WHERE job_id = ? AND notified = 0 ORDER BY seq LIMIT ?`).all(jobId, limit) as Row[];
+    return rows.map((row) => SessionEventSchema.parse(JSON.parse(String(row.body))));
+  }
+
   async events(jobId: string): Promise<SessionEvent[]> {
     const rows = this.statement(`SELECT body FROM job_events WHERE job_id = ? ORDER BY seq`).all(jobId) as Row[];
     return rows.map((row) => SessionEventSchema.parse(JSON.parse(String(row.body))));

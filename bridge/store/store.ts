@@ -73,6 +73,18 @@ export interface Store {
   /** Stored events not yet turned into chat messages (survives restarts). */
   unnotifiedEvents(limit: number): Promise<StoredEvent[]>;
   markNotified(jobId: string, seq: number): Promise<void>;
+  /**
+   * The notifier's claims, per job, so that with several bridges one tells a job's events,
+   * in seq order, and edits its status message (bridge/notifyClaims.ts). A claim is a lease:
+   * a dead bridge's claims expire and another takes them over. One bridge on SQLite holds
+   * every claim, so these are trivial there.
+   */
+  claimJobsToNotify(bridgeId: string, limit: number, leaseMs: number, now: number): Promise<string[]>;
+  holdNotifyClaim(bridgeId: string, jobId: string, leaseMs: number, now: number): Promise<boolean>;
+  renewNotifyClaims(bridgeId: string, jobIds: string[], leaseMs: number, now: number): Promise<string[]>;
+  releaseNotifyClaim(bridgeId: string, jobId: string): Promise<void>;
+  /** A job's untold events, in seq order. */
+  unnotifiedEventsOf(jobId: string, limit: number): Promise<SessionEvent[]>;
   events(jobId: string): Promise<SessionEvent[]>;
 
   /** Records a decision once; false when the request was already decided or is unknown. */

@@ -61,7 +61,7 @@ describe('the store contract on PostgreSQL', function () {
     beforeEach(async () => {
       // Two pools on one database: what two bridge processes are.
       [first, second] = await Promise.all([PgStore.open(url), PgStore.open(url)]);
-      assert.equal(first.schema.applied.length + second.schema.applied.length, 2, 'the schema was created once, by one of them');
+      assert.equal([first.schema.applied, second.schema.applied].filter((applied) => applied.length > 0).length, 1, 'the schema was created once, by one of them');
     });
     afterEach(async () => Promise.all([first.close(), second.close()]));
 
@@ -123,31 +123,44 @@ describe('the store contract on PostgreSQL', function () {
       assert.equal((await first.pairings(alice)).filter((pairing) => pairing.isDefault).length, 1);
     });
 
-    it('leases untold events to one bridge at a time, and an expired lease to another', async () => {
-      await first.createJob(job('j-n'));
-      await first.recordEvents('j-n', Array.from({ length: 40 }, (_, index): SessionEvent => ({ sessionId: 'j-n', seq: index + 1, at: 5_000 + index, kind: 'progress', text: `${index}` })));
-      const rounds = await Promise.all([0, 1, 2, 3].map((index) => (index % 2 ? first : second).claimUnnotifiedEvents(`bridge-${index % 2}`, 15, 30_000, 10_000)));
-      const claimed = rounds.flat().map((event) => event.event.seq);
-      assert.equal(new Set(claimed).size, claimed.length, 'no event leased twice');
-      assert.equal(claimed.length, 40, 'all leased between them');
-      assert.deepEqual(await first.claimUnnotifiedEvents('bridge-0', 50, 30_000, 20_000), [], 'unexpired leases are left alone');
-      // bridge-1 dies holding its lease; once it expires, bridge-0 takes over what was not told.
-      const heldByOne = rounds.filter((_, index) => index % 2).flat().map((event) => event.event.seq);
-      await first.markNotified('j-n', heldByOne[0]!);
-      const takenOver = await first.claimUnnotifiedEvents('bridge-0', 50, 30_000, 40_001);
-      assert.deepEqual(takenOver.map((event) => event.event.seq).sort((a, b) => a - b), [...Array(40).keys()].map((i) => i + 1).filter((seq) => seq !== heldByOne[0]));
-      assert.ok(takenOver.every((event) => event.claimedUntil === 70_001));
-      assert.deepEqual(takenOver.slice(0, 3).map((event) => event.event.at), [...takenOver].sort((a, b) => a.event.at - b.event.at).slice(0, 3).map((event) => event.event.at), 'oldest first');
+    it('claims a job with untold events for one bridge at a time, its events in seq order, and an expired claim for another', async () => {
+      for (const id of ['j-a', 'j-b', 'j-c', 'j-d']) {
+        await first.createJob(job(id));
+        await first.recordEvents(id, Array.from({ length: 5 }, (_, index): SessionEvent => ({ sessionId: id, seq: index + 1, at: 5_000 + index, kind: 'progress', text: `${id} ${index}` })));
+      }
+      const rounds = await Promise.all([0, 1, 2, 3].map((index) => (index % 2 ? second : first).claimJobsToNotify(`bridge-${index % 2}`, 2, 30_000, 10_000)));
+      // A bridge's second round renews its own claims (and may add more): sets per bridge.
+      const rest = await second.claimJobsToNotify('bridge-1', 50, 30_000, 10_000);
+      assert.ok(rounds[1]!.every((id) => rest.includes(id)), 'bridge-1 keeps what it claimed');
+      const ofOne = [...new Set([...rounds.filter((_, index) => index % 2).flat(), ...rest])].sort();
+      const ofZero = [...new Set(rounds.filter((_, index) => index % 2 === 0).flat())].sort();
+      assert.deepEqual(ofZero.filter((id) => ofOne.includes(id)), [], 'no job claimed by both bridges');
+      assert.deepEqual([...ofZero, ...ofOne].sort(), ['j-a', 'j-b', 'j-c', 'j-d'], 'all claimed between them');
+      assert.deepEqual((await first.claimJobsToNotify('bridge-0', 50, 30_000, 20_000)).sort(), ['j-a', 'j-b', 'j-c', 'j-d'].filter((id) => !ofOne.includes(id)), 'a bridge renews its own, and leaves the other’s live claims alone');
+      if (ofOne[0]) {
+        assert.equal(await first.holdNotifyClaim('bridge-0', ofOne[0], 30_000, 20_000), false, 'a live claim of another bridge is not taken');
+        assert.deepEqual((await second.unnotifiedEventsOf(ofOne[0], 10)).map((event) => event.seq), [1, 2, 3, 4, 5]);
+        await second.markNotified(ofOne[0], 1);
+        assert.deepEqual((await second.unnotifiedEventsOf(ofOne[0], 2)).map((event) => event.seq), [2, 3]);
+      }
+      // bridge-1 dies holding its claims; once they expire, bridge-0 takes them over.
+      assert.deepEqual((await first.claimJobsToNotify('bridge-0', 50, 30_000, 40_001)).sort(), ['j-a', 'j-b', 'j-c', 'j-d']);
+      assert.deepEqual(await second.renewNotifyClaims('bridge-1', ofOne, 30_000, 40_002), [], 'the dead bridge’s renewal finds nothing left');
+      assert.deepEqual((await first.renewNotifyClaims('bridge-0', ['j-a', 'j-b'], 30_000, 40_002)).sort(), ['j-a', 'j-b']);
+      await first.releaseNotifyClaim('bridge-0', 'j-a');
+      assert.equal(await second.holdNotifyClaim('bridge-1', 'j-a', 30_000, 40_003), true, 'a released claim is free at once');
+      await first.releaseNotifyClaim('bridge-0', 'j-a');
+      assert.equal(await first.holdNotifyClaim('bridge-0', 'j-a', 30_000, 40_004), false, 'releasing another bridge’s claim does nothing');
     });
   });
 
   describe('migrations on an existing database', () => {
     it('applies nothing the second time, and two bridges starting at once migrate once', async () => {
       const [a, b] = await Promise.all([PgStore.open(url), PgStore.open(url)]);
-      assert.deepEqual([a.schema.applied, b.schema.applied].sort((x, y) => x.length - y.length), [[], ['1 initial schema', '2 machine links across bridges']]);
+      assert.deepEqual([a.schema.applied, b.schema.applied].sort((x, y) => x.length - y.length), [[], ['1 initial schema', '2 machine links across bridges', '3 notifier job claims']]);
       await Promise.all([a.close(), b.close()]);
       const again = await PgStore.open(url);
-      assert.deepEqual(again.schema, { before: 2, after: 2, applied: [] });
+      assert.deepEqual(again.schema, { before: 3, after: 3, applied: [] });
       await again.close();
     });
 
@@ -172,7 +185,7 @@ describe('the store contract on PostgreSQL', function () {
       await store.close();
       const cluster = postgres.cluster();
       await cluster.sql(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from the future', 0)`, [], databaseOf(url));
-      await assert.rejects(PgStore.open(url), /newer Dispatch \(schema 999; this one knows 2\)\. Upgrade Dispatch/);
+      await assert.rejects(PgStore.open(url), /newer Dispatch \(schema 999; this one knows 3\)\. Upgrade Dispatch/);
       assert.equal((await cluster.sql(`SELECT count(*)::int AS n FROM jobs`, [], databaseOf(url))).rows[0].n, 1, 'the data is untouched');
     });
   });

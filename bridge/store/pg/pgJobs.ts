@@ -7,11 +7,6 @@ import { inTransaction, type Row } from './pgPool.js';
 import { toApproval, toJob } from './pgRows.js';
 import { jobPatchColumns } from '../jobRows.js';
 
-/** An event a bridge has leased for telling (the notifier across bridges). */
-export interface ClaimedEvent extends StoredEvent {
-  claimedUntil: number;
-}
-
 const ACTIVE_STATES = ['queued', 'preparing', 'running', 'waiting_for_approval'];
 
 /**
@@ -116,24 +111,52 @@ export class PgJobs {
   }
 
   /**
-   * Leases up to `limit` untold events to `bridgeId` until `now + leaseMs`: events another
-   * bridge holds an unexpired lease on are left alone, and rows another bridge is leasing at
-   * this moment are skipped rather than waited for. Used by the notifier across bridges.
+   * Claims, for `bridgeId` until `now + leaseMs`, up to `limit` jobs that have untold events
+   * and no live claim by another bridge (its own claims are renewed; expired ones, a dead
+   * bridge's, are taken over). Oldest untold event first. Two bridges claiming at once:
+   * the INSERT's conflict check waits for the other's row and re-reads it, so one wins.
    */
-  async claimUnnotifiedEvents(bridgeId: string, limit: number, leaseMs: number, now: number): Promise<ClaimedEvent[]> {
+  async claimJobsToNotify(bridgeId: string, limit: number, leaseMs: number, now: number): Promise<string[]> {
     const { rows } = await this.pool.query(
-      `UPDATE job_events SET claimed_by = $1, claimed_until = $2
-       WHERE (job_id, seq) IN (
-         SELECT job_id, seq FROM job_events
-         WHERE NOT notified AND (claimed_until IS NULL OR claimed_until < $3)
-         ORDER BY at, job_id, seq LIMIT $4 FOR UPDATE SKIP LOCKED)
-       RETURNING job_id, seq, at, body, claimed_until`,
+      `INSERT INTO notify_claims (job_id, bridge_id, until)
+       SELECT job_id, $1, $2 FROM (
+         SELECT e.job_id, min(e.at) AS first FROM job_events e
+         WHERE NOT e.notified
+           AND NOT EXISTS (SELECT 1 FROM notify_claims c WHERE c.job_id = e.job_id AND c.bridge_id <> $1 AND c.until >= $3)
+         GROUP BY e.job_id ORDER BY first LIMIT $4) waiting
+       ON CONFLICT (job_id) DO UPDATE SET bridge_id = excluded.bridge_id, until = excluded.until
+         WHERE notify_claims.bridge_id = excluded.bridge_id OR notify_claims.until < $3
+       RETURNING job_id`,
       [bridgeId, now + leaseMs, now, limit],
     );
-    return rows
-      .map((row) => ({ jobId: String(row.job_id), event: SessionEventSchema.parse(row.body), claimedUntil: Number(row.claimed_until), at: Number(row.at) }))
-      .sort((a, b) => a.at - b.at || a.jobId.localeCompare(b.jobId) || a.event.seq - b.event.seq)
-      .map(({ at: _at, ...claimed }) => claimed);
+    return rows.map((row) => String(row.job_id));
+  }
+
+  /** Takes or renews one job's claim; false while another bridge holds it unexpired. */
+  async holdNotifyClaim(bridgeId: string, jobId: string, leaseMs: number, now: number): Promise<boolean> {
+    const result = await this.pool.query(
+      `INSERT INTO notify_claims (job_id, bridge_id, until) VALUES ($1, $2, $3)
+       ON CONFLICT (job_id) DO UPDATE SET bridge_id = excluded.bridge_id, until = excluded.until
+         WHERE notify_claims.bridge_id = excluded.bridge_id OR notify_claims.until < $4`,
+      [jobId, bridgeId, now + leaseMs, now],
+    );
+    return result.rowCount === 1;
+  }
+
+  /** Renews the claims `bridgeId` still holds among `jobIds`; returns those (a lost one is missing). */
+  async renewNotifyClaims(bridgeId: string, jobIds: string[], leaseMs: number, now: number): Promise<string[]> {
+    if (jobIds.length === 0) return [];
+    const { rows } = await this.pool.query(`UPDATE notify_claims SET until = $3 WHERE bridge_id = $1 AND job_id = ANY($2::text[]) RETURNING job_id`, [bridgeId, jobIds, now + leaseMs]);
+    return rows.map((row) => String(row.job_id));
+  }
+
+  async releaseNotifyClaim(bridgeId: string, jobId: string): Promise<void> {
+    await this.pool.query(`DELETE FROM notify_claims WHERE job_id = $1 AND bridge_id = $2`, [jobId, bridgeId]);
+  }
+
+  async unnotifiedEventsOf(jobId: string, limit: number): Promise<SessionEvent[]> {
+    const { rows } = await this.pool.query(`SELECT body FROM job_events WHERE job_id = $1 AND NOT notified ORDER BY seq LIMIT $2`, [jobId, limit]);
+    return rows.map((row) => SessionEventSchema.parse(row.body));
   }
 
   async markNotified(jobId: string, seq: number): Promise<void> {

@@ -125,6 +125,16 @@ export const PG_MIGRATIONS: PgMigration[] = [
     CREATE INDEX machine_requests_created ON machine_requests (created_at);
     `,
   },
+  {
+    version: 3,
+    name: 'notifier job claims',
+    sql: `
+    -- One row per job a bridge is telling: that bridge alone posts the job's events (in seq
+    -- order) and edits its status message, until its lease (until, ms) runs out.
+    CREATE TABLE notify_claims (job_id text PRIMARY KEY, bridge_id text NOT NULL, until bigint NOT NULL);
+    CREATE INDEX notify_claims_bridge ON notify_claims (bridge_id);
+    `,
+  },
 ];
 
 /** Any constant both bridges agree on: the advisory lock that serializes migrations ("dsp" + 1). */

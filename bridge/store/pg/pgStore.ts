@@ -7,7 +7,7 @@ import type {
   ApprovalRecord, AuditEntry, CoworkReplyRecord, JobFilter, JobPatch, JobRecord, MachineListing, MachineRecord, PairingRecord, Store, StoredEvent,
 } from '../store.js';
 import { PgCredentials } from './pgCredentials.js';
-import { PgJobs, type ClaimedEvent } from './pgJobs.js';
+import { PgJobs } from './pgJobs.js';
 import { PgMachines } from './pgMachines.js';
 import { migratePostgres, type SchemaChange } from './pgMigrations.js';
 import { PgPairing } from './pgPairing.js';
@@ -151,8 +151,20 @@ export class PgStore implements Store {
     return this.jobs.unnotifiedEvents(limit);
   }
   /** Used by the multi-bridge notifier (bridge/cluster/): leases untold events to one bridge. Not part of `Store`. */
-  claimUnnotifiedEvents(bridgeId: string, limit: number, leaseMs: number, now: number): Promise<ClaimedEvent[]> {
-    return this.jobs.claimUnnotifiedEvents(bridgeId, limit, leaseMs, now);
+  claimJobsToNotify(bridgeId: string, limit: number, leaseMs: number, now: number): Promise<string[]> {
+    return this.jobs.claimJobsToNotify(bridgeId, limit, leaseMs, now);
+  }
+  holdNotifyClaim(bridgeId: string, jobId: string, leaseMs: number, now: number): Promise<boolean> {
+    return this.jobs.holdNotifyClaim(bridgeId, jobId, leaseMs, now);
+  }
+  renewNotifyClaims(bridgeId: string, jobIds: string[], leaseMs: number, now: number): Promise<string[]> {
+    return this.jobs.renewNotifyClaims(bridgeId, jobIds, leaseMs, now);
+  }
+  releaseNotifyClaim(bridgeId: string, jobId: string): Promise<void> {
+    return this.jobs.releaseNotifyClaim(bridgeId, jobId);
+  }
+  unnotifiedEventsOf(jobId: string, limit: number): Promise<SessionEvent[]> {
+    return this.jobs.unnotifiedEventsOf(jobId, limit);
   }
   markNotified(jobId: string, seq: number): Promise<void> {
     return this.jobs.markNotified(jobId, seq);

@@ -22,6 +22,8 @@ import { originMatchesHost, WebAuth } from './webAuth.js';
 import type { WebChatHistory } from './webHistory.js';
 import { botMessage, userMessage, webThread } from './webMessages.js';
 import { WebSocketHub } from './webSockets.js';
+import type { WakeBus } from '../../cluster/wakeBus.js';
+import { announcedChange, announceChange, type HistoryChange } from './webLiveUpdates.js';
 
 /** How much history a page gets when it (re)connects. */
 export const SNAPSHOT_LIMIT = 500;
@@ -36,6 +38,11 @@ export interface WebTransportOptions {
   logger?: Logger;
   /** The page's files; tests may point elsewhere. Defaults to public/ in the package. */
   assetsFolder?: string;
+  /**
+   * Beside other bridges on one database: a change to the history made here is announced on
+   * `web`, and one announced by another bridge is pushed to this bridge's pages.
+   */
+  cluster?: { bridgeId: string; wakeBus: WakeBus };
 }
 
 type Send = Extract<WebClientFrame, { type: 'send' }>;
@@ -61,6 +68,8 @@ export class WebTransport implements Transport, HttpMountable {
   private stopped = false;
   /** Sends being handled, by message id: a resend meanwhile waits for the first instead of running twice. */
   private readonly sending = new Map<string, Promise<'handled' | 'seen'>>();
+  private readonly cluster: WebTransportOptions['cluster'];
+  private unsubscribe: (() => void) | undefined;
 
   constructor(options: WebTransportOptions) {
     this.history = options.history;
@@ -74,6 +83,8 @@ export class WebTransport implements Transport, HttpMountable {
       { connected: (ws) => void this.onConnected(ws), frame: (ws, data, isBinary) => this.onFrame(ws, data, isBinary) },
       this.logger,
     );
+    this.cluster = options.cluster;
+    this.unsubscribe = this.cluster?.wakeBus.subscribe('web', (wake) => void this.onWake(wake.resync ? undefined : wake.payload));
   }
 
   async start(handler: ChatHandler): Promise<void> {
@@ -83,6 +94,8 @@ export class WebTransport implements Transport, HttpMountable {
   async stop(): Promise<void> {
     this.stopped = true;
     this.handler = undefined;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
     await this.hub.close();
   }
 
@@ -91,6 +104,7 @@ export class WebTransport implements Transport, HttpMountable {
     const message = botMessage(newId(), thread.threadId, out, Date.now());
     await this.history.save(message);
     this.hub.broadcast({ type: 'message', message });
+    this.announce('message', message.id);
     return { thread: webThread(thread.threadId), messageId: message.id };
   }
 
@@ -102,6 +116,7 @@ export class WebTransport implements Transport, HttpMountable {
     const message = botMessage(previous.id, previous.threadId, out, previous.at);
     await this.history.save(message);
     this.hub.broadcast({ type: 'edit', message });
+    this.announce('edit', message.id);
   }
 
   handleRequest(request: IncomingMessage, response: ServerResponse): boolean {
@@ -153,6 +168,31 @@ export class WebTransport implements Transport, HttpMountable {
     }
     // 303 to a clean URL: the token leaves the address bar and the history entry.
     sendStatus(response, 303, 'Signed in', { Location: '/', 'Set-Cookie': this.auth.sessionCookie() });
+  }
+
+  /** Tells the other bridges' pages about a change to the history (a wake-up: they read it from the store). */
+  private announce(kind: HistoryChange['kind'], messageId: string): void {
+    if (!this.cluster) return;
+    const payload = announceChange({ userId: this.user.id, kind, bridgeId: this.cluster.bridgeId, messageId });
+    this.cluster.wakeBus.publish('web', payload).catch((thrown: unknown) => this.logger.warn('announcing a web chat change failed', { error: String(thrown) }));
+  }
+
+  /** Another bridge changed the history: push that message; after a lost connection (no payload), a fresh snapshot. */
+  private async onWake(payload: string | undefined): Promise<void> {
+    if (this.stopped || this.hub.size === 0) return;
+    try {
+      if (payload === undefined) {
+        const messages = await this.history.recent(SNAPSHOT_LIMIT);
+        this.hub.broadcast({ type: 'snapshot', user: this.user, messages });
+        return;
+      }
+      const change = announcedChange(payload);
+      if (!change || change.userId !== this.user.id || change.bridgeId === this.cluster?.bridgeId) return;
+      const message = await this.history.get(change.messageId);
+      if (message) this.hub.broadcast({ type: change.kind, message });
+    } catch (thrown) {
+      this.logger.warn('a web chat change from another bridge could not be read', { error: String(thrown) });
+    }
   }
 
   private async onConnected(ws: WebSocket): Promise<void> {
@@ -228,6 +268,7 @@ export class WebTransport implements Transport, HttpMountable {
     // Handled (or failed, and told below): the text is the bridge's now, so the page may let go of it.
     await this.history.save(message);
     this.hub.broadcast({ type: 'message', message, clientId: frame.clientId });
+    this.announce('message', message.id);
     if (failure !== undefined) {
       this.logger.error('chat handler failed on a web message', { threadId, error: String(failure) });
       this.hub.broadcast({ type: 'notice', text: userFacing(failure, 'Dispatch could not handle that message'), threadId });
