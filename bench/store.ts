@@ -86,7 +86,7 @@ async function measure(stores: Store[], label: string): Promise<Figure> {
   const started = performance.now();
   const runs = await Promise.all(bridges.map((bridge) => bridge.runUntil(started + SECONDS * 1_000)));
   const seconds = (performance.now() - started) / 1_000;
-  for (const bridge of bridges) bridge.stop();
+  await Promise.all(bridges.map((bridge) => bridge.stop()));
   const latencies = runs.flat();
   return { perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
