@@ -66,19 +66,21 @@ export const combined =
   };
 
 const OFF = 1e9;
-const THRESHOLDS = [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 5, 6, OFF];
-const PER_POINT = [0, 0.25, 0.5, 1];
+// The model overrules the rules' Cowork only at odds of e^5 (about 150 to 1) or more: the
+// rule tests hold sentences ("update the index of my thesis") it reads at e^4.5 as code.
+const THRESHOLDS = [5, 6, 7, 8];
+const PER_POINT = [0, 0.5, 1, 1.5, 2];
 
-/** Every combination tried, most conservative first (so that ties keep the higher thresholds). */
+/**
+ * Every combination tried, most conservative first (so that ties keep the higher
+ * thresholds). The model never turns the rules' Code into Cowork: on the dev lists it
+ * gained 0.1 point and broke rule tests, and the rules' misses on unseen lists are coding
+ * work sent to Cowork.
+ */
 export function combinations(): LearnedCombination[] {
   const out: LearnedCombination[] = [];
   for (const toCode of [...THRESHOLDS].reverse())
-    for (const toCodePerPoint of [...PER_POINT].reverse())
-      for (const toCowork of [...THRESHOLDS].reverse())
-        for (const toCoworkPerPoint of [...PER_POINT].reverse()) {
-          if ((toCode === OFF && toCodePerPoint !== PER_POINT.at(-1)) || (toCowork === OFF && toCoworkPerPoint !== PER_POINT.at(-1))) continue;
-          out.push({ toCode, toCodePerPoint, toCowork, toCoworkPerPoint });
-        }
+    for (const toCodePerPoint of [...PER_POINT].reverse()) out.push({ toCode, toCodePerPoint, toCowork: OFF, toCoworkPerPoint: 0 });
   return out;
 }
 

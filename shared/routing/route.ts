@@ -116,8 +116,11 @@ export function routeByRules(text: string, context?: RoutingContext): RulesTrace
   const final = clause ?? verdict;
   // A coding clause in a run-on message is a code route with no margin of its own.
   const margin = clause ? 0 : Math.abs(verdict.score - CODE_THRESHOLD);
+  const decision = withHint({ route: final.route, forced: false, reason: final.reason, task: normalized.text }, repoHint);
+  // A question about Code sessions, or a message that declines one, is the rules' alone: the model reads "code session" as code.
+  if (override.kind !== 'none') return { decision, margin };
   const input: LearnedInput = { folded, original: normalized.text, hasCode: normalized.codeSpans.length > 0 || normalized.codeBlocks.length > 0 };
-  return { decision: withHint({ route: final.route, forced: false, reason: final.reason, task: normalized.text }, repoHint), margin, input };
+  return { decision, margin, input };
 }
 
 /**
