@@ -7,7 +7,7 @@
  */
 
 import { pathToFileURL } from 'node:url';
-import { learnedLogOdds, overrules, type LearnedCombination, type LearnedModel } from '../shared/routing/learned.js';
+import { NEVER, learnedLogOdds, overrules, type LearnedCombination, type LearnedModel } from '../shared/routing/learned.js';
 import { quantise, toExamples, train, trainingLists, weightsSource, type Example, type TrainingList, type TrainingOptions } from './routingTraining.js';
 
 /** One list's examples with the model's log-odds from a model that never saw the list. */
@@ -65,7 +65,7 @@ export const combined =
     return rules === 'code' ? 'cowork' : 'code';
   };
 
-const OFF = 1e9;
+const OFF = NEVER;
 // The model overrules the rules' Cowork only at odds of e^5 (about 150 to 1) or more: the
 // rule tests hold sentences ("update the index of my thesis") it reads at e^4.5 as code.
 const THRESHOLDS = [5, 6, 7, 8];

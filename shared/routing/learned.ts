@@ -33,7 +33,7 @@ export interface LearnedInput {
  * When the model overrules the rules. The model turns a rules' Cowork into Code when its
  * log-odds reach `toCode + toCodePerPoint × (points the rule score is short of the code
  * threshold)`, and a rules' Code into Cowork when its log-odds fall to
- * `-(toCowork + toCoworkPerPoint × (points above))`. `Infinity` disables a direction.
+ * `-(toCowork + toCoworkPerPoint × (points above))`. `NEVER` disables a direction.
  */
 export interface LearnedCombination {
   readonly toCode: number;
@@ -82,6 +82,14 @@ export function learnedLogOdds(input: LearnedInput, model: LearnedModel = shippe
 export function overrules(rulesRoute: 'code' | 'cowork', margin: number, logOdds: number, combination: LearnedCombination): boolean {
   if (rulesRoute === 'cowork') return logOdds >= combination.toCode + combination.toCodePerPoint * margin;
   return -logOdds >= combination.toCowork + combination.toCoworkPerPoint * margin;
+}
+
+/** A threshold this high turns a direction off. */
+export const NEVER = 1e9;
+
+/** Whether any log-odds could overrule the rules' route under the combination. */
+export function mayOverrule(rulesRoute: 'code' | 'cowork', combination: LearnedCombination): boolean {
+  return rulesRoute === 'cowork' ? combination.toCode < NEVER : combination.toCowork < NEVER;
 }
 
 interface StoredModel {

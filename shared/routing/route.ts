@@ -15,7 +15,7 @@ import { structuralSignals } from './structure.js';
 import { technicalSignals, type TechnicalSignals } from './technical.js';
 import { MIN_RUN_ON_WORDS, runOnClauses } from './clauses.js';
 import { CODE_THRESHOLD } from './score.js';
-import { SHIPPED_COMBINATION, learnedLogOdds, overrules, shippedModel, type LearnedCombination, type LearnedInput, type LearnedModel } from './learned.js';
+import { SHIPPED_COMBINATION, learnedLogOdds, mayOverrule, overrules, shippedModel, type LearnedCombination, type LearnedInput, type LearnedModel } from './learned.js';
 import type { WordSignals } from './signals.js';
 
 /** Where a chat message goes, and why. */
@@ -65,7 +65,8 @@ const LEARNED_COWORK_REASON = 'reads like office work to the model trained on la
 export function routeWith(text: string, context: RoutingContext | undefined, model: LearnedModel, combination: LearnedCombination): RouteDecision {
   const trace = routeByRules(text, context);
   const { decision, input } = trace;
-  if (!input) return decision;
+  // The model's features cost a few µs: skipped when no log-odds could overrule this route.
+  if (!input || !mayOverrule(decision.route, combination)) return decision;
   const logOdds = learnedLogOdds(input, model);
   if (!overrules(decision.route, trace.margin, logOdds, combination)) return decision;
   decision.route = decision.route === 'code' ? 'cowork' : 'code';
