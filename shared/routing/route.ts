@@ -14,6 +14,8 @@ import { joinContractions, wordSignals } from './signals.js';
 import { structuralSignals } from './structure.js';
 import { technicalSignals, type TechnicalSignals } from './technical.js';
 import { MIN_RUN_ON_WORDS, runOnClauses } from './clauses.js';
+import { CODE_THRESHOLD } from './score.js';
+import { SHIPPED_COMBINATION, learnedLogOdds, mayOverrule, overrules, shippedModel, type LearnedCombination, type LearnedInput, type LearnedModel } from './learned.js';
 import type { WordSignals } from './signals.js';
 
 /** Where a chat message goes, and why. */
@@ -50,6 +52,44 @@ const blankOut = (quoted: string): string => ' '.repeat(quoted.length);
  * @returns The route, whether it was forced, a reason, the task and any repository named.
  */
 export function route(text: string, context?: RoutingContext): RouteDecision {
+  return routeWith(text, context, shippedModel(), SHIPPED_COMBINATION);
+}
+
+const LEARNED_CODE_REASON = 'reads like coding work to the model trained on labelled messages';
+const LEARNED_COWORK_REASON = 'reads like office work to the model trained on labelled messages';
+
+/**
+ * `route` with a given model and combination (cross-validation trains one per fold).
+ * The rules decide forced messages alone; the model only overrules an unforced route.
+ */
+export function routeWith(text: string, context: RoutingContext | undefined, model: LearnedModel, combination: LearnedCombination): RouteDecision {
+  const trace = routeByRules(text, context);
+  const { decision, input } = trace;
+  // The model's features cost a few µs: skipped when no log-odds could overrule this route.
+  if (!input || !mayOverrule(decision.route, combination)) return decision;
+  const logOdds = learnedLogOdds(input, model);
+  if (!overrules(decision.route, trace.margin, logOdds, combination)) return decision;
+  decision.route = decision.route === 'code' ? 'cowork' : 'code';
+  decision.reason = decision.route === 'code' ? LEARNED_CODE_REASON : LEARNED_COWORK_REASON;
+  return decision;
+}
+
+/** The rules' decision, and what the learned model needs to weigh in. */
+export interface RulesTrace {
+  readonly decision: RouteDecision;
+  /** Points between the rules' score and their code threshold (≥ 0). */
+  readonly margin: number;
+  /** The text for the model; absent when the message forced its route. */
+  readonly input?: LearnedInput;
+}
+
+/**
+ * Routes by the rules alone.
+ *
+ * @param text - The message as received from the chat platform.
+ * @param context - The target machine's repositories and their vocabularies, when known.
+ */
+export function routeByRules(text: string, context?: RoutingContext): RulesTrace {
   const normalized = normalizeChatText(text);
   const override = detectOverride(normalized.text, normalized.masked);
   const masked = blank(normalized.masked, override.spans);
@@ -59,7 +99,7 @@ export function route(text: string, context?: RoutingContext): RouteDecision {
   const repoHint = findRepoHint(normalized.text, normalized.links) ?? grounding.repoName;
 
   if (override.kind === 'forced') {
-    return withHint({ route: 'code', forced: true, reason: FORCED_REASON, task: override.task }, repoHint);
+    return { decision: withHint({ route: 'code', forced: true, reason: FORCED_REASON, task: override.task }, repoHint), margin: 0 };
   }
   const words = wordSignals(folded);
   const verbKind = words.mainVerb?.term.kind;
@@ -75,7 +115,13 @@ export function route(text: string, context?: RoutingContext): RouteDecision {
   });
   const clause = verdict.route === 'cowork' && words.wordCount >= MIN_RUN_ON_WORDS && mayHoldCodingClause(words) ? codingClause(folded) : undefined;
   const final = clause ?? verdict;
-  return withHint({ route: final.route, forced: false, reason: final.reason, task: normalized.text }, repoHint);
+  // A coding clause in a run-on message is a code route with no margin of its own.
+  const margin = clause ? 0 : Math.abs(verdict.score - CODE_THRESHOLD);
+  const decision = withHint({ route: final.route, forced: false, reason: final.reason, task: normalized.text }, repoHint);
+  // A question about Code sessions, or a message that declines one, is the rules' alone: the model reads "code session" as code.
+  if (override.kind !== 'none') return { decision, margin };
+  const input: LearnedInput = { folded, original: normalized.text, hasCode: normalized.codeSpans.length > 0 || normalized.codeBlocks.length > 0 };
+  return { decision, margin, input };
 }
 
 /**
