@@ -29,7 +29,8 @@ describe('dispatch route --repo', () => {
     });
     const text = 'swap moment for dayjs';
     const without = JSON.parse((await run(['route', text], parent)).out);
-    assert.equal(without.route, 'cowork');
+    // Without the checkout only general signals speak (the learned one may read a swap as code work); with it, the repository's own names do.
+    assert.doesNotMatch(without.reason, /from your code/);
     const withRepo = await run(['route', '--repo', 'isfail', text], parent);
     assert.equal(withRepo.code, 0);
     const decision = JSON.parse(withRepo.out);
