@@ -20,6 +20,7 @@ const GRAM_SEED = 0x27d4eb2d;
 const SHAPE_SEED = 0x165667b1;
 const BOUNDARY = 0x2; // marks the start and the end of a word in its character n-grams
 const MAX_GRAM = 5; // and 3 the shortest
+const MAX_GRAMMED_WORD = 40;
 
 /** Shapes of code a message may have, each one feature. */
 const enum Shape {
@@ -99,7 +100,8 @@ export function featureBuckets(folded: string, original: string, hasCode: boolea
     out[n++] = word & MASK;
     out[n++] = mix(mix(BIGRAM_SEED, previousWord), word) & MASK;
     previousWord = word;
-    n = grams(folded, start, end, out, n, wordLimit);
+    // A very long token (a pasted hash, a run of one letter) says nothing its first characters don't: its grams stop there.
+    n = grams(folded, start, Math.min(end, start + MAX_GRAMMED_WORD), out, n, wordLimit);
     const shapes = (inner & 1 && inner & 32 ? 1 << Shape.DottedName : 0) | (inner & 2 && inner & 32 ? 1 << Shape.Path : 0) | (inner & 1 && inner & 16 && !(inner & 32) ? 1 << Shape.Version : 0) | (inner & 4 && inner & 32 ? 1 << Shape.Dashed : 0) | (inner & 8 ? 1 << Shape.Underscored : 0) | (inner & 16 ? 1 << Shape.Digits : 0);
     const fresh = shapes & ~seen;
     if (fresh !== 0) {

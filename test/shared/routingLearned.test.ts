@@ -73,4 +73,9 @@ describe('the learned routing signal', () => {
     const count = featureBuckets('word '.repeat(20_000), '', false, out);
     assert.ok(count <= MAX_FEATURES && count > 1000);
   });
+
+  it('a very long token does not turn office writing into coding work (a pasted run of one letter)', () => {
+    // Found by the bridge's disk-full test: 5,000 x's once gave the model thousands of "xxx" grams.
+    for (const length of [50, 500, 5_000]) assert.equal(route(`draft a polite email declining the meeting ${'x'.repeat(length)}`).route, 'cowork');
+  });
 });
