@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
@@ -13,25 +12,9 @@ import { ScriptedAgent } from '../extension/core/harness.js';
 import { TempDirs, makeRepo } from '../helpers/gitRepos.js';
 import { RUNNER_TOKEN, WEB_TOKEN } from '../helpers/liveBridge.js';
 import { ChatClient, signIn } from './transports/web/webHarness.js';
+import { freePort, startBridgeProcess } from '../helpers/bridgeChild.js';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
-function startBridgeProcess(home: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'helpers', 'bridgeProcess.ts')], {
-    env: { ...process.env, DISPATCH_HOME: home, DISPATCH_PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => String(chunk).includes('READY') && resolve(child));
-    child.once('exit', (code) => reject(new Error(`bridge process exited early (${code})`)));
-  });
-}
 
 function webMessages(home: string): WebMessage[] {
   const db = new Database(join(home, 'bridge.db'), { readonly: true });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PgStore } from '../../../bridge/store/pg/pgStore.js';
@@ -15,17 +14,11 @@ import { makeRepo } from '../../helpers/gitRepos.js';
 import { RUNNER_TOKEN } from '../../helpers/liveBridge.js';
 import { usePostgres } from '../../helpers/postgres.js';
 import { APP_TOKEN, BOT_TOKEN } from '../transports/slack/slackHarness.js';
+import { freePort } from '../../helpers/bridgeChild.js';
 
 const TASKS = 200;
 const RUNNERS_PER_BRIDGE = 2;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const until = async (test: () => boolean | Promise<boolean>, what: string, ms: number): Promise<void> => {
   const deadline = Date.now() + ms;

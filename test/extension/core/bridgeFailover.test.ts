@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import { RUNNER_TOKEN, startLiveBridge, type LiveBridge } from '../../helpers/li
 import { RecordingLogger } from '../../helpers/recordingLogger.js';
 import { TcpProxy } from '../../helpers/tcpProxy.js';
 import { dispatch, recorder } from './cliIo.js';
+import { freePort, startBridgeProcess } from '../../helpers/bridgeChild.js';
 
 async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -25,25 +26,7 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
-/** A bridge in its own process (test/helpers/bridgeProcess.ts), so that it can be killed with SIGKILL. */
-function startBridgeProcess(home: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '..', '..', 'helpers', 'bridgeProcess.ts')], {
-    env: { ...process.env, DISPATCH_HOME: home, DISPATCH_PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => String(chunk).includes('READY') && resolve(child));
-    child.once('exit', (code) => reject(new Error(`bridge process exited early (${code})`)));
-  });
-}
 
 describe('bridge URLs: one, or several separated by commas', () => {
   it('keeps the order written, trimmed', () => {
