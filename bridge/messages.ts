@@ -63,17 +63,22 @@ function phase(job: JobRecord, step?: string): string {
 /** The one status message per job, edited in place as the session moves. `step` is the command running now. */
 export function statusMessage(job: JobRecord, machineName: string, latest?: string, offline = false, now?: number, step?: string): OutgoingMessage {
   const session = shortId(job.id);
+  const active = !isFinal(job.state);
+  const where = `${session} on ${machineName}${job.repo ? `, repo ${job.repo}` : ''}.`;
+  // "On it" only while it is: a finished session's status would otherwise still say so.
   const lead = offline
     ? `Saved — session ${session}. Your machine ${machineName} is offline — this runs when it reconnects.`
-    : `On it — session ${session} on ${machineName}${job.repo ? `, repo ${job.repo}` : ''}.`;
-  const active = !isFinal(job.state);
+    : active ? `On it — session ${where}` : `Session ${where}`;
+  // Once it has ended, the result message right below tells the outcome: the status does not repeat it
+  // (a note that is not in the result, like "Continued in a terminal", still shows).
+  const line = latest && !active && job.result && (latest === job.result.error || mentions(job.result.summary, latest)) ? undefined : latest;
   // While it runs, the elapsed time shows it is alive even when the output is quiet (a long install).
   const elapsed = active && now !== undefined && job.delivery === 'accepted' ? [{ label: 'Elapsed', value: formatDuration(now - job.createdAt) }] : [];
   // The duration of a finished turn only: during a follow-up, the last turn's would be stale.
   const duration = !active && job.result ? durationFields(job.result) : [];
   return {
     title: `Code session ${session}: ${phase(job, step)}`,
-    text: latest ? `${lead}\n${latest}` : lead,
+    text: line ? `${lead}\n${line}` : lead,
     fields: [...jobFields(job, machineName), ...elapsed, ...duration],
     ...(active ? { buttons: [{ label: 'Cancel', value: buttonValue({ kind: 'cancel', jobId: job.id }), style: 'danger' as const }] } : {}),
     tone: toneOf(job.state),

@@ -50,6 +50,22 @@ describe('what the thread says', () => {
     ]);
   });
 
+  it('a finished session\'s status no longer says "On it" nor repeats the outcome the result below tells', () => {
+    // What the notifier hands the status at the end: the result's error, or the summary's first line.
+    const failed = statusMessage(job({ state: 'failed', result }), 'laptop', 'Tests failed (exit code 1)');
+    assert.equal(failed.text, 'Session 3f9a1c2e on laptop, repo api.');
+    assert.equal(failed.title, 'Code session 3f9a1c2e: failed');
+    const denied = { ...result, summary: 'Did not install dependencies (`npm ci`): denied — ana said no in the chat', error: 'Denied: ana said no in the chat', tests: undefined };
+    assert.equal(statusMessage(job({ state: 'failed', result: denied }), 'laptop', denied.error).text, 'Session 3f9a1c2e on laptop, repo api.');
+    const passed = { ...result, summary: 'Tests passed: 3 passed, 0 failed (`npm test`).', error: undefined };
+    assert.equal(statusMessage(job({ state: 'completed', result: passed }), 'laptop', passed.summary).text, 'Session 3f9a1c2e on laptop, repo api.');
+    // A note the result does not carry still shows.
+    const attached = statusMessage(job({ state: 'completed', result: passed }), 'laptop', 'Continued in a terminal on desk by ana.');
+    assert.equal(attached.text, 'Session 3f9a1c2e on laptop, repo api.\nContinued in a terminal on desk by ana.');
+    // While it runs, the latest line is the news.
+    assert.equal(statusMessage(job({ state: 'running' }), 'laptop', 'Running `npm test`…').text, 'On it — session 3f9a1c2e on laptop, repo api.\nRunning `npm test`…');
+  });
+
   it('the status shows the command running now, the elapsed time, and no stale duration of an earlier turn', () => {
     const message = statusMessage(job({ state: 'running', result }), 'laptop', 'Running `npm test`…', false, 61_000, 'npm test');
     assert.equal(message.title, 'Code session 3f9a1c2e: running `npm test`');

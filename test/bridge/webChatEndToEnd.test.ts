@@ -31,7 +31,8 @@ describe('the web chat in Chromium, end to end through a real runner', function 
     await page.locator('#send:not([disabled])').waitFor();
     await page.locator('#input').press('Enter');
 
-    const status = page.locator('.msg.bot .card', { hasText: /On it — session [0-9a-f]{8} on laptop/ });
+    const status = page.locator('.msg.bot .card', { has: page.locator('.title', { hasText: /^Code session [0-9a-f]{8}:/ }) });
+    await page.locator('.msg.bot .card', { hasText: /On it — session [0-9a-f]{8} on laptop/ }).waitFor();
     await status.waitFor();
     const approval = page.locator('.msg.bot .card', { hasText: 'Approval needed' });
     await approval.getByRole('button', { name: 'Approve once' }).click();

@@ -82,7 +82,8 @@ export async function* setUpStep(context: AgentContext, setup: { command: string
   const end = yield* runStep(context, setup.command, { purpose: 'to install dependencies', what: `install dependencies (\`${shown(setup.command)}\`)`, intervalMs, onStart });
   if (!end.ran) return end.outcome;
   if (!end.ok) {
-    return failedOutcome(`Installing dependencies failed (\`${shown(setup.command)}\`, ${end.exit}).\n\n${tailExcerpt(end.text)}`, `Dependency install failed (${end.exit})`);
+    // The error starts as the summary does, so the chat's result says it once (bridge/messages.ts).
+    return failedOutcome(`Installing dependencies failed (\`${shown(setup.command)}\`, ${end.exit}).\n\n${tailExcerpt(end.text)}`, `Installing dependencies failed (${end.exit})`);
   }
   const installed = await context.dependencies?.installed(context.worktree, performance.now() - startedAt);
   if (installed) {

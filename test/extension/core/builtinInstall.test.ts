@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { finalMessage } from '../../../bridge/messages.js';
+import type { JobRecord } from '../../../bridge/store/store.js';
 import { makeRepo } from '../../helpers/gitRepos.js';
 import type { Runner } from '../../../extension/core/runner.js';
 import { Harness, job, waitForApproval, waitForEnd, waitForEvent } from './harness.js';
@@ -43,6 +45,25 @@ describe('builtin agent in a fresh worktree', function () {
     assert.equal(end.result?.tests?.passed, 1);
     assert.equal(existsSync(path.join(repo, 'node_modules')), false, "the user's checkout got no node_modules");
     assert.deepEqual(end.result?.filesChanged, [], 'installed dependencies are not committed');
+  });
+
+  it('a failed install is said once in the chat result: the summary with npm\'s own error, no second "failed" line', async () => {
+    const files = projectWithDependency();
+    // A dependency tarball that is not there: npm fails at once, with no network.
+    files['package.json'] = JSON.stringify({ name: 'app', private: true, scripts: { test: 'node --test' }, dependencies: { shout: 'file:./vendor/missing.tgz' } });
+    const repo = makeRepo(path.join(h.temp.make(), 'app'), files);
+    const runner = h.runner({ repos: [{ name: 'app', path: repo }] });
+    const { sessionId } = await runner.submit(job('run the tests'));
+    const install = await waitForApproval(runner, sessionId);
+    runner.decide(sessionId, { requestId: install.requestId, decision: 'approve_once' });
+    const end = await waitForEnd(runner, sessionId);
+    assert.equal(end.state, 'failed');
+    assert.ok(end.result, 'a result');
+    const record = { id: sessionId, repo: 'app', state: 'failed', result: end.result, owner: { platform: 'web', userId: 'ana' } } as unknown as JobRecord;
+    const text = finalMessage(record, 'laptop').text;
+    assert.match(text, /^Installing dependencies failed \(`npm install --no-audit --no-fund`, exit code \d+\)\./);
+    assert.match(text, /vendor\/missing|ENOENT|Could not install/, "npm's own reason is quoted");
+    assert.equal(text.match(/failed/gi)?.length, 1, text);
   });
 
   it('stops with a clear message when the install is denied', async () => {
