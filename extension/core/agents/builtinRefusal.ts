@@ -22,7 +22,8 @@ export const INSTEAD_TEXT = { test: 'run the tests', lint: 'run the linter', bui
 /** A check the refused task mentions, offered instead ("run the tests and then fix whatever fails"). */
 export function suggestionFor(task: string): keyof typeof INSTEAD_TEXT | undefined {
   const text = task.toLowerCase();
-  if (/\btests?\b|\bspecs?\b|pruebas|\btests\b/.test(text)) return 'test';
+  // The suite or the runner by name counts too ("what does the mocha suite say right now").
+  if (/\btests?\b|\bspecs?\b|pruebas|\bsuites?\b|\b(?:mocha|jest|vitest|pytest)\b/.test(text)) return 'test';
   if (/\blint/.test(text)) return 'lint';
   if (/\bbuild\b|\bcompil/.test(text)) return 'build';
   return undefined;

@@ -62,6 +62,18 @@ describe('builtin agent: the guide\'s tasks as people phrase them', function () 
     assert.match(end.result?.summary ?? '', /Reply "run the tests" to run the tests instead/);
   });
 
+  it('a refused question about the suite by its runner\'s name offers the tests instead', async () => {
+    const repo = makeRepo(path.join(h.temp.make(), 'app'), nodeTestProject('passing'));
+    const runner = h.runner({ repos: [{ name: 'app', path: repo }] });
+    // Typed in a trial of the web chat; it was refused with no way on.
+    const { sessionId } = await runner.submit(job('what does the mocha suite say right now'));
+    const end = await waitForEnd(runner, sessionId);
+    assert.equal(end.state, 'failed');
+    assert.equal(end.result?.instead, 'test');
+    const other = await runner.submit(job('what does the roadmap say right now'));
+    assert.equal((await waitForEnd(runner, other.sessionId)).result?.instead, undefined, 'nothing about tests: nothing offered');
+  });
+
   it('"run the full test suite and tell me what fails" names the failing tests with counts, leaves the checkout as it was', async () => {
     const repo = makeRepo(path.join(h.temp.make(), 'app'), nodeTestProject('failing'));
     const before = hashCheckout(repo);
