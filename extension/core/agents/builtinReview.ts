@@ -57,6 +57,9 @@ async function risks(worktree: string, base: string): Promise<string[]> {
   return found;
 }
 
+/** What a failing check means for the branch, as a risk. */
+const FAILS: Record<string, string> = { Tests: 'tests fail', Lint: 'lint fails', Dependencies: 'dependencies do not install' };
+
 /**
  * "Review my changes on branch X": the worktree starts at X. Reports the diffstat against
  * the merge base, the commits, the tests and the linter on that branch, and a short list of
@@ -76,13 +79,16 @@ export async function* runReview(context: AgentContext, branch: string | undefin
     if (/^Did not |was cancelled/.test(report.outcome.summary)) return report.outcome;
     // A branch whose dependencies do not install is a finding of its own; the checks cannot run.
     if (/^Installing dependencies failed/.test(report.outcome.summary)) {
-      installFailed = report.outcome.summary.split('\n')[0];
+      // The first line, and the package manager's own first error line: why it did not install.
+      const [first = '', ...rest] = report.outcome.summary.split('\n');
+      const reason = rest.find((line) => /\berr(or|!)/i.test(line));
+      installFailed = reason ? `${first}\n${reason.trim()}` : first;
       break;
     }
     checks.push({ label: action === 'test' ? 'Tests' : 'Lint', report });
   }
   const failing = checks.filter(({ report }) => !report.ok && report.text);
-  if (installFailed) failing.push({ label: 'Dependency install', report: { outcome: failedOutcome(installFailed), ok: false, text: installFailed } });
+  if (installFailed) failing.push({ label: 'Dependencies', report: { outcome: failedOutcome(installFailed), ok: false, text: installFailed } });
   const lines = [
     `Review of ${name} against ${fork.base} (${log.length > MAX_COMMITS ? `more than ${MAX_COMMITS}` : log.length} commit${log.length === 1 ? '' : 's'}):`,
     ...log.slice(0, MAX_COMMITS).map((line) => `  ${line}`),
@@ -90,11 +96,12 @@ export async function* runReview(context: AgentContext, branch: string | undefin
     ...(installFailed ? [installFailed] : []),
     ...checks.map(({ label, report }) => `${label}: ${report.text ? (report.outcome.summary.split('\n').slice(0, report.ok ? 1 : 8).join('\n')) : 'none found'}`),
     risky.length || failing.length
-      ? `Risks:\n${[...failing.map(({ label }) => `${label.toLowerCase()} fail`), ...risky].map((risk) => `• ${risk}`).join('\n')}`
+      ? `Risks:\n${[...failing.map(({ label }) => FAILS[label]), ...risky].map((risk) => `• ${risk}`).join('\n')}`
       : 'Risks: none found (no deleted tests, lockfile changes or new dependencies).',
   ];
   const summary = lines.join('\n');
   const tests = checks.find(({ label }) => label === 'Tests')?.report.tests;
   const base = { summary, commitChanges: false, ...(tests ? { tests } : {}) };
-  return failing.length ? { status: 'failed', ...base, error: `${failing.map(({ label }) => label).join(' and ')} fail on ${name}` } : { status: 'completed', ...base };
+  // The error starts as the summary does, so the chat's result does not add it again as a last line.
+  return failing.length ? { status: 'failed', ...base, error: `Review of ${name}: ${failing.map(({ label }) => FAILS[label]).join(' and ')}` } : { status: 'completed', ...base };
 }

@@ -4,6 +4,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { git, hashCheckout, makeRepo, nodeTestProject, writeFiles } from '../../helpers/gitRepos.js';
 import { Harness, job, waitForEnd, waitForEvent } from './harness.js';
+import { finalMessage } from '../../../bridge/messages.js';
+import type { JobRecord } from '../../../bridge/store/store.js';
 import type { Runner } from '../../../extension/core/runner.js';
 import type { SessionSnapshot } from '../../../shared/sessions.js';
 
@@ -155,6 +157,23 @@ describe('builtin agent: the guide\'s tasks as people phrase them', function () 
     assert.match(summary, /changes lockfiles: package-lock\.json/);
     assert.match(summary, /adds dependencies: left-pad/);
     assert.match(summary, /Tests: Tests passed/);
+  });
+
+  it('a review of a branch whose dependencies do not install says so once, with the package manager\'s reason', async () => {
+    const repo = makeRepo(path.join(h.temp.make(), 'app'), nodeTestProject('passing'));
+    git(repo, ['checkout', '--quiet', '-b', 'bump']);
+    // A dependency tarball that is not there: npm fails at once, with no network.
+    writeFiles(repo, { 'package.json': JSON.stringify({ scripts: { test: 'node --test' }, dependencies: { shout: 'file:./vendor/missing.tgz' } }) });
+    commit(repo, 'Depend on shout');
+    git(repo, ['checkout', '--quiet', 'main']);
+    const { end } = await run(repo, 'review my changes on branch bump');
+    assert.equal(end.state, 'failed');
+    const summary = end.result?.summary ?? '';
+    assert.match(summary, /^Installing dependencies failed \(`npm install[^`]*`, exit code \d+\)\.\nnpm error .+/m, summary);
+    assert.match(summary, /Risks:\n• dependencies do not install\n/);
+    const record = { id: end.sessionId, repo: 'app', state: 'failed', result: end.result, owner: { platform: 'web', userId: 'ana' } } as unknown as JobRecord;
+    const text = finalMessage(record, 'laptop').text;
+    assert.equal(text, summary, 'the chat adds no second line saying the same');
   });
 
   it('"look at the failing build on main" reports the first errors with file and line', async () => {
