@@ -27,6 +27,7 @@ import {
   HEADING_LEAD,
   NEGATING_BETWEEN,
   REQUEST_VERBS,
+  SESSION_COMPOUNDS,
   SESSION_PLURALS,
   SESSION_PREPOSITIONS,
   SESSION_WORDS,
@@ -158,6 +159,8 @@ function sessionPhraseAt(masked: string, tokens: readonly Token[], i: number): S
 function frame(masked: string, tokens: readonly Token[], phrase: SessionPhrase, questionMarks: SentenceEnds): Mention | undefined {
   const first = tokens[phrase.first]!;
   const lastToken = tokens[phrase.last]!;
+  const next = tokens[phrase.last + 1];
+  if (next && SESSION_COMPOUNDS.has(next.word) && joined(masked, lastToken, next)) return undefined;
   // Determiners and particles before the phrase, then a verb of asking.
   let negated = false;
   let v = phrase.first - 1;

@@ -25,6 +25,14 @@ export const COMPOUND_SESSION = /^(?:claude)?(?:code|coding)(?:session|sesion|se
 export const SESSION_PREPOSITIONS = set('in de del do da di du con com mit van met im en');
 
 /**
+ * Nouns after a session that make it a modifier: "open the code session logs" asks for the
+ * logs, not for a session.
+ */
+export const SESSION_COMPOUNDS = set(
+  'logs log history settings transcript transcripts link links url window tab page list button id ids limit limits output summary notes recap timeout details status feature docs documentation ui',
+);
+
+/**
  * Words after "code" that make it another noun: "a session on code review", "session code
  * of conduct". Such a phrase is not a session's name.
  */
@@ -76,7 +84,7 @@ export const NEGATING_BETWEEN = set('no geen keine keinen kein pas aucune nessun
  * ("spin one up", "get a session going") and politeness ("code session please").
  */
 export const AFTER = set(`
-  please pls plz plez thanks going up aufmachen auf an offnen oeffnen eroffnen starten beginnen anlegen erstellen
+  please pls plz plez thanks going up real quick quickly now asap aufmachen auf an offnen oeffnen eroffnen starten beginnen anlegen erstellen
   bitte openen opstarten aanmaken aan op nodig graag alsjeblieft aub stp svp porfa favor por per favore
   um uh erm
 `);

@@ -45,6 +45,8 @@ describe('the "open a Code session" override', () => {
     ['code session fix login', 'fix login'],
     ['okay new code session um the search results page shows duplicates', 'the search results page shows duplicates'],
     ['spin up a Claude Code session and bump react to 19', 'bump react to 19'],
+    ['yo spin me up a code session real quick and fix the nav', 'fix the nav'],
+    ['öffne mal schnell ne Code-Session und fix den Build', 'fix den Build'],
     ['i\'d like a code session to go through the TODOs', 'go through the TODOs'],
     ['can we get a coding session going? the sitemap is missing the blog posts', 'the sitemap is missing the blog posts'],
     ['ouvre une session Code et corrige le test qui échoue', 'corrige le test qui échoue'],
@@ -70,6 +72,7 @@ describe('the "open a Code session" override', () => {
     'the new code session crashed halfway, can you summarize what happened',
     'open a session with the recruiter to discuss the code of conduct',
     'start a session on code review with the new hires',
+    'open the code session logs and tell me why it failed',
   ]) {
     it(`${JSON.stringify(text)} names a session without asking for one`, () => {
       assert.equal(route(text).forced, false);
