@@ -12,7 +12,7 @@ import { normalizeChatText } from '../shared/routing/normalize.js';
 import { detectOverride } from '../shared/routing/override.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const listFile = path.resolve(here, '..', 'test', 'shared', 'eval', 'routingDevForced.jsonl');
+const listFile = path.resolve(here, '..', 'test', 'shared', 'eval', 'forcedDev.jsonl');
 const messages = readFileSync(listFile, 'utf8')
   .split('\n')
   .filter((line) => line.trim().length > 0)

@@ -14,7 +14,7 @@ interface Line {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // Written before the detector was rewritten: phrasings people type, near-misses, Italian and Dutch.
-const lines: Line[] = readFileSync(path.join(here, 'eval', 'routingDevForced.jsonl'), 'utf8')
+const lines: Line[] = readFileSync(path.join(here, 'eval', 'forcedDev.jsonl'), 'utf8')
   .split('\n')
   .filter((line) => line.trim().length > 0)
   .map((line) => JSON.parse(line) as Line);
