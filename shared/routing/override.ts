@@ -62,6 +62,8 @@ interface SessionPhrase {
   readonly last: number;
   readonly singular: boolean;
   readonly app: boolean;
+  /** "session code" with nothing between: in English a code of a session, so only a frame makes it one. */
+  readonly loose?: boolean;
 }
 
 /** A session phrase in a request frame: its span, and how its clause reads it. */
@@ -74,7 +76,9 @@ interface Mention {
 }
 
 // Every form of the phrase names code (or Claude): most messages are done with one cheap test.
+// Every form also names a session or Claude: "ses…" (session, sesión, sessão, sessie, sesh), "sitz…".
 const MAY_MENTION = /c[o\u00F3\u00F2][dei]|cdoe|claude/i;
+const MAY_NAME_SESSION = /ses|sitz|claude/i;
 const TOKEN = /[\p{L}\p{N}]+/gu;
 // Between the words of one phrase: "Claude-Code-Session", "code_session", "code  session".
 const JOINER = /^[\s\-_]{0,3}$/;
@@ -91,7 +95,7 @@ const MAX_LEAD = 4;
  */
 export function detectOverride(text: string, masked: string): OverrideResult {
   const spans: Array<readonly [number, number]> = [];
-  if (!MAY_MENTION.test(masked)) return { kind: 'none', task: text, spans };
+  if (!MAY_NAME_SESSION.test(masked) || !MAY_MENTION.test(masked)) return { kind: 'none', task: text, spans };
   const tokens = tokenize(masked);
   const questionMarks = new SentenceEnds(masked);
   let firstKind: OverrideKind | undefined;
@@ -102,7 +106,11 @@ export function detectOverride(text: string, masked: string): OverrideResult {
     const mention = frame(masked, tokens, phrase, questionMarks);
     i = phrase.last;
     if (!mention) {
-      if (!phrase.app) spans.push([tokens[phrase.first]!.start, tokens[phrase.last]!.end]);
+      if (phrase.app || phrase.loose) continue;
+      const start = tokens[phrase.first]!.start;
+      spans.push([start, tokens[phrase.last]!.end]);
+      // "why did my code session close?", "what is a code session?": a question about the product.
+      if (!forced && QUESTION.test(foldText(masked.slice(lastBoundary(masked, start), start)))) firstKind ??= 'question';
       continue;
     }
     spans.push([mention.start, mention.end]);
@@ -152,7 +160,7 @@ function sessionPhraseAt(masked: string, tokens: readonly Token[], i: number): S
   if (!code || !CODE_WORDS.has(code.word) || code.word === 'coding') return undefined;
   const after = tokens[j + 1];
   if (after && CODE_COMPOUNDS.has(after.word) && joined(masked, code, after)) return undefined;
-  return { first: i, last: j, singular, app: false };
+  return { first: i, last: j, singular, app: false, loose: j === i + 1 };
 }
 
 /** The request frame around a session phrase, if one holds it. */
