@@ -137,6 +137,9 @@ const joined = (masked: string, a: Token | undefined, b: Token | undefined): boo
 /** The session noun phrase that starts at token `i`, if any. */
 function sessionPhraseAt(masked: string, tokens: readonly Token[], i: number): SessionPhrase | undefined {
   const word = tokens[i]!.word;
+  // Every word that starts a phrase starts with "c" (code, claude) or "s" (session): most tokens stop here.
+  const initial = word.charCodeAt(0);
+  if (initial !== 99 && initial !== 115) return undefined;
   if (word.length >= 9 && word.charCodeAt(0) === 99 /* c */ && COMPOUND_SESSION.test(word)) return { first: i, last: i, singular: true, app: false };
   // "code session", "claude code session", "claude-code-sitzung", "coding sesh".
   let k = i;
