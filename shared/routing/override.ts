@@ -183,7 +183,7 @@ function frame(masked: string, tokens: readonly Token[], phrase: SessionPhrase, 
   const verb = v >= 0 && sameClause(masked, tokens[v]!, first) ? tokens[v]! : undefined;
   const after = trailing(tokens, phrase.last, masked);
   const end = tokens[after]!.end;
-  if (verb && (REQUEST_VERBS.has(verb.word) || GERUNDS.has(verb.word)) && (phrase.singular || negated)) {
+  if (verb && (REQUEST_VERBS.has(verb.word) || GERUNDS.has(verb.word)) && asks(verb.word, tokens[v - 1]?.word) && (phrase.singular || negated)) {
     // "Claude Code" alone is the product only after an opening verb: "open Claude Code and …".
     if (phrase.app && !/^(?:open|opne|start|strat|launch|fire|run)$/.test(verb.word)) return undefined;
     const kind = negated ? 'negated' : GERUNDS.has(verb.word) ? 'question' : classify(masked, verb.start, lastToken.end, questionMarks, verb.word);
@@ -202,6 +202,14 @@ function frame(masked: string, tokens: readonly Token[], phrase: SessionPhrase, 
     return { start: heading, end: headingEnd(masked, end), frameStart: heading, kind: 'forced' };
   }
   return undefined;
+}
+
+// "like" asks only as "I'd like", "do" only as "let's do": "it felt like a code session" asks for nothing.
+const ASKING_BEFORE: Readonly<Record<string, ReadonlySet<string>>> = { like: new Set(['d', 'would', 'id']), do: new Set(['s', 'lets', 'let']) };
+
+function asks(verb: string, before: string | undefined): boolean {
+  const needed = ASKING_BEFORE[verb];
+  return needed === undefined || (before !== undefined && needed.has(before));
 }
 
 /** The last token of the request: the phrase, then politeness and verbs last ("… please", "… aufmachen"). */
@@ -274,7 +282,7 @@ const NEGATION =
   /\b(?:don't|dont|do not|does not|doesn't|didn't|did not|never|not|no need to|no|without|instead of|rather than|stop|avoid|won't|wouldn't|shouldn't|can't|cannot|nor|ne|pas|jamais|sans|nunca|sin|nicht|kein|keine|keinen|ohne|nao|nem|non|mai|senza|niet|geen|nooit|zonder)\b|\bn'/;
 
 const QUESTION =
-  /\b(?:how|what|why|when|where|which|who|whether|is it|is there|are there|does|do (?:i|we)|can (?:i|we)|could (?:i|we)|should (?:i|we)|may (?:i|we)|if (?:i|we|you)|once (?:i|we|you)|after (?:i|we|you)|before (?:i|we|you)|possible to|able to|way to|allowed to|comment|pourquoi|quand|est-ce que|puis-je|peut-on|como|por que|cuando|puedo|se puede|posso|quando|wie|warum|wann|kann ich|kann man|darf ich|come (?:si|posso|faccio|apro|avvio|inizio)|perche|si puo|hoe|waarom|wanneer|kan ik|mag ik|wat)\b/;
+  /\b(?:how|what|why|when|where|which|who|whether|is it|is there|are there|does|did|do (?:i|we)|can (?:i|we)|could (?:i|we)|should (?:i|we)|may (?:i|we)|if (?:i|we|you)|once (?:i|we|you)|after (?:i|we|you)|before (?:i|we|you)|possible to|able to|way to|allowed to|comment|pourquoi|quand|est-ce que|puis-je|peut-on|como|por que|cuando|puedo|se puede|posso|quando|wie|warum|wann|kann ich|kann man|darf ich|come (?:si|posso|faccio|apro|avvio|inizio)|perche|si puo|hoe|waarom|wanneer|kan ik|mag ik|wat)\b/;
 
 // Someone else's words: "my manager said to open …", "the docs say to …", "remind me to …".
 const REPORTED =

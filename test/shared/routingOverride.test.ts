@@ -73,6 +73,8 @@ describe('the "open a Code session" override', () => {
     'open a session with the recruiter to discuss the code of conduct',
     'start a session on code review with the new hires',
     'open the code session logs and tell me why it failed',
+    'it felt like a code session, not a workshop: write that up for the newsletter',
+    'did you get a code session for the api repo yet?',
   ]) {
     it(`${JSON.stringify(text)} names a session without asking for one`, () => {
       assert.equal(route(text).forced, false);
