@@ -156,6 +156,9 @@ export async function knownLists(): Promise<Array<[string, () => LabelledMessage
     ['devG', 'routingDevG.jsonl'],
     ['devH', 'routingDevH.jsonl'],
     ['devI', 'routingDevI.jsonl'],
+    // Forced phrasings, near-misses that must not force, and Italian and Dutch messages. Named outside
+    // routingDev*.jsonl so that the learned signal does not train on it (it tests the override).
+    ['devForced', 'forcedDev.jsonl'],
   ] as const) {
     const devFile = path.resolve(repoRoot, 'test', 'shared', 'eval', file);
     if (existsSync(devFile)) lists.push([name, () => readLabelledLines(devFile)]);

@@ -5,6 +5,7 @@
  */
 
 import { PRODUCT_ROWS } from './lexiconProduct.js';
+import { IT_NL_ROWS } from './lexiconItNl.js';
 
 /** What a word suggests about a message. */
 export type TermKind =
@@ -319,7 +320,7 @@ export interface Lexicon {
 }
 
 /** The router's vocabulary. When a form is listed twice, the first row wins. */
-export const LEXICON: Lexicon = buildLexicon([...ROWS, ...PRODUCT_ROWS]);
+export const LEXICON: Lexicon = buildLexicon([...ROWS, ...PRODUCT_ROWS, ...IT_NL_ROWS]);
 
 function buildLexicon(rows: readonly Row[]): Lexicon {
   const words = new Map<string, Term>();
