@@ -63,6 +63,21 @@ export class PgJobs {
     return (await this.pool.query(sql, params)).rows.map((row) => toJob(row as Row));
   }
 
+  /**
+   * Of these machines, those with work a sweep must deliver: a queued job still waiting for
+   * its offer, or an active job with a pending approval (its decision may be stored). One
+   * query, however many jobs the team has (the newest N of all would miss an older one).
+   */
+  async machinesWithDueWork(machineIds: string[]): Promise<string[]> {
+    if (machineIds.length === 0) return [];
+    const { rows } = await this.pool.query(
+      `SELECT DISTINCT machine_id FROM jobs WHERE machine_id = ANY($1::text[])
+         AND ((delivery = 'waiting' AND state = 'queued') OR (state = ANY($2::text[]) AND pending_approvals <> '[]'::jsonb))`,
+      [machineIds, ACTIVE_STATES],
+    );
+    return rows.map((row) => String(row.machine_id));
+  }
+
   async updateJob(id: string, patch: JobPatch): Promise<void> {
     const columns = jobPatchColumns(patch);
     if (columns.length === 0) return;
