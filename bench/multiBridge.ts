@@ -1,7 +1,11 @@
 // Several bridges on one PostgreSQL database: 500 simulated runners spread over 2 real
-// bridges, the time from a task typed to its offer accepted by the machine; one bridge on
-// SQLite with the same 500 runners as the baseline; and the idle memory of a bridge process
-// on PostgreSQL beside one on SQLite.
+// bridges. Per round it prints the issue's figure — the bridge sending job/offer to the
+// acceptance stored — beside typed → accepted and each step between (bench/taskTimeline.ts),
+// the PG statements per task and the load average; one bridge on SQLite with the same 500
+// runners is the baseline in the same run. A task not accepted within 10 s is described
+// with its timeline and followed for 30 s more: late, or never. Last, the idle memory of a
+// bridge process on PostgreSQL beside one on SQLite.
+// BENCH_SKIP_SQLITE=1, BENCH_ROUNDS=n, BENCH_RUNNERS=n, BENCH_SLOWEST=1 and BENCH_TRACE_SQL=1 help while working on it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +78,8 @@ interface Samples {
   /** Tasks not accepted within the give-up time, each described. */
   missed: string[];
   slowest: string;
+  /** p50/p99 ms of each step: typed → job stored → offer sent → offer at the runner → acceptance stored. */
+  segments: string;
 }
 
 /** Each user's task in a thread of its own (one per round), so a miss can be described by what its thread was told. */
@@ -147,7 +153,12 @@ async function connectRunners(bridges: BenchBridge[]) {
     const of = (from: Mark, to: Mark): number[] => Array.from({ length: count }, (_, i) => timeline.between(i, from, to)).filter((ms): ms is number => ms !== undefined);
     // The slowest task's marks: where a tail comes from.
     const slowest = Array.from({ length: count }, (_, i) => i).sort((a, b) => (timeline.between(b, 'typed', 'accepted') ?? Infinity) - (timeline.between(a, 'typed', 'accepted') ?? Infinity))[0] ?? 0;
-    return { accepted: of('typed', 'accepted'), offerToAccepted: of('offered', 'accepted'), offered: of('typed', 'offered'), statementsPerTask: statements / count, missed, slowest: `task ${slowest}: ${timeline.describe(slowest)}` };
+    const segments = (['typed', 'stored', 'offered', 'atRunner', 'accepted'] as const).slice(1).map((to, index, tos) => {
+      const from = index === 0 ? 'typed' : tos[index - 1]!;
+      const values = of(from, to);
+      return `${from}→${to} ${fmt(percentile(values, 50), 1)}/${fmt(percentile(values, 99), 1)}`;
+    });
+    return { accepted: of('typed', 'accepted'), offerToAccepted: of('offered', 'accepted'), offered: of('typed', 'offered'), segments: segments.join(', '), statementsPerTask: statements / count, missed, slowest: `task ${slowest}: ${timeline.describe(slowest)}` };
   };
   return { round, lateOrLost, describe: (i: number) => timeline.describe(i), close: () => links.forEach((link) => link.socket.close()) };
 }
@@ -166,6 +177,7 @@ function report(what: string, samples: Samples): void {
   console.log(
     `multi-bridge: ${what.padEnd(50)} offer → accepted ${ms(samples.offerToAccepted)} (target p99 ≤ 100 ms: ${p99 <= 100 ? 'met' : 'MISSED'}); typed → accepted ${ms(samples.accepted)}; typed → offer sent p50 ${fmt(percentile(samples.offered, 50), 1)} ms; ${fmt(samples.statementsPerTask, 1)} PG statements/task  [n=${samples.accepted.length}, load ${loadavg().map((load) => load.toFixed(2)).join(' ')}]`,
   );
+  console.log(`multi-bridge:   steps p50/p99 ms: ${samples.segments}`);
   if (process.env.BENCH_SLOWEST) console.log(`multi-bridge:   slowest ${samples.slowest}`);
   if (samples.missed.length > 0) console.log(`multi-bridge:   ${samples.missed.length} task(s) NOT accepted within ${GIVE_UP_MS / 1_000} s; ${samples.missed.join('; ')}`);
 }
