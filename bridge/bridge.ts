@@ -161,7 +161,8 @@ export class Bridge {
       const hubLogger = logger.child({ part: 'hub' });
       const requestTimeoutMs = options.link?.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
       const remote = new RemoteMachines({ hub, presence, requests, wakeBus: cluster.wakeBus, logger: hubLogger, requestTimeoutMs, ...(options.cluster?.answerPollMs ? { pollMs: options.cluster.answerPollMs } : {}) });
-      machineWork = new LinkedMachineWork({ hub, store, requests, wakeBus: cluster.wakeBus, bridgeId: cluster.bridgeId, logger: hubLogger, ...(options.cluster?.sweepMs !== undefined ? { sweepMs: options.cluster.sweepMs } : {}) });
+      const dueMachines = opened.engine === 'postgres' ? (ids: string[]) => opened.store.machinesWithDueWork(ids) : undefined;
+      machineWork = new LinkedMachineWork({ hub, store, requests, wakeBus: cluster.wakeBus, bridgeId: cluster.bridgeId, logger: hubLogger, ...(dueMachines ? { dueMachines } : {}), ...(options.cluster?.sweepMs !== undefined ? { sweepMs: options.cluster.sweepMs } : {}) });
       remote.start();
       machineWork.start();
       clustered = { remote, work: machineWork, presence };

@@ -25,8 +25,12 @@ export class Redelivery {
   /** Offers the machine's waiting jobs, oldest first, if its link is here. */
   async offerWaiting(machineId: string): Promise<void> {
     if (!this.options.isLinked(machineId)) return;
-    const waiting = (await this.options.store.listJobs({ machineId, delivery: 'waiting', limit: 1_000 })).reverse();
-    await this.offerAll(machineId, waiting.filter((job) => job.state === 'queued'));
+    // Listed in the machine's queue, after any pass before it: the first job is as fresh as a
+    // re-read would be, so it costs no second round trip (a wake-up from another bridge is one job).
+    await this.inQueue(machineId, async () => {
+      const waiting = (await this.options.store.listJobs({ machineId, delivery: 'waiting', limit: 1_000 })).reverse();
+      await this.offerEach(machineId, waiting.filter((job) => job.state === 'queued'), 1);
+    });
   }
 
   /**
@@ -36,16 +40,21 @@ export class Redelivery {
    * offered a second time.
    */
   offerAll(machineId: string, jobs: JobRecord[]): Promise<void> {
-    return this.offers
-      .run(machineId, async () => {
-        for (const listed of jobs) {
-          if (!this.options.isLinked(machineId)) return;
-          const job = await this.options.store.getJob(listed.id);
-          if (!job || job.delivery !== 'waiting' || job.state !== 'queued') continue;
-          await this.options.offer(job);
-        }
-      })
-      .catch((error) => this.options.logger.warn('offering waiting jobs failed; they are offered again at the next resync', { machineId, error: String(error) }));
+    return this.inQueue(machineId, () => this.offerEach(machineId, jobs, 0));
+  }
+
+  private inQueue(machineId: string, pass: () => Promise<void>): Promise<void> {
+    return this.offers.run(machineId, pass).catch((error) => this.options.logger.warn('offering waiting jobs failed; they are offered again at the next resync', { machineId, error: String(error) }));
+  }
+
+  /** The first `fresh` jobs were read inside this pass; the others are read again (an earlier offer of the pass took a round trip to the runner). */
+  private async offerEach(machineId: string, jobs: JobRecord[], fresh: number): Promise<void> {
+    for (const [index, listed] of jobs.entries()) {
+      if (!this.options.isLinked(machineId)) return;
+      const job = index < fresh ? listed : await this.options.store.getJob(listed.id);
+      if (!job || job.delivery !== 'waiting' || job.state !== 'queued') continue;
+      await this.options.offer(job);
+    }
   }
 
   /** Sends the stored decisions of the machine's pending approvals again (the runner ignores repeats). */

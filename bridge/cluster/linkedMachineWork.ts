@@ -12,6 +12,11 @@ export interface LinkedMachineWorkOptions {
   wakeBus: WakeBus;
   bridgeId: string;
   logger: Logger;
+  /**
+   * Of these machines, those with a waiting job or a pending approval, in one query (PgStore's
+   * machinesWithDueWork). Without it the sweep lists the newest waiting and active jobs.
+   */
+  dueMachines?: (machineIds: string[]) => Promise<string[]>;
   /** The backstop for lost wake-ups: everything of every machine linked here is looked at this often (default 3 s; 0: off). */
   sweepMs?: number;
 }
@@ -102,11 +107,16 @@ export class LinkedMachineWork {
     if ((this.sweeps++ % 20) === 0) await requests.prune(ANSWERED_KEEP_MS, ABANDONED_MS);
     if (here.size === 0) return;
     // One query each for the whole bridge, then only the machines with something waiting.
-    const open = new Set(await requests.openFor([...here]));
+    const open = await requests.openFor([...here]);
+    const due = new Set([...open, ...(this.options.dueMachines ? await this.options.dueMachines([...here]) : await this.dueFromListings(store))]);
+    for (const machineId of here) if (due.has(machineId)) await this.catchUp(machineId);
+  }
+
+  /** Machines with a queued job waiting, or a pending approval, among the newest jobs (a store without dueMachines). */
+  private async dueFromListings(store: Store): Promise<string[]> {
     const waiting = await store.listJobs({ delivery: 'waiting', limit: 1_000 });
     const pending = await store.listJobs({ active: true, limit: 1_000 });
-    const due = new Set([...open, ...waiting.filter((job) => job.state === 'queued').map((job) => job.machineId), ...pending.filter((job) => job.pendingApprovals.length > 0).map((job) => job.machineId)]);
-    for (const machineId of here) if (due.has(machineId)) await this.catchUp(machineId);
+    return [...waiting.filter((job) => job.state === 'queued').map((job) => job.machineId), ...pending.filter((job) => job.pendingApprovals.length > 0).map((job) => job.machineId)];
   }
 
   private async perform(taken: TakenRequest): Promise<void> {

@@ -63,6 +63,21 @@ export class PgJobs {
     return (await this.pool.query(sql, params)).rows.map((row) => toJob(row as Row));
   }
 
+  /**
+   * Of these machines, those with work a sweep must deliver: a queued job still waiting for
+   * its offer, or an active job with a pending approval (its decision may be stored). One
+   * query, however many jobs the team has (the newest N of all would miss an older one).
+   */
+  async machinesWithDueWork(machineIds: string[]): Promise<string[]> {
+    if (machineIds.length === 0) return [];
+    const { rows } = await this.pool.query(
+      `SELECT DISTINCT machine_id FROM jobs WHERE machine_id = ANY($1::text[])
+         AND ((delivery = 'waiting' AND state = 'queued') OR (state = ANY($2::text[]) AND pending_approvals <> '[]'::jsonb))`,
+      [machineIds, ACTIVE_STATES],
+    );
+    return rows.map((row) => String(row.machine_id));
+  }
+
   async updateJob(id: string, patch: JobPatch): Promise<void> {
     const columns = jobPatchColumns(patch);
     if (columns.length === 0) return;
@@ -77,13 +92,20 @@ export class PgJobs {
       const { rows } = await client.query(`SELECT * FROM jobs WHERE id = $1 FOR UPDATE`, [jobId]);
       if (!rows[0]) return [];
       const job = toJob(rows[0] as Row);
+      // One INSERT for the whole batch (a round trip per event was most of the cost); the
+      // conflict check still stores each (job, seq) once, and RETURNING says which are new.
+      const sorted = [...events].sort((a, b) => a.seq - b.seq);
+      const inserted = await client.query(
+        `INSERT INTO job_events (job_id, seq, kind, body, at)
+         SELECT $1, e.seq, e.kind, e.body, e.at FROM jsonb_to_recordset($2::jsonb) AS e(seq bigint, kind text, body jsonb, at bigint)
+         ON CONFLICT (job_id, seq) DO NOTHING RETURNING seq`,
+        [jobId, JSON.stringify(sorted.map((event) => ({ seq: event.seq, kind: event.kind, body: event, at: event.at })))],
+      );
+      const added = new Set(inserted.rows.map((row) => Number(row.seq)));
       const fresh: SessionEvent[] = [];
-      for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
-        const inserted = await client.query(
-          `INSERT INTO job_events (job_id, seq, kind, body, at) VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT (job_id, seq) DO NOTHING RETURNING seq`,
-          [jobId, event.seq, event.kind, JSON.stringify(event), event.at],
-        );
-        if (inserted.rowCount === 0) continue;
+      for (const event of sorted) {
+        // A seq twice in one batch: the first one is the one stored, as with one INSERT each.
+        if (!added.delete(event.seq)) continue;
         fresh.push(event);
         foldEvent(job, event);
         if (event.kind === 'approval_requested') {

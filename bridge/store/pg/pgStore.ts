@@ -141,6 +141,10 @@ export class PgStore implements Store {
   listJobs(filter: JobFilter): Promise<JobRecord[]> {
     return this.jobs.listJobs(filter);
   }
+  /** Used by the sweep of machines linked to this bridge (bridge/cluster/linkedMachineWork.ts). Not part of `Store`. */
+  machinesWithDueWork(machineIds: string[]): Promise<string[]> {
+    return this.jobs.machinesWithDueWork(machineIds);
+  }
   updateJob(id: string, patch: JobPatch): Promise<void> {
     return this.jobs.updateJob(id, patch);
   }

@@ -196,6 +196,16 @@ describe('reaching a machine on another bridge (two bridges, one PostgreSQL)', f
       await until(async () => (await b!.bridge.store.getJob(job.id))?.delivery === 'accepted', 'the sweep to offer the job', CLUSTER.sweepMs * 5);
       assert.equal(a!.runner.sessions().filter((session) => session.sessionId === job.id).length, 1);
     });
+    it('the sweep still finds a job that 1,001 newer waiting jobs of an offline machine stand in front of', async () => {
+      // Stored last (so no sweep can find it before the others are in), dated before them all.
+      const job = { ...quietJob('job-behind-the-queue', a!.machineId), createdAt: Date.now() - 60_000 };
+      // A laptop that is away for the week: its queued tasks pile up, each newer than the job above.
+      const away = Array.from({ length: 1_001 }, (_, n) => quietJob(`away-${n}`, 'laptop-away'));
+      for (let n = 0; n < away.length; n += 50) await Promise.all(away.slice(n, n + 50).map((waiting) => b!.bridge.store.createJob(waiting)));
+      await b!.bridge.store.createJob(job);
+      await until(async () => (await b!.bridge.store.getJob(job.id))?.delivery === 'accepted', 'the sweep to offer the job', CLUSTER.sweepMs * 5);
+      assert.equal(a!.runner.sessions().filter((session) => session.sessionId === job.id).length, 1);
+    });
     it('after A’s wake-up connection drops and comes back, A re-reads the database and offers what it missed (no sweep)', async () => {
       // The same runner home (its credential), on a restarted A whose sweep is off: only the resync can find the job.
       const home = a!.home;
