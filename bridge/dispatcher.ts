@@ -18,7 +18,7 @@ import type { Notifier } from './notifier.js';
 import type { Pairing } from './pairing.js';
 import { forceCode, routeMessage, type RoutedMessage } from './routeMessage.js';
 import { KeyedSerial } from './keyedSerial.js';
-import type { CoworkReplyRecord, JobRecord, MachineRecord, Store } from './store/store.js';
+import type { CoworkReplyRecord, JobRecord, MachineRecord, PairingRecord, Store } from './store/store.js';
 
 export interface DispatcherOptions {
   store: Store;
@@ -50,6 +50,8 @@ export class Dispatcher implements ChatHandler {
 
   async onMessage(message: ChatMessage): Promise<void> {
     const { logger, store } = this.options;
+    // Known false only once the thread is read and has no job: then a job found after a failure is this message's.
+    let threadHadJob = true;
     try {
       // Chatter in a thread that does not name the bot counts only as the requester's follow-up: no reply otherwise.
       if (message.addressed === false) {
@@ -68,6 +70,7 @@ export class Dispatcher implements ChatHandler {
         return;
       }
       const job = await store.findJobByThread(message.thread);
+      threadHadJob = job !== undefined;
       const command = parseCommand(text);
       if (command) {
         await this.reply(message.thread, await runCommand(command, this.commandContext(message, job)));
@@ -84,8 +87,20 @@ export class Dispatcher implements ChatHandler {
       const error = asDispatchError(thrown);
       // Someone unpaired, a wrong code, a limit: the person is told; the log is not alarmed.
       (EXPECTED.has(error.code) ? logger.info : logger.error).call(logger, 'message handling failed', { code: error.code, error: error.message });
-      await this.reply(message.thread, note(error.code === 'internal' ? 'Something went wrong on the bridge; nothing was started. Try again.' : error.message, 'error')).catch(() => undefined);
+      await this.reply(message.thread, note(await this.failureText(error, message.thread, threadHadJob), 'error')).catch(() => undefined);
     }
+  }
+
+  /**
+   * What to tell the person when handling their message threw. A task stored before the
+   * failure still runs (the sweep offers it), so "nothing was started" would be untrue then.
+   */
+  private async failureText(error: DispatchError, thread: ThreadRef, threadHadJob: boolean): Promise<string> {
+    if (error.code !== 'internal') return error.message;
+    const stored = !threadHadJob && (await this.options.store.findJobByThread(thread).catch(() => undefined));
+    return stored
+      ? 'Something went wrong on the bridge after your task was saved. It stays queued and runs when your machine takes it; this thread may miss its status.'
+      : 'Something went wrong on the bridge; nothing was started. Try again.';
   }
 
   async onButton(press: ButtonPress): Promise<ButtonReply> {
@@ -119,10 +134,12 @@ export class Dispatcher implements ChatHandler {
   }
 
   private async startTask(message: ChatMessage, text: string): Promise<void> {
+    // One read of the person's pairings serves the check, the routing context and the machine.
+    const pairings = await this.options.store.pairings(message.user);
     // The model router spends the owner's key too: only for people the bridge serves.
-    const serves = await this.serves(message.user);
+    const serves = this.serves(message.user, pairings);
     const advisor = serves ? this.options.advisor : undefined;
-    const routed = await routeMessage(text, await this.routingContext(message.user), advisor);
+    const routed = await routeMessage(text, await this.routingContext(pairings), advisor);
     if (routed.decision.route === 'cowork') {
       // Cowork may spend the owner's model key: only for people the bridge serves, never a stranger's DM.
       if (!serves) {
@@ -132,12 +149,11 @@ export class Dispatcher implements ChatHandler {
       await this.answerCowork(message, text, routed);
       return;
     }
-    await this.startCode(message.user, message.thread, await this.defaultMachine(message.user), routed);
+    await this.startCode(message.user, message.thread, await this.defaultMachine(message.user, pairings), routed);
   }
 
   /** The repositories of the machine a message would run on, for the router; none before pairing. */
-  private async routingContext(user: ChatUser): Promise<RoutingContext | undefined> {
-    const pairings = await this.options.store.pairings(user);
+  private async routingContext(pairings: readonly PairingRecord[]): Promise<RoutingContext | undefined> {
     const chosen = pairings.find((pairing) => pairing.isDefault) ?? pairings[0];
     return chosen ? { repos: await this.options.store.routingRepos(chosen.machineId) } : undefined;
   }
@@ -313,8 +329,8 @@ export class Dispatcher implements ChatHandler {
     };
   }
 
-  private async defaultMachine(user: ChatUser): Promise<MachineRecord> {
-    const pairings = await this.options.store.pairings(user);
+  private async defaultMachine(user: ChatUser, known?: readonly PairingRecord[]): Promise<MachineRecord> {
+    const pairings = known ?? (await this.options.store.pairings(user));
     const chosen = pairings.find((pairing) => pairing.isDefault) ?? pairings[0];
     const machine = chosen && (await this.options.store.getMachine(chosen.machineId));
     if (!machine) {
@@ -329,8 +345,8 @@ export class Dispatcher implements ChatHandler {
   }
 
   /** Paired with a machine, or named on the allowlist: not merely "no allowlist set". */
-  private async serves(user: ChatUser): Promise<boolean> {
-    return (this.options.allowedUsers ?? []).includes(identity(user)) || (await this.options.store.pairings(user)).length > 0;
+  private serves(user: ChatUser, pairings: readonly PairingRecord[]): boolean {
+    return (this.options.allowedUsers ?? []).includes(identity(user)) || pairings.length > 0;
   }
 
   private mayAct(user: ChatUser, job: JobRecord): boolean {

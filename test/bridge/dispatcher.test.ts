@@ -56,6 +56,25 @@ describe('the dispatcher', () => {
     assert.equal((await h.store.pairings(alice)).length, 0);
   });
 
+  it('says a task saved before a bridge failure will still run, and a failure before saving that nothing started', async () => {
+    h = await dispatcherHarness();
+    await pairAlice();
+    // The job is written first; the machine-link lookup after it fails.
+    h.machines.isOnline = () => {
+      throw new Error('link table unreadable');
+    };
+    const saved = await h.chat.say(alice, 'fix the crash when the cart is empty');
+    assert.equal((await h.store.listJobs({ owner: alice })).length, 1, 'the task is stored');
+    assert.match(text(h.chat.inThread(saved).at(-1)!), /after your task was saved\. It stays queued/);
+    assert.doesNotMatch(text(h.chat.inThread(saved).at(-1)!), /nothing was started/);
+
+    // A failure before anything is stored says so, and stores nothing.
+    h.store.pairings = () => Promise.reject(new Error('database gone'));
+    const failed = await h.chat.say(alice, 'run the tests');
+    assert.match(text(h.chat.inThread(failed).at(-1)!), /nothing was started/);
+    assert.equal((await h.store.listJobs({ owner: alice })).length, 1);
+  });
+
   it('answers a non-coding message in the thread without starting a session', async () => {
     h = await dispatcherHarness();
     await pairAlice();
