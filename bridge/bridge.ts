@@ -20,12 +20,25 @@ import { loginUrl } from './transports/web/webAuth.js';
 import { WebTransport } from './transports/web/webTransport.js';
 import { startCluster, type ClusterParts } from './cluster/cluster.js';
 import { healthReport, type HealthSources } from './cluster/health.js';
+import { PgBridgePresence } from './cluster/bridgePresence.js';
+import { DeadBridges } from './cluster/deadBridges.js';
+import { PgNoticeLedger } from './cluster/linkNoticeLedger.js';
 import { LinkedMachineWork } from './cluster/linkedMachineWork.js';
 import { PgMachinePresence } from './cluster/machinePresence.js';
 import { PgMachineRequests } from './cluster/machineRequests.js';
 import { RemoteMachines } from './cluster/remoteMachines.js';
 import type { MachineLinks } from './machineLinks.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../shared/protocol/rpc.js';
+
+/** The parts of a bridge beside others that reach machines across bridges (PostgreSQL only). */
+interface ClusteredMachines {
+  remote: RemoteMachines;
+  work: LinkedMachineWork;
+  presence: PgMachinePresence;
+  dead: DeadBridges;
+  /** Stops re-recording links when the presence row comes back. */
+  rejoined: () => void;
+}
 
 /** How often a bridge beside others looks for untold events without a wake-up. */
 export const NOTIFY_SWEEP_MS = 5_000;
@@ -64,7 +77,7 @@ export class Bridge {
     readonly hub: MachineHub,
     /** The team's machines as the dispatcher reaches them: the hub alone, or the hub plus the other bridges. */
     readonly machines: MachineLinks & { tellAll(notice: string): Promise<void> },
-    private readonly machineWork: { remote: RemoteMachines; work: LinkedMachineWork; presence: PgMachinePresence } | undefined,
+    private readonly machineWork: ClusteredMachines | undefined,
     readonly dispatcher: Dispatcher,
     readonly notifier: Notifier,
     readonly transports: Map<Platform, Transport>,
@@ -119,17 +132,19 @@ export class Bridge {
     // Declared before the hub, which it tells when pairing pauses (the hub needs pairing in turn).
     let tellMachines: (notice: string) => void = () => undefined;
     const pairing = new Pairing(store, clock, { logger: logger.child({ part: 'pairing' }), onPause: (notice) => tellMachines(notice) });
+    // Which bridge holds each machine's link, and the requests for machines linked elsewhere (PostgreSQL only).
+    const pool = opened.engine === 'postgres' && cluster.clustered ? opened.store.pool : undefined;
+    const presence = pool && new PgMachinePresence({ pool, bridgeId: cluster.bridgeId, logger, ...(options.cluster?.freshMs ? { freshMs: options.cluster.freshMs } : {}) });
     const notices = new LinkNotices({
       store,
+      // Beside other bridges, who was told is in the database: told once, whichever bridge notices.
+      ...(pool && presence ? { ledger: new PgNoticeLedger({ pool, bridgeId: cluster.bridgeId, isOnline: async (machineId) => hub.isOnline(machineId) || (await presence.holder(machineId)) !== undefined }) } : {}),
       post: (thread, message) => notifier.post(thread, message),
       refreshStatus: (jobId) => notifier.refreshStatus(jobId, true),
       logger,
       clock,
       ...(options.link?.offlineNoticeMs !== undefined ? { delayMs: options.link.offlineNoticeMs } : {}),
     });
-    // Which bridge holds each machine's link, and the requests for machines linked elsewhere (PostgreSQL only).
-    const pool = opened.engine === 'postgres' && cluster.clustered ? opened.store.pool : undefined;
-    const presence = pool && new PgMachinePresence({ pool, bridgeId: cluster.bridgeId, logger, ...(options.cluster?.freshMs ? { freshMs: options.cluster.freshMs } : {}) });
     let machineWork: LinkedMachineWork | undefined;
     const hub = new MachineHub({
       store,
@@ -155,16 +170,25 @@ export class Bridge {
       ...(options.link ? { timings: options.link } : {}),
       ...(presence ? { recorder: { linked: (id: string) => presence.linked(id), unlinked: (id: string) => presence.unlinked(id) } } : {}),
     });
-    let clustered: { remote: RemoteMachines; work: LinkedMachineWork; presence: PgMachinePresence } | undefined;
+    let clustered: ClusteredMachines | undefined;
     if (pool && presence) {
       const requests = new PgMachineRequests(pool);
       const hubLogger = logger.child({ part: 'hub' });
       const requestTimeoutMs = options.link?.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
       const remote = new RemoteMachines({ hub, presence, requests, wakeBus: cluster.wakeBus, logger: hubLogger, requestTimeoutMs, ...(options.cluster?.answerPollMs ? { pollMs: options.cluster.answerPollMs } : {}) });
       machineWork = new LinkedMachineWork({ hub, store, requests, wakeBus: cluster.wakeBus, bridgeId: cluster.bridgeId, logger: hubLogger, ...(options.cluster?.sweepMs !== undefined ? { sweepMs: options.cluster.sweepMs } : {}) });
+      // A bridge found dead (kill -9) leaves its machines' threads to the survivor that found it.
+      const dead = new DeadBridges({ pool, bridgeId: cluster.bridgeId, freshMs: presence.freshMs, everyMs: options.cluster?.heartbeatMs ?? 5_000, logger: logger.child({ part: 'cluster' }), orphaned: (machineIds) => {
+        for (const machineId of machineIds) notices.wentOffline(machineId, 'the bridge it was linked to stopped answering');
+      } });
+      // Taken for dead by the others (its database connections were down too long): its links are written again.
+      const rejoined = cluster.presence instanceof PgBridgePresence ? cluster.presence.onRejoined(() => {
+        for (const machineId of hub.linkedMachines()) void presence.linked(machineId).catch((error: unknown) => logger.warn('recording the machine’s link again failed', { machineId, error: String(error) }));
+      }) : () => undefined;
       remote.start();
       machineWork.start();
-      clustered = { remote, work: machineWork, presence };
+      dead.start();
+      clustered = { remote, work: machineWork, presence, dead, rejoined };
     }
     const machines = clustered?.remote ?? hub;
     tellMachines = (notice) => void machines.tellAll(notice);
@@ -228,6 +252,8 @@ export class Bridge {
       await transport.stop().catch((error) => this.logger.warn('transport stop failed', { platform: transport.platform, error: String(error) }));
     }
     if (this.machineWork) {
+      this.machineWork.rejoined();
+      await this.machineWork.dead.stop();
       this.machineWork.remote.stop();
       await this.machineWork.work.stop();
       // The others stop counting this bridge's machines as online at once, not after the presence window.

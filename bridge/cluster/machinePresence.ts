@@ -74,7 +74,7 @@ export class PgMachinePresence {
       .catch((error: unknown) => this.logger.warn('could not remove this bridge’s machine links', { error: String(error) }));
   }
 
-  private get freshMs(): number {
+  get freshMs(): number {
     return this.options.freshMs ?? DEFAULT_FRESH_MS;
   }
 }
