@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Platform, Transport } from './chat.js';
 import { ensureStateDir } from '../extension/core/stateFiles.js';
-import type { BridgeEnv } from './config.js';
+import { clusterTimingsOf, type BridgeEnv } from './config.js';
 import { noModelCowork, type CoworkResponder } from './cowork.js';
 import { Dispatcher } from './dispatcher.js';
 import { LinkNotices } from './linkNotices.js';
@@ -22,6 +22,7 @@ import { startCluster, type ClusterParts } from './cluster/cluster.js';
 import { healthReport, type HealthSources } from './cluster/health.js';
 import { PgBridgePresence } from './cluster/bridgePresence.js';
 import { DeadBridges } from './cluster/deadBridges.js';
+import { StaleRows } from './cluster/staleRows.js';
 import { PgNoticeLedger } from './cluster/linkNoticeLedger.js';
 import { LinkedMachineWork } from './cluster/linkedMachineWork.js';
 import { PgMachinePresence } from './cluster/machinePresence.js';
@@ -36,12 +37,10 @@ interface ClusteredMachines {
   work: LinkedMachineWork;
   presence: PgMachinePresence;
   dead: DeadBridges;
+  stale: StaleRows;
   /** Stops re-recording links when the presence row comes back. */
   rejoined: () => void;
 }
-
-/** How often a bridge beside others looks for untold events without a wake-up. */
-export const NOTIFY_SWEEP_MS = 5_000;
 
 export interface BridgeStartOptions {
   config: BridgeEnv;
@@ -61,7 +60,7 @@ export interface BridgeStartOptions {
   link?: LinkTimings & { offlineNoticeMs?: number };
   /** What /healthz reads, instead of this bridge's own store and peers (tests give a database that hangs). */
   health?: HealthSources;
-  /** Several bridges on PostgreSQL: presence beat and window, and the sweep for lost wake-ups (tests shorten them). */
+  /** Several bridges on PostgreSQL: presence beat and window, and the sweep for lost wake-ups (tests shorten them; else DISPATCH_CLUSTER_* and the rest). */
   cluster?: { heartbeatMs?: number; freshMs?: number; sweepMs?: number; answerPollMs?: number };
 }
 
@@ -97,11 +96,13 @@ export class Bridge {
     const store: Store = opened.store;
     logger.info('store opened', { engine: opened.engine, location: opened.location, schema: opened.schema.after, migrated: opened.schema.applied });
     // On PostgreSQL this bridge may be one of several: wake-ups, presence, handled-once and leases go through the database.
+    // From the environment (DISPATCH_CLUSTER_BEAT_MS …), unless a test shortens them.
+    const timings = { ...clusterTimingsOf(config), ...Object.fromEntries(Object.entries(options.cluster ?? {}).filter(([, value]) => value !== undefined)) };
     const cluster = await startCluster({
       ...(opened.engine === 'postgres' ? { connectionString: config.DISPATCH_DATABASE_URL!, pool: opened.store.pool } : {}),
       logger: logger.child({ part: 'cluster' }),
-      ...(options.cluster?.heartbeatMs ? { heartbeatMs: options.cluster.heartbeatMs } : {}),
-      ...(options.cluster?.freshMs ? { freshMs: options.cluster.freshMs } : {}),
+      heartbeatMs: timings.heartbeatMs,
+      freshMs: timings.freshMs,
     }).catch(async (error: unknown) => {
       await store.close();
       throw error;
@@ -124,7 +125,7 @@ export class Bridge {
       approvalTtlMinutes,
       bridgeId: cluster.bridgeId,
       // Beside other bridges: a lost wake-up, or a dead bridge's expired claims, wait at most this long.
-      ...(cluster.clustered ? { sweepMs: NOTIFY_SWEEP_MS } : {}),
+      ...(cluster.clustered ? { sweepMs: timings.notifySweepMs, claimLeaseMs: timings.notifyLeaseMs, claimRenewMs: timings.notifyRenewMs } : {}),
       ...(options.editIntervalMs !== undefined ? { editIntervalMs: options.editIntervalMs } : {}),
     });
     // Events stored by any bridge (its runners') are told by whichever bridge claims the job; `resync` kicks too.
@@ -134,7 +135,7 @@ export class Bridge {
     const pairing = new Pairing(store, clock, { logger: logger.child({ part: 'pairing' }), onPause: (notice) => tellMachines(notice) });
     // Which bridge holds each machine's link, and the requests for machines linked elsewhere (PostgreSQL only).
     const pool = opened.engine === 'postgres' && cluster.clustered ? opened.store.pool : undefined;
-    const presence = pool && new PgMachinePresence({ pool, bridgeId: cluster.bridgeId, logger, ...(options.cluster?.freshMs ? { freshMs: options.cluster.freshMs } : {}) });
+    const presence = pool && new PgMachinePresence({ pool, bridgeId: cluster.bridgeId, logger, freshMs: timings.freshMs });
     const notices = new LinkNotices({
       store,
       // Beside other bridges, who was told is in the database: told once, whichever bridge notices.
@@ -176,9 +177,9 @@ export class Bridge {
       const hubLogger = logger.child({ part: 'hub' });
       const requestTimeoutMs = options.link?.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
       const remote = new RemoteMachines({ hub, presence, requests, wakeBus: cluster.wakeBus, logger: hubLogger, requestTimeoutMs, ...(options.cluster?.answerPollMs ? { pollMs: options.cluster.answerPollMs } : {}) });
-      machineWork = new LinkedMachineWork({ hub, store, requests, wakeBus: cluster.wakeBus, bridgeId: cluster.bridgeId, logger: hubLogger, ...(options.cluster?.sweepMs !== undefined ? { sweepMs: options.cluster.sweepMs } : {}) });
+      machineWork = new LinkedMachineWork({ hub, store, requests, wakeBus: cluster.wakeBus, bridgeId: cluster.bridgeId, logger: hubLogger, sweepMs: timings.sweepMs });
       // A bridge found dead (kill -9) leaves its machines' threads to the survivor that found it.
-      const dead = new DeadBridges({ pool, bridgeId: cluster.bridgeId, freshMs: presence.freshMs, everyMs: options.cluster?.heartbeatMs ?? 5_000, logger: logger.child({ part: 'cluster' }), orphaned: (machineIds) => {
+      const dead = new DeadBridges({ pool, bridgeId: cluster.bridgeId, freshMs: presence.freshMs, now: () => clock.now(), everyMs: timings.heartbeatMs, logger: logger.child({ part: 'cluster' }), orphaned: (machineIds) => {
         for (const machineId of machineIds) notices.wentOffline(machineId, 'the bridge it was linked to stopped answering');
       } });
       // Taken for dead by the others (its database connections were down too long): its links are written again.
@@ -188,7 +189,10 @@ export class Bridge {
       remote.start();
       machineWork.start();
       dead.start();
-      clustered = { remote, work: machineWork, presence, dead, rejoined };
+      // One bridge at a time removes the rows that only grow (old event ids, ended claims…).
+      const stale = new StaleRows({ pool, everyMs: timings.pruneEveryMs, now: () => clock.now(), logger: logger.child({ part: 'cluster' }) });
+      stale.start();
+      clustered = { remote, work: machineWork, presence, dead, stale, rejoined };
     }
     const machines = clustered?.remote ?? hub;
     tellMachines = (notice) => void machines.tellAll(notice);
@@ -254,6 +258,7 @@ export class Bridge {
     if (this.machineWork) {
       this.machineWork.rejoined();
       await this.machineWork.dead.stop();
+      await this.machineWork.stale.stop();
       this.machineWork.remote.stop();
       await this.machineWork.work.stop();
       // The others stop counting this bridge's machines as online at once, not after the presence window.
