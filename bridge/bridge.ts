@@ -7,7 +7,7 @@ import { ensureStateDir } from '../extension/core/stateFiles.js';
 import { clusterTimingsOf, type BridgeEnv } from './config.js';
 import { noModelCowork, type CoworkResponder } from './cowork.js';
 import { Dispatcher } from './dispatcher.js';
-import { LinkNotices } from './linkNotices.js';
+import { DEFAULT_OFFLINE_NOTICE_MS, LinkNotices } from './linkNotices.js';
 import { MachineHub, type LinkTimings } from './machineHub.js';
 import type { RouteAdvisor } from './modelRouter.js';
 import { Notifier } from './notifier.js';
@@ -23,6 +23,7 @@ import { healthReport, type HealthSources } from './cluster/health.js';
 import { PgBridgePresence } from './cluster/bridgePresence.js';
 import { DeadBridges } from './cluster/deadBridges.js';
 import { StaleRows } from './cluster/staleRows.js';
+import { untoldOfflineMachines } from './cluster/offlineMachines.js';
 import { PgNoticeLedger } from './cluster/linkNoticeLedger.js';
 import { LinkedMachineWork } from './cluster/linkedMachineWork.js';
 import { PgMachinePresence } from './cluster/machinePresence.js';
@@ -85,6 +86,7 @@ export class Bridge {
     private readonly server: Server,
     private readonly secrets: BridgeSecrets,
     private readonly logger: Logger,
+    private readonly clock: Clock,
   ) {}
 
   static async start(options: BridgeStartOptions): Promise<Bridge> {
@@ -136,6 +138,7 @@ export class Bridge {
     // Which bridge holds each machine's link, and the requests for machines linked elsewhere (PostgreSQL only).
     const pool = opened.engine === 'postgres' && cluster.clustered ? opened.store.pool : undefined;
     const presence = pool && new PgMachinePresence({ pool, bridgeId: cluster.bridgeId, logger, freshMs: timings.freshMs });
+    const offlineNoticeMs = options.link?.offlineNoticeMs ?? DEFAULT_OFFLINE_NOTICE_MS;
     const notices = new LinkNotices({
       store,
       // Beside other bridges, who was told is in the database: told once, whichever bridge notices.
@@ -144,7 +147,7 @@ export class Bridge {
       refreshStatus: (jobId) => notifier.refreshStatus(jobId, true),
       logger,
       clock,
-      ...(options.link?.offlineNoticeMs !== undefined ? { delayMs: options.link.offlineNoticeMs } : {}),
+      delayMs: offlineNoticeMs,
     });
     let machineWork: LinkedMachineWork | undefined;
     const hub = new MachineHub({
@@ -181,6 +184,10 @@ export class Bridge {
       // A bridge found dead (kill -9) leaves its machines' threads to the survivor that found it.
       const dead = new DeadBridges({ pool, bridgeId: cluster.bridgeId, freshMs: presence.freshMs, now: () => clock.now(), everyMs: timings.heartbeatMs, logger: logger.child({ part: 'cluster' }), orphaned: (machineIds) => {
         for (const machineId of machineIds) notices.wentOffline(machineId, 'the bridge it was linked to stopped answering');
+      }, afterLook: async () => {
+        // Whatever no timer is left to tell (its bridge stopped cleanly, or died with the notice pending);
+        // a window later than the timers, so that a bridge's own timer, with its better reason, tells first.
+        for (const machineId of await untoldOfflineMachines(pool, { delayMs: offlineNoticeMs + presence.freshMs, freshMs: presence.freshMs, now: clock.now() })) await notices.foundOffline(machineId, 'its link to the bridges closed');
       } });
       // Taken for dead by the others (its database connections were down too long): its links are written again.
       const rejoined = cluster.presence instanceof PgBridgePresence ? cluster.presence.onRejoined(() => {
@@ -232,7 +239,7 @@ export class Bridge {
       server.listen(config.DISPATCH_PORT, config.DISPATCH_HOST, () => resolve());
     });
     for (const transport of transports.values()) await transport.start(dispatcher);
-    const bridge = new Bridge(store, cluster, hub, machines, clustered, dispatcher, notifier, transports, web, notices, server, secrets, logger);
+    const bridge = new Bridge(store, cluster, hub, machines, clustered, dispatcher, notifier, transports, web, notices, server, secrets, logger, clock);
     logger.info('bridge started', { url: bridge.url, transports: [...transports.keys()] });
     // Whatever was stored but not yet told before a crash is told now.
     void notifier.kick();
@@ -262,7 +269,7 @@ export class Bridge {
       this.machineWork.remote.stop();
       await this.machineWork.work.stop();
       // The others stop counting this bridge's machines as online at once, not after the presence window.
-      await this.machineWork.presence.forgetAll();
+      await this.machineWork.presence.forgetAll(this.clock.now());
     }
     this.hub.close();
     this.server.closeAllConnections();

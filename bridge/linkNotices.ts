@@ -18,6 +18,9 @@ export interface LinkNoticesOptions {
   ledger?: NoticeLedger;
 }
 
+/** How long a machine stays offline before its threads are told (a restart is not news). */
+export const DEFAULT_OFFLINE_NOTICE_MS = 5_000;
+
 /** The jobs told "offline", per machine, so only they hear "back online" (each told once). */
 export interface NoticeLedger {
   /** True when the machine's link is up on any bridge (then "offline" is not news). */
@@ -81,9 +84,15 @@ export class LinkNotices {
     const timer = setTimeout(() => {
       this.pending.delete(machineId);
       void this.inOrder.run(machineId, () => this.tellOffline(machineId, why)).catch((error) => this.options.logger.warn('could not tell threads a machine went offline', { machineId, error: String(error) }));
-    }, this.options.delayMs ?? 5_000);
+    }, this.options.delayMs ?? DEFAULT_OFFLINE_NOTICE_MS);
     timer.unref();
     this.pending.set(machineId, timer);
+  }
+
+  /** Offline long enough already (found by another bridge's look at the database): told now, no delay. */
+  foundOffline(machineId: string, why: string): Promise<void> {
+    if (this.stopped || this.pending.has(machineId)) return Promise.resolve();
+    return this.inOrder.run(machineId, () => this.tellOffline(machineId, why)).catch((error) => this.options.logger.warn('could not tell threads a machine went offline', { machineId, error: String(error) }));
   }
 
   cameOnline(machineId: string): void {

@@ -14,6 +14,8 @@ export interface DeadBridgesOptions {
   now?: () => number;
   /** Machines whose link was on a bridge this one found dead: their threads may need telling. */
   orphaned(machineIds: string[]): void;
+  /** After each look: anything else to check on the same beat (the untold offline machines). */
+  afterLook?(): Promise<void>;
   logger?: Logger;
 }
 
@@ -37,6 +39,7 @@ export class DeadBridges {
   start(): void {
     this.timer = setInterval(() => {
       this.running ??= this.reap()
+        .then(() => this.options.afterLook?.())
         .catch((error: unknown) => this.logger.warn('looking for dead bridges failed', { error: String(error) }))
         .finally(() => (this.running = undefined));
     }, this.options.everyMs ?? 5_000).unref();

@@ -147,6 +147,8 @@ export const PG_MIGRATIONS: PgMigration[] = [
     -- decides who tells it, and the delete when the machine is back decides who says so.
     CREATE TABLE link_notices (job_id text PRIMARY KEY, machine_id text NOT NULL, bridge_id text NOT NULL, told_at bigint NOT NULL);
     CREATE INDEX link_notices_machine ON link_notices (machine_id);
+    -- The unfinished jobs, which the look for untold offline machines reads on every beat.
+    CREATE INDEX jobs_open ON jobs (machine_id) WHERE delivery IN ('waiting', 'accepted');
     -- For the periodic prune (bridge/cluster/staleRows.ts).
     CREATE INDEX chat_events_seen_at ON chat_events_seen (seen_at);
     CREATE INDEX notify_claims_until ON notify_claims (until);

@@ -104,30 +104,39 @@ describe('a peer bridge that dies (kill -9) or stops, seen from the others', fun
     assert.deepEqual(await healthzIds(survivor), [survivor.bridge.cluster.bridgeId]);
   });
 
-  it('a thread whose machine was on the killed bridge is told once that it went offline, by one of two survivors, and once that it is back when it reconnects to a survivor', async () => {
+  /** The runner knows only the bridge that goes (`signal`): its thread must hear from a survivor, once each way. */
+  async function toldAcrossBridges(signal: 'SIGKILL' | 'SIGTERM', reason: RegExp): Promise<void> {
     const chatB = new RecordingTransport('web');
     const chatC = new RecordingTransport('web', chatB);
-    const killed = await startBridgeProcess(temp.make(), url);
+    // Every bridge of a team has the same timings (README): the one that goes too.
+    const killed = await startBridgeProcess(temp.make(), url, { DISPATCH_CLUSTER_BEAT_MS: String(CLUSTER.heartbeatMs), DISPATCH_CLUSTER_STALE_MS: String(CLUSTER.freshMs) });
     children.push(killed.child);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let started = false;
     const repo = makeRepo(join(temp.make(), 'api'));
     // B's runner dials the bridge that will be killed, and knows no other: it cannot fail over.
-    const b = await startLiveBridge({ repos: [{ name: 'api', path: repo }], transports: [chatB], pairedUsers: [alice], env: { DISPATCH_DATABASE_URL: url }, cluster: CLUSTER, link: { offlineNoticeMs: 500 }, agents: gatedAgent(gate, () => (started = true)), runnerUrl: () => killed.url });
-    bridges.push(b);
+    // C first: a LiveBridge writes the machine's row as never seen, which must come before the runner's hello.
     const c = await startLiveBridge({ repos: [], transports: [chatC], withRunner: false, env: { DISPATCH_DATABASE_URL: url }, cluster: CLUSTER, link: { offlineNoticeMs: 500 } });
     bridges.push(c);
+    const b = await startLiveBridge({ repos: [{ name: 'api', path: repo }], transports: [chatB], pairedUsers: [alice], env: { DISPATCH_DATABASE_URL: url }, cluster: CLUSTER, link: { offlineNoticeMs: 500 }, agents: gatedAgent(gate, () => (started = true)), runnerUrl: () => killed.url });
+    bridges.push(b);
 
     const thread = await chatB.say(alice, 'run the tests');
     await until(() => started, 'the session to start on the machine');
-    const offline = () => chatB.inThread(thread).filter((posted) => /went offline \(the bridge it was linked to stopped answering\)\. The session goes on there/.test(posted.message.text));
+    const offline = () => chatB.inThread(thread).filter((posted) => /went offline/.test(posted.message.text));
     const back = () => chatB.inThread(thread).filter((posted) => /laptop is back online; session [0-9a-f]{8} resumes/.test(posted.message.text));
 
     const killedAt = Date.now();
-    killed.child.kill('SIGKILL');
-    await until(() => offline().length > 0, 'the offline note', 20_000);
+    killed.child.kill(signal);
+    await until(() => offline().length > 0, 'the offline note', 20_000).catch(async (error) => {
+      const pool = (b.bridge.store as unknown as { pool: import('pg').Pool }).pool;
+      const dump = async (sql: string) => JSON.stringify((await pool.query(sql)).rows);
+      throw new Error(`${error} jobs ${await dump('SELECT id, delivery, state, created_at FROM jobs')} machines ${await dump('SELECT id, last_seen_at, (extract(epoch from clock_timestamp()) * 1000)::bigint AS now FROM machines')} links ${await dump('SELECT * FROM machine_links')} notices ${await dump('SELECT * FROM link_notices')} bridges ${await dump('SELECT * FROM bridges')} exit ${killed.child.exitCode}`);
+    });
     const toldMs = Date.now() - killedAt;
+    assert.match(offline()[0]!.message.text, reason);
+    assert.match(offline()[0]!.message.text, /The session goes on there; its reports arrive here when the machine reconnects/);
     // Both survivors beat five times a second: a second notice would show within this.
     await sleep(1_500);
     assert.equal(offline().length, 1, 'told once, by one survivor');
@@ -144,8 +153,14 @@ describe('a peer bridge that dies (kill -9) or stops, seen from the others', fun
     release();
     await chatB.waitFor(() => chatB.inThread(thread).some((posted) => /^Session [0-9a-f]{8} completed/.test(RecordingTransport.latest(posted).title ?? '')), 'the final message', 20_000);
     await sleep(1_000);
-    process.stdout.write(`      offline note ${toldMs} ms after the kill (notice delay 500 ms); back-online notes ${back().length}, offline notes ${offline().length}\n`);
+    process.stdout.write(`      ${signal}: offline note ${toldMs} ms after the signal (notice delay 500 ms, window 1500 ms); back-online notes ${back().length}, offline notes ${offline().length}\n`);
     assert.equal(back().length, 1, 'told once it is back');
     assert.equal(offline().length, 1);
-  });
+  }
+
+  it('a thread whose machine was on the killed bridge is told once that it went offline, by one of two survivors, and once that it is back when it reconnects to a survivor', () =>
+    toldAcrossBridges('SIGKILL', /went offline \(the bridge it was linked to stopped answering\)/));
+
+  it('when the bridge holding the machine stops cleanly, a survivor tells its thread once, and once when it is back', () =>
+    toldAcrossBridges('SIGTERM', /went offline \(its link to the bridges closed\)/));
 });
