@@ -185,7 +185,7 @@ describe('the store contract on PostgreSQL', function () {
       await store.close();
       const cluster = postgres.cluster();
       await cluster.sql(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from the future', 0)`, [], databaseOf(url));
-      await assert.rejects(PgStore.open(url), /newer Dispatch \(schema 999; this one knows 3\)\. Upgrade Dispatch/);
+      await assert.rejects(PgStore.open(url), /newer Dispatch \(schema 999; this one knows 4\)\. Upgrade Dispatch/);
       assert.equal((await cluster.sql(`SELECT count(*)::int AS n FROM jobs`, [], databaseOf(url))).rows[0].n, 1, 'the data is untouched');
     });
   });
