@@ -4,10 +4,10 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Platform, Transport } from './chat.js';
 import { ensureStateDir } from '../extension/core/stateFiles.js';
-import type { BridgeEnv } from './config.js';
+import { clusterTimingsOf, type BridgeEnv } from './config.js';
 import { noModelCowork, type CoworkResponder } from './cowork.js';
 import { Dispatcher } from './dispatcher.js';
-import { LinkNotices } from './linkNotices.js';
+import { DEFAULT_OFFLINE_NOTICE_MS, LinkNotices } from './linkNotices.js';
 import { MachineHub, type LinkTimings } from './machineHub.js';
 import type { RouteAdvisor } from './modelRouter.js';
 import { Notifier } from './notifier.js';
@@ -20,6 +20,11 @@ import { loginUrl } from './transports/web/webAuth.js';
 import { WebTransport } from './transports/web/webTransport.js';
 import { startCluster, type ClusterParts } from './cluster/cluster.js';
 import { healthReport, type HealthSources } from './cluster/health.js';
+import { PgBridgePresence } from './cluster/bridgePresence.js';
+import { DeadBridges } from './cluster/deadBridges.js';
+import { StaleRows } from './cluster/staleRows.js';
+import { untoldOfflineMachines } from './cluster/offlineMachines.js';
+import { PgNoticeLedger } from './cluster/linkNoticeLedger.js';
 import { LinkedMachineWork } from './cluster/linkedMachineWork.js';
 import { PgMachinePresence } from './cluster/machinePresence.js';
 import { PgMachineRequests } from './cluster/machineRequests.js';
@@ -27,8 +32,16 @@ import { RemoteMachines } from './cluster/remoteMachines.js';
 import type { MachineLinks } from './machineLinks.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../shared/protocol/rpc.js';
 
-/** How often a bridge beside others looks for untold events without a wake-up. */
-export const NOTIFY_SWEEP_MS = 5_000;
+/** The parts of a bridge beside others that reach machines across bridges (PostgreSQL only). */
+interface ClusteredMachines {
+  remote: RemoteMachines;
+  work: LinkedMachineWork;
+  presence: PgMachinePresence;
+  dead: DeadBridges;
+  stale: StaleRows;
+  /** Stops re-recording links when the presence row comes back. */
+  rejoined: () => void;
+}
 
 export interface BridgeStartOptions {
   config: BridgeEnv;
@@ -48,7 +61,7 @@ export interface BridgeStartOptions {
   link?: LinkTimings & { offlineNoticeMs?: number };
   /** What /healthz reads, instead of this bridge's own store and peers (tests give a database that hangs). */
   health?: HealthSources;
-  /** Several bridges on PostgreSQL: presence beat and window, and the sweep for lost wake-ups (tests shorten them). */
+  /** Several bridges on PostgreSQL: presence beat and window, and the sweep for lost wake-ups (tests shorten them; else DISPATCH_CLUSTER_* and the rest). */
   cluster?: { heartbeatMs?: number; freshMs?: number; sweepMs?: number; answerPollMs?: number };
 }
 
@@ -64,7 +77,7 @@ export class Bridge {
     readonly hub: MachineHub,
     /** The team's machines as the dispatcher reaches them: the hub alone, or the hub plus the other bridges. */
     readonly machines: MachineLinks & { tellAll(notice: string): Promise<void> },
-    private readonly machineWork: { remote: RemoteMachines; work: LinkedMachineWork; presence: PgMachinePresence } | undefined,
+    private readonly machineWork: ClusteredMachines | undefined,
     readonly dispatcher: Dispatcher,
     readonly notifier: Notifier,
     readonly transports: Map<Platform, Transport>,
@@ -73,6 +86,7 @@ export class Bridge {
     private readonly server: Server,
     private readonly secrets: BridgeSecrets,
     private readonly logger: Logger,
+    private readonly clock: Clock,
   ) {}
 
   static async start(options: BridgeStartOptions): Promise<Bridge> {
@@ -84,11 +98,13 @@ export class Bridge {
     const store: Store = opened.store;
     logger.info('store opened', { engine: opened.engine, location: opened.location, schema: opened.schema.after, migrated: opened.schema.applied });
     // On PostgreSQL this bridge may be one of several: wake-ups, presence, handled-once and leases go through the database.
+    // From the environment (DISPATCH_CLUSTER_BEAT_MS …), unless a test shortens them.
+    const timings = { ...clusterTimingsOf(config), ...Object.fromEntries(Object.entries(options.cluster ?? {}).filter(([, value]) => value !== undefined)) };
     const cluster = await startCluster({
       ...(opened.engine === 'postgres' ? { connectionString: config.DISPATCH_DATABASE_URL!, pool: opened.store.pool } : {}),
       logger: logger.child({ part: 'cluster' }),
-      ...(options.cluster?.heartbeatMs ? { heartbeatMs: options.cluster.heartbeatMs } : {}),
-      ...(options.cluster?.freshMs ? { freshMs: options.cluster.freshMs } : {}),
+      heartbeatMs: timings.heartbeatMs,
+      freshMs: timings.freshMs,
     }).catch(async (error: unknown) => {
       await store.close();
       throw error;
@@ -111,7 +127,7 @@ export class Bridge {
       approvalTtlMinutes,
       bridgeId: cluster.bridgeId,
       // Beside other bridges: a lost wake-up, or a dead bridge's expired claims, wait at most this long.
-      ...(cluster.clustered ? { sweepMs: NOTIFY_SWEEP_MS } : {}),
+      ...(cluster.clustered ? { sweepMs: timings.notifySweepMs, claimLeaseMs: timings.notifyLeaseMs, claimRenewMs: timings.notifyRenewMs } : {}),
       ...(options.editIntervalMs !== undefined ? { editIntervalMs: options.editIntervalMs } : {}),
     });
     // Events stored by any bridge (its runners') are told by whichever bridge claims the job; `resync` kicks too.
@@ -119,17 +135,20 @@ export class Bridge {
     // Declared before the hub, which it tells when pairing pauses (the hub needs pairing in turn).
     let tellMachines: (notice: string) => void = () => undefined;
     const pairing = new Pairing(store, clock, { logger: logger.child({ part: 'pairing' }), onPause: (notice) => tellMachines(notice) });
+    // Which bridge holds each machine's link, and the requests for machines linked elsewhere (PostgreSQL only).
+    const pool = opened.engine === 'postgres' && cluster.clustered ? opened.store.pool : undefined;
+    const presence = pool && new PgMachinePresence({ pool, bridgeId: cluster.bridgeId, logger, freshMs: timings.freshMs });
+    const offlineNoticeMs = options.link?.offlineNoticeMs ?? DEFAULT_OFFLINE_NOTICE_MS;
     const notices = new LinkNotices({
       store,
+      // Beside other bridges, who was told is in the database: told once, whichever bridge notices.
+      ...(pool && presence ? { ledger: new PgNoticeLedger({ pool, bridgeId: cluster.bridgeId, isOnline: async (machineId) => hub.isOnline(machineId) || (await presence.holder(machineId)) !== undefined }) } : {}),
       post: (thread, message) => notifier.post(thread, message),
       refreshStatus: (jobId) => notifier.refreshStatus(jobId, true),
       logger,
       clock,
-      ...(options.link?.offlineNoticeMs !== undefined ? { delayMs: options.link.offlineNoticeMs } : {}),
+      delayMs: offlineNoticeMs,
     });
-    // Which bridge holds each machine's link, and the requests for machines linked elsewhere (PostgreSQL only).
-    const pool = opened.engine === 'postgres' && cluster.clustered ? opened.store.pool : undefined;
-    const presence = pool && new PgMachinePresence({ pool, bridgeId: cluster.bridgeId, logger, ...(options.cluster?.freshMs ? { freshMs: options.cluster.freshMs } : {}) });
     let machineWork: LinkedMachineWork | undefined;
     const hub = new MachineHub({
       store,
@@ -155,17 +174,33 @@ export class Bridge {
       ...(options.link ? { timings: options.link } : {}),
       ...(presence ? { recorder: { linked: (id: string) => presence.linked(id), unlinked: (id: string) => presence.unlinked(id) } } : {}),
     });
-    let clustered: { remote: RemoteMachines; work: LinkedMachineWork; presence: PgMachinePresence } | undefined;
+    let clustered: ClusteredMachines | undefined;
     if (pool && presence) {
       const requests = new PgMachineRequests(pool);
       const hubLogger = logger.child({ part: 'hub' });
       const requestTimeoutMs = options.link?.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
       const remote = new RemoteMachines({ hub, presence, requests, wakeBus: cluster.wakeBus, logger: hubLogger, requestTimeoutMs, ...(options.cluster?.answerPollMs ? { pollMs: options.cluster.answerPollMs } : {}) });
       const dueMachines = opened.engine === 'postgres' ? (ids: string[]) => opened.store.machinesWithDueWork(ids) : undefined;
-      machineWork = new LinkedMachineWork({ hub, store, requests, wakeBus: cluster.wakeBus, bridgeId: cluster.bridgeId, logger: hubLogger, ...(dueMachines ? { dueMachines } : {}), ...(options.cluster?.sweepMs !== undefined ? { sweepMs: options.cluster.sweepMs } : {}) });
+      machineWork = new LinkedMachineWork({ hub, store, requests, wakeBus: cluster.wakeBus, bridgeId: cluster.bridgeId, logger: hubLogger, sweepMs: timings.sweepMs, ...(dueMachines ? { dueMachines } : {}) });
+      // A bridge found dead (kill -9) leaves its machines' threads to the survivor that found it.
+      const dead = new DeadBridges({ pool, bridgeId: cluster.bridgeId, freshMs: presence.freshMs, now: () => clock.now(), everyMs: timings.heartbeatMs, logger: logger.child({ part: 'cluster' }), orphaned: (machineIds) => {
+        for (const machineId of machineIds) notices.wentOffline(machineId, 'the bridge it was linked to stopped answering');
+      }, afterLook: async () => {
+        // Whatever no timer is left to tell (its bridge stopped cleanly, or died with the notice pending);
+        // a window later than the timers, so that a bridge's own timer, with its better reason, tells first.
+        for (const machineId of await untoldOfflineMachines(pool, { delayMs: offlineNoticeMs + presence.freshMs, freshMs: presence.freshMs, now: clock.now() })) await notices.foundOffline(machineId, 'its link to the bridges closed');
+      } });
+      // Taken for dead by the others (its database connections were down too long): its links are written again.
+      const rejoined = cluster.presence instanceof PgBridgePresence ? cluster.presence.onRejoined(() => {
+        for (const machineId of hub.linkedMachines()) void presence.linked(machineId).catch((error: unknown) => logger.warn('recording the machine’s link again failed', { machineId, error: String(error) }));
+      }) : () => undefined;
       remote.start();
       machineWork.start();
-      clustered = { remote, work: machineWork, presence };
+      dead.start();
+      // One bridge at a time removes the rows that only grow (old event ids, ended claims…).
+      const stale = new StaleRows({ pool, everyMs: timings.pruneEveryMs, now: () => clock.now(), logger: logger.child({ part: 'cluster' }) });
+      stale.start();
+      clustered = { remote, work: machineWork, presence, dead, stale, rejoined };
     }
     const machines = clustered?.remote ?? hub;
     tellMachines = (notice) => void machines.tellAll(notice);
@@ -205,7 +240,7 @@ export class Bridge {
       server.listen(config.DISPATCH_PORT, config.DISPATCH_HOST, () => resolve());
     });
     for (const transport of transports.values()) await transport.start(dispatcher);
-    const bridge = new Bridge(store, cluster, hub, machines, clustered, dispatcher, notifier, transports, web, notices, server, secrets, logger);
+    const bridge = new Bridge(store, cluster, hub, machines, clustered, dispatcher, notifier, transports, web, notices, server, secrets, logger, clock);
     logger.info('bridge started', { url: bridge.url, transports: [...transports.keys()] });
     // Whatever was stored but not yet told before a crash is told now.
     void notifier.kick();
@@ -229,10 +264,13 @@ export class Bridge {
       await transport.stop().catch((error) => this.logger.warn('transport stop failed', { platform: transport.platform, error: String(error) }));
     }
     if (this.machineWork) {
+      this.machineWork.rejoined();
+      await this.machineWork.dead.stop();
+      await this.machineWork.stale.stop();
       this.machineWork.remote.stop();
       await this.machineWork.work.stop();
       // The others stop counting this bridge's machines as online at once, not after the presence window.
-      await this.machineWork.presence.forgetAll();
+      await this.machineWork.presence.forgetAll(this.clock.now());
     }
     this.hub.close();
     this.server.closeAllConnections();

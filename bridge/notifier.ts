@@ -21,6 +21,8 @@ export interface NotifierOptions {
   bridgeId?: string;
   /** How long a job's claim lasts unless renewed (bridge/notifyClaims.ts). */
   claimLeaseMs?: number;
+  /** How often held claims are renewed (default a third of the lease). */
+  claimRenewMs?: number;
   /**
    * Besides being kicked, look for untold events this often (0: only when kicked). With
    * several bridges it is the backstop for a lost wake-up, and how a dead bridge's jobs are
@@ -67,6 +69,7 @@ export class Notifier {
       clock: options.clock,
       logger: options.logger,
       ...(options.claimLeaseMs !== undefined ? { leaseMs: options.claimLeaseMs } : {}),
+      ...(options.claimRenewMs !== undefined ? { renewMs: options.claimRenewMs } : {}),
     });
     if (options.sweepMs) this.sweep = setInterval(() => void this.kick().catch(() => undefined), options.sweepMs).unref();
     const every = options.heartbeatMs ?? 30_000;

@@ -9,6 +9,8 @@ export interface NotifyClaimsOptions {
   logger: Logger;
   /** A claim lasts this long unless renewed; a dead bridge's jobs are taken over after it. */
   leaseMs?: number;
+  /** How often held claims are renewed (default a third of the lease). */
+  renewMs?: number;
 }
 
 /** Long enough that a slow chat API call does not lose a claim; short enough that a dead bridge's threads resume soon. */
@@ -28,7 +30,7 @@ export class NotifyClaims {
 
   constructor(private readonly options: NotifyClaimsOptions) {
     this.leaseMs = options.leaseMs ?? DEFAULT_NOTIFY_LEASE_MS;
-    this.renewer = setInterval(() => void this.renewAll(), Math.max(50, Math.floor(this.leaseMs / 3))).unref();
+    this.renewer = setInterval(() => void this.renewAll(), options.renewMs ?? Math.max(50, Math.floor(this.leaseMs / 3))).unref();
   }
 
   /** Claims jobs that have untold events and no live claim elsewhere (this bridge's own are renewed). */

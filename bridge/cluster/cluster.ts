@@ -53,7 +53,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const ownPool = options.pool ? undefined : new pg.Pool({ connectionString, max: 4, application_name: `${bridgeId}:cluster` });
   ownPool?.on('error', (error) => logger.warn('cluster database connection failed', { error: error.message }));
   const pool = options.pool ?? ownPool!;
-  const presence = new PgBridgePresence({ pool, id: bridgeId, ...(options.url ? { url: options.url } : {}), ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}), ...(options.freshMs ? { freshMs: options.freshMs } : {}), logger });
+  const presence = new PgBridgePresence({ pool, connectionString, id: bridgeId, ...(options.url ? { url: options.url } : {}), ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}), ...(options.freshMs ? { freshMs: options.freshMs } : {}), logger });
   let wakeBus: PgWakeBus | undefined;
   try {
     await presence.start();

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { silentLogger, type Logger } from '../../shared/logger.js';
+import type { Logger } from '../../shared/logger.js';
 import { RecentKeys } from '../transports/slack/recentKeys.js';
 
 /**
@@ -29,10 +29,6 @@ export interface PgEventOnceOptions {
   pool: pg.Pool;
   /** Recorded with each id: which bridge handled the event (for a person reading the table). */
   bridgeId: string;
-  /** Ids older than this are forgotten (default 24 h; Slack retries within minutes). */
-  retainMs?: number;
-  /** How often, at most, a sighting also prunes old ids (default 10 min). */
-  pruneEveryMs?: number;
   logger?: Logger;
 }
 
@@ -42,20 +38,14 @@ const NOW_MS = '(extract(epoch from clock_timestamp()) * 1000)::bigint';
  * Several bridges on PostgreSQL: the ids go into `chat_events_seen` in one statement,
  * ON CONFLICT DO NOTHING; the bridge whose insert kept every row won. Ids are inserted
  * in sorted order, so two bridges racing on the same ids wait on the same first row and
- * exactly one of them wins.
+ * exactly one of them wins. Old ids are removed by the periodic sweep (staleRows.ts).
  */
 export class PgEventOnce implements EventOnce {
-  private readonly logger: Logger;
-  private lastPrune = 0;
-
-  constructor(private readonly options: PgEventOnceOptions) {
-    this.logger = options.logger ?? silentLogger;
-  }
+  constructor(private readonly options: PgEventOnceOptions) {}
 
   async firstSighting(platform: string, eventIds: string | readonly string[]): Promise<boolean> {
     const ids = [...new Set(typeof eventIds === 'string' ? [eventIds] : eventIds)].sort();
     if (ids.length === 0) return true;
-    this.pruneNowAndThen();
     const result = await this.options.pool.query(
       `INSERT INTO chat_events_seen (platform, event_id, bridge_id, seen_at)
        SELECT $1, id, $3, ${NOW_MS} FROM unnest($2::text[]) WITH ORDINALITY AS ids(id, n) ORDER BY n
@@ -63,17 +53,5 @@ export class PgEventOnce implements EventOnce {
       [platform, ids, this.options.bridgeId],
     );
     return result.rowCount === ids.length;
-  }
-
-  /** Deletes ids older than the retention; returns how many (errors are logged, never thrown at a sighting). */
-  async prune(): Promise<number> {
-    this.lastPrune = Date.now();
-    const result = await this.options.pool.query(`DELETE FROM chat_events_seen WHERE seen_at < ${NOW_MS} - $1`, [this.options.retainMs ?? 24 * 60 * 60 * 1000]);
-    return result.rowCount ?? 0;
-  }
-
-  private pruneNowAndThen(): void {
-    if (Date.now() - this.lastPrune < (this.options.pruneEveryMs ?? 10 * 60 * 1000)) return;
-    void this.prune().catch((error: unknown) => this.logger.warn('pruning old chat event ids failed', { error: error instanceof Error ? error.message : String(error) }));
   }
 }

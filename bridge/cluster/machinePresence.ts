@@ -67,14 +67,21 @@ export class PgMachinePresence {
     return result.rows.map((row) => row.machine_id);
   }
 
-  /** A clean stop: this bridge's rows go at once (a killed bridge's go stale instead). */
-  async forgetAll(): Promise<void> {
+  /**
+   * A clean stop: this bridge's rows go at once (a killed bridge's go stale instead), and their
+   * machines' last contact becomes `now`, from which the other bridges count the offline-notice delay.
+   */
+  async forgetAll(now: number): Promise<void> {
     await this.options.pool
-      .query('DELETE FROM machine_links WHERE bridge_id = $1', [this.options.bridgeId])
+      .query(
+        `WITH gone AS (DELETE FROM machine_links WHERE bridge_id = $1 RETURNING machine_id)
+         UPDATE machines SET last_seen_at = greatest(last_seen_at, $2) WHERE id IN (SELECT machine_id FROM gone)`,
+        [this.options.bridgeId, now],
+      )
       .catch((error: unknown) => this.logger.warn('could not remove this bridge’s machine links', { error: String(error) }));
   }
 
-  private get freshMs(): number {
+  get freshMs(): number {
     return this.options.freshMs ?? DEFAULT_FRESH_MS;
   }
 }

@@ -5,7 +5,7 @@ import pg from 'pg';
  * merged, cluster tests create them here; IF NOT EXISTS keeps it harmless afterwards.
  */
 export const CLUSTER_TABLES_DDL = [
-  'CREATE TABLE IF NOT EXISTS bridges (id text PRIMARY KEY, url text, started_at bigint, last_seen_at bigint)',
+  'CREATE TABLE IF NOT EXISTS bridges (id text PRIMARY KEY, url text, started_at bigint, last_seen_at bigint, session_lock boolean NOT NULL DEFAULT false)',
   'CREATE TABLE IF NOT EXISTS chat_events_seen (platform text, event_id text, bridge_id text, seen_at bigint, PRIMARY KEY (platform, event_id))',
 ];
 

@@ -135,6 +135,26 @@ export const PG_MIGRATIONS: PgMigration[] = [
     CREATE INDEX notify_claims_bridge ON notify_claims (bridge_id);
     `,
   },
+  {
+    version: 4,
+    name: 'dead bridges, link notices and pruning',
+    sql: `
+    -- A bridge that holds a session advisory lock says so: the others count it alive only while
+    -- the lock is granted (its connection is up), so kill -9 shows at once (bridge/cluster/).
+    ALTER TABLE bridges ADD COLUMN session_lock boolean NOT NULL DEFAULT false;
+    CREATE INDEX bridges_last_seen ON bridges (last_seen_at);
+    -- One row per job whose thread was told its machine went offline (by any bridge): the insert
+    -- decides who tells it, and the delete when the machine is back decides who says so.
+    CREATE TABLE link_notices (job_id text PRIMARY KEY, machine_id text NOT NULL, bridge_id text NOT NULL, told_at bigint NOT NULL);
+    CREATE INDEX link_notices_machine ON link_notices (machine_id);
+    -- The unfinished jobs, which the look for untold offline machines reads on every beat.
+    CREATE INDEX jobs_open ON jobs (machine_id) WHERE delivery IN ('waiting', 'accepted');
+    -- For the periodic prune (bridge/cluster/staleRows.ts).
+    CREATE INDEX chat_events_seen_at ON chat_events_seen (seen_at);
+    CREATE INDEX notify_claims_until ON notify_claims (until);
+    CREATE INDEX machine_requests_answered ON machine_requests (answered_at) WHERE answered_at IS NOT NULL;
+    `,
+  },
 ];
 
 /** Any constant both bridges agree on: the advisory lock that serializes migrations ("dsp" + 1). */

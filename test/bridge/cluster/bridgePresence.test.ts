@@ -8,7 +8,7 @@ import { newBridgeId, PgBridgePresence } from '../../../bridge/cluster/bridgePre
 import type { HealthSources } from '../../../bridge/cluster/health.js';
 import { loadBridgeEnv } from '../../../bridge/config.js';
 import { silentLogger } from '../../../shared/logger.js';
-import { createClusterTables } from '../../helpers/clusterTables.js';
+import { createClusterTables, terminateSessions } from '../../helpers/clusterTables.js';
 import { postgresMissing, startPostgres, type PostgresServer } from '../../helpers/postgres.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -109,6 +109,30 @@ describe('bridges seen by each other', function () {
       assert.ok(Date.now() - silencedAt >= 500, 'not before its window');
       await a.stop();
       await c.stop();
+    });
+
+    it('a bridge whose session lock was lost (its connection cut) is not counted until it takes the lock again on its next beat; one whose row was removed writes it again and says so', async () => {
+      const a = new PgBridgePresence({ pool: pool(), connectionString: url, id: 'host-a-6-aaaa', heartbeatMs: 100, freshMs: 5_000 });
+      const b = new PgBridgePresence({ pool: pool(), connectionString: url, id: 'host-b-7-bbbb', heartbeatMs: 1_000, freshMs: 5_000 });
+      let rejoined = 0;
+      b.onRejoined(() => (rejoined += 1));
+      await Promise.all([a.start(), b.start()]);
+      const ids = async () => (await a.bridges()).map((bridge) => bridge.id);
+      try {
+        assert.deepEqual(await ids(), ['host-a-6-aaaa', 'host-b-7-bbbb']);
+        // The server ends b's lock session, as a failover or a cut connection would; its beats go on through the pool.
+        assert.equal(await terminateSessions(url, 'host-b-7-bbbb:presence'), 1);
+        // Within a beat (1 s here, 5 s by default): long before the 5 s window that a silent bridge gets.
+        await eventually(async () => !(await ids()).includes('host-b-7-bbbb'), 'b to drop out without its lock', 900);
+        await eventually(async () => (await ids()).includes('host-b-7-bbbb'), 'b back with its lock taken again', 3_000);
+
+        await pool().query("DELETE FROM bridges WHERE id = 'host-b-7-bbbb'");
+        await eventually(async () => rejoined === 1, 'b to notice its row was gone and write it again', 3_000);
+        assert.deepEqual(await ids(), ['host-a-6-aaaa', 'host-b-7-bbbb']);
+      } finally {
+        await a.stop();
+        await b.stop();
+      }
     });
 
     it('/healthz reports the database and the bridges heard from, and 503 when the database does not answer', async () => {

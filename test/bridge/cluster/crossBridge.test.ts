@@ -320,7 +320,7 @@ describe('reaching a machine on another bridge (two bridges, one PostgreSQL)', f
 
 function startBridgeProcess(home: string, databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', '..', 'helpers', 'clusterBridgeProcess.ts')], {
-    env: { ...process.env, DISPATCH_HOME: home, DISPATCH_PORT: '0', DISPATCH_DATABASE_URL: databaseUrl, DISPATCH_TEST_HEARTBEAT_MS: String(CLUSTER.heartbeatMs) },
+    env: { ...process.env, DISPATCH_HOME: home, DISPATCH_PORT: '0', DISPATCH_DATABASE_URL: databaseUrl, DISPATCH_CLUSTER_BEAT_MS: String(CLUSTER.heartbeatMs) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

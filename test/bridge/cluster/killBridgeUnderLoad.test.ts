@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { makeRepo } from '../../helpers/gitRepos.js';
 import { RUNNER_TOKEN } from '../../helpers/liveBridge.js';
 import { usePostgres } from '../../helpers/postgres.js';
 import { APP_TOKEN, BOT_TOKEN } from '../transports/slack/slackHarness.js';
-import { freePort } from '../../helpers/bridgeChild.js';
+import { builtBridgeMissing, freePort, startBuiltBridge } from '../../helpers/bridgeChild.js';
 
 const TASKS = 200;
 const RUNNERS_PER_BRIDGE = 2;
@@ -42,7 +42,7 @@ function gatedAgent(starts: Map<string, number>, gate: Promise<void>): AgentFact
   return () => agent;
 }
 
-describe('kill -9 of one of two bridges with 200 tasks in flight', function () {
+describe('kill -9 of one of two built bridges (dispatch bridge from dist/) with 200 tasks in flight', function () {
   this.timeout(240_000);
   const postgres = usePostgres();
   const children: ChildProcess[] = [];
@@ -61,21 +61,19 @@ describe('kill -9 of one of two bridges with 200 tasks in flight', function () {
     for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   });
 
-  function startBridge(url: string, fake: FakeSlack, port: number): Promise<{ child: ChildProcess; url: string }> {
+  // The bridges are the built CLI, started as a user starts them: `dispatch bridge`, configured by its environment.
+  before(function () {
+    const missing = builtBridgeMissing();
+    if (missing) throw new Error(missing);
+  });
+
+  async function startBridge(url: string, fake: FakeSlack, port: number): Promise<{ child: ChildProcess; url: string }> {
     const home = mkdtempSync(join(tmpdir(), 'dispatch-kill-bridge-'));
     folders.push(home);
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', '..', 'helpers', 'clusterBridgeProcess.ts')], {
-      env: { ...process.env, DISPATCH_HOME: home, DISPATCH_PORT: String(port), DISPATCH_DATABASE_URL: url, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, DISPATCH_SLACK_API_URL: fake.apiUrl },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    children.push(child);
-    return new Promise((resolve, reject) => {
-      child.stdout!.on('data', (chunk: Buffer) => {
-        const ready = /READY (\S+)/.exec(String(chunk));
-        if (ready) resolve({ child, url: ready[1]! });
-      });
-      child.once('exit', (code) => reject(new Error(`bridge process exited early (${code})`)));
-    });
+    const env = { DISPATCH_HOME: join(home, 'home'), DISPATCH_PORT: String(port), DISPATCH_DATABASE_URL: url, DISPATCH_RUNNER_TOKEN: RUNNER_TOKEN, DISPATCH_WEB: 'off', DISPATCH_LOG_LEVEL: 'warn', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, DISPATCH_SLACK_API_URL: fake.apiUrl };
+    const started = await startBuiltBridge(env, home);
+    children.push(started.child);
+    return started;
   }
 
   it('loses nothing, runs nothing twice, posts one ending per thread, and the runners move to the survivor', async () => {
@@ -139,6 +137,15 @@ describe('kill -9 of one of two bridges with 200 tasks in flight', function () {
     // kill -9 the first bridge while every session runs.
     const killedAt = Date.now();
     a.child.kill('SIGKILL');
+    // How long the survivor's /healthz still lists the killed bridge (its id names its process).
+    let peerGoneMs: number | undefined;
+    void (async () => {
+      while (peerGoneMs === undefined && Date.now() - killedAt < 30_000) {
+        const body = (await fetch(`${b.url}/healthz`).then((response) => response.json()).catch(() => ({}))) as { bridges?: { id: string }[] };
+        if (body.bridges && !body.bridges.some((seen) => seen.id.includes(`-${a.child.pid}-`))) peerGoneMs = Date.now() - killedAt;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
     for (const machine of machines.filter((candidate) => candidate.onBridge === 0)) {
       machine.link!.onStatus((status) => {
         if (status === 'online' && machine.reconnectedAt === undefined && machine.link!.bridgeUrl === b.url) machine.reconnectedAt = Date.now();
@@ -160,7 +167,8 @@ describe('kill -9 of one of two bridges with 200 tasks in flight', function () {
     const ranTwice = [...starts.values()].filter((count) => count > 1).length;
     const finals = threads.map(finalsIn);
     const reconnectMs = machines.filter((machine) => machine.onBridge === 0).map((machine) => machine.reconnectedAt! - killedAt);
-    process.stdout.write(`      lost ${lost}, run twice ${ranTwice}, finals per thread ${Math.min(...finals)}..${Math.max(...finals)}, runners reconnected after ${reconnectMs.join(' / ')} ms, every ending posted ${allToldMs} ms after the kill\n`);
+    const offlineNotes = [fakeA, fakeB].flatMap((fake) => fake.messages).filter((message) => /went offline/.test(message.text)).length;
+    process.stdout.write(`      lost ${lost}, run twice ${ranTwice}, finals per thread ${Math.min(...finals)}..${Math.max(...finals)}, runners reconnected after ${reconnectMs.join(' / ')} ms, every ending posted ${allToldMs} ms after the kill; killed bridge gone from the survivor's /healthz after ${peerGoneMs} ms; "went offline" notes ${offlineNotes}\n`);
     assert.equal(jobs.length, TASKS, 'one job per task');
     assert.equal(lost, 0, 'every task completed');
     assert.equal(starts.size, TASKS);
@@ -168,5 +176,6 @@ describe('kill -9 of one of two bridges with 200 tasks in flight', function () {
     assert.deepEqual(finals.filter((count) => count !== 1), [], 'exactly one final message per thread');
     assert.ok(machines.every((machine) => machine.link!.bridgeUrl === b.url), 'every runner is on the survivor');
     assert.deepEqual(await store.unnotifiedEvents(10), [], 'everything told');
+    assert.ok(peerGoneMs !== undefined && peerGoneMs < 5_000, `the killed bridge left /healthz within seconds, not the 15 s window: ${peerGoneMs} ms`);
   });
 });

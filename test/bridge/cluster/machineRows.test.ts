@@ -57,7 +57,7 @@ describe('machine links and machine requests on PostgreSQL', function () {
     await pool.query('UPDATE bridges SET last_seen_at = last_seen_at - 5000 WHERE id = $1', ['bridge-a']);
     assert.equal(await b.holder('m1'), undefined, 'stale: A is dead');
     assert.equal(await a.holder('m2'), 'bridge-b');
-    await b.forgetAll();
+    await b.forgetAll(Date.now());
     assert.equal(await a.holder('m2'), undefined);
   });
 

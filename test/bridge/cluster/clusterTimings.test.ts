@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import type { CliIo } from '../../../bridge/cli/io.js';
+import { main } from '../../../bridge/cli/main.js';
+import { clusterTimingsOf, loadBridgeEnv } from '../../../bridge/config.js';
+import { startLiveBridge } from '../../helpers/liveBridge.js';
+import { usePostgres } from '../../helpers/postgres.js';
+
+async function dispatchBridge(env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk) => (out += chunk));
+  stderr.on('data', (chunk) => (err += chunk));
+  const io: CliIo = { stdout, stderr, stdin: Readable.from(['']), env, cwd: tmpdir() };
+  const code = await main(['bridge'], io);
+  return { code, out, err };
+}
+
+describe('cluster timings from the environment', function () {
+  this.timeout(60_000);
+  const postgres = usePostgres();
+
+  it('unset, they are what they were before they could be set', () => {
+    assert.deepEqual(clusterTimingsOf(loadBridgeEnv({})), { heartbeatMs: 5_000, freshMs: 15_000, notifyLeaseMs: 15_000, notifyRenewMs: 5_000, notifySweepMs: 5_000, sweepMs: 3_000, pruneEveryMs: 600_000 });
+    assert.equal(clusterTimingsOf(loadBridgeEnv({ DISPATCH_NOTIFY_LEASE_MS: '9000' })).notifyRenewMs, 3_000, 'renewal follows the lease unless set');
+  });
+
+  it('a bridge beats and judges its peers by the values set', async () => {
+    const url = await postgres.cluster().createDatabase();
+    const bridge = await startLiveBridge({ repos: [], withRunner: false, env: { DISPATCH_DATABASE_URL: url, DISPATCH_CLUSTER_BEAT_MS: '100', DISPATCH_CLUSTER_STALE_MS: '1000' } });
+    try {
+      const pool = (bridge.bridge.store as unknown as { pool: import('pg').Pool }).pool;
+      const lastSeen = async () => Number((await pool.query('SELECT last_seen_at FROM bridges WHERE id = $1', [bridge.bridge.cluster.bridgeId])).rows[0].last_seen_at);
+      const first = await lastSeen();
+      await new Promise((resolve) => setTimeout(resolve, 450));
+      assert.ok((await lastSeen()) > first, 'beat again within 450 ms (the default is 5 s)');
+      // A peer (without a session lock, as an older Dispatch) last heard 3 s ago: gone with a 1 s window, listed with the default 15 s.
+      await pool.query(`INSERT INTO bridges (id, url, started_at, last_seen_at) VALUES ('quiet-peer', null, 0, (extract(epoch from clock_timestamp()) * 1000)::bigint - 3000)`);
+      const body = (await (await fetch(`${bridge.bridge.url}/healthz`)).json()) as { bridges: { id: string }[] };
+      assert.deepEqual(body.bridges.map((seen) => seen.id), [bridge.bridge.cluster.bridgeId]);
+    } finally {
+      await bridge.stop();
+    }
+  });
+
+  it('a bad value stops `dispatch bridge` at once with a message naming it, and nothing is created', async () => {
+    const url = await postgres.cluster().createDatabase();
+    const parent = mkdtempSync(join(tmpdir(), 'dispatch-timings-'));
+    const home = join(parent, 'home');
+    try {
+      const cases: [Record<string, string>, RegExp][] = [
+        [{ DISPATCH_CLUSTER_BEAT_MS: 'fast' }, /DISPATCH_CLUSTER_BEAT_MS: must be a number/],
+        [{ DISPATCH_NOTIFY_LEASE_MS: '2.5' }, /DISPATCH_NOTIFY_LEASE_MS: must be a whole number of milliseconds/],
+        [{ DISPATCH_MACHINE_SWEEP_MS: '0' }, /DISPATCH_MACHINE_SWEEP_MS: must be at least 50 ms/],
+        [{ DISPATCH_CLUSTER_BEAT_MS: '10000' }, /DISPATCH_CLUSTER_STALE_MS: must be at least twice DISPATCH_CLUSTER_BEAT_MS \(10000 ms\)/],
+        [{ DISPATCH_NOTIFY_LEASE_MS: '6000', DISPATCH_NOTIFY_RENEW_MS: '4000' }, /DISPATCH_NOTIFY_RENEW_MS: must be at most half of DISPATCH_NOTIFY_LEASE_MS \(6000 ms\)/],
+      ];
+      for (const [bad, message] of cases) {
+        const result = await dispatchBridge({ DISPATCH_HOME: home, DISPATCH_PORT: '0', DISPATCH_DATABASE_URL: url, ...bad });
+        assert.equal(result.code, 2, `${JSON.stringify(bad)}: exits`);
+        assert.match(result.err, /^dispatch bridge: Invalid configuration — /);
+        assert.match(result.err, message);
+        assert.equal(result.out, '', 'nothing served');
+      }
+      assert.equal(existsSync(home), false, 'no bridge folder, secrets or SQLite file');
+      const tables = await postgres.cluster().sql("SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'", [], url.split('/').pop()!);
+      assert.equal(Number(tables.rows[0].n), 0, 'no migration ran');
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+});
