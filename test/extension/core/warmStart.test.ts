@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Runner } from '../../../extension/core/runner.js';
 import { git, makeRepo, TempDirs, writeFiles } from '../../helpers/gitRepos.js';
 import { Harness, job, waitForEnd } from './harness.js';
-import { waitForReadyPool } from './warmPool.js';
+import { approveAll, waitForReadyPool } from './warmPool.js';
 
 /**
  * A tiny project whose one dependency comes from the npm registry. Its second test
@@ -38,17 +37,6 @@ function lockfileFor(dir: string, version: string): string {
   writeFiles(dir, { 'package.json': JSON.stringify({ name: 'app', private: true, dependencies: { 'is-number': version } }) });
   execFileSync('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'ignore', timeout: 120_000 });
   return readFileSync(path.join(dir, 'package-lock.json'), 'utf8');
-}
-
-/** Approves every request of the runner's sessions once, recording the commands asked for. */
-function approveAll(runner: Runner): string[][] {
-  const asked: string[][] = [];
-  runner.onEvent((event) => {
-    if (event.kind !== 'approval_requested') return;
-    asked.push([...(event.request.command ?? [])]);
-    runner.decide(event.sessionId, { requestId: event.request.requestId, decision: 'approve_once' });
-  });
-  return asked;
 }
 
 describe('warm starts: dependencies from the cache', function () {
