@@ -106,6 +106,12 @@ export class DepsCache {
     home: string,
     readonly maxBytes = DEFAULT_DEPS_CACHE_BYTES,
     private readonly logger: Logger = silentLogger,
+    /**
+     * Resolves when no session is running (the runner's): the background copy waits for
+     * it, so it never shares the machine with the session that installed, nor another.
+     * Default: at once.
+     */
+    private readonly whenIdle: (signal: AbortSignal) => Promise<void> = async () => undefined,
   ) {
     this.root = path.join(home, 'deps-cache');
     this.entriesDir = path.join(this.root, 'entries');
@@ -180,7 +186,8 @@ export class DepsCache {
    * before anything else ran in it. `expectedId` is the key before the install.
    *
    * The session waits only for a snapshot of hard links (a fraction of a copy's time);
-   * the copy into the cache runs in the background at the lowest priority. A file the
+   * the copy into the cache runs in the background at the lowest priority, once no session
+   * runs (the runner says when: see whenIdle). A file the
    * session writes through a shared link changes its status time, and a snapshot with
    * such a file is thrown away, never stored (see storeSnapshot). Where no snapshot can
    * be made (no GNU cp, another filesystem), the tree is copied before returning.
@@ -251,6 +258,8 @@ export class DepsCache {
     const { key } = snapshot;
     const temp = this.tempFolder(key.id);
     try {
+      await this.whenIdle(this.stopping.signal);
+      if (this.stopping.signal.aborted) throw new Error('stopped before the copy');
       ensureStateDir(this.entriesDir);
       ensureStateDir(temp);
       await copyTree(snapshot.tree, path.join(temp, 'tree'), { lowPriority: true, signal: this.stopping.signal });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DepsCache, parseByteSize } from '../../../extension/core/depsCache.js';
@@ -93,6 +93,28 @@ describe('dependency cache', function () {
     const third = freshCheckout(root, first, 'third');
     assert.ok(await cache.restore(third));
     assert.equal(readFileSync(path.join(third, 'node_modules', 'is-number', 'index.js'), 'utf8'), "module.exports = 'bg';\n");
+  });
+
+  it('copies into the cache only once the runner is idle, and a session whose worktree is removed meanwhile does not spoil it', async () => {
+    const root = temp.make();
+    let openGate: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const cache = new DepsCache(path.join(root, 'home'), undefined, undefined, () => gate);
+    const first = installedProject(root, 'idle', 200);
+    const kept = await cache.keep(first, (await cache.keyOf(first))?.id);
+    assert.deepEqual(kept.kept && kept.later, true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(await cache.entries(), [], 'nothing copied while a session runs');
+    // The session ends unchanged: its worktree is deleted, as the runner does (holding the install aside first).
+    await cache.holdUntilKept(first);
+    rmSync(first, { recursive: true, force: true });
+    openGate();
+    await cache.settled();
+    assert.equal((await cache.entries()).length, 1, 'kept once idle, whole');
+    const second = freshCheckout(root, installedProject(root, 'idle-again', 1), 'second');
+    writeFiles(second, { 'package-lock.json': JSON.stringify({ name: 'app', lockfileVersion: 3, note: 'idle' }) });
+    assert.ok(await cache.restore(second));
+    assert.equal(readFileSync(path.join(second, 'node_modules', 'is-number', 'index.js'), 'utf8'), "module.exports = 'idle';\n");
   });
 
   it('an install the session changed in place before it was copied is never stored; files it only added are left out', async () => {

@@ -32,3 +32,11 @@ export function approveAll(runner: Runner): string[][] {
   });
   return asked;
 }
+/** Waits until the cache holds `count` entries (its copies run in the background); a runner's stop would cut them short. */
+export async function entriesReady(entries: string, count: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while ((existsSync(entries) ? readdirSync(entries).length : 0) < count) {
+    if (Date.now() > deadline) throw new Error(`the cache has not got ${count} entries`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { git, makeRepo, TempDirs, writeFiles } from '../../helpers/gitRepos.js';
 import { Harness, job, waitForEnd } from './harness.js';
-import { approveAll, waitForReadyPool } from './warmPool.js';
+import { approveAll, entriesReady, waitForReadyPool } from './warmPool.js';
 
 /**
  * A tiny project whose one dependency comes from the npm registry. Its second test
@@ -81,6 +81,7 @@ describe('warm starts: dependencies from the cache', function () {
     assert.match(log, /\[dispatch\] dependencies: from cache \(lockfile [0-9a-f]{8}…/);
 
     assert.equal(existsSync(path.join(repo, 'node_modules')), false, "the user's checkout got no node_modules");
+    await entriesReady(path.join(home, 'deps-cache', 'entries'), 1); // copied once the runner was idle
     const [entry] = readdirSync(path.join(home, 'deps-cache', 'entries'));
     assert.equal(existsSync(path.join(home, 'deps-cache', 'entries', entry ?? '', 'tree', 'is-number', 'planted.txt')), false, 'the cache stays pristine');
 
@@ -93,7 +94,7 @@ describe('warm starts: dependencies from the cache', function () {
     assert.equal(thirdEnd.state, 'completed', thirdEnd.result?.summary);
     assert.deepEqual(asked, [['npm', 'ci', '--no-audit', '--no-fund'], ['npm', 'test']]);
     assert.match(thirdEnd.result?.summary ?? '', /Dependencies: installed/);
-    assert.equal(readdirSync(path.join(home, 'deps-cache', 'entries')).length, 2);
+    await entriesReady(path.join(home, 'deps-cache', 'entries'), 2);
   });
 
   it('a session taken from the warm pool finds the dependencies in place, and says so', async () => {

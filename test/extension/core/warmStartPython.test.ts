@@ -6,7 +6,7 @@ import { DepsCache } from '../../../extension/core/depsCache.js';
 import { git, makeRepo, TempDirs, writeFiles } from '../../helpers/gitRepos.js';
 import { buildSdist, buildWheel, localRequirements, tinyPackageSource } from '../../helpers/pythonPackages.js';
 import { Harness, job, waitForEnd } from './harness.js';
-import { approveAll } from './warmPool.js';
+import { approveAll, entriesReady } from './warmPool.js';
 
 /**
  * A Python project whose dependencies are two local packages: tinypkg (a wheel, with a
@@ -61,15 +61,6 @@ function installVenv(dir: string, pipCache: string): void {
   execFileSync('python3', ['-m', 'venv', '--without-pip', '--system-site-packages', '.venv'], { cwd: dir, stdio: 'pipe', timeout: 120_000 });
   const pip = ['-m', 'pip', '--python', path.join(dir, '.venv', 'bin', 'python'), 'install', '--quiet', '-r', 'requirements.txt'];
   execFileSync('python3', pip, { cwd: dir, stdio: 'pipe', timeout: 120_000, env: { ...process.env, PIP_CACHE_DIR: pipCache } });
-}
-
-/** Waits until the cache holds `count` entries (its copies run in the background); a runner's stop would cut them short. */
-async function entriesReady(entries: string, count: number): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while ((existsSync(entries) ? readdirSync(entries).length : 0) < count) {
-    if (Date.now() > deadline) throw new Error(`the cache has not got ${count} entries`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('warm starts: Python venvs from the cache', function () {
