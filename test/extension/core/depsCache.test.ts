@@ -209,6 +209,22 @@ describe('dependency cache', function () {
     assert.deepEqual(readdirSync(tmp), []);
   });
 
+  it("prune also removes pip's cached downloads and wheels not written for longer than the retention", async () => {
+    const root = temp.make();
+    const cache = new DepsCache(path.join(root, 'home'));
+    const old = path.join(cache.pipCacheDir, 'wheels', 'ab', 'cd', 'old-1.0-py3-none-any.whl');
+    const recent = path.join(cache.pipCacheDir, 'http-v2', 'e', 'f', 'recent');
+    writeFiles(cache.pipCacheDir, { 'wheels/ab/cd/old-1.0-py3-none-any.whl': 'x'.repeat(2 * KB), 'http-v2/e/f/recent': 'y' });
+    const now = Date.now();
+    const tenDaysAgo = new Date(now - 10 * 24 * 3_600_000);
+    utimesSync(old, tenDaysAgo, tenDaysAgo);
+    const lines = await cache.prune(7 * 24 * 3_600_000, now);
+    assert.ok(lines.some((line) => /removed 1 file \(2 kB\) from pip's cache, unwritten for 168 h/.test(line)), lines.join('\n'));
+    assert.equal(existsSync(old), false);
+    assert.equal(existsSync(path.join(cache.pipCacheDir, 'wheels')), false, 'folders left empty go too');
+    assert.equal(existsSync(recent), true);
+  });
+
   it('prune removes entries unused for longer than the retention, and says which', async () => {
     const root = temp.make();
     const cache = new DepsCache(path.join(root, 'home'));
