@@ -20,7 +20,7 @@ import { fmt, median } from './stats.js';
 const run = promisify(execFile);
 const ROUNDS = 3;
 const POOL_ROUNDS = 5;
-const COLD_ROUNDS = 4;
+const COLD_ROUNDS = 6;
 /** A small real dependency tree from the registry: mocha (about 70 packages). */
 const DEPENDENCIES = { mocha: '10.8.2', 'is-number': '7.0.0' };
 
@@ -218,23 +218,42 @@ async function coldSession(root: string, repo: string, label: string, options: P
   return ms;
 }
 
-/** 3. A cold session now (empty cache: install, then keep a copy; pool on) vs today's (no cache, no pool). */
+/** "1.23 / 1.30 / 1.45" (min / median / max) */
+function spread(samples: number[], digits = 0): string {
+  return `${fmt(Math.min(...samples), digits)} / ${fmt(median(samples), digits)} / ${fmt(Math.max(...samples), digits)}`;
+}
+
+function loadAverage(): string {
+  return os.loadavg().map((value) => fmt(value, 2)).join(' ');
+}
+
+/**
+ * 3. A cold session now (empty cache: install, then keep a copy; pool on) vs today's (no
+ * cache, no pool). Run in pairs, alternately in ABBA order, so a machine that gets busier
+ * or quieter during the run favours neither; each pair's ratio compares two runs made
+ * side by side, and their median is the figure (the machine is shared: single runs vary
+ * by tens of percent).
+ */
 async function coldStart(root: string, repo: string): Promise<void> {
+  const rounds = Number(process.env.BENCH_COLD_ROUNDS ?? COLD_ROUNDS);
   const today: number[] = [];
   const now: number[] = [];
+  const loadBefore = loadAverage();
   await coldSession(root, repo, 'warmup', { depsCacheMaxBytes: 0 });
-  // ABBA order, so a machine that gets busier or quieter during the run favours neither.
-  for (let round = 0; round < COLD_ROUNDS; round++) {
+  for (let round = 0; round < rounds; round++) {
     const pair = [
       async () => today.push(await coldSession(root, repo, 'today', { depsCacheMaxBytes: 0, worktreePool: 0 })),
       async () => now.push(await coldSession(root, repo, 'cold', { worktreePool: Number(process.env.BENCH_POOL ?? 1) })),
     ];
     for (const step of round % 2 === 0 ? pair : pair.reverse()) await step();
   }
-  const ratio = median(now) / median(today);
+  const ratios = now.map((ms, i) => ms / (today[i] ?? ms));
+  const ratio = median(ratios);
   console.log(
-    `warm: a cold session ${fmt(median(now), 0)} ms vs today's cold start ${fmt(median(today), 0)} ms ` +
-      `(${fmt(ratio, 2)}×; target within 10%: ${ratio <= 1.1 ? 'met' : 'MISSED'}); samples cold [${now.map((v) => fmt(v, 0)).join(', ')}] today [${today.map((v) => fmt(v, 0)).join(', ')}]`,
+    `warm: a cold session ${fmt(median(now), 0)} ms vs today's cold start ${fmt(median(today), 0)} ms; ` +
+      `paired ratio median ${fmt(ratio, 2)}× (min / median / max ${spread(ratios, 2)}; target within 10%: ${ratio <= 1.1 ? 'met' : 'MISSED'}); ` +
+      `cold ms ${spread(now)}, today ms ${spread(today)}; ${rounds} pairs; load average ${loadBefore} before, ${loadAverage()} after; ` +
+      `samples cold [${now.map((v) => fmt(v, 0)).join(', ')}] today [${today.map((v) => fmt(v, 0)).join(', ')}]`,
   );
 }
 

@@ -5,9 +5,10 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { silentLogger, type Logger } from '../../shared/logger.js';
-import { dependencyKey, type DepsKey } from './depsKey.js';
+import { dependencyKey, installedFolder, type DepsKey } from './depsKey.js';
 import { ensureStateDir, STATE_FILE_MODE } from './stateFiles.js';
 import { copyTree, linkTree, surveyTree, type TreeSurvey } from './treeCopy.js';
+import { pruneOlderFiles, relocateVenv, venvEscape } from './venvTree.js';
 
 /** The default bound of the cache: 5 GB. */
 export const DEFAULT_DEPS_CACHE_BYTES = 5_000_000_000;
@@ -38,7 +39,10 @@ const EntryMetaSchema = z.object({
   lockfile: z.string(),
   lockHash: z.string(),
   node: z.string(),
+  python: z.string().optional(),
   platform: z.string(),
+  /** Where the tree was installed: a venv's copies are rewritten from this path to their own. */
+  origin: z.string().optional(),
   bytes: z.number(),
   files: z.number(),
   createdAt: z.number(),
@@ -56,6 +60,8 @@ interface Snapshot {
   key: DepsKey;
   folder: string;
   tree: string;
+  /** The installed folder the snapshot was taken of (see EntryMeta.origin). */
+  origin: string;
   /**
    * The snapshot's own status time: a file's later than it was written after the install.
    * (The kernel's clock for it ticks every few ms; the session's next command cannot start
@@ -100,10 +106,21 @@ export class DepsCache {
     home: string,
     readonly maxBytes = DEFAULT_DEPS_CACHE_BYTES,
     private readonly logger: Logger = silentLogger,
+    /**
+     * Resolves when no session is running (the runner's): the background copy waits for
+     * it, so it never shares the machine with the session that installed, nor another.
+     * Default: at once.
+     */
+    private readonly whenIdle: (signal: AbortSignal) => Promise<void> = async () => undefined,
   ) {
     this.root = path.join(home, 'deps-cache');
     this.entriesDir = path.join(this.root, 'entries');
     this.tempDir = path.join(this.root, 'tmp');
+  }
+
+  /** pip's own cache (downloads and wheels it built), shared by every session's install. */
+  get pipCacheDir(): string {
+    return path.join(this.root, 'pip');
   }
 
   get enabled(): boolean {
@@ -126,8 +143,9 @@ export class DepsCache {
     if (!this.enabled) return undefined;
     const started = performance.now();
     const key = options.key ?? (await this.keyOf(worktree));
-    const target = path.join(worktree, 'node_modules');
-    if (!key || existsSync(target)) return undefined;
+    if (!key) return undefined;
+    const target = path.join(worktree, installedFolder(key));
+    if (existsSync(target)) return undefined;
     const entry = path.join(this.entriesDir, key.id);
     const pending = existsSync(path.join(entry, 'meta.json')) ? undefined : this.pending.get(key.id);
     if (!pending && !existsSync(path.join(entry, 'meta.json'))) return undefined;
@@ -138,6 +156,9 @@ export class DepsCache {
       ensureStateDir(this.tempDir);
       const copyOptions = { ...(options.lowPriority ? { lowPriority: true } : {}), ...(options.signal ? { signal: options.signal } : {}) };
       await copyTree(pending ? pending.tree : path.join(entry, 'tree'), temp, copyOptions);
+      // A venv's copy names its own path before it appears (the cached tree keeps the path it was built at).
+      const origin = pending ? pending.origin : EntryMetaSchema.parse(JSON.parse(await readFile(path.join(entry, 'meta.json'), 'utf8'))).origin;
+      if (key.manager === 'pip') await relocateVenv(temp, origin ?? target, target);
       if (pending) {
         const { changed } = await surveyTree(pending.tree, pending.folder, { changedAfterNs: pending.pristineAtNs });
         if (changed.length > 0) throw new Error(`the installing session changed ${changed[0]} before it was kept`);
@@ -165,7 +186,8 @@ export class DepsCache {
    * before anything else ran in it. `expectedId` is the key before the install.
    *
    * The session waits only for a snapshot of hard links (a fraction of a copy's time);
-   * the copy into the cache runs in the background at the lowest priority. A file the
+   * the copy into the cache runs in the background at the lowest priority, once no session
+   * runs (the runner says when: see whenIdle). A file the
    * session writes through a shared link changes its status time, and a snapshot with
    * such a file is thrown away, never stored (see storeSnapshot). Where no snapshot can
    * be made (no GNU cp, another filesystem), the tree is copied before returning.
@@ -176,17 +198,20 @@ export class DepsCache {
     if ('none' in key) return { kept: false, reason: key.none };
     // An install that wrote its own lockfile resolved afresh: the next session's committed lockfile differs.
     if (expectedId !== key.id) return { kept: false, reason: `the install changed or created ${key.lockfile}` };
-    const source = path.join(worktree, 'node_modules');
+    const folderName = installedFolder(key);
+    const source = path.join(worktree, folderName);
     const entry = path.join(this.entriesDir, key.id);
-    if (!existsSync(source)) return { kept: false, reason: 'the install made no node_modules' };
+    if (!existsSync(source)) return { kept: false, reason: `the install made no ${folderName}` };
     if (existsSync(entry) || this.pending.has(key.id)) return { kept: true, key, later: false };
+    const escape = key.manager === 'pip' ? await venvEscape(source, worktree) : undefined;
+    if (escape) return { kept: false, reason: `the venv points outside itself: ${escape}` };
     const folder = this.tempFolder(`snapshot-${key.id}`);
     try {
       ensureStateDir(folder);
       // Hard links cannot cross filesystems (and cp would try, and fail, file by file).
       if ((await stat(folder)).dev !== (await stat(source)).dev) throw new Error('the cache is on another filesystem than the worktree');
       // Named as in the worktree, so a link's or a file's path in a message reads the same.
-      await linkTree(source, path.join(folder, 'node_modules'));
+      await linkTree(source, path.join(folder, folderName));
     } catch (error) {
       await rm(folder, { recursive: true, force: true });
       this.logger.debug('no hard-link snapshot; copying the install now', { error: String(error) });
@@ -195,10 +220,26 @@ export class DepsCache {
     // Its status time is the line: a file's status time later than it was changed after the snapshot.
     const marker = path.join(folder, 'pristine-at');
     await writeFile(marker, '', { mode: STATE_FILE_MODE });
-    const snapshot: Snapshot = { key, folder, tree: path.join(folder, 'node_modules'), pristineAtNs: (await lstat(marker, { bigint: true })).ctimeNs, readers: 1, done: Promise.resolve() };
+    const snapshot: Snapshot = { key, folder, tree: path.join(folder, folderName), origin: source, pristineAtNs: (await lstat(marker, { bigint: true })).ctimeNs, readers: 1, done: Promise.resolve() };
     snapshot.done = this.storeSnapshot(snapshot).finally(() => this.release(snapshot, -1));
     this.pending.set(key.id, snapshot);
     return { kept: true, key, later: true };
+  }
+
+  /**
+   * Before `worktree` is deleted: its installed folder, if a snapshot of it is still on its
+   * way into the cache, moves aside until the copy is done. Deleting it would unlink each
+   * file the snapshot shares, and an unlink changes a file's status time as a write does:
+   * the snapshot would look changed and be thrown away.
+   */
+  async holdUntilKept(worktree: string): Promise<void> {
+    for (const snapshot of this.pending.values()) {
+      if (path.dirname(snapshot.origin) !== path.resolve(worktree) || !existsSync(snapshot.origin)) continue;
+      // Into the snapshot's folder: removed with it, once the copy and every restore from it are done.
+      await rename(snapshot.origin, path.join(snapshot.folder, 'held')).catch(() => {
+        // left in place: the snapshot may be refused, and a later install is kept instead
+      });
+    }
   }
 
   /** Waits for every tree on its way into the cache (tests, benchmarks, and a runner's stop). */
@@ -217,25 +258,27 @@ export class DepsCache {
     const { key } = snapshot;
     const temp = this.tempFolder(key.id);
     try {
+      await this.whenIdle(this.stopping.signal);
+      if (this.stopping.signal.aborted) throw new Error('stopped before the copy');
       ensureStateDir(this.entriesDir);
       ensureStateDir(temp);
       await copyTree(snapshot.tree, path.join(temp, 'tree'), { lowPriority: true, signal: this.stopping.signal });
       // Walked after the copy: a write during the copy is caught too.
       const survey = await surveyTree(snapshot.tree, snapshot.folder, { changedAfterNs: snapshot.pristineAtNs });
-      const refusal = this.refusal(survey) ?? (survey.changed.length > 0 ? `the session changed ${survey.changed.slice(0, 3).join(', ')} before it was kept` : undefined);
+      const refusal = this.refusal(survey, key) ?? (survey.changed.length > 0 ? `the session changed ${survey.changed.slice(0, 3).join(', ')} before it was kept` : undefined);
       if (refusal) {
         this.logger.info('did not keep the installed dependencies', { lockHash: key.lockHash.slice(0, 8), reason: refusal });
         await rm(temp, { recursive: true, force: true });
         return;
       }
-      const meta: EntryMeta = { ...key, bytes: survey.bytes, files: survey.files, createdAt: Date.now() };
+      const meta: EntryMeta = { ...key, bytes: survey.bytes, files: survey.files, createdAt: Date.now(), origin: snapshot.origin };
       await writeFile(path.join(temp, 'meta.json'), JSON.stringify(meta, null, 2), { mode: STATE_FILE_MODE });
       await rename(temp, path.join(this.entriesDir, key.id)); // the entry appears whole, or not at all
       this.logger.info('kept installed dependencies for later sessions', { lockHash: key.lockHash.slice(0, 8), bytes: survey.bytes });
     } catch (error) {
       await rm(temp, { recursive: true, force: true });
       if (!this.stopping.signal.aborted && !existsSync(path.join(this.entriesDir, key.id, 'meta.json'))) {
-        this.logger.warn('could not copy node_modules into the cache', { lockHash: key.lockHash.slice(0, 8), error: String(error) });
+        this.logger.warn('could not copy installed dependencies into the cache', { lockHash: key.lockHash.slice(0, 8), error: String(error) });
       }
       return;
     }
@@ -251,31 +294,34 @@ export class DepsCache {
   }
 
   /** Why a surveyed tree must not be cached, or undefined. */
-  private refusal(survey: TreeSurvey): string | undefined {
-    if (survey.escapingLinks.length > 0) return `node_modules links outside the worktree (${survey.escapingLinks.slice(0, 3).join(', ')})`;
+  private refusal(survey: TreeSurvey, key: DepsKey): string | undefined {
+    // A venv's python links to the interpreter it was made from: venvEscape checked bin/'s links.
+    const folder = installedFolder(key);
+    const escaping = key.manager === 'pip' ? survey.escapingLinks.filter((link) => !link.startsWith(path.join(folder, 'bin') + path.sep)) : survey.escapingLinks;
+    if (escaping.length > 0) return `${folder} links outside the worktree (${escaping.slice(0, 3).join(', ')})`;
     if (survey.bytes > this.maxBytes) return `${formatBytes(survey.bytes)} is more than the cache's bound of ${formatBytes(this.maxBytes)}`;
     return undefined;
   }
 
   /** keep() where no snapshot can be made: the copy is made before the session goes on. */
   private async copyNow(worktree: string, key: DepsKey): Promise<{ kept: true; key: DepsKey; later: boolean } | { kept: false; reason: string }> {
-    const source = path.join(worktree, 'node_modules');
+    const source = path.join(worktree, installedFolder(key));
     const entry = path.join(this.entriesDir, key.id);
     const survey = await surveyTree(source, worktree);
-    const refusal = this.refusal(survey);
+    const refusal = this.refusal(survey, key);
     if (refusal) return { kept: false, reason: refusal };
     const temp = this.tempFolder(key.id);
     try {
       ensureStateDir(this.entriesDir);
       ensureStateDir(temp);
       await copyTree(source, path.join(temp, 'tree'));
-      const meta: EntryMeta = { ...key, bytes: survey.bytes, files: survey.files, createdAt: Date.now() };
+      const meta: EntryMeta = { ...key, bytes: survey.bytes, files: survey.files, createdAt: Date.now(), origin: source };
       await writeFile(path.join(temp, 'meta.json'), JSON.stringify(meta, null, 2), { mode: STATE_FILE_MODE });
       await rename(temp, entry); // the entry appears whole, or not at all
     } catch (error) {
       await rm(temp, { recursive: true, force: true });
       if (existsSync(path.join(entry, 'meta.json'))) return { kept: true, key, later: false }; // another session kept the same tree first
-      return { kept: false, reason: `could not copy node_modules into the cache: ${String(error)}` };
+      return { kept: false, reason: `could not copy ${installedFolder(key)} into the cache: ${String(error)}` };
     }
     await this.evict();
     return { kept: true, key, later: false };
@@ -342,6 +388,8 @@ export class DepsCache {
       lines.push(`removed cached dependencies: ${describe(entry)}, unused for ${Math.round((now - entry.usedAt) / 3_600_000)} h`);
     }
     for (const entry of await this.evict()) lines.push(`removed cached dependencies: ${describe(entry)}, over the bound of ${formatBytes(this.maxBytes)}`);
+    const pip = await pruneOlderFiles(this.pipCacheDir, now - olderThanMs);
+    if (pip.files > 0) lines.push(`removed ${pip.files} file${pip.files === 1 ? '' : 's'} (${formatBytes(pip.bytes)}) from pip's cache, unwritten for ${Math.round(olderThanMs / 3_600_000)} h`);
     return lines;
   }
 

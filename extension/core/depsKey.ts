@@ -5,8 +5,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { detectPackageManager, packageManagerLauncher } from './agents/toolchain.js';
 import { resolveCommand, toolEnv } from './processTree.js';
+import { pythonKeyFields, requirementFiles, VENV_FOLDER } from './pythonDepsKey.js';
 
-export type CachedManager = 'npm' | 'pnpm' | 'yarn';
+export type CachedManager = 'npm' | 'pnpm' | 'yarn' | 'pip';
 
 /** Everything that determines an installed node_modules, hashed into one id. */
 export interface DepsKey {
@@ -17,18 +18,26 @@ export interface DepsKey {
   lockfile: string;
   /** sha256 of the lockfile, hex; the first characters are what a person is shown. */
   lockHash: string;
+  /** Node's version for npm, pnpm and yarn; empty for pip. */
   node: string;
+  /** Python's version and ABI tag for pip ("3.11.7 (cpython-311)"). */
+  python?: string;
   platform: string;
 }
 
-const LOCKFILES: Record<CachedManager, string> = { npm: 'package-lock.json', pnpm: 'pnpm-lock.yaml', yarn: 'yarn.lock' };
+/** The folder an install fills in the worktree: node_modules, or the session's venv. */
+export function installedFolder(key: Pick<DepsKey, 'manager'>): string {
+  return key.manager === 'pip' ? VENV_FOLDER : 'node_modules';
+}
+
+const LOCKFILES: Record<Exclude<CachedManager, 'pip'>, string> = { npm: 'package-lock.json', pnpm: 'pnpm-lock.yaml', yarn: 'yarn.lock' };
 /** The manifest fields an install reads besides the lockfile (npm ci refuses a manifest that disagrees). */
 const MANIFEST_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies', 'overrides', 'resolutions', 'pnpm', 'packageManager'];
 
 const versions = new Map<string, Promise<string | undefined>>();
 
 /** `npm --version` (once per runner: the answer does not change while it runs). */
-function managerVersion(manager: CachedManager, cwd: string, declared: string, throughNpx = true): Promise<string | undefined> {
+function managerVersion(manager: Exclude<CachedManager, 'pip'>, cwd: string, declared: string, throughNpx = true): Promise<string | undefined> {
   // Yarn 2+ and corepack pick the version from the project's packageManager field.
   const launcher = (throughNpx ? packageManagerLauncher(cwd, manager, toolEnv()) : undefined) ?? [manager];
   const memo = `${launcher.join(' ')}\0${declared}`;
@@ -70,7 +79,8 @@ export async function dependencyKey(worktree: string): Promise<DepsKey | { none:
   try {
     manifest = JSON.parse(await readFile(path.join(worktree, 'package.json'), 'utf8')) as Record<string, unknown>;
   } catch {
-    return { none: 'no readable package.json' };
+    // No package.json: a Python project installs into a venv from its requirement files.
+    return requirementFiles(worktree).length > 0 ? pythonKey(worktree) : { none: 'no readable package.json' };
   }
   if ('workspaces' in manifest || existsSync(path.join(worktree, 'pnpm-workspace.yaml'))) return { none: 'a workspace (node_modules in several folders) is not cached' };
   const manager = detectPackageManager(worktree, manifest);
@@ -91,4 +101,13 @@ export async function dependencyKey(worktree: string): Promise<DepsKey | { none:
     .digest('hex')
     .slice(0, 32);
   return { id, ...fields, managerVersion: version, platform: fields.platform };
+}
+
+async function pythonKey(worktree: string): Promise<DepsKey | { none: string }> {
+  const fields = await pythonKeyFields(worktree);
+  if ('none' in fields) return fields;
+  const { extra, ...shown } = fields;
+  const key = { manager: 'pip' as const, node: '', ...shown };
+  const id = createHash('sha256').update(JSON.stringify({ ...key, extra })).digest('hex').slice(0, 32);
+  return { id, ...key };
 }

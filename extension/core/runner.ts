@@ -118,7 +118,7 @@ export class Runner {
     this.lock = new RunnerLock(options.home);
     this.processGroups = new ProcessGroups(options.home);
     this.queue = new PQueue({ concurrency: this.maxSessions });
-    this.deps = new DepsCache(options.home, options.depsCacheMaxBytes, this.logger.child({ part: 'deps-cache' }));
+    this.deps = new DepsCache(options.home, options.depsCacheMaxBytes, this.logger.child({ part: 'deps-cache' }), (signal) => this.untilIdle(signal));
     this.pool = new WorktreePool({ home: options.home, size: options.worktreePool ?? 0, worktrees: this.worktrees, deps: this.deps, logger: this.logger.child({ part: 'pool' }) });
     this.warmPool = new WarmPoolSchedule({
       pool: this.pool,
@@ -302,6 +302,9 @@ export class Runner {
     }
     const grace = sleep(this.options.stopGraceMs ?? 5_000, undefined, { ref: false });
     await Promise.race([Promise.allSettled([...running.map((active) => active.done), building]), grace]);
+    // Copies into the dependency cache wait for an idle runner (they never compete with a session):
+    // stopped, it is idle, so they get a grace of their own before they are cut short.
+    await Promise.race([this.deps.settled(), sleep(this.options.stopGraceMs ?? 5_000, undefined, { ref: false })]);
     await Promise.all([this.deps.stop(), this.pool.stop()]); // background copies into the dependency cache, the pool's watches
     for (const policy of this.policies.values()) policy.dispose();
     this.lock.release();
@@ -311,6 +314,12 @@ export class Runner {
   private watchAttachments(): AttachWatch {
     this.attachWatch ??= watchAttachedSessions({ home: this.options.home, clock: this.clock, store: this.store, logger: this.logger, followUp: (sessionId, text) => this.followUp(sessionId, text) });
     return this.attachWatch;
+  }
+
+  /** Resolves once the runner is idle (or `signal` aborts): checked every 200 ms, which is nothing next to a copy. */
+  private async untilIdle(signal: AbortSignal): Promise<void> {
+    // Held open (ref'd): a copy waiting for its turn is work the process still has to do.
+    while (!this.idle() && !signal.aborted) await sleep(200, undefined, { signal }).catch(() => undefined);
   }
 
   /** No session running, queued or being admitted: the only time the warm pool is built. */

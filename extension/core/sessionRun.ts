@@ -276,6 +276,7 @@ async function removeIfUnchanged(ctx: TurnContext, record: JournalRecord): Promi
     const head = (await ctx.worktrees.read(worktree, ['rev-parse', 'HEAD'])).trim();
     const changed = await ctx.worktrees.changedFiles(worktree);
     if (head !== baseCommit || changed.tracked.length > 0 || changed.untracked.length > 0) return false;
+    await ctx.deps?.holdUntilKept(worktree);
     await ctx.worktrees.remove(record.repoPath, worktree);
     await ctx.worktrees.deleteBranch(record.repoPath, branch);
   } catch (error) {

@@ -11,6 +11,8 @@ export interface DependencySource {
   restore(worktree: string): Promise<string | undefined>;
   /** Records a successful install (`ms` of the command alone) and keeps a pristine copy for later sessions. */
   installed(worktree: string, ms: number): Promise<string>;
+  /** Set for the install command: pip's download and wheel cache, shared by sessions (PIP_CACHE_DIR). */
+  readonly installEnv: Record<string, string>;
   readonly report: string | undefined;
 }
 
@@ -24,6 +26,11 @@ export class TurnDependencies implements DependencySource {
   private before: DepsKey | undefined;
 
   constructor(private readonly cache: DepsCache) {}
+
+  get installEnv(): Record<string, string> {
+    // A second install of the same requirements (a new lock, a venv not kept) downloads and builds nothing again.
+    return { PIP_CACHE_DIR: this.cache.pipCacheDir, PIP_DISABLE_PIP_VERSION_CHECK: '1' };
+  }
 
   async restore(worktree: string): Promise<string | undefined> {
     this.before = await this.cache.keyOf(worktree);

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { DepsCache } from './depsCache.js';
+import { installedFolder } from './depsKey.js';
 import { toolEnv } from './processTree.js';
 import { slugify } from './slug.js';
 import { writeStateFileAtomic } from './stateFiles.js';
@@ -14,6 +15,9 @@ import { gitDirsOf, headBranch, readRef } from './gitRefs.js';
 import { lowerPriority } from './treeCopy.js';
 import { TreeWatch } from './treeWatch.js';
 import type { NewWorktree, Worktrees } from './worktrees.js';
+
+/** What a pool entry's dependencies are copied into: not the project's files. */
+const INSTALLED_FOLDERS = ['node_modules', '.venv'];
 
 const EntrySchema = z.object({
   id: z.string().regex(/^[a-f0-9]{8}$/),
@@ -24,7 +28,7 @@ const EntrySchema = z.object({
   createdAt: z.number(),
   /** Written last: an entry without it was cut off mid-build and is never used. */
   ready: z.boolean(),
-  deps: z.object({ keyId: z.string(), lockHash: z.string(), ms: z.number() }).optional(),
+  deps: z.object({ keyId: z.string(), lockHash: z.string(), ms: z.number(), folder: z.string().optional() }).optional(),
 });
 type PoolEntry = z.infer<typeof EntrySchema>;
 
@@ -212,7 +216,7 @@ export class WorktreePool {
   /** Begins watching a checked entry's files (not its node_modules), so taking it needs no git status. */
   private async watch(entry: PoolEntry): Promise<void> {
     this.watches.get(entry.id)?.close();
-    const watch = await TreeWatch.start(entry.worktree, ['node_modules', '.git']);
+    const watch = await TreeWatch.start(entry.worktree, [...INSTALLED_FOLDERS, '.git']);
     this.watches.set(entry.id, watch);
   }
 
@@ -248,8 +252,9 @@ export class WorktreePool {
     if (entry.baseCommit !== baseCommit) return `the base moved (${entry.baseCommit.slice(0, 8)} → ${baseCommit.slice(0, 8)})`;
     if (!existsSync(path.join(entry.worktree, '.git'))) return 'its folder is gone';
     // One git call answers all three: the commit, the branch, and whether anything changed.
-    // node_modules is ours (copied from the cache) even where the project does not ignore it.
-    const status = await git(entry.worktree, ['status', '--porcelain=v2', '--branch', '--untracked-files=normal', '--', '.', ':(exclude)node_modules'], low);
+    // node_modules and .venv are ours (copied from the cache) even where the project does not ignore them.
+    const excluded = INSTALLED_FOLDERS.map((folder) => `:(exclude)${folder}`);
+    const status = await git(entry.worktree, ['status', '--porcelain=v2', '--branch', '--untracked-files=normal', '--', '.', ...excluded], low);
     const lines = status.split('\n').filter(Boolean);
     const head = lines.find((line) => line.startsWith('# branch.oid '))?.slice('# branch.oid '.length);
     const onBranch = lines.find((line) => line.startsWith('# branch.head '))?.slice('# branch.head '.length);
@@ -257,7 +262,8 @@ export class WorktreePool {
     if (onBranch !== entry.branch) return `it is on ${onBranch ?? 'nothing'}, not ${entry.branch}`;
     if (lines.some((line) => !line.startsWith('#'))) return 'it has changes';
     if (entry.deps) {
-      if (!existsSync(path.join(entry.worktree, 'node_modules'))) return 'its node_modules is gone';
+      const folder = entry.deps.folder ?? 'node_modules';
+      if (!existsSync(path.join(entry.worktree, folder))) return `its ${folder} is gone`;
       // The key (package manager and Node versions) cannot change while this process runs: checked once.
       if (!keyAlreadyChecked) {
         const key = await this.options.deps?.keyOf(entry.worktree);
@@ -333,7 +339,7 @@ export class WorktreePool {
       // rather than spend the session's time on git commands to remove it now.
       if (shouldStop()) return;
       const restored = await this.options.deps?.restore(entry.worktree, { lowPriority: true, ...(signal ? { signal } : {}) });
-      if (restored) entry.deps = { keyId: restored.key.id, lockHash: restored.key.lockHash, ms: restored.ms };
+      if (restored) entry.deps = { keyId: restored.key.id, lockHash: restored.key.lockHash, ms: restored.ms, folder: installedFolder(restored.key) };
       // Watched from here on; the check after it covers the building (a checkout of its own).
       await this.watch(entry);
       const problem = await this.problemOf(entry, baseCommit, { low: true, keyAlreadyChecked: true });

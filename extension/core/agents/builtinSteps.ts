@@ -3,6 +3,7 @@ import type { AgentContext, AgentEvent, AgentOutcome } from './agent.js';
 import { stripAnsi } from './ansi.js';
 import { tailExcerpt } from './excerpt.js';
 import { streamProcess } from './streamedProcess.js';
+import { toolEnv } from '../processTree.js';
 
 /** How one command of the builtin agent went: it ran (well or not), or the turn must stop. */
 export type StepEnd =
@@ -67,7 +68,7 @@ export async function* runStep(context: AgentContext, command: readonly string[]
 }
 
 /** Installs dependencies first when the plan says so; an outcome when the turn must stop. */
-export async function* setUpStep(context: AgentContext, setup: { command: string[] } | undefined, intervalMs: number): AsyncGenerator<AgentEvent, AgentOutcome | undefined> {
+export async function* setUpStep(context: AgentContext, setup: { command: string[]; first?: string[] } | undefined, intervalMs: number): AsyncGenerator<AgentEvent, AgentOutcome | undefined> {
   if (!setup) return undefined;
   // The same lockfile installed before: a copy of that install, no command, nothing to ask.
   const cached = await context.dependencies?.restore(context.worktree).catch(() => undefined);
@@ -78,8 +79,16 @@ export async function* setUpStep(context: AgentContext, setup: { command: string
   }
   yield { kind: 'progress', text: `The worktree has no installed dependencies; installing them first (\`${shown(setup.command)}\`).` };
   let startedAt = 0;
-  const onStart = () => (startedAt = performance.now());
-  const end = yield* runStep(context, setup.command, { purpose: 'to install dependencies', what: `install dependencies (\`${shown(setup.command)}\`)`, intervalMs, onStart });
+  const onStart = () => (startedAt ||= performance.now());
+  // pip's shared cache (PIP_CACHE_DIR) for the install; the rest of the environment as for any command.
+  const env = context.dependencies ? { env: { ...(context.env ?? toolEnv()), ...context.dependencies.installEnv } } : {};
+  if (setup.first) {
+    // A venv to install into (python -m venv): made, then installed into, both timed as the install.
+    const made = yield* runStep(context, setup.first, { purpose: 'to create the virtual environment', what: `create the virtual environment (\`${shown(setup.first)}\`)`, intervalMs, onStart, ...env });
+    if (!made.ran) return made.outcome;
+    if (!made.ok) return failedOutcome(`Creating the virtual environment failed (\`${shown(setup.first)}\`, ${made.exit}).\n\n${tailExcerpt(made.text)}`, `Virtual environment failed (${made.exit})`);
+  }
+  const end = yield* runStep(context, setup.command, { purpose: 'to install dependencies', what: `install dependencies (\`${shown(setup.command)}\`)`, intervalMs, onStart, ...env });
   if (!end.ran) return end.outcome;
   if (!end.ok) {
     // The error starts as the summary does, so the chat's result says it once (bridge/messages.ts).

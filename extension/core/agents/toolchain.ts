@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { basePython, requirementFiles, VENV_FOLDER, venvPython } from '../pythonDepsKey.js';
 import { findOnPath } from './executables.js';
 import type { CheckAction } from './intentVocabulary.js';
 
@@ -16,7 +17,7 @@ export interface PlannedCommand {
    * A step to run first: a fresh worktree has no installed dependencies (node_modules is
    * not committed), so a project that declares some gets them installed before its scripts run.
    */
-  setup?: { command: string[]; source: string };
+  setup?: { command: string[]; source: string; first?: string[] };
 }
 
 type PackageManager = 'npm' | 'pnpm' | 'yarn';
@@ -197,12 +198,33 @@ function hasPythonTests(dir: string): boolean {
   return false;
 }
 
-function python(): string {
-  return process.platform === 'win32' ? 'python' : 'python3';
+/**
+ * A project with requirement files gets a venv of its own in the worktree (`.venv`),
+ * made first and installed into with pip; its tools then run with the venv's python.
+ * The venv sees the machine's own packages too (--system-site-packages): the test tools
+ * a project leaves out of its requirements (pytest, often) run as they did without one,
+ * and what the requirements pin takes precedence.
+ */
+function venvSetup(dir: string): PlannedCommand['setup'] {
+  const files = requirementFiles(dir);
+  if (files.length === 0 || existsSync(path.join(dir, VENV_FOLDER))) return undefined;
+  return {
+    first: [basePython(), '-m', 'venv', '--system-site-packages', VENV_FOLDER],
+    command: [venvPython(dir), '-m', 'pip', 'install', ...files.flatMap((file) => ['-r', file])],
+    source: files.join(', '),
+  };
 }
 
 function pythonPlan(dir: string, intent: BuiltinIntent): PlannedCommand | undefined {
   const isPython = ['pyproject.toml', 'setup.py', 'setup.cfg', 'requirements.txt'].some((n) => existsSync(path.join(dir, n)));
+  // audit and outdated read the requirements as they are: nothing is installed for them.
+  const setup = intent === 'audit' || intent === 'outdated' ? undefined : venvSetup(dir);
+  const python = () => (setup || existsSync(path.join(dir, VENV_FOLDER)) ? venvPython(dir) : basePython());
+  const planned = pythonCommand(dir, intent, isPython, python);
+  return planned && setup ? { ...planned, setup } : planned;
+}
+
+function pythonCommand(dir: string, intent: BuiltinIntent, isPython: boolean, python: () => string): PlannedCommand | undefined {
   if (intent === 'test' && hasPythonTests(dir)) return { command: [python(), '-m', 'pytest'], source: 'pytest' };
   if (!isPython) return undefined;
   const pyproject = existsSync(path.join(dir, 'pyproject.toml')) ? readFileSync(path.join(dir, 'pyproject.toml'), 'utf8') : '';

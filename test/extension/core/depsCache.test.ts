@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DepsCache, parseByteSize } from '../../../extension/core/depsCache.js';
@@ -95,6 +95,28 @@ describe('dependency cache', function () {
     assert.equal(readFileSync(path.join(third, 'node_modules', 'is-number', 'index.js'), 'utf8'), "module.exports = 'bg';\n");
   });
 
+  it('copies into the cache only once the runner is idle, and a session whose worktree is removed meanwhile does not spoil it', async () => {
+    const root = temp.make();
+    let openGate: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const cache = new DepsCache(path.join(root, 'home'), undefined, undefined, () => gate);
+    const first = installedProject(root, 'idle', 200);
+    const kept = await cache.keep(first, (await cache.keyOf(first))?.id);
+    assert.deepEqual(kept.kept && kept.later, true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(await cache.entries(), [], 'nothing copied while a session runs');
+    // The session ends unchanged: its worktree is deleted, as the runner does (holding the install aside first).
+    await cache.holdUntilKept(first);
+    rmSync(first, { recursive: true, force: true });
+    openGate();
+    await cache.settled();
+    assert.equal((await cache.entries()).length, 1, 'kept once idle, whole');
+    const second = freshCheckout(root, installedProject(root, 'idle-again', 1), 'second');
+    writeFiles(second, { 'package-lock.json': JSON.stringify({ name: 'app', lockfileVersion: 3, note: 'idle' }) });
+    assert.ok(await cache.restore(second));
+    assert.equal(readFileSync(path.join(second, 'node_modules', 'is-number', 'index.js'), 'utf8'), "module.exports = 'idle';\n");
+  });
+
   it('an install the session changed in place before it was copied is never stored; files it only added are left out', async () => {
     const root = temp.make();
     const cache = new DepsCache(path.join(root, 'home'));
@@ -185,6 +207,22 @@ describe('dependency cache', function () {
     assert.equal(lines.length, leftovers.length);
     for (const line of lines) assert.match(line, /removed an unfinished dependency copy/);
     assert.deepEqual(readdirSync(tmp), []);
+  });
+
+  it("prune also removes pip's cached downloads and wheels not written for longer than the retention", async () => {
+    const root = temp.make();
+    const cache = new DepsCache(path.join(root, 'home'));
+    const old = path.join(cache.pipCacheDir, 'wheels', 'ab', 'cd', 'old-1.0-py3-none-any.whl');
+    const recent = path.join(cache.pipCacheDir, 'http-v2', 'e', 'f', 'recent');
+    writeFiles(cache.pipCacheDir, { 'wheels/ab/cd/old-1.0-py3-none-any.whl': 'x'.repeat(2 * KB), 'http-v2/e/f/recent': 'y' });
+    const now = Date.now();
+    const tenDaysAgo = new Date(now - 10 * 24 * 3_600_000);
+    utimesSync(old, tenDaysAgo, tenDaysAgo);
+    const lines = await cache.prune(7 * 24 * 3_600_000, now);
+    assert.ok(lines.some((line) => /removed 1 file \(2 kB\) from pip's cache, unwritten for 168 h/.test(line)), lines.join('\n'));
+    assert.equal(existsSync(old), false);
+    assert.equal(existsSync(path.join(cache.pipCacheDir, 'wheels')), false, 'folders left empty go too');
+    assert.equal(existsSync(recent), true);
   });
 
   it('prune removes entries unused for longer than the retention, and says which', async () => {

@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Runner } from '../../../extension/core/runner.js';
 import { git, makeRepo, TempDirs, writeFiles } from '../../helpers/gitRepos.js';
 import { Harness, job, waitForEnd } from './harness.js';
-import { waitForReadyPool } from './warmPool.js';
+import { approveAll, entriesReady, waitForReadyPool } from './warmPool.js';
 
 /**
  * A tiny project whose one dependency comes from the npm registry. Its second test
@@ -38,17 +37,6 @@ function lockfileFor(dir: string, version: string): string {
   writeFiles(dir, { 'package.json': JSON.stringify({ name: 'app', private: true, dependencies: { 'is-number': version } }) });
   execFileSync('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'ignore', timeout: 120_000 });
   return readFileSync(path.join(dir, 'package-lock.json'), 'utf8');
-}
-
-/** Approves every request of the runner's sessions once, recording the commands asked for. */
-function approveAll(runner: Runner): string[][] {
-  const asked: string[][] = [];
-  runner.onEvent((event) => {
-    if (event.kind !== 'approval_requested') return;
-    asked.push([...(event.request.command ?? [])]);
-    runner.decide(event.sessionId, { requestId: event.request.requestId, decision: 'approve_once' });
-  });
-  return asked;
 }
 
 describe('warm starts: dependencies from the cache', function () {
@@ -93,6 +81,7 @@ describe('warm starts: dependencies from the cache', function () {
     assert.match(log, /\[dispatch\] dependencies: from cache \(lockfile [0-9a-f]{8}…/);
 
     assert.equal(existsSync(path.join(repo, 'node_modules')), false, "the user's checkout got no node_modules");
+    await entriesReady(path.join(home, 'deps-cache', 'entries'), 1); // copied once the runner was idle
     const [entry] = readdirSync(path.join(home, 'deps-cache', 'entries'));
     assert.equal(existsSync(path.join(home, 'deps-cache', 'entries', entry ?? '', 'tree', 'is-number', 'planted.txt')), false, 'the cache stays pristine');
 
@@ -105,7 +94,7 @@ describe('warm starts: dependencies from the cache', function () {
     assert.equal(thirdEnd.state, 'completed', thirdEnd.result?.summary);
     assert.deepEqual(asked, [['npm', 'ci', '--no-audit', '--no-fund'], ['npm', 'test']]);
     assert.match(thirdEnd.result?.summary ?? '', /Dependencies: installed/);
-    assert.equal(readdirSync(path.join(home, 'deps-cache', 'entries')).length, 2);
+    await entriesReady(path.join(home, 'deps-cache', 'entries'), 2);
   });
 
   it('a session taken from the warm pool finds the dependencies in place, and says so', async () => {
