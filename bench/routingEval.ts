@@ -159,6 +159,7 @@ export async function knownLists(): Promise<Array<[string, () => LabelledMessage
     ['devG', 'routingDevG.jsonl'],
     ['devH', 'routingDevH.jsonl'],
     ['devI', 'routingDevI.jsonl'],
+    ['devL', 'routingDevL.jsonl'],
   ] as const) {
     const devFile = path.resolve(repoRoot, 'test', 'shared', 'eval', file);
     if (existsSync(devFile)) lists.push([name, () => readLabelledLines(devFile)]);

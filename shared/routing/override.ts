@@ -26,7 +26,12 @@ const OVERRIDE_PHRASE = new RegExp(
   [
     String.raw`\b(?:open|opne|oepn|opn|start|strat|satrt|launch|spin up|fire up|kick off|begin|create)\s+(?:(?:up|me|us)\s+)?(?:(?:a|an|the|one|new|another|fresh|separate|dedicated)\s+){0,3}(?:claude[\s-]*)?(?:code|cdoe|coed)[\s-]*${SESSION}\b`,
     String.raw`\b(?:open|opne|start|strat|launch)\s+claude[\s-]*code\b`,
-    String.raw`\b(?:ouvre|ouvrez|ouvrir|lance|lancez|lancer|d[ée]marre|d[ée]marrez|d[ée]marrer|commence|cr[ée]e)(?:-moi|-nous)?\s+(?:(?:une|la|nouvelle|autre|moi|nous|vite|stp|svp)\s+){0,3}session\s+(?:de\s+|du\s+)?(?:claude[\s-]*)?code\b`,
+    String.raw`\b(?:ouvre|ouvrez|ouvrir|lance|lancez|lancer|d[ée]marre|d[ée]marrez|d[ée]marrer|commence|cr[ée]e)(?:-moi|-nous)?\s+(?:(?:une|un|la|nouvelle|autre|moi|nous|vite|stp|svp|pas\s+de)\s+){0,3}${SESSION}\s+(?:de\s+|du\s+)?(?:claude[\s-]*)?code\b`,
+    // Asked for as a thing one needs: "I need a code session to …", "give me a Claude Code session",
+    // "je veux une session de code pour …", "il me faut une session Code". The match starts
+    // at the verb, so that "I don't need …" reads negated and "do we need …" a question.
+    String.raw`\b(?:need|want|would like|give\s+(?:me|us))\s+(?:(?:a|an|one|new|another|fresh|separate)\s+){1,2}(?:claude[\s-]*)?code[\s-]*${SESSION}\b`,
+    String.raw`(?<![\w\u00C0-\u024F])(?:je veux|je voudrais|j['\u2019]ai besoin d['\u2019]|il me faut|il nous faut)\s*(?:une|un)\s+(?:nouvelle\s+|autre\s+)?${SESSION}\s+(?:de\s+|du\s+)?(?:claude[\s-]*)?code\b`,
     String.raw`(?<![\w\u00C0-\u024F])(?:abre|abra|abran|abrir|[áa]breme|inicia|inicie|iniciar|empieza|arranca|lanza|crea|comece|come[çc]a|cria|crie)\s+(?:(?:una|uma|la|a|nueva|nova|otra|outra|me|por favor|pra mim|para mim|r[áa]pido)\s+){0,3}(?:sesi[óo]n|sess[ãa]o|sessi[óo]n|sesao|sess[ãa]o)\s+(?:de\s+|do\s+|del\s+|con\s+|com\s+)?(?:claude[\s-]*)?code\b`,
     String.raw`(?<![\w\u00C0-\u024F])(?:[öo]ffne|[öo]ffnet|oeffne|er[öo]ffne|mach|leg|starte|startet|starten|beginne|erstelle)\s+(?:(?:eine|einen|ne|nen|die|neue|neuen|weitere|bitte|mal|mir|uns|schnell)\s+){0,3}(?:claude[\s-]*)?code[\s-]*(?:${SESSION}|sitzung|sitzun)(?:\s+auf)?\b`,
     // German puts the verb last: "kannst du eine Code-Session starten", "bitte eine neue Code-Sitzung öffnen".
@@ -51,8 +56,10 @@ const FIRST_PERSON = /\b(?:i|we)\b/i;
 
 // Words that may precede the phrase in a plain request; they are dropped from the task.
 const FILLER =
-  /^\s*(?:(?:hey|hi|hello|yo|ok|okay|so|now|then|and|also|alright|right|great|thanks|bot|claude|dispatch|please|pls|plz|kindly|just|quickly|can|could|would|will|you|u|go|ahead|i|want|need|like|i'd|id|let's|lets|let|us|me|time|to|for|quick|one|bitte|por favor|porfa|stp|svp|peux-tu|pouvez-vous|puedes|podes|kannst du)\b[\s,]*)*$/i;
-const LEADING_CONNECTOR = /^(?:[\s,:;.?!\-\u2013\u2014]|(?:and|to|then|et|pour|puis|y|para|e|und|um|zum|&)(?![\w'\u00C0-\u024F]))*/i;
+  /^\s*(?:(?:hey|hi|hello|yo|ok|okay|so|now|then|and|also|alright|right|great|thanks|bot|claude|dispatch|please|pls|plz|kindly|just|quickly|can|could|would|will|you|u|go|ahead|i|we|want|need|like|i'd|id|let's|lets|let|us|me|time|to|for|quick|one|bitte|por favor|porfa|stp|svp|peux-tu|pouvez-vous|puedes|podes|kannst du)\b[\s,]*)*$/i;
+// Politeness right after the phrase goes too: "lance une session de code s'il te plaît et corrige …".
+const LEADING_CONNECTOR =
+  /^(?:[\s,:;.?!\-\u2013\u2014]|(?:and|to|then|et|pour|puis|y|para|e|und|um|zum|please|pls|plz|stp|svp|s['\u2019]il (?:te|vous) pla[iî]t|por favor|bitte|&)(?![\w'\u00C0-\u024F]))*/i;
 const POLITE_QUESTION = /\b(?:can|could|would|will)\s+(?:you|u)\b/i;
 
 /**
