@@ -8,6 +8,7 @@ import type { ProjectShape } from './projectShapes.js';
 import type { WordMatch, WordSignals } from './signals.js';
 import type { StructuralSignal } from './structure.js';
 import type { TechnicalSignals } from './technical.js';
+import { codeReason, coworkReason } from './scoreReasons.js';
 
 /** The signals of one message, as found by the other routing modules. */
 export interface MessageSignals {
@@ -175,7 +176,8 @@ export function weigh(signals: MessageSignals): Verdict {
   if (shapes.length > 0 && !(words.mainVerb?.term.kind === 'coworkVerb' && words.mainVerb.term.weight <= -2)) score = Math.max(score, CODE_THRESHOLD);
   const anchored = hasStructure || shapes.length > 0 || projectTask || codeEvidence >= 2 || strongestCodeVerb >= 3 || strongestCodeVerb + codeEvidence >= 3 || dependencyUpdate || builds || documentsCode || wishesFeature || asksAboutOurs || terse || setsUpTool || actsOnCodeHead(words);
   const route = anchored && score >= CODE_THRESHOLD ? 'code' : 'cowork';
-  const reason = route === 'code' ? codeReason(signals, tally, dependencyUpdate) : coworkReason(signals, codeEvidence, hasStructure);
+  const dependencyVerb = dependencyUpdate ? (words.matches.find((m) => UPDATE_VERBS.has(m.term.label))?.term.label ?? 'update') : undefined;
+  const reason = route === 'code' ? codeReason(signals, tally.failure, dependencyVerb) : coworkReason(signals, codeEvidence, hasStructure);
   return { route, score, reason };
 }
 
@@ -310,92 +312,4 @@ function modifiesCodeObject(matches: readonly WordMatch[], n: number): boolean {
   if (!match || !next || match.term.kind !== 'coworkObject') return false;
   const adjacent = next.index === match.index + match.word.split(' ').length;
   return adjacent && (next.term.kind === 'codeObject' || next.term.kind === 'surface');
-}
-
-function codeReason(signals: MessageSignals, tally: Tally, dependencyUpdate: boolean): string {
-  const { words } = signals;
-  const objects = codeObjectLabels(signals, tally.failure);
-  if (dependencyUpdate) {
-    const verb = words.matches.find((m) => UPDATE_VERBS.has(m.term.label))?.term.label ?? 'update';
-    const rest = objects.filter((label) => label !== 'a dependency' && label !== 'a version number');
-    return `asks to ${verb} a dependency${mentions(rest)}`;
-  }
-  const verb = words.imperative && words.mainVerb?.term.kind === 'codeVerb' ? words.mainVerb.term.label : undefined;
-  const head = words.headObject?.term;
-  if (verb && (head?.kind === 'codeObject' || head?.kind === 'surface')) {
-    const headLabel = tally.failure && head.failLabel ? head.failLabel : head.label;
-    return `asks to ${verb} ${headLabel}${mentions(objects.filter((label) => label !== headLabel))}`;
-  }
-  if (verb) return `asks to ${verb}${mentions(objects)}`;
-  const shape = signals.shapes?.[0];
-  if (shape) return `${shape.label}${mentions(objects)}`;
-  return objects.length > 0 ? `mentions ${joinAnd(objects.slice(0, 3))}` : 'looks like coding work';
-}
-
-function mentions(labels: readonly string[]): string {
-  return labels.length > 0 ? ` (mentions ${joinAnd(labels.slice(0, 2))})` : '';
-}
-
-// A more precise label makes a vaguer one redundant.
-const REDUNDANT: ReadonlyArray<readonly [precise: string, vague: string]> = [
-  ['a branch name', 'a branch'],
-  ['a file path with a line number', 'a file path'],
-  ['a file path with a line number', 'a file name'],
-  ['a stack trace', 'an error message'],
-  ['a package version', 'a version number'],
-  ['a pull request', 'git'],
-];
-
-function codeObjectLabels(signals: MessageSignals, failure: boolean): string[] {
-  const scored: Array<{ label: string; weight: number; order: number }> = [];
-  signals.structure.forEach((s, order) => {
-    if (s.weight > 0) scored.push({ label: s.label, weight: s.weight, order });
-  });
-  signals.words.matches.forEach((m, order) => {
-    const { term } = m;
-    if (term.kind === 'codeObject' || term.kind === 'surface') {
-      const failing = failure && term.failLabel !== undefined;
-      scored.push({ label: failing ? (term.failLabel ?? term.label) : term.label, weight: term.weight + (failing ? 2 : 0), order: 100 + order });
-    } else if (term.kind === 'tech') {
-      scored.push({ label: m.word, weight: 0.5, order: 100 + order });
-    }
-  });
-  for (const term of signals.grounding?.terms ?? []) scored.push({ label: `"${term}" from your code`, weight: 1.5, order: 50 });
-  for (const name of signals.technical?.().shaped ?? []) scored.push({ label: name, weight: 0.5, order: 60 });
-  scored.sort((a, b) => b.weight - a.weight || a.order - b.order);
-  const labels = new Set(scored.map((s) => s.label));
-  for (const [precise, vague] of REDUNDANT) if (labels.has(precise)) labels.delete(vague);
-  return [...labels];
-}
-
-function coworkReason(signals: MessageSignals, codeEvidence: number, hasStructure: boolean): string {
-  const area = coworkArea(signals.words);
-  if (signals.asksAboutCodeSessions) return 'a question about Code sessions, not a coding task';
-  if (signals.declinesCodeSession) return `the message says not to open a Code session; looks like ${area}`;
-  if (codeEvidence >= 2 || hasStructure) {
-    const labels = codeObjectLabels(signals, false).slice(0, 2);
-    return `weak coding signal${labels.length > 0 ? ` (mentions ${joinAnd(labels)})` : ''}; looks like ${area}`;
-  }
-  return `no coding signal: looks like ${area}`;
-}
-
-/** The kind of office work the message looks like, for the reason. */
-function coworkArea(words: WordSignals): string {
-  const main = words.mainVerb?.term;
-  if (main?.kind === 'coworkVerb') return main.label;
-  if (main?.label === 'summarize') return 'a summary';
-  const head = words.headObject?.term;
-  if (head?.kind === 'coworkObject') return head.label;
-  if (words.informational) return 'a question';
-  let strongest: Term | undefined;
-  for (const { term } of words.matches) {
-    if ((term.kind === 'coworkObject' || term.kind === 'coworkVerb') && term.weight < (strongest?.weight ?? 0)) strongest = term;
-  }
-  if (strongest) return strongest.label;
-  return main?.label === 'write' ? 'writing' : 'writing/research';
-}
-
-function joinAnd(items: readonly string[]): string {
-  if (items.length <= 1) return items[0] ?? '';
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
