@@ -121,6 +121,7 @@ export function weigh(signals: MessageSignals): Verdict {
   // "move from jest to vitest", "passe de jest à vitest": one tool for another.
   const swapsTools = technical !== undefined && namedTools(words, technical) >= 2 && (FROM_TO.test(words.text) || words.mainVerb?.term.label === 'change' || words.mainVerb?.term.label === 'convert' || words.mainVerb?.term.label === 'migrate');
   if (swapsTools) tally.codeObjects += 3;
+  const swapsLibrary = swapsALibrary(words, tally);
   // In a question ("what does the shipping module do?") the user's code words count half.
   const grounding = signals.grounding && actsOnCode ? Math.min(GROUNDING_CAP, signals.grounding.weight) / (verbsAreTopicsEarly ? 2 : 1) : 0;
   const shapes = signals.shapes ?? [];
@@ -171,10 +172,11 @@ export function weigh(signals: MessageSignals): Verdict {
   // "set up sentry", "upgrade node", "add google analytics": a tool put into the project.
   const setsUpTool = setsUpATool(words) && !officeWork;
   if (setsUpTool) score += 2;
+  if (swapsLibrary) score += SWAP_LIBRARY_WEIGHT;
 
   // A project shape is a request about the project by itself, unless the request is to write or research.
   if (shapes.length > 0 && !(words.mainVerb?.term.kind === 'coworkVerb' && words.mainVerb.term.weight <= -2)) score = Math.max(score, CODE_THRESHOLD);
-  const anchored = hasStructure || shapes.length > 0 || projectTask || codeEvidence >= 2 || strongestCodeVerb >= 3 || strongestCodeVerb + codeEvidence >= 3 || dependencyUpdate || builds || documentsCode || wishesFeature || asksAboutOurs || terse || setsUpTool || actsOnCodeHead(words);
+  const anchored = hasStructure || shapes.length > 0 || projectTask || codeEvidence >= 2 || strongestCodeVerb >= 3 || strongestCodeVerb + codeEvidence >= 3 || dependencyUpdate || builds || documentsCode || wishesFeature || asksAboutOurs || terse || setsUpTool || swapsLibrary || actsOnCodeHead(words);
   const route = anchored && score >= CODE_THRESHOLD ? 'code' : 'cowork';
   const dependencyVerb = dependencyUpdate ? (words.matches.find((m) => UPDATE_VERBS.has(m.term.label))?.term.label ?? 'update') : undefined;
   const reason = route === 'code' ? codeReason(signals, tally.failure, dependencyVerb) : coworkReason(signals, codeEvidence, hasStructure);
@@ -217,6 +219,31 @@ function setsUpATool(words: WordSignals): boolean {
   const verb = words.mainVerb;
   if (!verb || !words.imperative || !SETUP_VERBS.has(verb.term.label)) return false;
   return words.matches.some((m) => m.term.kind === 'tech' && m.index > verb.index && m.index - verb.index <= TOOL_WINDOW);
+}
+
+// "replace the date library with a smaller one", "get rid of the heavy charting package",
+// "ersetze die Datums-Bibliothek": one library for another, named in plain words, not by name.
+const SWAP_VERBS = new Set(['convert', 'change', 'remove', 'migrate']);
+const LIBRARY_HEADS = new Set(['a library', 'a package', 'a dependency']);
+const SWAP_LIBRARY_WEIGHT = 2;
+
+// After a library of code comes a preposition, a clause or the end: "the date library with
+// a smaller one", "la librairie de dates par …"; after a library of books, a noun: "the library card".
+const AFTER_LIBRARY = /^\s*(?:[,.;:!]|$|(?:with|by|for|and|we|that|which|in|to|from|instead|par|pour|de|des|du|et|qu[ei]|por|para|con|com|y|e|durch|mit|und|die|da|do|das|dos)\b)/;
+
+/**
+ * A request to swap or drop a library of the project: a changing verb whose object is a
+ * library, with no office verb, no question, and no office object after the library (an
+ * office word before it names the library's kind: "the charting library").
+ */
+function swapsALibrary(words: WordSignals, tally: Tally): boolean {
+  const verb = words.mainVerb;
+  const head = words.headObject;
+  if (!verb || !head || !words.imperative || words.informational || tally.coworkVerbs !== 0) return false;
+  if (!SWAP_VERBS.has(verb.term.label) || !LIBRARY_HEADS.has(head.term.label)) return false;
+  if (words.matches.some((m) => m.index > head.index && m.term.kind === 'coworkObject')) return false;
+  const at = words.text.search(new RegExp(String.raw`\b${head.word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\b`));
+  return at !== -1 && AFTER_LIBRARY.test(words.text.slice(at + head.word.length));
 }
 
 /** "fix login", "migrate the db": a verb that is coding work, acting on a thing of a codebase. */
