@@ -29,9 +29,10 @@ const LISTS: Array<[name: string, load: () => LabelledMessage[] | undefined, flo
   ['HELD_OUT_C (80)', () => [...HELD_OUT_C], { accuracy: 0.95, maxCoworkToCode: 1, forcedMisses: 0, showMisses: true }],
   // Lists J and D were written by someone else and kept unseen, then scored so often (J: 83.3% before its round, 84.5%
   // after the rules, 89.8% with the learned signal; D: 88.6%, 89.4%, 94.9%) that they are development data now: the
-  // learned signal trains on them and their misses may be read. Their floors (trained on: 94.8% and 97.3%) are regression checks.
-  ['development list J (400, five languages)', () => readLabelledLines(path.join(evalDir, 'heldOutJ.jsonl')), { accuracy: 0.93, maxCoworkToCode: 16, forcedMisses: 1, showMisses: true }],
-  ['development list D (369)', () => readLabelledLines(path.join(evalDir, 'heldOutD.jsonl')), { accuracy: 0.95, maxCoworkToCode: 8, forcedMisses: 0, showMisses: true }],
+  // learned signal trains on them and their misses may be read. Their floors (trained on, with the rules of the round after:
+  // 96.8% and 98.4%) are regression checks.
+  ['development list J (400, five languages)', () => readLabelledLines(path.join(evalDir, 'heldOutJ.jsonl')), { accuracy: 0.95, maxCoworkToCode: 10, forcedMisses: 0, showMisses: true }],
+  ['development list D (369)', () => readLabelledLines(path.join(evalDir, 'heldOutD.jsonl')), { accuracy: 0.97, maxCoworkToCode: 5, forcedMisses: 0, showMisses: true }],
   ['development list 1 (197)', () => readLabelledLines(path.join(evalDir, 'routingDev.jsonl')), { accuracy: 0.95, maxCoworkToCode: 2, forcedMisses: 0, showMisses: true }],
   ['development list 2 (120)', () => readLabelledLines(path.join(evalDir, 'routingDev2.jsonl')), { accuracy: 0.87, maxCoworkToCode: 2, forcedMisses: 0, showMisses: true }],
   ['development list 3 (84)', () => readLabelledLines(path.join(evalDir, 'routingDev3.jsonl')), { accuracy: 0.83, maxCoworkToCode: 1, forcedMisses: 0, showMisses: true }],
@@ -43,8 +44,9 @@ const LISTS: Array<[name: string, load: () => LabelledMessage[] | undefined, flo
   ['development list H (264)', () => readLabelledLines(path.join(evalDir, 'routingDevH.jsonl')), { accuracy: 0.96, maxCoworkToCode: 0, forcedMisses: 0, showMisses: true }],
   ['development list I (174, written after the rules)', () => readLabelledLines(path.join(evalDir, 'routingDevI.jsonl')), { accuracy: 0.94, maxCoworkToCode: 0, forcedMisses: 0, showMisses: true }],
   // List L was written before the rules of its round (forced French phrasings, "I need a code session", concurrency
-  // questions, library swaps in plain words, office words as product data, phone typos): 27/44 right before them.
-  ['development list L (44, written before its rules)', () => readLabelledLines(path.join(evalDir, 'routingDevL.jsonl')), { accuracy: 0.84, maxCoworkToCode: 1, forcedMisses: 0, showMisses: true }],
+  // questions, library swaps in plain words, office words as product data, phone typos): 27/44 right before them,
+  // 49/52 after (8 library-swap sentences added before their rule).
+  ['development list L (52, written before its rules)', () => readLabelledLines(path.join(evalDir, 'routingDevL.jsonl')), { accuracy: 0.9, maxCoworkToCode: 1, forcedMisses: 0, showMisses: true }],
   ['office look-alikes (46)', () => readLabelledLines(path.join(evalDir, 'routingDevOffice.jsonl')), { accuracy: 1, maxCoworkToCode: 0, forcedMisses: 0, showMisses: true }],
 ];
 
