@@ -160,6 +160,7 @@ export async function knownLists(): Promise<Array<[string, () => LabelledMessage
     ['devH', 'routingDevH.jsonl'],
     ['devI', 'routingDevI.jsonl'],
     ['devL', 'routingDevL.jsonl'],
+    ['devM', 'routingDevM.jsonl'],
   ] as const) {
     const devFile = path.resolve(repoRoot, 'test', 'shared', 'eval', file);
     if (existsSync(devFile)) lists.push([name, () => readLabelledLines(devFile)]);

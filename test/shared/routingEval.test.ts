@@ -47,6 +47,8 @@ const LISTS: Array<[name: string, load: () => LabelledMessage[] | undefined, flo
   // questions, library swaps in plain words, office words as product data, phone typos): 27/44 right before them,
   // 49/52 after (8 library-swap sentences added before their rule).
   ['development list L (52, written before its rules)', () => readLabelledLines(path.join(evalDir, 'routingDevL.jsonl')), { accuracy: 0.9, maxCoworkToCode: 1, forcedMisses: 0, showMisses: true }],
+  // List M (races between two users of the product, and two people in an office tool) was written before its rule: 9/11 before.
+  ['development list M (11, written before its rule)', () => readLabelledLines(path.join(evalDir, 'routingDevM.jsonl')), { accuracy: 0.9, maxCoworkToCode: 0, forcedMisses: 0, showMisses: true }],
   ['office look-alikes (46)', () => readLabelledLines(path.join(evalDir, 'routingDevOffice.jsonl')), { accuracy: 1, maxCoworkToCode: 0, forcedMisses: 0, showMisses: true }],
 ];
 
