@@ -34,7 +34,9 @@ async function routeRounds(root: string, rounds: number): Promise<void> {
 function countInstructions(root: string, rounds: number): number {
   const result = spawnSync(
     'valgrind',
-    ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--import', 'tsx', here, '--child', root, String(rounds)],
+    // Single-threaded: V8 compiles on the main thread, so when the JIT's work lands no longer
+    // depends on how valgrind schedules its threads (two runs of one tree differed 2× without).
+    ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', '--import', 'tsx', here, '--child', root, String(rounds)],
     { cwd: repoRoot, encoding: 'utf8', maxBuffer: 1 << 26 },
   );
   const collected = /Collected\s*:\s*(\d+)/.exec(result.stderr);
