@@ -34,13 +34,19 @@ const OWN_MESSAGES: readonly string[] = [
   'make a table of the top five project management tools',
 ];
 
-function loadCorpus(): string[] {
+/** The distinct messages of the bench's corpus: chat-shaped messages of our own and the eval sample. */
+export function distinctBenchMessages(): string[] {
   const messages = [...OWN_MESSAGES];
   if (existsSync(samplePath)) {
     for (const line of readFileSync(samplePath, 'utf8').split('\n')) {
       if (line.trim()) messages.push((JSON.parse(line) as { text: string }).text);
     }
   }
+  return messages;
+}
+
+function loadCorpus(): string[] {
+  const messages = distinctBenchMessages();
   return Array.from({ length: CORPUS_SIZE }, (_, i) => messages[i % messages.length] ?? '');
 }
 

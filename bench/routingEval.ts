@@ -141,9 +141,12 @@ export async function knownLists(): Promise<Array<[string, () => LabelledMessage
     ['heldOutA', () => [...heldOut.HELD_OUT]],
     ['heldOutB', () => [...heldOut.HELD_OUT_B]],
     ['heldOutC', () => [...heldOut.HELD_OUT_C]],
+    // Former held-out lists, development data now (the learned signal trains on them).
     ['heldOutD', () => readLabelledLines(path.resolve(repoRoot, 'test', 'shared', 'eval', 'heldOutD.jsonl'))],
     // 400 messages (five languages, 41 with a repository context) written 2026-12-02 by someone who never read the router.
     ['heldOutJ', () => readLabelledLines(path.resolve(repoRoot, 'test', 'shared', 'eval', 'heldOutJ.jsonl'))],
+    // The held-out list, written by someone else; scored only when named, never printed.
+    ['heldOutK', () => readLabelledLines(path.resolve(repoRoot, 'test', 'shared', 'eval', 'heldOutK.jsonl'))],
   ];
   for (const [name, file] of [
     ['dev', 'routingDev.jsonl'],
@@ -156,6 +159,8 @@ export async function knownLists(): Promise<Array<[string, () => LabelledMessage
     ['devG', 'routingDevG.jsonl'],
     ['devH', 'routingDevH.jsonl'],
     ['devI', 'routingDevI.jsonl'],
+    ['devL', 'routingDevL.jsonl'],
+    ['devM', 'routingDevM.jsonl'],
     // Forced phrasings, near-misses that must not force, and Italian and Dutch messages. Named outside
     // routingDev*.jsonl so that the learned signal does not train on it (it tests the override).
     ['devForced', 'forcedDev.jsonl'],
@@ -167,7 +172,7 @@ export async function knownLists(): Promise<Array<[string, () => LabelledMessage
 }
 
 // Lists whose sentences stay unseen: their misses are never printed.
-const UNSEEN = new Set(['heldOutD', 'heldOutJ']);
+export const UNSEEN = new Set(['heldOutK']);
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = process.argv.slice(2);

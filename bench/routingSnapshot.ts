@@ -10,9 +10,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { route } from '../shared/routing/route.js';
-import { knownLists } from './routingEval.js';
-
-const UNSEEN = new Set(['heldOutD']);
+import { UNSEEN, knownLists } from './routingEval.js';
 
 async function decisions(): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};

@@ -2,7 +2,7 @@
  * Training the learned routing signal (see shared/routing/learned.ts): the labelled
  * development lists, their features, logistic regression and multinomial naive Bayes over
  * hashed features, and the compiled weights file. Deterministic: the same lists give the
- * same file, byte for byte. Never reads a held-out list.
+ * same file, byte for byte. Never reads a held-out list (heldOutK.jsonl and any later one).
  */
 
 import { existsSync, readdirSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { decodeModel, type LearnedCombination, type LearnedModel } from '../shar
 import { FEATURE_BITS, MAX_FEATURES, featureBuckets } from '../shared/routing/learnedFeatures.js';
 import { routeByRules, type RulesTrace } from '../shared/routing/route.js';
 import { readLabelledLines, type LabelledMessage } from './routingEval.js';
+import { HELD_OUT, HELD_OUT_B, HELD_OUT_C } from '../test/shared/routingHeldOut.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const evalDir = path.join(repoRoot, 'test', 'shared', 'eval');
@@ -25,14 +26,21 @@ export interface TrainingList {
 }
 
 /**
- * The development lists (routingDev*.jsonl) and the shared routing sample, sorted by name.
- * Held-out lists are never listed here.
+ * Former held-out lists, scored so often that they no longer measure anything unseen: they
+ * are development data now. A new held-out list (heldOutK.jsonl) is never added here.
+ */
+export const FORMER_HELD_OUT_FILES: readonly string[] = ['heldOutD.jsonl', 'heldOutJ.jsonl'];
+
+/**
+ * The development lists (routingDev*.jsonl), the former held-out lists (D, J, and A–C of
+ * test/shared/routingHeldOut.ts as one list) and the shared routing sample, in a fixed order.
  */
 export function trainingLists(): TrainingList[] {
   const files = readdirSync(evalDir)
     .filter((file) => /^routingDev[\w-]*\.jsonl$/.test(file))
     .sort();
-  const lists = files.map((file) => ({ name: file.replace(/\.jsonl$/, ''), messages: readLabelledLines(path.join(evalDir, file)) }));
+  const lists = [...files, ...FORMER_HELD_OUT_FILES].map((file) => ({ name: file.replace(/\.jsonl$/, ''), messages: readLabelledLines(path.join(evalDir, file)) }));
+  lists.push({ name: 'heldOutABC', messages: [...HELD_OUT, ...HELD_OUT_B, ...HELD_OUT_C] });
   if (existsSync(samplePath)) lists.push({ name: 'routing-sample', messages: readLabelledLines(samplePath) });
   return lists;
 }

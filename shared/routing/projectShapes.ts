@@ -22,6 +22,7 @@ const TRIGGERED_BEHAVIOUR: ProjectShape = { weight: 3, label: 'asks for behaviou
 const BULK_EDIT: ProjectShape = { weight: 3, label: 'an edit across the source files' };
 const OUR_STACK: ProjectShape = { weight: 3, label: 'asks about the project\'s dependencies' };
 const SCHEMA_CHANGE: ProjectShape = { weight: 3, label: 'a change to a database table' };
+const RACE: ProjectShape = { weight: 3, label: 'asks what happens when two users act at once' };
 
 const PROJECT_PART = String.raw`(?:packages|paquets|paquetes|pakete|pacotes|tests|testes|test suite|pruebas|build|builds|ci|pipeline|deps|dependencies|dependencias|dependances|abhangigkeiten|lint|linter|coverage|bundle|lockfile|type ?check)`;
 // Said of a project part: it passes, is green or red, is slow, takes long, is outdated, covers something.
@@ -86,6 +87,7 @@ export function projectShapes(folded: string): ProjectShape[] {
   if (MAY_BE_EVENT.test(folded) && ON_EVENT.test(folded)) found.push(TRIGGERED_BEHAVIOUR);
   if (MAY_BE_EVERY.test(folded) && EVERY_FILE.test(folded) && !OFFICE_FILES.test(folded)) found.push(BULK_EDIT);
   if (folded.includes('version') && VERSION_WE_USE.test(folded)) found.push(OUR_STACK);
+  if (mayName(folded, AT_ONCE_STEMS) && AT_ONCE.test(folded) && TWO_ACTORS.test(folded) && !OFFICE_TOOLS.test(folded)) found.push(RACE);
   if (mayName(folded, COLUMN_STEMS) && COLUMN.test(folded) && (NAMED_TABLE.test(folded) || DATABASE_WORD.test(folded)) && !OFFICE_TABLE.test(folded)) found.push(SCHEMA_CHANGE);
   return found;
 }
@@ -94,11 +96,21 @@ export function projectShapes(folded: string): ProjectShape[] {
 const LOG_STEMS = ['log', 'journaux', 'registros', 'protokoll', 'sentry', 'report', 'trace'];
 const NOTE_STEMS = ['note', 'log', 'version', 'versao', 'hinweise'];
 const COLUMN_STEMS = ['colu', 'colo', 'spalte'];
+const AT_ONCE_STEMS = ['once', 'same', 'simult', 'concurrent', 'meme temps', 'vez', 'mismo tiempo', 'gleichzeitig', 'selben zeit'];
 
 function mayName(folded: string, stems: readonly string[]): boolean {
   for (const stem of stems) if (folded.includes(stem)) return true;
   return false;
 }
+
+// "what happens if two customers buy the last ticket at the same time", "deux utilisateurs …
+// en même temps", "zwei Kunden gleichzeitig": a race between users of the product. Two
+// people in an office tool ("the same meeting room in Outlook", "a Zoom panel") are not one.
+const AT_ONCE =
+  /\b(?:at once|at the same (?:time|second|moment|instant)|simultaneous(?:ly)?|concurrently|en meme temps|simultanement|a la vez|al mismo tiempo|simultaneamente|gleichzeitig|zur selben zeit|ao mesmo tempo)\b/;
+const TWO_ACTORS =
+  /\b(?:two|2|deux|dos|zwei|dois|duas)\s+(?:\w+\s+)?(?:users?|customers?|people|clients?|admins?|members?|visitors?|buyers?|requests?|workers?|jobs?|tabs?|devices?|utilisateurs?|usuarios?|usuarias?|nutzer|benutzer|kunden|clientes|personnes|personas|pessoas|leute|anfragen|requetes|peticiones|requisicoes)\b/;
+const OFFICE_TOOLS = /\b(?:spreadsheets?|sheets?|excel|google|notion|word|docs?|slides?|outlook|calendar|zoom|teams|meet|webinar|meeting|paper|vacation|holidays?|conges|vacaciones|urlaub|ferias)\b/;
 
 // Files of office work: "rename all the files in my photos folder" is not a code edit.
 const OFFICE_FILES = /\b(?:photos?|pictures?|images?|pdfs?|documents?|docs|downloads|invoices|receipts|music|videos?|desktop|drive|dropbox)\b/;

@@ -8,6 +8,7 @@ import type { ProjectShape } from './projectShapes.js';
 import type { WordMatch, WordSignals } from './signals.js';
 import type { StructuralSignal } from './structure.js';
 import type { TechnicalSignals } from './technical.js';
+import { codeReason, coworkReason } from './scoreReasons.js';
 
 /** The signals of one message, as found by the other routing modules. */
 export interface MessageSignals {
@@ -120,6 +121,7 @@ export function weigh(signals: MessageSignals): Verdict {
   // "move from jest to vitest", "passe de jest à vitest": one tool for another.
   const swapsTools = technical !== undefined && namedTools(words, technical) >= 2 && (FROM_TO.test(words.text) || words.mainVerb?.term.label === 'change' || words.mainVerb?.term.label === 'convert' || words.mainVerb?.term.label === 'migrate');
   if (swapsTools) tally.codeObjects += 3;
+  const swapsLibrary = swapsALibrary(words, tally);
   // In a question ("what does the shipping module do?") the user's code words count half.
   const grounding = signals.grounding && actsOnCode ? Math.min(GROUNDING_CAP, signals.grounding.weight) / (verbsAreTopicsEarly ? 2 : 1) : 0;
   const shapes = signals.shapes ?? [];
@@ -170,12 +172,14 @@ export function weigh(signals: MessageSignals): Verdict {
   // "set up sentry", "upgrade node", "add google analytics": a tool put into the project.
   const setsUpTool = setsUpATool(words) && !officeWork;
   if (setsUpTool) score += 2;
+  if (swapsLibrary) score += SWAP_LIBRARY_WEIGHT;
 
   // A project shape is a request about the project by itself, unless the request is to write or research.
   if (shapes.length > 0 && !(words.mainVerb?.term.kind === 'coworkVerb' && words.mainVerb.term.weight <= -2)) score = Math.max(score, CODE_THRESHOLD);
-  const anchored = hasStructure || shapes.length > 0 || projectTask || codeEvidence >= 2 || strongestCodeVerb >= 3 || strongestCodeVerb + codeEvidence >= 3 || dependencyUpdate || builds || documentsCode || wishesFeature || asksAboutOurs || terse || setsUpTool || actsOnCodeHead(words);
+  const anchored = hasStructure || shapes.length > 0 || projectTask || codeEvidence >= 2 || strongestCodeVerb >= 3 || strongestCodeVerb + codeEvidence >= 3 || dependencyUpdate || builds || documentsCode || wishesFeature || asksAboutOurs || terse || setsUpTool || swapsLibrary || actsOnCodeHead(words);
   const route = anchored && score >= CODE_THRESHOLD ? 'code' : 'cowork';
-  const reason = route === 'code' ? codeReason(signals, tally, dependencyUpdate) : coworkReason(signals, codeEvidence, hasStructure);
+  const dependencyVerb = dependencyUpdate ? (words.matches.find((m) => UPDATE_VERBS.has(m.term.label))?.term.label ?? 'update') : undefined;
+  const reason = route === 'code' ? codeReason(signals, tally.failure, dependencyVerb) : coworkReason(signals, codeEvidence, hasStructure);
   return { route, score, reason };
 }
 
@@ -215,6 +219,31 @@ function setsUpATool(words: WordSignals): boolean {
   const verb = words.mainVerb;
   if (!verb || !words.imperative || !SETUP_VERBS.has(verb.term.label)) return false;
   return words.matches.some((m) => m.term.kind === 'tech' && m.index > verb.index && m.index - verb.index <= TOOL_WINDOW);
+}
+
+// "replace the date library with a smaller one", "get rid of the heavy charting package",
+// "ersetze die Datums-Bibliothek": one library for another, named in plain words, not by name.
+const SWAP_VERBS = new Set(['convert', 'change', 'remove', 'migrate']);
+const LIBRARY_HEADS = new Set(['a library', 'a package', 'a dependency']);
+const SWAP_LIBRARY_WEIGHT = 2;
+
+// After a library of code comes a preposition, a clause or the end: "the date library with
+// a smaller one", "la librairie de dates par …"; after a library of books, a noun: "the library card".
+const AFTER_LIBRARY = /^\s*(?:[,.;:!]|$|(?:with|by|for|and|we|that|which|in|to|from|instead|par|pour|de|des|du|et|qu[ei]|por|para|con|com|y|e|durch|mit|und|die|da|do|das|dos)\b)/;
+
+/**
+ * A request to swap or drop a library of the project: a changing verb whose object is a
+ * library, with no office verb, no question, and no office object after the library (an
+ * office word before it names the library's kind: "the charting library").
+ */
+function swapsALibrary(words: WordSignals, tally: Tally): boolean {
+  const verb = words.mainVerb;
+  const head = words.headObject;
+  if (!verb || !head || !words.imperative || words.informational || tally.coworkVerbs !== 0) return false;
+  if (!SWAP_VERBS.has(verb.term.label) || !LIBRARY_HEADS.has(head.term.label)) return false;
+  if (words.matches.some((m) => m.index > head.index && m.term.kind === 'coworkObject')) return false;
+  const at = words.text.search(new RegExp(String.raw`\b${head.word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\b`));
+  return at !== -1 && AFTER_LIBRARY.test(words.text.slice(at + head.word.length));
 }
 
 /** "fix login", "migrate the db": a verb that is coding work, acting on a thing of a codebase. */
@@ -310,92 +339,4 @@ function modifiesCodeObject(matches: readonly WordMatch[], n: number): boolean {
   if (!match || !next || match.term.kind !== 'coworkObject') return false;
   const adjacent = next.index === match.index + match.word.split(' ').length;
   return adjacent && (next.term.kind === 'codeObject' || next.term.kind === 'surface');
-}
-
-function codeReason(signals: MessageSignals, tally: Tally, dependencyUpdate: boolean): string {
-  const { words } = signals;
-  const objects = codeObjectLabels(signals, tally.failure);
-  if (dependencyUpdate) {
-    const verb = words.matches.find((m) => UPDATE_VERBS.has(m.term.label))?.term.label ?? 'update';
-    const rest = objects.filter((label) => label !== 'a dependency' && label !== 'a version number');
-    return `asks to ${verb} a dependency${mentions(rest)}`;
-  }
-  const verb = words.imperative && words.mainVerb?.term.kind === 'codeVerb' ? words.mainVerb.term.label : undefined;
-  const head = words.headObject?.term;
-  if (verb && (head?.kind === 'codeObject' || head?.kind === 'surface')) {
-    const headLabel = tally.failure && head.failLabel ? head.failLabel : head.label;
-    return `asks to ${verb} ${headLabel}${mentions(objects.filter((label) => label !== headLabel))}`;
-  }
-  if (verb) return `asks to ${verb}${mentions(objects)}`;
-  const shape = signals.shapes?.[0];
-  if (shape) return `${shape.label}${mentions(objects)}`;
-  return objects.length > 0 ? `mentions ${joinAnd(objects.slice(0, 3))}` : 'looks like coding work';
-}
-
-function mentions(labels: readonly string[]): string {
-  return labels.length > 0 ? ` (mentions ${joinAnd(labels.slice(0, 2))})` : '';
-}
-
-// A more precise label makes a vaguer one redundant.
-const REDUNDANT: ReadonlyArray<readonly [precise: string, vague: string]> = [
-  ['a branch name', 'a branch'],
-  ['a file path with a line number', 'a file path'],
-  ['a file path with a line number', 'a file name'],
-  ['a stack trace', 'an error message'],
-  ['a package version', 'a version number'],
-  ['a pull request', 'git'],
-];
-
-function codeObjectLabels(signals: MessageSignals, failure: boolean): string[] {
-  const scored: Array<{ label: string; weight: number; order: number }> = [];
-  signals.structure.forEach((s, order) => {
-    if (s.weight > 0) scored.push({ label: s.label, weight: s.weight, order });
-  });
-  signals.words.matches.forEach((m, order) => {
-    const { term } = m;
-    if (term.kind === 'codeObject' || term.kind === 'surface') {
-      const failing = failure && term.failLabel !== undefined;
-      scored.push({ label: failing ? (term.failLabel ?? term.label) : term.label, weight: term.weight + (failing ? 2 : 0), order: 100 + order });
-    } else if (term.kind === 'tech') {
-      scored.push({ label: m.word, weight: 0.5, order: 100 + order });
-    }
-  });
-  for (const term of signals.grounding?.terms ?? []) scored.push({ label: `"${term}" from your code`, weight: 1.5, order: 50 });
-  for (const name of signals.technical?.().shaped ?? []) scored.push({ label: name, weight: 0.5, order: 60 });
-  scored.sort((a, b) => b.weight - a.weight || a.order - b.order);
-  const labels = new Set(scored.map((s) => s.label));
-  for (const [precise, vague] of REDUNDANT) if (labels.has(precise)) labels.delete(vague);
-  return [...labels];
-}
-
-function coworkReason(signals: MessageSignals, codeEvidence: number, hasStructure: boolean): string {
-  const area = coworkArea(signals.words);
-  if (signals.asksAboutCodeSessions) return 'a question about Code sessions, not a coding task';
-  if (signals.declinesCodeSession) return `the message says not to open a Code session; looks like ${area}`;
-  if (codeEvidence >= 2 || hasStructure) {
-    const labels = codeObjectLabels(signals, false).slice(0, 2);
-    return `weak coding signal${labels.length > 0 ? ` (mentions ${joinAnd(labels)})` : ''}; looks like ${area}`;
-  }
-  return `no coding signal: looks like ${area}`;
-}
-
-/** The kind of office work the message looks like, for the reason. */
-function coworkArea(words: WordSignals): string {
-  const main = words.mainVerb?.term;
-  if (main?.kind === 'coworkVerb') return main.label;
-  if (main?.label === 'summarize') return 'a summary';
-  const head = words.headObject?.term;
-  if (head?.kind === 'coworkObject') return head.label;
-  if (words.informational) return 'a question';
-  let strongest: Term | undefined;
-  for (const { term } of words.matches) {
-    if ((term.kind === 'coworkObject' || term.kind === 'coworkVerb') && term.weight < (strongest?.weight ?? 0)) strongest = term;
-  }
-  if (strongest) return strongest.label;
-  return main?.label === 'write' ? 'writing' : 'writing/research';
-}
-
-function joinAnd(items: readonly string[]): string {
-  if (items.length <= 1) return items[0] ?? '';
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }

@@ -22,19 +22,17 @@ interface Floor {
 }
 
 // Floors: the figure each list reached at the end of issue 12, less a small margin.
-const LISTS: ReadonlyArray<[name: string, load: () => LabelledMessage[] | undefined, floor: Floor]> = [
+const LISTS: Array<[name: string, load: () => LabelledMessage[] | undefined, floor: Floor]> = [
   ['routing sample (60)', () => (existsSync(samplePath) ? readLabelledLines(samplePath) : undefined), { accuracy: 0.96, maxCoworkToCode: 1, forcedMisses: 0, showMisses: true }],
   ['HELD_OUT (61)', () => [...HELD_OUT], { accuracy: 0.97, maxCoworkToCode: 1, forcedMisses: 0, showMisses: true }],
   ['HELD_OUT_B (30)', () => [...HELD_OUT_B], { accuracy: 0.95, maxCoworkToCode: 1, forcedMisses: 0, showMisses: true }],
   ['HELD_OUT_C (80)', () => [...HELD_OUT_C], { accuracy: 0.95, maxCoworkToCode: 1, forcedMisses: 0, showMisses: true }],
-  // Written by someone else and never read here: 78.6% before issue 12, 86.4% after its first round,
-  // 88.3% (forced 24/24, 9 office messages sent to Code) after the second, scored twice in all; one
-  // rule was then narrowed to bring the office messages sent to Code back to round one's 8.
-  // Next round: 88.6% at its start (34 code→cowork, 8 cowork→code), 89.4% at its end (31 and 8, forced 24/24).
-  // Held-out J scored 83.3% (51 code→cowork, 15 cowork→code, forced 24/25) on the router before its round, 84.5% after the
-  // rules of that round, 89.8% (24, 16) with the learned signal. Held-out D: 88.6% before the round, 89.4%, then 94.9% (11, 8).
-  ['held-out J (400, unseen)', () => readLabelledLines(path.join(evalDir, 'heldOutJ.jsonl')), { accuracy: 0.88, maxCoworkToCode: 16, forcedMisses: 1, showMisses: false }],
-  ['held-out D (369, unseen)', () => readLabelledLines(path.join(evalDir, 'heldOutD.jsonl')), { accuracy: 0.93, maxCoworkToCode: 8, forcedMisses: 0, showMisses: false }],
+  // Lists J and D were written by someone else and kept unseen, then scored so often (J: 83.3% before its round, 84.5%
+  // after the rules, 89.8% with the learned signal; D: 88.6%, 89.4%, 94.9%) that they are development data now: the
+  // learned signal trains on them and their misses may be read. Their floors (trained on, with the rules of the round after:
+  // 96.8% and 98.4%) are regression checks.
+  ['development list J (400, five languages)', () => readLabelledLines(path.join(evalDir, 'heldOutJ.jsonl')), { accuracy: 0.95, maxCoworkToCode: 10, forcedMisses: 0, showMisses: true }],
+  ['development list D (369)', () => readLabelledLines(path.join(evalDir, 'heldOutD.jsonl')), { accuracy: 0.97, maxCoworkToCode: 5, forcedMisses: 0, showMisses: true }],
   ['development list 1 (197)', () => readLabelledLines(path.join(evalDir, 'routingDev.jsonl')), { accuracy: 0.95, maxCoworkToCode: 2, forcedMisses: 0, showMisses: true }],
   ['development list 2 (120)', () => readLabelledLines(path.join(evalDir, 'routingDev2.jsonl')), { accuracy: 0.87, maxCoworkToCode: 2, forcedMisses: 0, showMisses: true }],
   ['development list 3 (84)', () => readLabelledLines(path.join(evalDir, 'routingDev3.jsonl')), { accuracy: 0.83, maxCoworkToCode: 1, forcedMisses: 0, showMisses: true }],
@@ -45,8 +43,24 @@ const LISTS: ReadonlyArray<[name: string, load: () => LabelledMessage[] | undefi
   // List H was scored before any rule of its round (89.8%), list I once after them (90.2%), then fixed.
   ['development list H (264)', () => readLabelledLines(path.join(evalDir, 'routingDevH.jsonl')), { accuracy: 0.96, maxCoworkToCode: 0, forcedMisses: 0, showMisses: true }],
   ['development list I (174, written after the rules)', () => readLabelledLines(path.join(evalDir, 'routingDevI.jsonl')), { accuracy: 0.94, maxCoworkToCode: 0, forcedMisses: 0, showMisses: true }],
+  // List L was written before the rules of its round (forced French phrasings, "I need a code session", concurrency
+  // questions, library swaps in plain words, office words as product data, phone typos): 27/44 right before them,
+  // 49/52 after (8 library-swap sentences added before their rule).
+  ['development list L (52, written before its rules)', () => readLabelledLines(path.join(evalDir, 'routingDevL.jsonl')), { accuracy: 0.9, maxCoworkToCode: 1, forcedMisses: 0, showMisses: true }],
+  // List M (races between two users of the product, and two people in an office tool) was written before its rule: 9/11 before.
+  ['development list M (11, written before its rule)', () => readLabelledLines(path.join(evalDir, 'routingDevM.jsonl')), { accuracy: 0.9, maxCoworkToCode: 0, forcedMisses: 0, showMisses: true }],
   ['office look-alikes (46)', () => readLabelledLines(path.join(evalDir, 'routingDevOffice.jsonl')), { accuracy: 1, maxCoworkToCode: 0, forcedMisses: 0, showMisses: true }],
 ];
+
+/**
+ * The held-out list: written by someone else, never read or trained on here (see
+ * bench/routingTraining.ts), scored only by the lead. Skipped while the file is absent. Its
+ * floor starts at the issue's goal (97%, every forced case right); the lead replaces it with
+ * the first score less a margin, and sets the office messages sent to Code it may have.
+ */
+const HELD_OUT_K = path.join(evalDir, 'heldOutK.jsonl');
+const HELD_OUT_K_FLOOR: Floor = { accuracy: 0.97, maxCoworkToCode: Number.POSITIVE_INFINITY, forcedMisses: 0, showMisses: false };
+LISTS.push(['held-out K (unseen)', () => (existsSync(HELD_OUT_K) ? readLabelledLines(HELD_OUT_K) : undefined), HELD_OUT_K_FLOOR]);
 
 function misses(messages: readonly LabelledMessage[]): string {
   return messages

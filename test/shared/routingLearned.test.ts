@@ -58,6 +58,16 @@ describe('the learned routing signal', () => {
     assert.equal(routeByRules('open a Code session and draft the board memo').input, undefined);
   });
 
+  it('turns office work that the rules call Code into Cowork only at very high odds, never coding work said in office words', () => {
+    // Written for this test, in none of the lists: office writing about code things.
+    for (const text of ['summarize this pull request discussion for the marketing team in two bullet points', 'schreib eine Stellenanzeige für einen Frontend-Entwickler mit React in Hamburg']) {
+      assert.equal(routeByRules(text).decision.route, 'code', `the rules alone: ${text}`);
+      assert.equal(route(text).route, 'cowork', text);
+    }
+    // Far from the rules' threshold, the rules keep their Code though the model leans Cowork.
+    assert.equal(route('summarize the diff between main and the release branch').route, 'code');
+  });
+
   it('reads typos and other languages through character n-grams: a misspelt coding request leans Code, an email leans Cowork', () => {
     const odds = (text: string): number => {
       const input = routeByRules(text).input;
