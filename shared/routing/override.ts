@@ -254,12 +254,27 @@ function headsTask(masked: string, tokens: readonly Token[], last: number, after
   const rest = masked.slice(tokens[after]!.end);
   if (/^[\s*_~`'"]*$/.test(rest)) return true;
   const separator = HEADING_SEPARATOR.exec(rest);
-  if (separator) return !/^[\s*_~`'"]*\p{N}/u.test(rest.slice(separator[0].length));
+  if (separator) {
+    const task = rest.slice(separator[0].length);
+    if (/^[\s*_~`'"]*\p{N}/u.test(task)) return false;
+    // A comma is a heading's only when a task's verb follows ("code session, fix the login"):
+    // "une session de code, c'est quoi ?" asks what one is.
+    if (separator[0].trimEnd().endsWith(',')) return startsWithVerb(task);
+    return true;
+  }
   if (after > last) return true;
   const next = tokens[after + 1];
   if (!next || !isVerb(next.word)) return false;
   // "Code session recap: …" is a heading about sessions, not a verb of a task.
   return !/^[\s*_~]*:/.test(masked.slice(next.end));
+}
+
+function startsWithVerb(text: string): boolean {
+  TOKEN.lastIndex = 0;
+  const first = TOKEN.exec(text);
+  if (!first) return false;
+  const word = foldToken(first[0]);
+  return FILLER_WORDS.has(word) || isVerb(word);
 }
 
 function headingEnd(masked: string, end: number): number {

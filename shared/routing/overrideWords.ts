@@ -67,7 +67,7 @@ export const GERUNDS = set('opening starting launching spinning firing kicking b
  */
 export const BETWEEN = set(`
   a an the one new another fresh separate dedicated quick quickly real little brand clean up off me us for going
-  une un la le nouvelle nouvel autre moi nous vite stp svp d de
+  une un la le nouvelle nouvel autre moi nous vite stp svp d de pas
   una uma o nueva nuevo nova novo otra outra me nos te pra mim rapido por favor
   eine einen ein ne nen die neue neuen neues weitere mir uns bitte mal schnell noch
   nuova nuovo altra mi ci per favore
