@@ -53,13 +53,13 @@ const LISTS: Array<[name: string, load: () => LabelledMessage[] | undefined, flo
 ];
 
 /**
- * The held-out list: written by someone else, never read or trained on here (see
- * bench/routingTraining.ts), scored only by the lead. Skipped while the file is absent. Its
- * floor starts at the issue's goal (97%, every forced case right); the lead replaces it with
- * the first score less a margin, and sets the office messages sent to Code it may have.
+ * The held-out list: 400 messages written by someone who never read the router, never read
+ * or trained on here (see bench/routingTraining.ts), scored only by the lead, twice: 91.8%
+ * on main before this round (16 code→cowork, 8 cowork→code, forced 15/25), 95.0% after it
+ * (14, 6, forced 24/25; the one miss went to Cowork). The floor is that score less a margin.
  */
 const HELD_OUT_K = path.join(evalDir, 'heldOutK.jsonl');
-const HELD_OUT_K_FLOOR: Floor = { accuracy: 0.97, maxCoworkToCode: Number.POSITIVE_INFINITY, forcedMisses: 0, showMisses: false };
+const HELD_OUT_K_FLOOR: Floor = { accuracy: 0.94, maxCoworkToCode: 6, forcedMisses: 1, showMisses: false };
 LISTS.push(['held-out K (unseen)', () => (existsSync(HELD_OUT_K) ? readLabelledLines(HELD_OUT_K) : undefined), HELD_OUT_K_FLOOR]);
 
 function misses(messages: readonly LabelledMessage[]): string {
