@@ -24,6 +24,23 @@ export function startBridgeProcess(home: string, port: number): Promise<ChildPro
   });
 }
 
+/** A bridge on PostgreSQL in its own process (clusterBridgeProcess.ts, killable with SIGKILL); resolves with its URL once it listens. */
+export function startClusterBridgeProcess(home: string, databaseUrl: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'clusterBridgeProcess.ts')], {
+    env: { ...process.env, DISPATCH_HOME: home, DISPATCH_PORT: '0', DISPATCH_DATABASE_URL: databaseUrl, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += String(chunk);
+      const ready = /READY (\S+)/.exec(out);
+      if (ready) resolve({ child, url: ready[1]! });
+    });
+    child.once('exit', (code) => reject(new Error(`bridge process exited early (${code})`)));
+  });
+}
+
 /** The repository root and the built CLI (`npm run build`), as a user runs it: node bin/dispatch.js. */
 const ROOT = path.join(import.meta.dirname, '..', '..');
 export const BUILT_CLI = path.join(ROOT, 'dist', 'bridge', 'cli', 'main.js');

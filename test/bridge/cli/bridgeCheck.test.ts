@@ -3,23 +3,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import Database from 'better-sqlite3';
-import type { CliIo } from '../../../bridge/cli/io.js';
-import { main } from '../../../bridge/cli/main.js';
 import { usePostgres } from '../../helpers/postgres.js';
+import { runCli, type CliResult } from '../../helpers/cliRun.js';
 
-async function check(env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  const io: CliIo = { stdout, stderr, stdin: Readable.from(['']), env, cwd: tmpdir() };
-  const code = await main(['bridge', '--check'], io);
-  return { code, out, err };
-}
+const check = (env: Record<string, string>): Promise<CliResult> => runCli(['bridge', '--check'], { env });
 
 describe('dispatch bridge --check', function () {
   this.timeout(30_000);

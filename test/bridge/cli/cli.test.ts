@@ -2,23 +2,11 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import { main } from '../../../bridge/cli/main.js';
-import type { CliIo } from '../../../bridge/cli/io.js';
+import { runCli, type CliResult } from '../../helpers/cliRun.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 
-async function run(argv: string[], stdin = '', env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  const io: CliIo = { stdout, stderr, stdin: Readable.from([stdin]), env, cwd: root };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const run = (argv: string[], stdin = '', env: Record<string, string> = {}): Promise<CliResult> => runCli(argv, { stdin, env, cwd: root });
 
 describe('the dispatch command line', () => {
   it('prints help listing the commands, and the version', async () => {

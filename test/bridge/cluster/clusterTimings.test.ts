@@ -2,24 +2,12 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import type { CliIo } from '../../../bridge/cli/io.js';
-import { main } from '../../../bridge/cli/main.js';
 import { clusterTimingsOf, loadBridgeEnv } from '../../../bridge/config.js';
 import { startLiveBridge } from '../../helpers/liveBridge.js';
 import { usePostgres } from '../../helpers/postgres.js';
+import { runCli, type CliResult } from '../../helpers/cliRun.js';
 
-async function dispatchBridge(env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  const io: CliIo = { stdout, stderr, stdin: Readable.from(['']), env, cwd: tmpdir() };
-  const code = await main(['bridge'], io);
-  return { code, out, err };
-}
+const dispatchBridge = (env: Record<string, string>): Promise<CliResult> => runCli(['bridge'], { env });
 
 describe('cluster timings from the environment', function () {
   this.timeout(60_000);

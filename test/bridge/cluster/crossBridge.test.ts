@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { startClusterBridgeProcess } from '../../helpers/bridgeChild.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -295,7 +296,7 @@ describe('reaching a machine on another bridge (two bridges, one PostgreSQL)', f
     });
 
     it('B says the machine is offline within the presence window', async () => {
-      const childUrl = await startBridgeProcess(temp.make(), url);
+      const childUrl = await startClusterBridgeProcess(temp.make(), url, { DISPATCH_CLUSTER_BEAT_MS: String(CLUSTER.heartbeatMs) });
       child = childUrl.child;
       // B's runner dials A instead: the machine is linked to A, the user talks to B.
       b = await startLiveBridge({ repos: [{ name: 'api', path: repo }], transports: [chatB], pairedUsers: [alice], env: { DISPATCH_DATABASE_URL: url }, cluster: CLUSTER, runnerUrl: () => childUrl.url });
@@ -318,18 +319,3 @@ describe('reaching a machine on another bridge (two bridges, one PostgreSQL)', f
   });
 });
 
-function startBridgeProcess(home: string, databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', '..', 'helpers', 'clusterBridgeProcess.ts')], {
-    env: { ...process.env, DISPATCH_HOME: home, DISPATCH_PORT: '0', DISPATCH_DATABASE_URL: databaseUrl, DISPATCH_CLUSTER_BEAT_MS: String(CLUSTER.heartbeatMs) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += String(chunk);
-      const ready = /READY (\S+)/.exec(out);
-      if (ready) resolve({ child, url: ready[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`bridge process exited early (${code})`)));
-  });
-}

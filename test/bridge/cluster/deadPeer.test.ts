@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { startClusterBridgeProcess } from '../../helpers/bridgeChild.js';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agent, AgentFactory } from '../../../extension/core/agents/agent.js';
@@ -20,23 +21,6 @@ async function until(test: () => boolean | Promise<boolean>, what: string, ms = 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(everyMs);
   }
-}
-
-/** A bridge on PostgreSQL in its own process (killable with SIGKILL); resolves with its URL once it listens. */
-function startBridgeProcess(home: string, databaseUrl: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', '..', 'helpers', 'clusterBridgeProcess.ts')], {
-    env: { ...process.env, DISPATCH_HOME: home, DISPATCH_PORT: '0', DISPATCH_DATABASE_URL: databaseUrl, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += String(chunk);
-      const ready = /READY (\S+)/.exec(out);
-      if (ready) resolve({ child, url: ready[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`bridge process exited early (${code})`)));
-  });
 }
 
 /** An agent that says it started and finishes only when the test lets it. */
@@ -89,7 +73,7 @@ describe('a peer bridge that dies (kill -9) or stops, seen from the others', fun
     bridges.push(survivor);
     const figures: string[] = [];
     for (const how of ['SIGKILL', 'SIGTERM'] as const) {
-      const peer = await startBridgeProcess(temp.make(), url);
+      const peer = await startClusterBridgeProcess(temp.make(), url);
       children.push(peer.child);
       const isPeer = (id: string) => id.includes(`-${peer.child.pid}-`);
       await until(async () => (await healthzIds(survivor)).some(isPeer), 'the peer in /healthz');
@@ -109,7 +93,7 @@ describe('a peer bridge that dies (kill -9) or stops, seen from the others', fun
     const chatB = new RecordingTransport('web');
     const chatC = new RecordingTransport('web', chatB);
     // Every bridge of a team has the same timings (README): the one that goes too.
-    const killed = await startBridgeProcess(temp.make(), url, { DISPATCH_CLUSTER_BEAT_MS: String(CLUSTER.heartbeatMs), DISPATCH_CLUSTER_STALE_MS: String(CLUSTER.freshMs) });
+    const killed = await startClusterBridgeProcess(temp.make(), url, { DISPATCH_CLUSTER_BEAT_MS: String(CLUSTER.heartbeatMs), DISPATCH_CLUSTER_STALE_MS: String(CLUSTER.freshMs) });
     children.push(killed.child);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
