@@ -74,7 +74,9 @@ async function* runPlanned(
     const end = yield* runStep(context, command, { intervalMs, ...display, ...(plan.okExitCodes ? { okExitCodes: plan.okExitCodes } : {}) });
     if (!end.ran) return { outcome: end.outcome, ok: false, text: '' };
     if (action === 'outdated') {
-      const found = end.ok ? parseOutdated(end.text) : undefined;
+      // A package manager's JSON report (the plans that accept exit 1) that is empty with exit 0: nothing is behind (yarn 1).
+      const silent = end.exitCode === 0 && plan.okExitCodes !== undefined && end.text.trim() === '';
+      const found = silent ? [] : end.ok ? parseOutdated(end.text) : undefined;
       if (found) return { outcome: { status: 'completed', summary: outdatedSummary(shown(plan.command), found), commitChanges: false }, ok: true, text: end.text };
       // Exit 1 means "something is outdated" only with a report that says what: without one it failed (no registry).
       if (end.exitCode !== 0) return summarize(action, shown(plan.command), false, end.exit, end.text);

@@ -51,8 +51,9 @@ function fromYarn(text: string): OutdatedDependency[] | undefined {
       ...(latest !== undefined && row[latest] ? { latest: row[latest] } : {}),
     }));
   }
-  // yarn 1 prints no table at all when nothing is outdated, only its info lines.
-  return /^\{"type":"(info|finished)"/m.test(text) ? [] : undefined;
+  // yarn 1 prints no table at all when nothing is outdated: at most its info and warning lines.
+  const lines = text.split('\n').filter((line) => line.trim());
+  return lines.every((line) => /^\{"type":"(info|warning|finished)"/.test(line)) ? [] : undefined;
 }
 
 /**
