@@ -8,7 +8,7 @@ import { parseButtonValue, type ButtonAction } from './buttons.js';
 import type { ButtonPress, ButtonReply, ChatHandler, ChatMessage, ChatUser, OutgoingMessage, ThreadRef } from './chat.js';
 import { parseCommand, runCommand, sessionsOverview, type CommandContext } from './commands.js';
 import type { CoworkResponder } from './cowork.js';
-import { chooseRepoMessage, coworkMessage, decidedMessage, decisionVerdict, INSTEAD_TASK, note, shipAskMessage, statusMessage } from './messages.js';
+import { chooseRepoMessage, coworkMessage, decidedMessage, decisionVerdict, followUpSentText, INSTEAD_TASK, note, shipAskMessage, statusMessage } from './messages.js';
 import type { ThreadLinkOptions } from './shipLinks.js';
 import { shipFromChat } from './shipping.js';
 import { shipIntent } from './shipIntent.js';
@@ -263,7 +263,7 @@ export class Dispatcher implements ChatHandler {
     }
     const sent = await this.options.machines.followUp(job, text);
     await this.options.store.audit({ at: this.options.clock.now(), actor: identity(job.owner), action: 'follow_up', jobId: job.id });
-    await this.reply(thread, sent ? note('Follow-up sent to the same session and worktree.') : note('Your machine is offline, so the follow-up was not sent. Send it again when the machine is back.', 'warning'));
+    await this.reply(thread, sent ? note(followUpSentText(job)) : note('Your machine is offline, so the follow-up was not sent. Send it again when the machine is back.', 'warning'));
   }
 
   private async act(action: Exclude<ButtonAction, { kind: 'run_as_code' }>, job: JobRecord, user: ChatUser): Promise<ButtonReply> {
@@ -391,3 +391,4 @@ function chooseRepo(machine: MachineRecord, hint: string | undefined): { repo?: 
   if (fallback || names.length <= 1) return fallback ? { repo: fallback } : {};
   return { ask: names };
 }
+

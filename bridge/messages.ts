@@ -61,7 +61,7 @@ function phase(job: JobRecord, step?: string): string {
 }
 
 /** The one status message per job, edited in place as the session moves. `step` is the command running now. */
-export function statusMessage(job: JobRecord, machineName: string, latest?: string, offline = false, now?: number, step?: string): OutgoingMessage {
+export function statusMessage(job: JobRecord, machineName: string, latest?: string, offline = false, now?: number, step?: string, turnStartedAt?: number): OutgoingMessage {
   const session = shortId(job.id);
   const active = !isFinal(job.state);
   const where = `${session} on ${machineName}${job.repo ? `, repo ${job.repo}` : ''}.`;
@@ -73,7 +73,8 @@ export function statusMessage(job: JobRecord, machineName: string, latest?: stri
   // (a note that is not in the result, like "Continued in a terminal", still shows).
   const line = latest && !active && job.result && (latest === job.result.error || mentions(job.result.summary, latest)) ? undefined : latest;
   // While it runs, the elapsed time shows it is alive even when the output is quiet (a long install).
-  const elapsed = active && now !== undefined && job.delivery === 'accepted' ? [{ label: 'Elapsed', value: formatDuration(now - job.createdAt) }] : [];
+  // A follow-up counts from its own start (`turnStartedAt`), not from the session's first turn.
+  const elapsed = active && now !== undefined && job.delivery === 'accepted' ? [{ label: 'Elapsed', value: formatDuration(Math.max(0, now - (turnStartedAt ?? job.createdAt))) }] : [];
   // The duration of a finished turn only: during a follow-up, the last turn's would be stale.
   const duration = !active && job.result ? durationFields(job.result) : [];
   return {
@@ -234,4 +235,17 @@ export function coworkMessage(reply: CoworkReplyRecord): OutgoingMessage {
 /** Plain text reply. */
 export function note(text: string, tone: OutgoingMessage['tone'] = 'info'): OutgoingMessage {
   return { text, tone };
+}
+
+/**
+ * What a sent follow-up continues. A session that ended having changed nothing had its
+ * worktree and branch removed (its result names none), and one refused before it started
+ * never had any: the runner makes a fresh one, so "the same worktree" would not be true.
+ */
+export function followUpSentText(job: JobRecord): string {
+  const gone = isFinal(job.state) && job.result !== undefined && !job.result.worktree;
+  if (!gone) return 'Follow-up sent to the same session and worktree.';
+  return job.worktree
+    ? 'Follow-up sent to the same session. The earlier worktree is gone (that turn changed nothing, so it was removed): this turn starts in a fresh worktree and branch.'
+    : 'Follow-up sent to the same session. It had no worktree yet: this turn starts in a fresh one.';
 }

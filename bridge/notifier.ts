@@ -55,6 +55,8 @@ export class Notifier {
   private readonly latestLine = new Map<string, string>();
   /** The command a running session is on ("npm test"), from its "Running `…`…" progress. */
   private readonly currentStep = new Map<string, string>();
+  /** When a follow-up turn was queued (its 'queued' state event), for its Elapsed time. */
+  private readonly turnStarts = new Map<string, number>();
 
   private readonly heartbeat: NodeJS.Timeout | undefined;
   private readonly sweep: NodeJS.Timeout | undefined;
@@ -129,7 +131,8 @@ export class Notifier {
       this.lastEdit.set(jobId, this.options.clock.now());
       try {
         const machine = await this.machineName(job);
-        await transport.edit(job.statusMessage, statusMessage(job, machine, this.latestLine.get(jobId), false, this.options.clock.now(), this.currentStep.get(jobId)));
+        const turnStartedAt = await this.turnStartOf(job);
+        await transport.edit(job.statusMessage, statusMessage(job, machine, this.latestLine.get(jobId), false, this.options.clock.now(), this.currentStep.get(jobId), turnStartedAt));
       } catch (error) {
         this.options.logger.warn('status edit failed', { jobId, error: String(error) });
       }
@@ -194,6 +197,22 @@ export class Notifier {
     this.lastEdit.delete(jobId);
     this.latestLine.delete(jobId);
     this.currentStep.delete(jobId);
+    this.turnStarts.delete(jobId);
+  }
+
+  /**
+   * When the running turn started, if it is a follow-up (an earlier turn left a result):
+   * from its 'queued' event as told, or, on a bridge that did not tell it (restarted, or
+   * another bridge's), from the stored events once. Undefined for a first turn.
+   */
+  private async turnStartOf(job: JobRecord): Promise<number | undefined> {
+    if (isFinal(job.state) || !job.result) return undefined;
+    const known = this.turnStarts.get(job.id);
+    if (known !== undefined) return known;
+    const events = await this.options.store.events(job.id).catch(() => []);
+    const queued = events.filter((event) => event.kind === 'state' && event.state === 'queued').pop();
+    if (queued) this.turnStarts.set(job.id, queued.at);
+    return queued?.at;
   }
 
   private async notify(job: JobRecord, event: SessionEvent): Promise<void> {
@@ -234,6 +253,7 @@ export class Notifier {
         // A step ends when the session waits, stops or starts over; after an approval it runs again.
         if (event.state !== 'running') this.currentStep.delete(job.id);
         if (event.message) this.latestLine.set(job.id, event.message);
+        if (event.state === 'queued') this.turnStarts.set(job.id, event.at);
         // At the end the status shows the outcome, not the last progress line.
         if (isFinal(event.state)) this.latestLine.set(job.id, event.message ?? job.result?.summary.split('\n')[0] ?? event.state);
         if (!isFinal(event.state)) {

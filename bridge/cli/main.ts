@@ -58,12 +58,13 @@ registration token (DISPATCH_RUNNER_TOKEN, or DISPATCH_HOME/secrets.json next to
     summary: 'Show how a message would be routed (Code or Cowork); --jsonl for a stream',
     usage: `Usage: dispatch route "some text"
        dispatch route --jsonl < messages.jsonl
-       dispatch route --repo PATH [--repo PATH…] "some text"
+       dispatch route --repo PATH|NAME [--repo …] "some text"
 
 Prints the routing decision as JSON: route (code | cowork), forced, reason, task, repoHint.
 With --jsonl, reads one JSON object per line with a "text" field ({"text": "fix the login bug"})
 and writes one result per line, in order; a bad line gets {"error": …} and the rest go on.
-With --repo, routes with the context a runner sends: each checkout's name and vocabulary.`,
+With --repo, routes with the context a runner sends: each checkout's name and vocabulary.
+--repo takes a checkout's path or a configured repository's name (DISPATCH_REPOS).`,
     load: async () => (await import('./routeCommand.js')).runRouteCommand },
 };
 

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { buildRepoVocabulary } from '../../extension/core/repoVocabulary.js';
+import type { RepoConfig } from '../../extension/core/repositories.js';
+import { loadRunnerConfig } from '../../extension/core/runnerConfig.js';
 import type { RoutingContext } from '../../shared/routing/context.js';
 import { route } from '../../shared/routing/route.js';
 import { DispatchError } from '../../shared/errors.js';
@@ -13,7 +15,8 @@ import { writeLine, type CliIo } from './io.js';
  * `dispatch route --jsonl` maps JSON lines with a `text` field on stdin to one result
  * per line, in order. A bad line yields `{"error": …}` and the stream goes on.
  * `--repo PATH` (repeatable) routes with the context a runner would send: the checkout's
- * name (its folder name) and its vocabulary.
+ * name (its folder name) and its vocabulary. `--repo NAME` names a configured repository
+ * (DISPATCH_REPOS, as the runner reads it) instead, by its configured name.
  */
 export async function runRouteCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -25,7 +28,7 @@ export async function runRouteCommand(argv: string[], io: CliIo): Promise<number
   if (values.jsonl && positionals.length > 0) throw new DispatchError('bad_input', 'dispatch route --jsonl reads stdin; give no text argument.');
   const text = positionals.join(' ');
   if (!values.jsonl && text.trim() === '') throw new DispatchError('bad_input', 'Usage: dispatch route "some text"  (or --jsonl to read JSON lines on stdin)');
-  const context = await contextFromCheckouts(values.repo ?? [], io.cwd);
+  const context = await contextFromCheckouts(values.repo ?? [], io);
   if (values.jsonl) {
     await routeLines(io, context);
     return 0;
@@ -34,16 +37,37 @@ export async function runRouteCommand(argv: string[], io: CliIo): Promise<number
   return 0;
 }
 
-/** The context a runner with these checkouts would send: each named by its folder. */
-async function contextFromCheckouts(paths: readonly string[], cwd: string): Promise<RoutingContext | undefined> {
-  if (paths.length === 0) return undefined;
+function isCheckout(folder: string): boolean {
+  return existsSync(folder) && statSync(folder).isDirectory() && existsSync(path.join(folder, '.git'));
+}
+
+/**
+ * The context a runner with these repositories would send. Each `--repo` is a path to a
+ * checkout (named by its folder) or, when no such checkout is there, the name of a
+ * repository the runner is configured with (named as configured).
+ */
+async function contextFromCheckouts(given: readonly string[], io: CliIo): Promise<RoutingContext | undefined> {
+  if (given.length === 0) return undefined;
+  let configured: RepoConfig[] | undefined;
   const repos = [];
-  for (const given of paths) {
-    const checkout = path.resolve(cwd, given);
-    if (!existsSync(checkout) || !statSync(checkout).isDirectory() || !existsSync(path.join(checkout, '.git'))) {
-      throw new DispatchError('bad_input', `--repo ${given}: not a git checkout (no .git in ${checkout}).`);
+  for (const wanted of given) {
+    const checkout = path.resolve(io.cwd, wanted);
+    if (isCheckout(checkout)) {
+      repos.push({ name: path.basename(checkout), vocabulary: await buildRepoVocabulary(checkout) });
+      continue;
     }
-    repos.push({ name: path.basename(checkout), vocabulary: await buildRepoVocabulary(checkout) });
+    // Read only when a name is given: a path alone needs no runner configuration.
+    configured ??= loadRunnerConfig(io.env, io.cwd).repos;
+    const named = configured.find((repo) => repo.name.toLowerCase() === wanted.trim().toLowerCase());
+    if (named && isCheckout(named.path)) {
+      repos.push({ name: named.name, vocabulary: await buildRepoVocabulary(named.path) });
+      continue;
+    }
+    const known = configured.map((repo) => repo.name).join(', ');
+    const why = named
+      ? `the configured repository ${named.name} points at ${named.path}, which is not a git checkout`
+      : `not a git checkout (no .git in ${checkout}), nor the name of a configured repository (${known ? `configured: ${known}` : 'none is configured: DISPATCH_REPOS="name=/path"'})`;
+    throw new DispatchError('bad_input', `--repo ${wanted}: ${why}.`);
   }
   return { repos };
 }

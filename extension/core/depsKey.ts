@@ -89,7 +89,7 @@ export async function dependencyKey(worktree: string): Promise<DepsKey | { none:
   try {
     lock = await readFile(path.join(worktree, lockfile));
   } catch {
-    return { none: `no ${lockfile}: an install would resolve versions afresh` };
+    return { none: `no ${lockfile}, so an install would resolve versions afresh` };
   }
   const declared = typeof manifest.packageManager === 'string' ? manifest.packageManager : '';
   const version = await managerVersion(manager, worktree, declared);

@@ -59,6 +59,13 @@ interface TurnEnd {
   logFile: string;
   /** Which path the turn's dependencies took ("dependencies: from cache (…)"), if it needed any. */
   dependencies?: string;
+  /**
+   * The turn did nothing in a worktree that was there before it (a refused or denied
+   * follow-up, say after a Cancel that said "kept"): it stays, unchanged or not.
+   */
+  keepWorktree?: boolean;
+  /** Where the turn ran when that is not the branch the task named ("on master (the default branch) …"). */
+  baseNote?: string;
 }
 
 /** The approval gate, timed: how long the turn waited for a person is shown apart from its working time. */
@@ -102,11 +109,15 @@ export async function runTurn(ctx: TurnContext, record: JournalRecord): Promise<
   // A task the agent cannot do is refused before anything exists: no worktree, no branch.
   const plan = planOf(ctx.agent, record.task);
   const deps = ctx.deps?.enabled ? new TurnDependencies(ctx.deps) : undefined;
+  const hadWorktree = Boolean(record.snapshot.worktree);
+  let baseNote: string | undefined;
   try {
     if (plan.refusal) outcome = plan.refusal;
     else {
       ctx.store.transition(record, 'preparing');
-      const taken = await ensureWorktree(ctx, record, plan.base);
+      const made = await ensureWorktree(ctx, record, plan.base);
+      const taken = made?.taken;
+      baseNote = made?.baseNote;
       if (taken?.deps && deps) {
         const line = deps.fromPool(taken.deps.lockHash, taken.deps.ms);
         log.write(`[dispatch] ${line}\n`);
@@ -123,11 +134,24 @@ export async function runTurn(ctx: TurnContext, record: JournalRecord): Promise<
   }
   await log.close();
   const dependencies = deps?.report;
-  await finish(ctx, record, { outcome, failure, startedAt, waitingMs: timed.waitingMs(), logFile: log.file, ...(dependencies ? { dependencies } : {}) });
+  const keepWorktree = hadWorktree && (Boolean(plan.refusal) || outcome?.denied === true);
+  await finish(ctx, record, {
+    outcome,
+    failure,
+    startedAt,
+    waitingMs: timed.waitingMs(),
+    logFile: log.file,
+    ...(dependencies ? { dependencies } : {}),
+    ...(keepWorktree ? { keepWorktree } : {}),
+    ...(baseNote ? { baseNote } : {}),
+  });
 }
 
-/** Makes the session's worktree (from the warm pool when one is ready at the base); returns a pool entry taken. */
-async function ensureWorktree(ctx: TurnContext, record: JournalRecord, branch?: string): Promise<TakenWorktree | undefined> {
+/**
+ * Makes the session's worktree (from the warm pool when one is ready at the base); returns a
+ * pool entry taken, and a note when the branch the task named is not the one it starts from.
+ */
+async function ensureWorktree(ctx: TurnContext, record: JournalRecord, branch?: string): Promise<{ taken?: TakenWorktree; baseNote?: string } | undefined> {
   const snapshot = record.snapshot;
   if (snapshot.worktree) {
     if (!existsSync(snapshot.worktree)) {
@@ -135,10 +159,13 @@ async function ensureWorktree(ctx: TurnContext, record: JournalRecord, branch?: 
     }
     return undefined;
   }
-  const baseCommit = await ctx.worktrees.resolveBase(record.repoPath, branch ?? ctx.repo.base);
+  const based = await ctx.worktrees.resolveBaseNamed(record.repoPath, branch ?? ctx.repo.base);
+  const baseCommit = based.commit;
+  // "on main" in a repository whose default branch is master runs at master: the branch and the result say so.
+  const swapped = branch && based.name && based.name !== branch ? based.name : undefined;
   const shortId = safeShortId(snapshot.sessionId);
   const folder = path.join(ctx.home, 'worktrees', slugify(ctx.repo.name) || 'repo', shortId);
-  const name = sessionBranchName(shortId, record.task);
+  const name = sessionBranchName(shortId, swapped && branch ? record.task.replace(new RegExp(String.raw`\b${branch}\b`, 'gi'), swapped) : record.task);
   const taken = await ctx.pool?.take(record.repoPath, baseCommit, folder, name);
   const made = taken ?? (await ctx.worktrees.add(record.repoPath, folder, name, baseCommit));
   // Before the agent first runs: what a push would later check the shared .git/config against.
@@ -151,7 +178,8 @@ async function ensureWorktree(ctx: TurnContext, record: JournalRecord, branch?: 
     baseCommit: made.baseCommit,
     agent: ctx.agent.name,
   });
-  return taken;
+  const baseNote = swapped ? `Ran on ${swapped} (the default branch: this repository has no ${branch}).` : undefined;
+  return { ...(taken ? { taken } : {}), ...(baseNote ? { baseNote } : {}) };
 }
 
 async function driveAgent(ctx: TurnContext, record: JournalRecord, log: SessionLog, dependencies?: TurnDependencies): Promise<AgentOutcome | undefined> {
@@ -213,7 +241,7 @@ async function finish(ctx: TurnContext, record: JournalRecord, end: TurnEnd): Pr
     diff = await ctx.worktrees.diffAgainst(worktree, baseCommit).catch(() => diff);
   }
   // A turn that ended having changed nothing leaves nothing behind (a cancel keeps it: the person may look).
-  const removed = !stop && worktree && baseCommit ? await removeIfUnchanged(ctx, record) : false;
+  const removed = !stop && !end.keepWorktree && worktree && baseCommit ? await removeIfUnchanged(ctx, record) : false;
   const summary =
     stop === 'cancel'
       ? 'Cancelled. The worktree and branch are kept.'
@@ -227,7 +255,8 @@ async function finish(ctx: TurnContext, record: JournalRecord, end: TurnEnd): Pr
   const ship = !removed && snapshot.branch && baseCommit ? await shipReadiness(record.repoPath, baseCommit, snapshot.branch) : undefined;
   const shipped = record.verdict?.result.shipped;
   // Which way the dependencies came is part of the verdict: a person can tell a warm start from a cold one.
-  const withDeps = end.dependencies ? `${summary}\n${end.dependencies[0]?.toUpperCase()}${end.dependencies.slice(1)}.` : summary;
+  const where = end.baseNote ? `${summary}\n${end.baseNote}` : summary;
+  const withDeps = end.dependencies ? `${where}\n${end.dependencies[0]?.toUpperCase()}${end.dependencies.slice(1)}.` : where;
   const result: SessionResult = {
     summary: stripAnsi(withDeps).slice(0, 20_000),
     // Bounded: a result event must fit the machine link's frame (the diffstat still counts them all).

@@ -44,7 +44,8 @@ export class TurnDependencies implements DependencySource {
   async installed(worktree: string, ms: number): Promise<string> {
     const kept = await this.cache.keep(worktree, this.before?.id).catch((error: unknown) => ({ kept: false as const, reason: String(error) }));
     this.report = `dependencies: installed (${seconds(ms)})`;
-    if (!kept.kept) return `${this.report}; not cached: ${kept.reason}`;
+    // A dash, not a colon: the reason may hold one of its own ("could not copy …: EACCES").
+    if (!kept.kept) return `${this.report}; not cached — ${kept.reason}`;
     const how = kept.later ? 'being copied into the cache in the background' : 'kept in the cache';
     return `${this.report}; ${how} for the next session (${lockLabel(kept.key)})`;
   }

@@ -79,6 +79,11 @@ export class Worktrees {
 
   /** The commit a session starts from: the configured branch, else the repository's HEAD. */
   async resolveBase(repoRoot: string, base?: string): Promise<string> {
+    return (await this.resolveBaseNamed(repoRoot, base)).commit;
+  }
+
+  /** resolveBase, and the name that answered: "master" when `base` was "main" in a repository that has no main. */
+  async resolveBaseNamed(repoRoot: string, base?: string): Promise<{ commit: string; name: string | undefined }> {
     if (base !== undefined && !SAFE_REF.test(base)) {
       throw new DispatchError('bad_config', `Base branch ${JSON.stringify(base)} is not a plain branch name.`);
     }
@@ -86,9 +91,10 @@ export class Worktrees {
     // in a repository whose default branch is master (or the reverse) means that branch.
     const other = base === 'main' ? 'master' : base === 'master' ? 'main' : undefined;
     const resolve = async (name: string | undefined) => (await readCommitFast(repoRoot, name)) ?? (await this.revision(repoRoot, `${name ?? 'HEAD'}^{commit}`));
-    const commit = (await resolve(base)) ?? (other ? await resolve(other) : undefined);
+    const asked = await resolve(base);
+    const commit = asked ?? (other ? await resolve(other) : undefined);
     if (!commit) throw new DispatchError('not_found', `Base ${JSON.stringify(base ?? 'HEAD')} does not name a commit in ${repoRoot}.`);
-    return commit;
+    return { commit, name: asked ? base : other };
   }
 
   /**

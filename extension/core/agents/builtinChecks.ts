@@ -6,6 +6,7 @@ import { tailExcerpt } from './excerpt.js';
 import { failureReasons } from './failureReasons.js';
 import type { JunitReport } from './junitReport.js';
 import { machineReport } from './machineReport.js';
+import { outdatedSummary, parseOutdated } from './outdatedReport.js';
 import { parseTestOutput } from './testParsers.js';
 import type { CheckAction } from './taskIntent.js';
 import { lookedFor, packageManagerLauncher, planCommand, type PlannedCommand } from './toolchain.js';
@@ -72,6 +73,14 @@ async function* runPlanned(
     const display = machine ? { display: { line: shown(plan.command), note: machine.note } } : {};
     const end = yield* runStep(context, command, { intervalMs, ...display, ...(plan.okExitCodes ? { okExitCodes: plan.okExitCodes } : {}) });
     if (!end.ran) return { outcome: end.outcome, ok: false, text: '' };
+    if (action === 'outdated') {
+      // A package manager's JSON report (the plans that accept exit 1) that is empty with exit 0: nothing is behind (yarn 1).
+      const silent = end.exitCode === 0 && plan.okExitCodes !== undefined && end.text.trim() === '';
+      const found = silent ? [] : end.ok ? parseOutdated(end.text) : undefined;
+      if (found) return { outcome: { status: 'completed', summary: outdatedSummary(shown(plan.command), found), commitChanges: false }, ok: true, text: end.text };
+      // Exit 1 means "something is outdated" only with a report that says what: without one it failed (no registry).
+      if (end.exitCode !== 0) return summarize(action, shown(plan.command), false, end.exit, end.text);
+    }
     // The report names the command the person knows, not the temp file Dispatch added.
     return summarize(action, shown(plan.command), end.ok, end.exit, end.text, machine?.read());
   } finally {

@@ -96,8 +96,10 @@ function installStep(dir: string, pkg: Record<string, unknown>, pm: PackageManag
 function nodePlan(dir: string, intent: BuiltinIntent, env?: NodeJS.ProcessEnv): PlannedCommand | undefined {
   const plan = nodeCommand(dir, intent, env);
   const pkg = readJson(path.join(dir, 'package.json'));
-  // audit and outdated read the manifest and lockfile; scripts and tools need the dependencies.
-  const setup = plan && pkg && intent !== 'audit' && intent !== 'outdated' ? installStep(dir, pkg, detectPackageManager(dir, pkg), env) : undefined;
+  // An audit reads the manifest and lockfile. Scripts and tools need the dependencies, and so
+  // does `outdated`: it compares what is installed, and without node_modules it has nothing to
+  // compare (everything "MISSING", or nothing at all), so it gets the same install as the others.
+  const setup = plan && pkg && intent !== 'audit' ? installStep(dir, pkg, detectPackageManager(dir, pkg), env) : undefined;
   return plan && setup ? { ...plan, setup } : plan;
 }
 
@@ -144,8 +146,11 @@ function nodeCommand(dir: string, intent: BuiltinIntent, env?: NodeJS.ProcessEnv
     }
     case 'audit':
       return { command: run('audit'), source: `${pm} audit` };
-    case 'outdated':
-      return { command: run('outdated'), source: `${pm} outdated`, okExitCodes: [1] };
+    case 'outdated': {
+      // The JSON report, read by outdatedReport.ts; all three exit 1 when something is outdated.
+      const json = detected === 'pnpm' ? ['--format', 'json'] : ['--json'];
+      return { command: run('outdated', ...json), source: `${pm} outdated`, okExitCodes: [1] };
+    }
   }
 }
 

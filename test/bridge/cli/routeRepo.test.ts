@@ -5,14 +5,14 @@ import { main } from '../../../bridge/cli/main.js';
 import type { CliIo } from '../../../bridge/cli/io.js';
 import { makeRepo, TempDirs } from '../../helpers/gitRepos.js';
 
-async function run(argv: string[], cwd: string, stdin = ''): Promise<{ code: number; out: string; err: string }> {
+async function run(argv: string[], cwd: string, stdin = '', env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
   let err = '';
   stdout.on('data', (chunk) => (out += chunk));
   stderr.on('data', (chunk) => (err += chunk));
-  const io: CliIo = { stdout, stderr, stdin: Readable.from([stdin]), env: {}, cwd };
+  const io: CliIo = { stdout, stderr, stdin: Readable.from([stdin]), env, cwd };
   const code = await main(argv, io);
   return { code, out, err };
 }
@@ -54,5 +54,26 @@ describe('dispatch route --repo', () => {
     assert.notEqual(code, 0);
     assert.equal(out, '');
     assert.match(err, /not a git checkout/);
+  });
+
+  it('accepts the name of a configured repository (DISPATCH_REPOS) as well as a path', async () => {
+    const checkout = makeRepo(path.join(temp.make(), 'checkouts', 'is-number'), {
+      'package.json': JSON.stringify({ name: 'is-number', dependencies: { moment: '^2.30.0', dayjs: '^1.11.0' } }),
+    });
+    const env = { DISPATCH_REPOS: `is-number=${checkout}` };
+    // Run from a folder where no "is-number" folder exists: the name is looked up in the configuration.
+    const named = await run(['route', '--repo', 'is-number', 'run the tests in is-number'], temp.make(), '', env);
+    assert.equal(named.code, 0, named.err);
+    assert.equal(JSON.parse(named.out).repoHint, 'is-number');
+    const swap = JSON.parse((await run(['route', '--repo', 'Is-Number', 'swap moment for dayjs'], temp.make(), '', env)).out);
+    assert.match(swap.reason, /from your code/, 'routed with the configured checkout\'s vocabulary');
+  });
+
+  it('a --repo that is neither a checkout nor a configured name says both, and routes nothing', async () => {
+    const checkout = makeRepo(path.join(temp.make(), 'api'));
+    const { code, out, err } = await run(['route', '--repo', 'is-number', 'run the tests'], temp.make(), '', { DISPATCH_REPOS: `api=${checkout}` });
+    assert.notEqual(code, 0);
+    assert.equal(out, '');
+    assert.match(err, /--repo is-number: not a git checkout \(no \.git in .*is-number\), nor the name of a configured repository \(configured: api\)/);
   });
 });

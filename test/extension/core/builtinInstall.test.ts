@@ -76,4 +76,21 @@ describe('builtin agent in a fresh worktree', function () {
     assert.equal(end.state, 'failed');
     assert.match(end.result?.summary ?? '', /Did not install dependencies .*not on this laptop/);
   });
+
+  it('a project without a lockfile (package-lock=false, like is-number) says in one clause why its install is not cached', async () => {
+    const files = { ...projectWithDependency(), '.npmrc': 'package-lock=false\n' };
+    const repo = makeRepo(path.join(h.temp.make(), 'is-number'), files);
+    const runner = h.runner({ repos: [{ name: 'is-number', path: repo }] });
+    const { sessionId } = await runner.submit(job('run the tests'));
+    const install = await waitForApproval(runner, sessionId);
+    runner.decide(sessionId, { requestId: install.requestId, decision: 'approve_once' });
+    const test = await nextApproval(runner, sessionId, install.requestId);
+    runner.decide(sessionId, { requestId: test.requestId, decision: 'approve_once' });
+    const end = await waitForEnd(runner, sessionId);
+    assert.equal(end.state, 'completed', end.result?.summary);
+    const said = h.eventsOf(sessionId).filter((e) => e.kind === 'progress').map((e) => (e.kind === 'progress' ? e.text : ''));
+    const line = said.find((text) => text.startsWith('dependencies: installed'));
+    assert.match(line ?? '', /^dependencies: installed \(\d+\.\d s\); not cached — no package-lock\.json, so an install would resolve versions afresh$/);
+    assert.doesNotMatch(line ?? '', /:.*:/, 'no colon after a colon');
+  });
 });
