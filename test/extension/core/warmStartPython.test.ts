@@ -150,7 +150,7 @@ describe('warm starts: Python venvs from the cache', function () {
     const first = await runner.submit(job('run the tests'));
     const firstEnd = await waitForEnd(runner, first.sessionId, 200_000);
     assert.equal(firstEnd.state, 'completed', firstEnd.result?.summary);
-    assert.match(sessionLog(firstEnd), /not cached: the venv points outside itself: .*(editable|local)/);
+    assert.match(sessionLog(firstEnd), /not cached — the venv points outside itself: .*(editable|local)/);
     asked.length = 0;
     const second = await runner.submit(job('run the tests'));
     const secondEnd = await waitForEnd(runner, second.sessionId, 200_000);
