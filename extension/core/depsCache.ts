@@ -202,7 +202,10 @@ export class DepsCache {
     const source = path.join(worktree, folderName);
     const entry = path.join(this.entriesDir, key.id);
     if (!existsSync(source)) return { kept: false, reason: `the install made no ${folderName}` };
-    if (existsSync(entry) || this.pending.has(key.id)) return { kept: true, key, later: false };
+    if (existsSync(entry)) return { kept: true, key, later: false };
+    // A snapshot of the same key may still wait for an idle runner, and may turn out changed (its
+    // session wrote into it): this one queues behind it and is stored only if that one was not.
+    const previous = this.pending.get(key.id);
     const escape = key.manager === 'pip' ? await venvEscape(source, worktree) : undefined;
     if (escape) return { kept: false, reason: `the venv points outside itself: ${escape}` };
     const folder = this.tempFolder(`snapshot-${key.id}`);
@@ -221,7 +224,8 @@ export class DepsCache {
     const marker = path.join(folder, 'pristine-at');
     await writeFile(marker, '', { mode: STATE_FILE_MODE });
     const snapshot: Snapshot = { key, folder, tree: path.join(folder, folderName), origin: source, pristineAtNs: (await lstat(marker, { bigint: true })).ctimeNs, readers: 1, done: Promise.resolve() };
-    snapshot.done = this.storeSnapshot(snapshot).finally(() => this.release(snapshot, -1));
+    const stored = (): Promise<void> => (existsSync(path.join(entry, 'meta.json')) ? Promise.resolve() : this.storeSnapshot(snapshot));
+    snapshot.done = (previous ? previous.done.then(stored) : stored()).finally(() => this.release(snapshot, -1));
     this.pending.set(key.id, snapshot);
     return { kept: true, key, later: true };
   }

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Runner } from '../../../extension/core/runner.js';
 import { installFramework } from '../../helpers/frameworks.js';
 import { git, makeRepo, TempDirs, writeFiles } from '../../helpers/gitRepos.js';
 import { Harness, job, waitForEnd } from './harness.js';
+import { approveAll, entriesReady } from './warmPool.js';
 
 const PNPM = 'pnpm@9.15.9';
 const PATCH = '// patched by a session';
@@ -32,16 +32,6 @@ function project(lock: string, patching: boolean): Record<string, string> {
     'test/check.test.js': check.join('\n'),
     ...(patching ? { 'test/patch.test.js': patch.join('\n') } : {}),
   };
-}
-
-function approveAll(runner: Runner): string[][] {
-  const asked: string[][] = [];
-  runner.onEvent((event) => {
-    if (event.kind !== 'approval_requested') return;
-    asked.push([...(event.request.command ?? [])]);
-    runner.decide(event.sessionId, { requestId: event.request.requestId, decision: 'approve_once' });
-  });
-  return asked;
 }
 
 /** Every file under `dir` whose content includes `text`. */
@@ -85,7 +75,8 @@ describe('warm starts with pnpm: its own store, imported by copy, and the depend
 
   it("a session that writes into an installed package changes neither pnpm's store nor the next session; an untouched install is copied to the next one", async () => {
     const repo = makeRepo(path.join(h.temp.make(), 'app'), project(lock, true));
-    const runner = h.runner({ home: h.temp.make('dispatch-home-'), repos: [{ name: 'app', path: repo }] });
+    const home = h.temp.make('dispatch-home-');
+    const runner = h.runner({ home, repos: [{ name: 'app', path: repo }] });
     const asked = approveAll(runner);
     const install = ['pnpm', 'install', '--frozen-lockfile', '--prefer-offline', '--package-import-method=copy'];
 
@@ -105,7 +96,9 @@ describe('warm starts with pnpm: its own store, imported by copy, and the depend
     assert.equal(second.state, 'completed', second.result?.summary);
     assert.equal(second.result?.tests?.passed, 1, 'is-number as published');
 
-    // … and the third gets a copy from the cache, without asking.
+    // … and the third, once the runner was idle long enough to copy an install into the cache,
+    // gets a copy from it, without asking.
+    await entriesReady(path.join(home, 'deps-cache', 'entries'), 1);
     asked.length = 0;
     const third = await waitForEnd(runner, (await runner.submit(job('run the tests'))).sessionId, 60_000);
     assert.equal(third.state, 'completed', third.result?.summary);
