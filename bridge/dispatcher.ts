@@ -391,4 +391,3 @@ function chooseRepo(machine: MachineRecord, hint: string | undefined): { repo?: 
   if (fallback || names.length <= 1) return fallback ? { repo: fallback } : {};
   return { ask: names };
 }
-
