@@ -23,11 +23,12 @@ export function makeEditorRepo(dir: string): string {
 }
 
 /** A DISPATCH_HOME with a known machine id, paired (on the bridge) with `users`. */
-export function prepareEditorMachine(home: string, bridge: Bridge, users: ChatUser[], name = 'editor-box'): void {
+export async function prepareEditorMachine(home: string, bridge: Bridge, users: ChatUser[], name = 'editor-box'): Promise<void> {
   mkdirSync(home, { recursive: true });
   writeFileSync(path.join(home, 'machine.json'), JSON.stringify({ machineId: EDITOR_MACHINE_ID }));
-  bridge.store.upsertMachine({ id: EDITOR_MACHINE_ID, name, platform: process.platform, agent: 'builtin', repos: [{ name: 'api', default: true }], lastSeenAt: 0 });
-  for (const user of users) bridge.store.addPairing(user, EDITOR_MACHINE_ID, 0);
+  // Stored before anything is typed: a task sent first would find its person unpaired.
+  await bridge.store.upsertMachine({ id: EDITOR_MACHINE_ID, name, platform: process.platform, agent: 'builtin', repos: [{ name: 'api', default: true }], lastSeenAt: 0 });
+  for (const user of users) await bridge.store.addPairing(user, EDITOR_MACHINE_ID, 0);
 }
 
 /**

@@ -44,7 +44,7 @@ describe('the VS Code extension in a real extension host (code-server + chromium
     git(repo, ['config', 'dispatch.forge', 'github:acme/api']);
     await github.start();
     home = temp.make('dispatch-editor-home-');
-    prepareEditorMachine(home, live.bridge, [alice]);
+    await prepareEditorMachine(home, live.bridge, [alice]);
     control = await startChatControl(live.bridge, chat, alice);
     const resultsFile = path.join(temp.make(), 'results.json');
 

@@ -39,7 +39,7 @@ describe('the VS Code extension across window reloads (code-server + chromium)',
     live = await startLiveBridge({ repos: [], transports: [chat], withRunner: false });
     const repo = makeEditorRepo(path.join(temp.make(), 'api'));
     home = temp.make('dispatch-editor-home-');
-    prepareEditorMachine(home, live.bridge, [alice]);
+    await prepareEditorMachine(home, live.bridge, [alice]);
     control = await startChatControl(live.bridge, chat, alice);
     const shared = temp.make();
     const resultsFile = path.join(shared, 'results.json');

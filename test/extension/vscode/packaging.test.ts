@@ -49,7 +49,7 @@ describe('the packaged extension (.vsix) installed into code-server', function (
     live = await startLiveBridge({ repos: [], transports: [chat], withRunner: false });
     const repo = makeEditorRepo(path.join(temp.make(), 'api'));
     home = temp.make('dispatch-editor-home-');
-    prepareEditorMachine(home, live.bridge, [alice], 'editor-box');
+    await prepareEditorMachine(home, live.bridge, [alice], 'editor-box');
     await chat.say(alice, 'run the linter');
     await chat.say(alice, 'run the tests');
 
@@ -77,9 +77,18 @@ describe('the packaged extension (.vsix) installed into code-server', function (
     await page.locator('.activitybar .badge-content', { hasText: /^1$/ }).waitFor();
     await page.locator('.statusbar-item', { hasText: 'editor-box' }).waitFor();
 
-    await waitingRow.click();
     const panel = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-    await panel.getByRole('button', { name: 'Approve once' }).waitFor();
+    // The rows move between groups as the sessions change state: a click that landed on the
+    // other session's row (its panel has nothing to approve) is made again.
+    for (let attempt = 1; ; attempt++) {
+      await waitingRow.click();
+      try {
+        await panel.getByRole('button', { name: 'Approve once' }).waitFor({ timeout: attempt < 3 ? 15_000 : 45_000 });
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+      }
+    }
     await panel.getByText('from alice via web').waitFor();
 
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });

@@ -23,7 +23,7 @@ describe('the editor runner with a token the bridge refuses', function () {
     live = await startLiveBridge({ repos: [], transports: [new RecordingTransport('web')], withRunner: false });
     const repo = makeEditorRepo(path.join(temp.make(), 'api'));
     const home = temp.make('dispatch-editor-home-');
-    prepareEditorMachine(home, live.bridge, [alice]);
+    await prepareEditorMachine(home, live.bridge, [alice]);
     const settings = {
       protocolVersion: EDITOR_PROTOCOL_VERSION,
       bridgeUrl: live.bridge.url,

@@ -24,7 +24,7 @@ describe('closing the editor window', function () {
     live = await startLiveBridge({ repos: [], transports: [chat], withRunner: false });
     const repo = makeEditorRepo(path.join(temp.make(), 'api'));
     const home = temp.make('dispatch-editor-home-');
-    prepareEditorMachine(home, live.bridge, [alice]);
+    await prepareEditorMachine(home, live.bridge, [alice]);
     runner = RunnerProcess.spawn({ DISPATCH_HOME: home, DISPATCH_RUNNER_TOKEN: RUNNER_TOKEN });
     await runner.initialize({
       protocolVersion: EDITOR_PROTOCOL_VERSION,

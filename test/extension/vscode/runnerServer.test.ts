@@ -33,7 +33,7 @@ describe('the editor runner process (runnerServer.ts) over stdio, against a live
     live = await startLiveBridge({ repos: [], transports: [chat], withRunner: false });
     repo = makeEditorRepo(path.join(temp.make(), 'api'));
     home = temp.make('dispatch-editor-home-');
-    prepareEditorMachine(home, live.bridge, [alice]);
+    await prepareEditorMachine(home, live.bridge, [alice]);
     runner = RunnerProcess.spawn({ DISPATCH_HOME: home, DISPATCH_RUNNER_TOKEN: RUNNER_TOKEN });
     await runner.initialize(settings(live.bridge.url, repo));
     await runner.waitFor(() => runner.links.some((link) => link.status === 'online'), 'the link to come online');

@@ -23,7 +23,7 @@ describe('two windows, one machine', function () {
     live = await startLiveBridge({ repos: [], transports: [chat], withRunner: false });
     repo = makeEditorRepo(path.join(temp.make(), 'api'));
     home = temp.make('dispatch-editor-home-');
-    prepareEditorMachine(home, live.bridge, [alice]);
+    await prepareEditorMachine(home, live.bridge, [alice]);
   });
   afterEach(async () => {
     for (const runner of runners.splice(0)) runner.child.kill('SIGKILL');
