@@ -16,7 +16,7 @@ export interface CliResult {
  * @param argv - The arguments after `dispatch`.
  * @param options - What is typed on stdin, the environment (nothing of this process's), the folder it runs in.
  */
-export async function runCli(argv: string[], options: { stdin?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+export async function runCli(argv: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';

@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import { main } from '../../../bridge/cli/main.js';
-import type { CliIo } from '../../../bridge/cli/io.js';
+import { runCli, type CliResult } from '../../helpers/cliRun.js';
 import { makeRepo, TempDirs } from '../../helpers/gitRepos.js';
 
-async function run(argv: string[], cwd: string, stdin = '', env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  const io: CliIo = { stdout, stderr, stdin: Readable.from([stdin]), env, cwd };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const run = (argv: string[], cwd: string, stdin = '', env: NodeJS.ProcessEnv = {}): Promise<CliResult> => runCli(argv, { stdin, env, cwd });
 
 describe('dispatch route --repo', () => {
   const temp = new TempDirs();
