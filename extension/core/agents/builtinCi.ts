@@ -1,5 +1,8 @@
+import { Worktrees } from '../worktrees.js';
 import type { AgentContext, AgentEvent, AgentOutcome } from './agent.js';
 import { runCheck, type CheckReport } from './builtinChecks.js';
+
+const git = new Worktrees();
 
 /** "src/app.ts(12,5): error TS2322", "src/app.ts:12:5 - error", "main.go:7:2: undefined: x", "at file.js:3:9". */
 const LOCATED = /((?:[\w.@-]+[\\/])*[\w.@-]+\.[A-Za-z]{1,6})(?:\((\d+),(\d+)\)|:(\d+)(?::(\d+))?)/;
@@ -23,7 +26,7 @@ export function firstErrors(text: string, max = 5): string[] {
  * and line, so the chat shows where to look rather than a wall of output.
  */
 export async function* runCi(context: AgentContext, branch: string | undefined, intervalMs: number): AsyncGenerator<AgentEvent, AgentOutcome> {
-  const where = branch ? ` on ${branch}` : '';
+  const where = branch ? ` on ${await branchRunOn(context.worktree, branch)}` : '';
   const reports: { label: string; report: CheckReport }[] = [];
   const build = yield* runCheck(context, 'build', intervalMs);
   if (build.text || build.outcome.status === 'completed') reports.push({ label: 'Build', report: build });
@@ -47,4 +50,17 @@ export async function* runCi(context: AgentContext, branch: string | undefined, 
   return ok
     ? { status: 'completed', summary, commitChanges: false, ...tested }
     : { status: 'failed', summary, error: `Failing${where}`, commitChanges: false, ...tested };
+}
+
+/**
+ * The branch the worktree really started from: "main" in a repository that has only master
+ * ran at master (the session says "Ran on master (the default branch …)"), so the summary
+ * names master too, the same way the worktree's base was chosen.
+ */
+async function branchRunOn(worktree: string, branch: string): Promise<string> {
+  try {
+    return (await git.resolveBaseNamed(worktree, branch)).name ?? branch;
+  } catch {
+    return branch; // not a plain name, or no commit: keep what the person said
+  }
 }

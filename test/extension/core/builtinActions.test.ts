@@ -201,8 +201,11 @@ describe('builtin agent: the guide\'s tasks as people phrase them', function () 
     git(repo, ['commit', '--quiet', '-m', 'a broken test on feature']);
     const { end } = await run(repo, 'what fails on main?');
     assert.equal(end.state, 'completed', end.result?.summary);
-    assert.match(end.result?.summary ?? '', /The build and the tests pass on main/);
-    assert.match(end.result?.summary ?? '', /1 passed, 0 failed/, 'ran at master, not at the checked-out feature branch');
+    const summary = end.result?.summary ?? '';
+    assert.match(summary, /^The build and the tests pass on master\./, 'the first line names the branch it ran on');
+    assert.match(summary, /Ran on master \(the default branch: this repository has no main\)/);
+    assert.doesNotMatch(summary, /on main\b/, 'no line claims it ran on main');
+    assert.match(summary, /1 passed, 0 failed/, 'ran at master, not at the checked-out feature branch');
   });
 
   it('a denied step ends the turn and says so', async () => {
