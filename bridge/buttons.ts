@@ -11,6 +11,8 @@ export type ButtonAction =
   | { kind: 'approve_for'; jobId: string; requestId: string; minutes: number }
   | { kind: 'deny'; jobId: string; requestId: string }
   | { kind: 'cancel'; jobId: string }
+  /** "End grant": ends the standing grant `grantId` (the id of the request it was given on) early. */
+  | { kind: 'end_grant'; jobId: string; grantId: string }
   | { kind: 'choose_repo'; jobId: string; repo: string }
   /** "Run as a Code session" on a Cowork reply: the stored reply's id (its text is too long for a button). */
   | { kind: 'run_as_code'; replyId: string }
@@ -30,6 +32,8 @@ export function buttonValue(action: ButtonAction): string {
       return `no:${action.jobId}:${action.requestId}`;
     case 'cancel':
       return `cancel:${action.jobId}`;
+    case 'end_grant':
+      return `endgrant:${action.jobId}:${action.grantId}`;
     case 'choose_repo':
       return `repo:${action.jobId}:${action.repo}`;
     case 'run_as_code':
@@ -58,6 +62,7 @@ export function parseButtonValue(value: string): ButtonAction | undefined {
   const requestId = arg!;
   if (verb === 'ok1') return { kind: 'approve_once', jobId: job, requestId };
   if (verb === 'no') return { kind: 'deny', jobId: job, requestId };
+  if (verb === 'endgrant') return { kind: 'end_grant', jobId: job, grantId: requestId };
   const minutes = /^okt(\d{1,4})$/.exec(verb)?.[1];
   if (minutes && Number(minutes) >= 1 && Number(minutes) <= 1440) return { kind: 'approve_for', jobId: job, requestId, minutes: Number(minutes) };
   return undefined;

@@ -5,6 +5,8 @@ import type { Logger } from '../shared/logger.js';
 import type { RoutingContext } from '../shared/routing/context.js';
 import { MAX_TASK_LENGTH, isFinal } from '../shared/sessions.js';
 import { parseButtonValue, type ButtonAction } from './buttons.js';
+import { endGrantFromChat } from './grantButtons.js';
+import { grantGivenMessage } from './grantMessages.js';
 import type { ButtonPress, ButtonReply, ChatHandler, ChatMessage, ChatUser, OutgoingMessage, ThreadRef } from './chat.js';
 import { parseCommand, runCommand, sessionsOverview, type CommandContext } from './commands.js';
 import type { CoworkResponder } from './cowork.js';
@@ -270,6 +272,7 @@ export class Dispatcher implements ChatHandler {
     const { store, clock, machines } = this.options;
     const by = user.displayName ?? user.userId;
     if (action.kind === 'cancel') return { ephemeral: await this.cancel(job, user) };
+    if (action.kind === 'end_grant') return endGrantFromChat({ store, clock, machines }, job, user, action.grantId);
     if (action.kind === 'instead') {
       if (!isFinal(job.state)) return { ephemeral: 'The session is still running.' };
       await this.followUp(job, INSTEAD_TASK[action.check], job.thread);
@@ -298,7 +301,7 @@ export class Dispatcher implements ChatHandler {
     const delivered = await machines.decide(job, decision);
     const verdict = decisionVerdict(decision);
     return {
-      update: decidedMessage(request, verdict, by),
+      update: decision.decision === 'approve_for' ? grantGivenMessage(job, request, decision.minutes, by, clock.now()) : decidedMessage(request, verdict, by),
       ...(delivered ? {} : { ephemeral: 'Your machine is offline; the decision is saved and reaches it when it reconnects.' }),
     };
   }

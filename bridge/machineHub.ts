@@ -165,6 +165,13 @@ export class MachineHub {
     return this.send(job.machineId, (connection) => call(connection, bridgeToRunner, 'approval/decide', { sessionId: job.id, decision }, { timeoutMs: this.timeoutMs }));
   }
 
+  async endGrant(job: JobRecord, grantId: string): Promise<'ended' | 'gone' | 'offline'> {
+    const link = this.links.get(job.machineId);
+    if (!link) return 'offline';
+    const answer = await call(link.connection, bridgeToRunner, 'approval/endGrant', { sessionId: job.id, grantId }, { timeoutMs: this.timeoutMs });
+    return answer.ended ? 'ended' : 'gone';
+  }
+
   async cancel(job: JobRecord): Promise<boolean> {
     return this.send(job.machineId, (connection) => call(connection, bridgeToRunner, 'session/cancel', { sessionId: job.id }, { timeoutMs: this.timeoutMs }));
   }

@@ -14,6 +14,8 @@ export interface MachineLinks {
   offer(job: JobRecord): Promise<void>;
   decide(job: JobRecord, decision: ApprovalDecision): Promise<boolean>;
   cancel(job: JobRecord): Promise<boolean>;
+  /** Ends a grant early on the job's machine: 'ended', 'gone' (expired or ended already), or 'offline'. */
+  endGrant?(job: JobRecord, grantId: string): Promise<'ended' | 'gone' | 'offline'>;
   followUp(job: JobRecord, text: string): Promise<boolean>;
   /** Pushes the session's branch (and opens its pull request) on the machine; false when it is offline. */
   ship?(job: JobRecord, params: ShipParams): Promise<ShipAnswer | false>;

@@ -3,6 +3,7 @@ import type { Logger } from '../shared/logger.js';
 import { isFinal, type SessionEvent } from '../shared/sessions.js';
 import type { MessageRef, OutgoingMessage, Platform, ThreadRef, Transport } from './chat.js';
 import { approvalMessage, decidedMessage, decisionVerdict, finalMessage, statusMessage } from './messages.js';
+import { grantedMessage } from './grantMessages.js';
 import { KeyedSerial } from './keyedSerial.js';
 import { NotifyClaims } from './notifyClaims.js';
 import type { ApprovalRecord, JobRecord, Store } from './store/store.js';
@@ -242,6 +243,9 @@ export class Notifier {
         }
         return;
       }
+      case 'approval_granted':
+        await this.post(job.thread, grantedMessage(job, event.request, event.grant, event.at));
+        return;
       case 'approval_reminder': {
         const request = job.pendingApprovals.find((pending) => pending.requestId === event.requestId);
         if (request) await this.post(job.thread, approvalMessage(job, request, this.options.approvalTtlMinutes, true));

@@ -86,6 +86,22 @@ export const ApprovalDecisionSchema = z.object({
 });
 export type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>;
 
+/**
+ * A standing "approve for N minutes" as the machine keeps it. It covers one kind of call
+ * (`scope`), for the person who asked for the session it was given in, in that repository on
+ * that machine, until `expiresAt`: later sessions of that person there use it too. Its id is
+ * the id of the request it was given on, so a chat can offer "End grant" at once.
+ */
+export const GrantSchema = z.object({
+  grantId: z.string().min(1).max(100),
+  scope: z.string().min(1).max(500),
+  grantedAt: z.number().int().nonnegative(),
+  expiresAt: z.number().int().nonnegative(),
+  /** Who pressed, as the decision said (`slack:U1`). */
+  by: z.string().max(200).optional(),
+});
+export type Grant = z.infer<typeof GrantSchema>;
+
 export const FileChangeSchema = z.object({
   path: z.string(),
   added: z.number().int().nonnegative(),
@@ -187,6 +203,8 @@ export const SessionEventSchema = z.discriminatedUnion('kind', [
   z.object({ ...eventBase, kind: z.literal('approval_requested'), request: ApprovalRequestSchema }),
   z.object({ ...eventBase, kind: z.literal('approval_reminder'), requestId: z.string() }),
   z.object({ ...eventBase, kind: z.literal('approval_resolved'), decision: ApprovalDecisionSchema }),
+  /** A call ran without asking because a grant covered it (told once per session and grant). */
+  z.object({ ...eventBase, kind: z.literal('approval_granted'), request: ApprovalRequestSchema, grant: GrantSchema }),
   z.object({ ...eventBase, kind: z.literal('result'), result: SessionResultSchema }),
 ]);
 export type SessionEvent = z.infer<typeof SessionEventSchema>;

@@ -28,6 +28,7 @@ export function foldEvent(job: JobRecord, event: SessionEvent): void {
       break;
     case 'progress':
     case 'approval_reminder':
+    case 'approval_granted':
       break;
   }
 }

@@ -1,8 +1,9 @@
 import type { Clock } from '../../shared/clock.js';
 import { DispatchError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
-import type { ApprovalDecision, ApprovalRequest } from '../../shared/sessions.js';
+import type { ApprovalDecision, ApprovalRequest, Grant } from '../../shared/sessions.js';
 import type { ApprovalGate, ApprovalVerdict, ToolCall } from './agents/agent.js';
+import { GrantBook, type GrantHolder } from './grants.js';
 
 const MINUTE_MS = 60_000;
 
@@ -36,6 +37,16 @@ export function scopeOf(call: ToolCall): string {
   return [call.tool, programName(program), first].filter((part) => part !== undefined && part !== '').join(' ');
 }
 
+function requestOf(call: ToolCall, scope: string): ApprovalRequest {
+  return {
+    requestId: newId(),
+    tool: call.tool,
+    summary: call.summary.slice(0, 2_000),
+    ...(call.command ? { command: call.command.slice(0, 200).map((arg) => arg.slice(0, 4_000)) } : {}),
+    scope,
+  };
+}
+
 export interface ApprovalPolicyOptions {
   clock: Clock;
   /** Default length of an `approve_for` grant without `minutes`. */
@@ -47,6 +58,14 @@ export interface ApprovalPolicyOptions {
   onRequested(request: ApprovalRequest): void;
   onReminder(requestId: string): void;
   onResolved(decision: ApprovalDecision, request: ApprovalRequest): void;
+  /**
+   * The machine's grant book and whose this session is: an "approve for N minutes" then
+   * covers this person's later sessions in the same repository too. Absent: the grants
+   * live and die with this policy (one session).
+   */
+  grants?: { book: GrantBook; holder: GrantHolder };
+  /** A grant let a call run without asking, the first time in this session for that grant. */
+  onGranted?(request: ApprovalRequest, grant: Grant): void;
 }
 
 interface Pending {
@@ -57,33 +76,36 @@ interface Pending {
 
 /**
  * One session's approvals: the safe list, the grants people gave (scoped, expiring by
- * the injected clock), and the requests waiting for an answer. A waiting request never
+ * the injected clock, kept in the machine's grant book), and the requests waiting for an answer. A waiting request never
  * times out and is never approved by anything but a decision.
  */
 export class ApprovalPolicy implements ApprovalGate {
-  private readonly grants = new Map<string, number>();
+  private readonly book: GrantBook;
+  private readonly holder: GrantHolder;
+  /** Grants this session has been told of (or gave): an auto-approval is said once per grant. */
+  private readonly told = new Set<string>();
   private readonly pending = new Map<string, Pending>();
   private readonly resolved = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: ApprovalPolicyOptions) {}
+  constructor(private readonly options: ApprovalPolicyOptions) {
+    this.book = options.grants?.book ?? new GrantBook(options.clock);
+    this.holder = options.grants?.holder ?? { person: 'this session', repo: 'this session' };
+  }
 
   check(call: ToolCall, signal?: AbortSignal): Promise<ApprovalVerdict> {
     if (isSafeCall(call)) return Promise.resolve({ allowed: true, how: 'safe' });
     const scope = scopeOf(call).slice(0, 500); // the length a request's scope may have
-    const expiresAt = this.grants.get(scope);
-    if (expiresAt !== undefined) {
-      if (this.options.clock.now() < expiresAt) return Promise.resolve({ allowed: true, how: 'grant' });
-      this.grants.delete(scope);
+    const grant = this.book.find(this.holder, scope);
+    if (grant) {
+      if (!this.told.has(grant.grantId)) {
+        this.told.add(grant.grantId);
+        this.options.onGranted?.(requestOf(call, scope), grant);
+      }
+      return Promise.resolve({ allowed: true, how: 'grant' });
     }
     if (signal?.aborted) return Promise.reject(new DispatchError('cancelled', 'Cancelled while asking for approval'));
-    const request: ApprovalRequest = {
-      requestId: newId(),
-      tool: call.tool,
-      summary: call.summary.slice(0, 2_000),
-      ...(call.command ? { command: call.command.slice(0, 200).map((arg) => arg.slice(0, 4_000)) } : {}),
-      scope,
-    };
+    const request = requestOf(call, scope);
     return new Promise<ApprovalVerdict>((resolve, reject) => {
       const onAbort = () => {
         this.pending.delete(request.requestId);
@@ -117,7 +139,11 @@ export class ApprovalPolicy implements ApprovalGate {
     this.syncTimer();
     if (decision.decision === 'approve_for') {
       const minutes = decision.minutes ?? this.options.ttlMinutes;
-      this.grants.set(waiting.request.scope, this.options.clock.now() + minutes * MINUTE_MS);
+      const now = this.options.clock.now();
+      const grantId = waiting.request.requestId;
+      this.told.add(grantId);
+      const by = decision.decidedBy ? { by: decision.decidedBy } : {};
+      this.book.add(this.holder, { grantId, scope: waiting.request.scope, grantedAt: now, expiresAt: now + minutes * MINUTE_MS, ...by });
     }
     this.options.onResolved(decision, waiting.request);
     waiting.settle(
@@ -126,6 +152,11 @@ export class ApprovalPolicy implements ApprovalGate {
         : { allowed: true, how: decision.decision === 'approve_for' ? 'grant' : 'once' },
     );
     return 'resolved';
+  }
+
+  /** Ends one of this session's person's grants early; the next such call asks again. */
+  endGrant(grantId: string): Grant | undefined {
+    return this.book.end(grantId, this.holder.person);
   }
 
   /** Requests waiting for a decision, oldest first. */

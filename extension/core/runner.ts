@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import PQueue from 'p-queue';
 import { systemClock, type Clock } from '../../shared/clock.js';
@@ -34,6 +35,7 @@ import { WorktreePool } from './worktreePool.js';
 import { WarmPoolSchedule } from './warmPoolSchedule.js';
 import { pruneFinishedWorktrees, type PruneReport } from './worktreePrune.js';
 import { sessionApprovalPolicy } from './sessionApprovals.js';
+import { GrantBook } from './grants.js';
 import { taskTooLong, validateJob } from './jobValidation.js';
 import { resultWithoutRun } from './resultWithoutRun.js';
 
@@ -95,6 +97,8 @@ export class Runner {
   private readonly lock: RunnerLock;
   private readonly queue: PQueue;
   private readonly policies = new Map<string, ApprovalPolicy>();
+  /** "Approve 30 min" grants of this machine, across sessions and restarts (grants.ts). */
+  private readonly grants: GrantBook;
   private readonly active = new Map<string, Active>();
   private readonly admitting = new Map<string, Promise<SessionSnapshot>>();
   /** One push at a time per session: a double press must not race two pushes. */
@@ -116,6 +120,7 @@ export class Runner {
     this.secrets = options.secrets ?? runnerSecretMask(options.home);
     this.store = new SessionStore(new Journal(options.home), this.clock, this.logger, this.secrets);
     this.lock = new RunnerLock(options.home);
+    this.grants = new GrantBook(this.clock, path.join(options.home, 'grants.json'));
     this.processGroups = new ProcessGroups(options.home);
     this.queue = new PQueue({ concurrency: this.maxSessions });
     this.deps = new DepsCache(options.home, options.depsCacheMaxBytes, this.logger.child({ part: 'deps-cache' }), (signal) => this.untilIdle(signal));
@@ -193,6 +198,13 @@ export class Runner {
     if (outcome === 'unknown') {
       throw new DispatchError('not_found', `Session ${sessionId} has no approval request ${parsed.data.requestId}.`);
     }
+  }
+
+  /** Ends a grant early, for the person whose session this is; false when no such grant is live. */
+  endGrant(sessionId: string, grantId: string): boolean {
+    const record = this.store.get(sessionId);
+    if (!record) throw new DispatchError('not_found', `No session ${sessionId}.`);
+    return this.policyFor(record).endGrant(grantId) !== undefined;
   }
 
   async followUp(sessionId: string, text: string): Promise<void> {
@@ -416,6 +428,7 @@ export class Runner {
       ttlMinutes: this.options.approvalTtlMinutes ?? 30,
       remindMinutes: this.options.approvalRemindMinutes ?? 15,
       ...(this.options.reminderPollMs !== undefined ? { pollMs: this.options.reminderPollMs } : {}),
+      grants: this.grants,
     });
     this.policies.set(sessionId, policy);
     return policy;

@@ -1,5 +1,6 @@
 import type { Clock } from '../../shared/clock.js';
 import { ApprovalPolicy } from './approvals.js';
+import type { GrantBook, GrantHolder } from './grants.js';
 import type { JournalRecord } from './journal.js';
 import type { SessionStore } from './sessionStore.js';
 
@@ -10,11 +11,19 @@ export interface SessionApprovalsOptions {
   remindMinutes: number;
   /** How often (real ms) waiting approvals look at the clock for reminders. */
   pollMs?: number;
+  /** The machine's grant book: a grant then covers the same person's sessions in the same repository. */
+  grants?: GrantBook;
+}
+
+/** Whose a session's grants are: the person who asked for it, in its repository on this machine. */
+export function grantHolder(record: JournalRecord): GrantHolder {
+  const { platform, userId } = record.snapshot.job.requestedBy;
+  return { person: `${platform}:${userId}`, repo: record.repoPath };
 }
 
 /**
  * A session's approval policy, wired to its journal: each request, reminder and decision
- * becomes an event, and the session waits for approval only while a request is open.
+ * becomes an event (so does a grant's first use in it), and the session waits for approval only while a request is open.
  */
 export function sessionApprovalPolicy(record: JournalRecord, options: SessionApprovalsOptions): ApprovalPolicy {
   const { store } = options;
@@ -23,6 +32,8 @@ export function sessionApprovalPolicy(record: JournalRecord, options: SessionApp
     ttlMinutes: options.ttlMinutes,
     remindMinutes: options.remindMinutes,
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+    ...(options.grants ? { grants: { book: options.grants, holder: grantHolder(record) } } : {}),
+    onGranted: (request, grant) => store.emit(record, { kind: 'approval_granted', request, grant }),
     onRequested: (request) => {
       store.emit(record, { kind: 'approval_requested', request });
       // A listener may have answered already (--yes answers synchronously): then no wait.

@@ -125,6 +125,14 @@ export const bridgeToRunner = {
     params: z.object({ sessionId: z.string().min(1).max(100) }),
     result: Ok,
   },
+  /**
+   * "End grant" pressed: the grant `grantId` of the person whose session this is ends now,
+   * in every session it covered. `ended: false` when it had expired or was ended already.
+   */
+  'approval/endGrant': {
+    params: z.object({ sessionId: z.string().min(1).max(100), grantId: z.string().min(1).max(100) }),
+    result: z.object({ ended: z.boolean() }),
+  },
   /** Someone paired with (or unpaired from) this machine in a chat. */
   'machine/didChange': {
     /** `notice`: something the machine's owner should know (pairing paused on the bridge); the runner logs it. */

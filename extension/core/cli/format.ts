@@ -21,6 +21,8 @@ export function formatEvent(event: SessionEvent): string | undefined {
       return `${tag} still waiting for approval (${event.requestId})`;
     case 'approval_resolved':
       return `${tag} approval ${event.decision.decision}${event.decision.reason ? `: ${event.decision.reason}` : ''}`;
+    case 'approval_granted':
+      return `${tag} approved by a grant (until ${new Date(event.grant.expiresAt).toISOString().slice(11, 16)} UTC): ${event.request.summary}`;
     case 'result':
       return undefined; // printed once at the end, in full
   }

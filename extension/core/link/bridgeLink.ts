@@ -285,6 +285,7 @@ export class BridgeLink {
       runner.decide(sessionId, decision);
       return { ok: true as const };
     });
+    handle(connection, bridgeToRunner, 'approval/endGrant', ({ sessionId, grantId }) => ({ ended: runner.endGrant(sessionId, grantId) }));
     handle(connection, bridgeToRunner, 'session/cancel', async ({ sessionId }) => {
       await runner.cancel(sessionId);
       return { ok: true as const };

@@ -99,6 +99,8 @@ export function describeEvent(event: SessionEvent): string {
       if (decision === 'deny') return `Denied${by}${reason ? ` — ${reason}` : ''}`;
       return decision === 'approve_for' ? `Approved for ${minutes ?? '?'} min${by}` : `Approved once${by}`;
     }
+    case 'approval_granted':
+      return `Approved by a ${Math.round((event.grant.expiresAt - event.grant.grantedAt) / 60_000)}-minute grant: ${event.request.summary}`;
     case 'result':
       return `Result: ${event.result.summary.split('\n', 1)[0] ?? ''}`;
   }
