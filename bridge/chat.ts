@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { SessionState } from '../shared/sessions.js';
 
 /**
  * The chat side's one vocabulary. Transports (Slack, Discord, web) turn platform events
@@ -64,6 +65,20 @@ export interface OutgoingMessage {
   /** Mention this person so their phone buzzes (push notifications). */
   mention?: ChatUser;
   tone?: 'info' | 'success' | 'warning' | 'error';
+  /**
+   * Set on a session's status message: which session, its state, and one line saying where
+   * it is, so a chat's thread list can show state and counts without reading the text.
+   */
+  session?: SessionTag;
+}
+
+/** A status message's session, as a list shows it. */
+export interface SessionTag {
+  /** The short id people see ("3f9a1c2e"). */
+  id: string;
+  state: SessionState;
+  /** "Running `npm test`", "Needs approval: Run `npm test`", "Completed: Tests passed: 4 passed". */
+  line: string;
 }
 
 /** Someone pressed a button on a bot message. */

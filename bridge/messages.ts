@@ -83,7 +83,18 @@ export function statusMessage(job: JobRecord, machineName: string, latest?: stri
     fields: [...jobFields(job, machineName), ...elapsed, ...duration],
     ...(active ? { buttons: [{ label: 'Cancel', value: buttonValue({ kind: 'cancel', jobId: job.id }), style: 'danger' as const }] } : {}),
     tone: toneOf(job.state),
+    session: { id: session, state: job.state, line: listLine(job, step) },
   };
+}
+
+/** Where a session is, in one line for a thread list: the phase, what it waits for, or how it ended. */
+function listLine(job: JobRecord, step?: string): string {
+  // "Needs approval" is shorter than the status title's phrase: a list row is narrow.
+  const said = job.state === 'waiting_for_approval' ? 'Needs approval' : phase(job, step).replace(/^./, (c) => c.toUpperCase());
+  const waitingFor = job.state === 'waiting_for_approval' ? job.pendingApprovals[0]?.summary : undefined;
+  const ended = isFinal(job.state) ? job.result?.summary.split('\n', 1)[0] : undefined;
+  const detail = (waitingFor ?? ended)?.trim();
+  return (detail ? `${said}: ${detail}` : said).slice(0, 300);
 }
 
 /** The push notification asking for approval, with its three buttons. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SessionStateSchema } from '../sessions.js';
 
 /**
  * The local web chat: the page talks to the bridge over one WebSocket (`/chat`),
@@ -21,6 +22,8 @@ export const WebMessageSchema = z.object({
   tone: z.enum(['info', 'success', 'warning', 'error']).optional(),
   /** The message mentions the user: the page raises a notification. */
   mention: z.boolean().optional(),
+  /** A session's status message: its short id, state and one line for the thread list. */
+  session: z.object({ id: z.string().max(100), state: SessionStateSchema, line: z.string().max(300) }).optional(),
   at: z.number(),
 });
 export type WebMessage = z.infer<typeof WebMessageSchema>;

@@ -17,6 +17,7 @@ export function botMessage(id: string, threadId: string, out: OutgoingMessage, a
     message.buttons = out.buttons.map(({ label, value, style }) => (style === undefined ? { label, value } : { label, value, style }));
   }
   if (out.tone !== undefined) message.tone = out.tone;
+  if (out.session !== undefined) message.session = { ...out.session };
   // There is one person in the web chat, so any mention is of them.
   if (out.mention !== undefined) message.mention = true;
   return message;

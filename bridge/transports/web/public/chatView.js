@@ -1,18 +1,59 @@
 // How the chat draws threads and messages. Data only ever goes in through textContent
 // and checked hrefs (never innerHTML), so no message can inject markup or script.
 
-/** One row of the thread list: its first line, the latest bot status, time and unread marks. */
+const ACTIVE = new Set(['queued', 'preparing', 'running']);
+const FINAL = new Set(['completed', 'failed', 'cancelled', 'interrupted']);
+
+/**
+ * The sessions of a thread as their status messages last said (one message per session,
+ * edited in place, so an edit frame updates this too): short id → { id, state, line }.
+ */
+export function threadSessions(thread, messages) {
+  const sessions = new Map();
+  for (const id of thread.ids) {
+    const message = messages.get(id);
+    if (message?.author === 'bot' && message.session) sessions.set(message.session.id, message.session);
+  }
+  return [...sessions.values()];
+}
+
+/** "1 running", "1 needs approval", "2 done": only the kinds there are. */
+export function sessionCounts(sessions) {
+  const running = sessions.filter((s) => ACTIVE.has(s.state)).length;
+  const approval = sessions.filter((s) => s.state === 'waiting_for_approval').length;
+  const done = sessions.filter((s) => FINAL.has(s.state)).length;
+  return [
+    ['running', running, `${running} running`],
+    ['approval', approval, `${approval} ${approval === 1 ? 'needs' : 'need'} approval`],
+    ['done', done, `${done} done`],
+  ].filter(([, count]) => count > 0).map(([kind, , text]) => ({ kind, text }));
+}
+
+/**
+ * One row of the thread list: its first line; where its sessions are (one waiting for you
+ * first, else one still running, else the last one), with counts; time and unread marks.
+ */
 export function threadItem(thread, messages, current, open) {
   const first = messages.get(thread.ids.find((id) => messages.get(id).author === 'user') ?? thread.ids[0]);
   const latest = [...thread.ids].reverse().map((id) => messages.get(id)).find((m) => m.author === 'bot');
+  const sessions = threadSessions(thread, messages);
+  const shown = sessions.find((s) => s.state === 'waiting_for_approval') ?? [...sessions].reverse().find((s) => ACTIVE.has(s.state)) ?? sessions.at(-1);
   const button = node('button', 'thread');
   button.type = 'button';
   if (thread.id === current) button.setAttribute('aria-current', 'true');
   button.addEventListener('click', () => open(thread.id));
-  const dot = node('span', `dot tone-${latest?.tone ?? (latest ? 'none' : 'pending')}`);
+  const tone = shown?.state === 'waiting_for_approval' ? 'warning' : latest?.tone ?? (latest ? 'none' : 'pending');
+  const dot = node('span', `dot tone-${tone}`);
   const main = node('span', 'thread-main');
   main.append(node('span', 'thread-first', firstLine(first?.text ?? '')));
-  main.append(node('span', 'thread-status', latest ? firstLine(latest.title || latest.text) : 'Waiting for Dispatch…'));
+  const status = node('span', 'thread-status', shown ? firstLine(shown.line.replace(/`/g, '')) : latest ? firstLine(latest.title || latest.text) : 'Waiting for Dispatch…');
+  if (shown) status.dataset.state = shown.state;
+  main.append(status);
+  if (sessions.length > 0) {
+    const counts = node('span', 'thread-counts');
+    for (const { kind, text } of sessionCounts(sessions)) counts.append(node('span', `count ${kind}`, text));
+    main.append(counts);
+  }
   const meta = node('span', 'thread-meta');
   meta.append(node('time', '', relativeTime(thread.activity)));
   if (thread.mentions > 0) meta.append(node('span', 'badge', String(thread.mentions)));
