@@ -1,5 +1,4 @@
 import type { ApprovalRequest, Grant } from '../shared/sessions.js';
-import { shortId } from '../shared/ids.js';
 import { buttonValue } from './buttons.js';
 import type { Button, OutgoingMessage } from './chat.js';
 import type { JobRecord } from './store/store.js';
@@ -38,7 +37,7 @@ export function grantedMessage(job: JobRecord, request: ApprovalRequest, grant: 
   const command = shown && !request.summary.includes(shown) ? `\n\`${shown}\`` : '';
   return {
     title: `Approved by your ${minutes}-minute grant from ${clockTime(grant.grantedAt)} (${minutesLeft(grant, now)} min left)`,
-    text: `${request.summary}${command}\nSession ${shortId(job.id)}: the grant covers ${grantCovers(request)} in your sessions in this repository on this machine.`,
+    text: `${request.summary}${command}\nThe grant covers ${grantCovers(request)} in your sessions in this repository on this machine.`,
     buttons: [endGrantButton(job, grant.grantId)],
     tone: 'info',
   };
