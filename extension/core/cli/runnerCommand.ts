@@ -150,7 +150,7 @@ async function runOneSession(io: RunnerCommandIo, config: RunnerConfig, repos: R
     if (event.sessionId !== jobId) return;
     const line = formatEvent(event);
     if (line) human.write(`${line}\n`);
-    if (event.kind === 'approval_requested') void answer(runner, jobId, event, terminal, config.approvalTtlMinutes);
+    if (event.kind === 'approval_requested') void answer(runner, jobId, event, terminal);
     if (event.kind === 'result') result = event.result;
     runner.acknowledge(jobId, event.seq); // shown on the terminal: delivered
     if (event.kind === 'state' && isFinal(event.state)) {
@@ -205,11 +205,12 @@ async function answer(
   sessionId: string,
   event: Extract<SessionEvent, { kind: 'approval_requested' }>,
   terminal: TerminalApprovals | undefined,
-  minutes: number,
 ): Promise<void> {
   const decision = terminal
     ? await terminal.ask(event.request)
-    : { requestId: event.request.requestId, decision: 'approve_for' as const, minutes, decidedBy: '--yes' };
+    // Each request of this run, once: a grant would outlive the run (grants.ts) and wave
+    // through a later run that did not say --yes.
+    : { requestId: event.request.requestId, decision: 'approve_once' as const, decidedBy: '--yes' };
   try {
     runner.decide(sessionId, decision);
   } catch {
