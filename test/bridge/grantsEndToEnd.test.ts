@@ -70,4 +70,21 @@ describe('end to end: "Approve 30 min" covers the next session, says so, and can
     const three = await runTests(alice);
     assert.match(three.first.message.title ?? '', /^Approval needed/, 'after End grant the next session asks again');
   });
+
+  it('survives a restart of the bridge and the runner: the next session still runs without asking', async () => {
+    const repo = makeRepo(join(temp.make(), 'api'), nodeTestProject('passing'));
+    const home = temp.make();
+    const options = { home, repos: [{ name: 'api', path: repo }], pairedUsers: [alice] };
+    chat = new RecordingTransport('web');
+    live = await startLiveBridge({ ...options, transports: [chat] });
+    const one = await runTests(alice);
+    await chat.press(alice, one.first, one.first.message.buttons!.find((b) => b.label === 'Approve 30 min')!.value);
+    await waitTitled(one.thread, /^Session [0-9a-f]{8} completed/, 'the first session to end');
+
+    await live.stop();
+    chat = new RecordingTransport('web');
+    live = await startLiveBridge({ ...options, transports: [chat] });
+    const two = await runTests(alice);
+    assert.match(two.first.message.title ?? '', /^Approved by your 30-minute grant from \d\d:\d\d/, 'still granted after both restarted');
+  });
 });
