@@ -78,9 +78,12 @@ export interface Restored {
   ms: number;
 }
 
-/** "lockfile a1b2c3d4…" */
-export function lockLabel(key: Pick<DepsKey, 'lockHash'>): string {
-  return `lockfile ${key.lockHash.slice(0, 8)}…`;
+/** "lockfile a1b2c3d4…", "poetry.lock a1b2c3d4…" (a lock pip does not read itself), "no lockfile: package.json a1b2c3d4…". */
+export function lockLabel(key: Pick<DepsKey, 'lockHash'> & { lockfile?: string }): string {
+  const hash = `${key.lockHash.slice(0, 8)}…`;
+  if (key.lockfile === 'poetry.lock' || key.lockfile === 'uv.lock') return `${key.lockfile} ${hash}`;
+  if (key.lockfile === 'package.json') return `no lockfile: package.json ${hash}`;
+  return `lockfile ${hash}`;
 }
 
 /**

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { detectPackageManager, packageManagerLauncher } from './agents/toolchain.js';
 import { resolveCommand, toolEnv } from './processTree.js';
-import { pythonKeyFields, requirementFiles, VENV_FOLDER } from './pythonDepsKey.js';
+import { pythonKeyFields, pythonLockFile, requirementFiles, VENV_FOLDER } from './pythonDepsKey.js';
 
 export type CachedManager = 'npm' | 'pnpm' | 'yarn' | 'pip';
 
@@ -79,8 +79,8 @@ export async function dependencyKey(worktree: string): Promise<DepsKey | { none:
   try {
     manifest = JSON.parse(await readFile(path.join(worktree, 'package.json'), 'utf8')) as Record<string, unknown>;
   } catch {
-    // No package.json: a Python project installs into a venv from its requirement files.
-    return requirementFiles(worktree).length > 0 ? pythonKey(worktree) : { none: 'no readable package.json' };
+    // No package.json: a Python project installs into a venv from its requirement files or its lock.
+    return requirementFiles(worktree).length > 0 || pythonLockFile(worktree) ? pythonKey(worktree) : { none: 'no readable package.json' };
   }
   if ('workspaces' in manifest || existsSync(path.join(worktree, 'pnpm-workspace.yaml'))) return { none: 'a workspace (node_modules in several folders) is not cached' };
   const manager = detectPackageManager(worktree, manifest);

@@ -43,7 +43,9 @@ export class TurnDependencies implements DependencySource {
 
   async installed(worktree: string, ms: number): Promise<string> {
     const kept = await this.cache.keep(worktree, this.before?.id).catch((error: unknown) => ({ kept: false as const, reason: String(error) }));
-    this.report = `dependencies: installed (${seconds(ms)})`;
+    // A poetry or uv lock is read by Dispatch, not by pip: the line says which one.
+    const from = this.before?.lockfile === 'poetry.lock' || this.before?.lockfile === 'uv.lock' ? ` from ${this.before.lockfile}` : '';
+    this.report = `dependencies: installed${from} (${seconds(ms)})`;
     // A dash, not a colon: the reason may hold one of its own ("could not copy …: EACCES").
     if (!kept.kept) return `${this.report}; not cached — ${kept.reason}`;
     const how = kept.later ? 'being copied into the cache in the background' : 'kept in the cache';
