@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { lstat, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import { dependencyKey, installedFolder, type DepsKey } from './depsKey.js';
 import { ensureStateDir, STATE_FILE_MODE } from './stateFiles.js';
-import { copyTree, linkTree, surveyTree, type TreeSurvey } from './treeCopy.js';
+import { SnapshotQueue } from './depsSnapshots.js';
+import { copyTree, surveyTree, type TreeSurvey } from './treeCopy.js';
 import { pruneOlderFiles, relocateVenv, venvEscape } from './venvTree.js';
 
 /** The default bound of the cache: 5 GB. */
@@ -55,24 +56,6 @@ export interface CacheEntry extends EntryMeta {
   usedAt: number;
 }
 
-/** A hard-link snapshot of a fresh install, waiting for its copy into the cache. */
-interface Snapshot {
-  key: DepsKey;
-  folder: string;
-  tree: string;
-  /** The installed folder the snapshot was taken of (see EntryMeta.origin). */
-  origin: string;
-  /**
-   * The snapshot's own status time: a file's later than it was written after the install.
-   * (The kernel's clock for it ticks every few ms; the session's next command cannot start
-   * and write within the tick the snapshot ended in.)
-   */
-  pristineAtNs: bigint;
-  /** The store and the restores copying from it; the last to finish removes the snapshot. */
-  readers: number;
-  done: Promise<void>;
-}
-
 export interface Restored {
   key: DepsKey;
   ms: number;
@@ -101,9 +84,8 @@ export class DepsCache {
   private readonly tempDir: string;
   /** Entries being copied from right now: eviction leaves them alone. */
   private readonly inUse = new Map<string, number>();
-  /** Installs on their way into the cache, by key id: a session that needs one copies its snapshot. */
-  private readonly pending = new Map<string, Snapshot>();
-  private readonly stopping = new AbortController();
+  /** Installs on their way into the cache: a session that needs one copies its snapshot. */
+  private readonly snapshots: SnapshotQueue;
 
   constructor(
     home: string,
@@ -114,11 +96,19 @@ export class DepsCache {
      * it, so it never shares the machine with the session that installed, nor another.
      * Default: at once.
      */
-    private readonly whenIdle: (signal: AbortSignal) => Promise<void> = async () => undefined,
+    whenIdle: (signal: AbortSignal) => Promise<void> = async () => undefined,
   ) {
     this.root = path.join(home, 'deps-cache');
     this.entriesDir = path.join(this.root, 'entries');
     this.tempDir = path.join(this.root, 'tmp');
+    const target = {
+      hasEntry: (id: string) => existsSync(path.join(this.entriesDir, id, 'meta.json')),
+      tempFolder: (purpose: string) => this.tempFolder(purpose),
+      refusal: (survey: TreeSurvey, key: DepsKey) => this.refusal(survey, key),
+      commit: (temp: string, key: DepsKey, survey: TreeSurvey, origin: string) => this.commit(temp, key, survey, origin),
+      evict: () => this.evict(),
+    };
+    this.snapshots = new SnapshotQueue(target, logger, whenIdle);
   }
 
   /** pip's own cache (downloads and wheels it built), shared by every session's install. */
@@ -150,10 +140,9 @@ export class DepsCache {
     const target = path.join(worktree, installedFolder(key));
     if (existsSync(target)) return undefined;
     const entry = path.join(this.entriesDir, key.id);
-    const pending = existsSync(path.join(entry, 'meta.json')) ? undefined : this.pending.get(key.id);
+    const pending = existsSync(path.join(entry, 'meta.json')) ? undefined : this.snapshots.acquire(key.id);
     if (!pending && !existsSync(path.join(entry, 'meta.json'))) return undefined;
     this.inUse.set(key.id, (this.inUse.get(key.id) ?? 0) + 1);
-    if (pending) pending.readers++;
     const temp = this.tempFolder('restore');
     try {
       ensureStateDir(this.tempDir);
@@ -180,7 +169,7 @@ export class DepsCache {
       const left = (this.inUse.get(key.id) ?? 1) - 1;
       if (left > 0) this.inUse.set(key.id, left);
       else this.inUse.delete(key.id);
-      if (pending) await this.release(pending, -1);
+      if (pending) await this.snapshots.release(pending);
     }
   }
 
@@ -192,7 +181,7 @@ export class DepsCache {
    * the copy into the cache runs in the background at the lowest priority, once no session
    * runs (the runner says when: see whenIdle). A file the
    * session writes through a shared link changes its status time, and a snapshot with
-   * such a file is thrown away, never stored (see storeSnapshot). Where no snapshot can
+   * such a file is thrown away, never stored (depsSnapshots.ts). Where no snapshot can
    * be made (no GNU cp, another filesystem), the tree is copied before returning.
    */
   async keep(worktree: string, expectedId?: string): Promise<{ kept: true; key: DepsKey; later: boolean } | { kept: false; reason: string }> {
@@ -206,98 +195,33 @@ export class DepsCache {
     const entry = path.join(this.entriesDir, key.id);
     if (!existsSync(source)) return { kept: false, reason: `the install made no ${folderName}` };
     if (existsSync(entry)) return { kept: true, key, later: false };
-    // A snapshot of the same key may still wait for an idle runner, and may turn out changed (its
-    // session wrote into it): this one queues behind it and is stored only if that one was not.
-    const previous = this.pending.get(key.id);
     const escape = key.manager === 'pip' ? await venvEscape(source, worktree) : undefined;
     if (escape) return { kept: false, reason: `the venv points outside itself: ${escape}` };
-    const folder = this.tempFolder(`snapshot-${key.id}`);
-    try {
-      ensureStateDir(folder);
-      // Hard links cannot cross filesystems (and cp would try, and fail, file by file).
-      if ((await stat(folder)).dev !== (await stat(source)).dev) throw new Error('the cache is on another filesystem than the worktree');
-      // Named as in the worktree, so a link's or a file's path in a message reads the same.
-      await linkTree(source, path.join(folder, folderName));
-    } catch (error) {
-      await rm(folder, { recursive: true, force: true });
-      this.logger.debug('no hard-link snapshot; copying the install now', { error: String(error) });
-      return this.copyNow(worktree, key);
-    }
-    // Its status time is the line: a file's status time later than it was changed after the snapshot.
-    const marker = path.join(folder, 'pristine-at');
-    await writeFile(marker, '', { mode: STATE_FILE_MODE });
-    const snapshot: Snapshot = { key, folder, tree: path.join(folder, folderName), origin: source, pristineAtNs: (await lstat(marker, { bigint: true })).ctimeNs, readers: 1, done: Promise.resolve() };
-    const stored = (): Promise<void> => (existsSync(path.join(entry, 'meta.json')) ? Promise.resolve() : this.storeSnapshot(snapshot));
-    snapshot.done = (previous ? previous.done.then(stored) : stored()).finally(() => this.release(snapshot, -1));
-    this.pending.set(key.id, snapshot);
+    if (!(await this.snapshots.take(key, source, folderName))) return this.copyNow(worktree, key);
     return { kept: true, key, later: true };
   }
 
-  /**
-   * Before `worktree` is deleted: its installed folder, if a snapshot of it is still on its
-   * way into the cache, moves aside until the copy is done. Deleting it would unlink each
-   * file the snapshot shares, and an unlink changes a file's status time as a write does:
-   * the snapshot would look changed and be thrown away.
-   */
+  /** Before `worktree` is deleted: see SnapshotQueue.holdUntilKept. */
   async holdUntilKept(worktree: string): Promise<void> {
-    for (const snapshot of this.pending.values()) {
-      if (path.dirname(snapshot.origin) !== path.resolve(worktree) || !existsSync(snapshot.origin)) continue;
-      // Into the snapshot's folder: removed with it, once the copy and every restore from it are done.
-      await rename(snapshot.origin, path.join(snapshot.folder, 'held')).catch(() => {
-        // left in place: the snapshot may be refused, and a later install is kept instead
-      });
-    }
+    await this.snapshots.holdUntilKept(worktree);
   }
 
   /** Waits for every tree on its way into the cache (tests, benchmarks, and a runner's stop). */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.pending.values()].map((snapshot) => snapshot.done));
+    await this.snapshots.settled();
   }
 
   /** Stops the background copies (their halves are removed) and waits for them. */
   async stop(): Promise<void> {
-    this.stopping.abort();
-    await this.settled();
+    await this.snapshots.stop();
   }
 
-  /** The background half of keep(): copy, check the snapshot unchanged, then the entry appears whole. */
-  private async storeSnapshot(snapshot: Snapshot): Promise<void> {
-    const { key } = snapshot;
-    const temp = this.tempFolder(key.id);
-    try {
-      await this.whenIdle(this.stopping.signal);
-      if (this.stopping.signal.aborted) throw new Error('stopped before the copy');
-      ensureStateDir(this.entriesDir);
-      ensureStateDir(temp);
-      await copyTree(snapshot.tree, path.join(temp, 'tree'), { lowPriority: true, signal: this.stopping.signal });
-      // Walked after the copy: a write during the copy is caught too.
-      const survey = await surveyTree(snapshot.tree, snapshot.folder, { changedAfterNs: snapshot.pristineAtNs });
-      const refusal = this.refusal(survey, key) ?? (survey.changed.length > 0 ? `the session changed ${survey.changed.slice(0, 3).join(', ')} before it was kept` : undefined);
-      if (refusal) {
-        this.logger.info('did not keep the installed dependencies', { lockHash: key.lockHash.slice(0, 8), reason: refusal });
-        await rm(temp, { recursive: true, force: true });
-        return;
-      }
-      const meta: EntryMeta = { ...key, bytes: survey.bytes, files: survey.files, createdAt: Date.now(), origin: snapshot.origin };
-      await writeFile(path.join(temp, 'meta.json'), JSON.stringify(meta, null, 2), { mode: STATE_FILE_MODE });
-      await rename(temp, path.join(this.entriesDir, key.id)); // the entry appears whole, or not at all
-      this.logger.info('kept installed dependencies for later sessions', { lockHash: key.lockHash.slice(0, 8), bytes: survey.bytes });
-    } catch (error) {
-      await rm(temp, { recursive: true, force: true });
-      if (!this.stopping.signal.aborted && !existsSync(path.join(this.entriesDir, key.id, 'meta.json'))) {
-        this.logger.warn('could not copy installed dependencies into the cache', { lockHash: key.lockHash.slice(0, 8), error: String(error) });
-      }
-      return;
-    }
-    await this.evict();
-  }
-
-  /** A reader (or the store) is done with a snapshot: the last one removes it. */
-  private async release(snapshot: Snapshot, change: number): Promise<void> {
-    snapshot.readers += change;
-    if (snapshot.readers > 0) return;
-    if (this.pending.get(snapshot.key.id) === snapshot) this.pending.delete(snapshot.key.id);
-    await rm(snapshot.folder, { recursive: true, force: true });
+  /** Writes meta.json beside `temp/tree` and renames `temp` into place: the entry appears whole, or not at all. */
+  private async commit(temp: string, key: DepsKey, survey: TreeSurvey, origin: string): Promise<void> {
+    ensureStateDir(this.entriesDir);
+    const meta: EntryMeta = { ...key, bytes: survey.bytes, files: survey.files, createdAt: Date.now(), origin };
+    await writeFile(path.join(temp, 'meta.json'), JSON.stringify(meta, null, 2), { mode: STATE_FILE_MODE });
+    await rename(temp, path.join(this.entriesDir, key.id));
   }
 
   /** Why a surveyed tree must not be cached, or undefined. */
@@ -319,12 +243,9 @@ export class DepsCache {
     if (refusal) return { kept: false, reason: refusal };
     const temp = this.tempFolder(key.id);
     try {
-      ensureStateDir(this.entriesDir);
       ensureStateDir(temp);
       await copyTree(source, path.join(temp, 'tree'));
-      const meta: EntryMeta = { ...key, bytes: survey.bytes, files: survey.files, createdAt: Date.now(), origin: source };
-      await writeFile(path.join(temp, 'meta.json'), JSON.stringify(meta, null, 2), { mode: STATE_FILE_MODE });
-      await rename(temp, entry); // the entry appears whole, or not at all
+      await this.commit(temp, key, survey, source);
     } catch (error) {
       await rm(temp, { recursive: true, force: true });
       if (existsSync(path.join(entry, 'meta.json'))) return { kept: true, key, later: false }; // another session kept the same tree first
