@@ -5,7 +5,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { silentLogger, type Logger } from '../../shared/logger.js';
-import { dependencyKey, installedFolder, type DepsKey } from './depsKey.js';
+import { dependencyKey, installedFolder, withoutLockfile, type DepsKey } from './depsKey.js';
 import { ensureStateDir, STATE_FILE_MODE } from './stateFiles.js';
 import { SnapshotQueue } from './depsSnapshots.js';
 import { copyTree, surveyTree, type TreeSurvey } from './treeCopy.js';
@@ -13,6 +13,8 @@ import { pruneOlderFiles, relocateVenv, venvEscape } from './venvTree.js';
 
 /** The default bound of the cache: 5 GB. */
 export const DEFAULT_DEPS_CACHE_BYTES = 5_000_000_000;
+/** The default lifetime of an entry keyed by package.json alone (no lockfile): 24 hours. */
+export const DEFAULT_NO_LOCKFILE_TTL_MS = 24 * 3_600_000;
 /** A temp folder older than this is a leftover of a runner killed mid-copy. */
 const LEFTOVER_MS = 60 * 60_000;
 
@@ -59,6 +61,8 @@ export interface CacheEntry extends EntryMeta {
 export interface Restored {
   key: DepsKey;
   ms: number;
+  /** When the copied install was kept (now, for one still on its way into the cache). */
+  cachedAt: number;
 }
 
 /** "lockfile a1b2c3d4…", "poetry.lock a1b2c3d4…" (a lock pip does not read itself), "no lockfile: package.json a1b2c3d4…". */
@@ -97,6 +101,11 @@ export class DepsCache {
      * Default: at once.
      */
     whenIdle: (signal: AbortSignal) => Promise<void> = async () => undefined,
+    /**
+     * How long an npm install without a lockfile is reused (keyed by package.json alone: the
+     * registry moves on, and a fresh install would resolve newer versions). Default 24 h.
+     */
+    readonly noLockfileTtlMs = DEFAULT_NO_LOCKFILE_TTL_MS,
   ) {
     this.root = path.join(home, 'deps-cache');
     this.entriesDir = path.join(this.root, 'entries');
@@ -140,8 +149,9 @@ export class DepsCache {
     const target = path.join(worktree, installedFolder(key));
     if (existsSync(target)) return undefined;
     const entry = path.join(this.entriesDir, key.id);
-    const pending = existsSync(path.join(entry, 'meta.json')) ? undefined : this.snapshots.acquire(key.id);
-    if (!pending && !existsSync(path.join(entry, 'meta.json'))) return undefined;
+    const meta = await this.meta(entry);
+    const pending = meta ? undefined : this.snapshots.acquire(key.id);
+    if (!pending && (!meta || this.expired(meta))) return undefined;
     this.inUse.set(key.id, (this.inUse.get(key.id) ?? 0) + 1);
     const temp = this.tempFolder('restore');
     try {
@@ -149,7 +159,7 @@ export class DepsCache {
       const copyOptions = { ...(options.lowPriority ? { lowPriority: true } : {}), ...(options.signal ? { signal: options.signal } : {}) };
       await copyTree(pending ? pending.tree : path.join(entry, 'tree'), temp, copyOptions);
       // A venv's copy names its own path before it appears (the cached tree keeps the path it was built at).
-      const origin = pending ? pending.origin : EntryMetaSchema.parse(JSON.parse(await readFile(path.join(entry, 'meta.json'), 'utf8'))).origin;
+      const origin = pending ? pending.origin : meta?.origin;
       if (key.manager === 'pip') await relocateVenv(temp, origin ?? target, target);
       if (pending) {
         const { changed } = await surveyTree(pending.tree, pending.folder, { changedAfterNs: pending.pristineAtNs });
@@ -160,7 +170,7 @@ export class DepsCache {
         const now = new Date();
         await utimes(path.join(entry, 'meta.json'), now, now);
       }
-      return { key, ms: performance.now() - started };
+      return { key, ms: performance.now() - started, cachedAt: meta?.createdAt ?? Date.now() };
     } catch (error) {
       this.logger.warn('could not copy cached dependencies; installing instead', { worktree, error: String(error) });
       await rm(temp, { recursive: true, force: true });
@@ -186,15 +196,27 @@ export class DepsCache {
    */
   async keep(worktree: string, expectedId?: string): Promise<{ kept: true; key: DepsKey; later: boolean } | { kept: false; reason: string }> {
     if (!this.enabled) return { kept: false, reason: 'the dependency cache is off (DISPATCH_DEPS_CACHE_MAX=0)' };
-    const key = await dependencyKey(worktree);
+    let key = await dependencyKey(worktree);
+    // npm install writes a package-lock.json a project without one does not commit: its next session is keyed by package.json again.
+    if (!('none' in key) && key.id !== expectedId && key.manager === 'npm') {
+      const unlocked = await dependencyKey(worktree, { ignoreLockfile: true });
+      if (!('none' in unlocked) && unlocked.id === expectedId) key = unlocked;
+    }
     if ('none' in key) return { kept: false, reason: key.none };
+    if (withoutLockfile(key) && this.noLockfileTtlMs <= 0) return { kept: false, reason: 'no lockfile, and such installs are not reused (DISPATCH_DEPS_CACHE_NO_LOCKFILE_TTL=0)' };
     // An install that wrote its own lockfile resolved afresh: the next session's committed lockfile differs.
     if (expectedId !== key.id) return { kept: false, reason: `the install changed or created ${key.lockfile}` };
     const folderName = installedFolder(key);
     const source = path.join(worktree, folderName);
     const entry = path.join(this.entriesDir, key.id);
     if (!existsSync(source)) return { kept: false, reason: `the install made no ${folderName}` };
-    if (existsSync(entry)) return { kept: true, key, later: false };
+    const meta = await this.meta(entry);
+    // An entry of a manifest past its lifetime makes way for this install, resolved today.
+    if (meta && this.expired(meta)) {
+      if (this.inUse.has(key.id)) return { kept: false, reason: 'the earlier install of this package.json is being copied right now' };
+      await this.discard(entry);
+    }
+    else if (existsSync(entry)) return { kept: true, key, later: false };
     const escape = key.manager === 'pip' ? await venvEscape(source, worktree) : undefined;
     if (escape) return { kept: false, reason: `the venv points outside itself: ${escape}` };
     if (!(await this.snapshots.take(key, source, folderName))) return this.copyNow(worktree, key);
@@ -214,6 +236,20 @@ export class DepsCache {
   /** Stops the background copies (their halves are removed) and waits for them. */
   async stop(): Promise<void> {
     await this.snapshots.stop();
+  }
+
+  /** An entry's meta.json, or undefined when it is no complete entry. */
+  private async meta(entry: string): Promise<EntryMeta | undefined> {
+    try {
+      return EntryMetaSchema.parse(JSON.parse(await readFile(path.join(entry, 'meta.json'), 'utf8')));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** An install without a lockfile past its lifetime (noLockfileTtlMs): not reused. */
+  private expired(meta: EntryMeta, now = Date.now()): boolean {
+    return withoutLockfile(meta) && now - meta.createdAt >= this.noLockfileTtlMs;
   }
 
   /** Writes meta.json beside `temp/tree` and renames `temp` into place: the entry appears whole, or not at all. */
@@ -311,7 +347,13 @@ export class DepsCache {
       lines.push(`removed an unreadable dependency cache entry (${folder})`);
     }
     for (const entry of entries) {
-      if (now - entry.usedAt < olderThanMs || this.inUse.has(entry.id)) continue;
+      if (this.inUse.has(entry.id)) continue;
+      if (this.expired(entry, now)) {
+        await this.discard(entry.folder);
+        lines.push(`removed cached dependencies: ${describe(entry)}, kept ${Math.round((now - entry.createdAt) / 3_600_000)} h ago (over the lifetime of an install without a lockfile)`);
+        continue;
+      }
+      if (now - entry.usedAt < olderThanMs) continue;
       await this.discard(entry.folder);
       lines.push(`removed cached dependencies: ${describe(entry)}, unused for ${Math.round((now - entry.usedAt) / 3_600_000)} h`);
     }

@@ -1,5 +1,6 @@
 import { lockLabel, type DepsCache } from './depsCache.js';
-import type { DepsKey } from './depsKey.js';
+import { withoutLockfile, type DepsKey } from './depsKey.js';
+import { roughly } from './duration.js';
 
 /**
  * A turn's way to dependencies that were installed before (handed to the agent in its
@@ -20,6 +21,10 @@ function seconds(ms: number): string {
   return `${(ms / 1_000).toFixed(1)} s`;
 }
 
+function ago(ms: number): string {
+  return ms < 60_000 ? 'just now' : `${roughly(ms)} ago`;
+}
+
 export class TurnDependencies implements DependencySource {
   report: string | undefined;
   /** The key before the install: only an install that kept to its lockfile is cached. */
@@ -37,7 +42,9 @@ export class TurnDependencies implements DependencySource {
     if (!this.before) return undefined;
     const restored = await this.cache.restore(worktree, { key: this.before });
     if (!restored) return undefined;
-    this.report = `dependencies: from cache (${lockLabel(restored.key)}, ${seconds(restored.ms)})`;
+    // Without a lockfile the install is as old as its cache entry: the line says how old.
+    const age = withoutLockfile(restored.key) ? `, cached ${ago(Date.now() - restored.cachedAt)}` : '';
+    this.report = `dependencies: from cache (${lockLabel(restored.key)}${age}, ${seconds(restored.ms)})`;
     return this.report;
   }
 
