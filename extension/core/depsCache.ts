@@ -211,12 +211,13 @@ export class DepsCache {
     const entry = path.join(this.entriesDir, key.id);
     if (!existsSync(source)) return { kept: false, reason: `the install made no ${folderName}` };
     const meta = await this.meta(entry);
+    const expired = meta !== undefined && this.expired(meta);
+    if (existsSync(entry) && !expired) return { kept: true, key, later: false };
     // An entry of a manifest past its lifetime makes way for this install, resolved today.
-    if (meta && this.expired(meta)) {
+    if (expired) {
       if (this.inUse.has(key.id)) return { kept: false, reason: 'the earlier install of this package.json is being copied right now' };
       await this.discard(entry);
     }
-    else if (existsSync(entry)) return { kept: true, key, later: false };
     const escape = key.manager === 'pip' ? await venvEscape(source, worktree) : undefined;
     if (escape) return { kept: false, reason: `the venv points outside itself: ${escape}` };
     if (!(await this.snapshots.take(key, source, folderName))) return this.copyNow(worktree, key);

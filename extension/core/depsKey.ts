@@ -99,12 +99,8 @@ export async function dependencyKey(worktree: string, options: { ignoreLockfile?
   if ('workspaces' in manifest || existsSync(path.join(worktree, 'pnpm-workspace.yaml'))) return { none: 'a workspace (node_modules in several folders) is not cached' };
   const manager = detectPackageManager(worktree, manifest);
   const lockfile = LOCKFILES[manager];
-  let lock: Buffer | undefined;
-  try {
-    lock = options.ignoreLockfile ? undefined : await readFile(path.join(worktree, lockfile));
-  } catch {
-    if (manager !== 'npm') return { none: `no ${lockfile}, so an install would resolve versions afresh` };
-  }
+  const lock = options.ignoreLockfile ? undefined : await readFile(path.join(worktree, lockfile)).catch(() => undefined);
+  if (!lock && manager !== 'npm') return { none: `no ${lockfile}, so an install would resolve versions afresh` };
   const declared = typeof manifest.packageManager === 'string' ? manifest.packageManager : '';
   const version = await managerVersion(manager, worktree, declared);
   if (!version) return { none: `${manager} is not installed` };
