@@ -1,17 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { lstat, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { silentLogger, type Logger } from '../../shared/logger.js';
-import { dependencyKey, installedFolder, type DepsKey } from './depsKey.js';
+import { dependencyKey, installedFolder, withoutLockfile, type DepsKey } from './depsKey.js';
 import { ensureStateDir, STATE_FILE_MODE } from './stateFiles.js';
-import { copyTree, linkTree, surveyTree, type TreeSurvey } from './treeCopy.js';
+import { SnapshotQueue } from './depsSnapshots.js';
+import { copyTree, surveyTree, type TreeSurvey } from './treeCopy.js';
 import { pruneOlderFiles, relocateVenv, venvEscape } from './venvTree.js';
 
 /** The default bound of the cache: 5 GB. */
 export const DEFAULT_DEPS_CACHE_BYTES = 5_000_000_000;
+/** The default lifetime of an entry keyed by package.json alone (no lockfile): 24 hours. */
+export const DEFAULT_NO_LOCKFILE_TTL_MS = 24 * 3_600_000;
 /** A temp folder older than this is a leftover of a runner killed mid-copy. */
 const LEFTOVER_MS = 60 * 60_000;
 
@@ -55,32 +58,19 @@ export interface CacheEntry extends EntryMeta {
   usedAt: number;
 }
 
-/** A hard-link snapshot of a fresh install, waiting for its copy into the cache. */
-interface Snapshot {
-  key: DepsKey;
-  folder: string;
-  tree: string;
-  /** The installed folder the snapshot was taken of (see EntryMeta.origin). */
-  origin: string;
-  /**
-   * The snapshot's own status time: a file's later than it was written after the install.
-   * (The kernel's clock for it ticks every few ms; the session's next command cannot start
-   * and write within the tick the snapshot ended in.)
-   */
-  pristineAtNs: bigint;
-  /** The store and the restores copying from it; the last to finish removes the snapshot. */
-  readers: number;
-  done: Promise<void>;
-}
-
 export interface Restored {
   key: DepsKey;
   ms: number;
+  /** When the copied install was kept (now, for one still on its way into the cache). */
+  cachedAt: number;
 }
 
-/** "lockfile a1b2c3d4…" */
-export function lockLabel(key: Pick<DepsKey, 'lockHash'>): string {
-  return `lockfile ${key.lockHash.slice(0, 8)}…`;
+/** "lockfile a1b2c3d4…", "poetry.lock a1b2c3d4…" (a lock pip does not read itself), "no lockfile: package.json a1b2c3d4…". */
+export function lockLabel(key: Pick<DepsKey, 'lockHash'> & { lockfile?: string }): string {
+  const hash = `${key.lockHash.slice(0, 8)}…`;
+  if (key.lockfile === 'poetry.lock' || key.lockfile === 'uv.lock') return `${key.lockfile} ${hash}`;
+  if (key.lockfile === 'package.json') return `no lockfile: package.json ${hash}`;
+  return `lockfile ${hash}`;
 }
 
 /**
@@ -98,9 +88,8 @@ export class DepsCache {
   private readonly tempDir: string;
   /** Entries being copied from right now: eviction leaves them alone. */
   private readonly inUse = new Map<string, number>();
-  /** Installs on their way into the cache, by key id: a session that needs one copies its snapshot. */
-  private readonly pending = new Map<string, Snapshot>();
-  private readonly stopping = new AbortController();
+  /** Installs on their way into the cache: a session that needs one copies its snapshot. */
+  private readonly snapshots: SnapshotQueue;
 
   constructor(
     home: string,
@@ -111,11 +100,24 @@ export class DepsCache {
      * it, so it never shares the machine with the session that installed, nor another.
      * Default: at once.
      */
-    private readonly whenIdle: (signal: AbortSignal) => Promise<void> = async () => undefined,
+    whenIdle: (signal: AbortSignal) => Promise<void> = async () => undefined,
+    /**
+     * How long an npm install without a lockfile is reused (keyed by package.json alone: the
+     * registry moves on, and a fresh install would resolve newer versions). Default 24 h.
+     */
+    readonly noLockfileTtlMs = DEFAULT_NO_LOCKFILE_TTL_MS,
   ) {
     this.root = path.join(home, 'deps-cache');
     this.entriesDir = path.join(this.root, 'entries');
     this.tempDir = path.join(this.root, 'tmp');
+    const target = {
+      hasEntry: (id: string) => existsSync(path.join(this.entriesDir, id, 'meta.json')),
+      tempFolder: (purpose: string) => this.tempFolder(purpose),
+      refusal: (survey: TreeSurvey, key: DepsKey) => this.refusal(survey, key),
+      commit: (temp: string, key: DepsKey, survey: TreeSurvey, origin: string) => this.commit(temp, key, survey, origin),
+      evict: () => this.evict(),
+    };
+    this.snapshots = new SnapshotQueue(target, logger, whenIdle);
   }
 
   /** pip's own cache (downloads and wheels it built), shared by every session's install. */
@@ -147,17 +149,17 @@ export class DepsCache {
     const target = path.join(worktree, installedFolder(key));
     if (existsSync(target)) return undefined;
     const entry = path.join(this.entriesDir, key.id);
-    const pending = existsSync(path.join(entry, 'meta.json')) ? undefined : this.pending.get(key.id);
-    if (!pending && !existsSync(path.join(entry, 'meta.json'))) return undefined;
+    const meta = await this.meta(entry);
+    const pending = meta ? undefined : this.snapshots.acquire(key.id);
+    if (!pending && (!meta || this.expired(meta))) return undefined;
     this.inUse.set(key.id, (this.inUse.get(key.id) ?? 0) + 1);
-    if (pending) pending.readers++;
     const temp = this.tempFolder('restore');
     try {
       ensureStateDir(this.tempDir);
       const copyOptions = { ...(options.lowPriority ? { lowPriority: true } : {}), ...(options.signal ? { signal: options.signal } : {}) };
       await copyTree(pending ? pending.tree : path.join(entry, 'tree'), temp, copyOptions);
       // A venv's copy names its own path before it appears (the cached tree keeps the path it was built at).
-      const origin = pending ? pending.origin : EntryMetaSchema.parse(JSON.parse(await readFile(path.join(entry, 'meta.json'), 'utf8'))).origin;
+      const origin = pending ? pending.origin : meta?.origin;
       if (key.manager === 'pip') await relocateVenv(temp, origin ?? target, target);
       if (pending) {
         const { changed } = await surveyTree(pending.tree, pending.folder, { changedAfterNs: pending.pristineAtNs });
@@ -168,7 +170,7 @@ export class DepsCache {
         const now = new Date();
         await utimes(path.join(entry, 'meta.json'), now, now);
       }
-      return { key, ms: performance.now() - started };
+      return { key, ms: performance.now() - started, cachedAt: meta?.createdAt ?? Date.now() };
     } catch (error) {
       this.logger.warn('could not copy cached dependencies; installing instead', { worktree, error: String(error) });
       await rm(temp, { recursive: true, force: true });
@@ -177,7 +179,7 @@ export class DepsCache {
       const left = (this.inUse.get(key.id) ?? 1) - 1;
       if (left > 0) this.inUse.set(key.id, left);
       else this.inUse.delete(key.id);
-      if (pending) await this.release(pending, -1);
+      if (pending) await this.snapshots.release(pending);
     }
   }
 
@@ -189,112 +191,74 @@ export class DepsCache {
    * the copy into the cache runs in the background at the lowest priority, once no session
    * runs (the runner says when: see whenIdle). A file the
    * session writes through a shared link changes its status time, and a snapshot with
-   * such a file is thrown away, never stored (see storeSnapshot). Where no snapshot can
+   * such a file is thrown away, never stored (depsSnapshots.ts). Where no snapshot can
    * be made (no GNU cp, another filesystem), the tree is copied before returning.
    */
   async keep(worktree: string, expectedId?: string): Promise<{ kept: true; key: DepsKey; later: boolean } | { kept: false; reason: string }> {
     if (!this.enabled) return { kept: false, reason: 'the dependency cache is off (DISPATCH_DEPS_CACHE_MAX=0)' };
-    const key = await dependencyKey(worktree);
+    let key = await dependencyKey(worktree);
+    // npm install writes a package-lock.json a project without one does not commit: its next session is keyed by package.json again.
+    if (!('none' in key) && key.id !== expectedId && key.manager === 'npm') {
+      const unlocked = await dependencyKey(worktree, { ignoreLockfile: true });
+      if (!('none' in unlocked) && unlocked.id === expectedId) key = unlocked;
+    }
     if ('none' in key) return { kept: false, reason: key.none };
+    if (withoutLockfile(key) && this.noLockfileTtlMs <= 0) return { kept: false, reason: 'no lockfile, and such installs are not reused (DISPATCH_DEPS_CACHE_NO_LOCKFILE_TTL=0)' };
     // An install that wrote its own lockfile resolved afresh: the next session's committed lockfile differs.
     if (expectedId !== key.id) return { kept: false, reason: `the install changed or created ${key.lockfile}` };
     const folderName = installedFolder(key);
     const source = path.join(worktree, folderName);
     const entry = path.join(this.entriesDir, key.id);
     if (!existsSync(source)) return { kept: false, reason: `the install made no ${folderName}` };
-    if (existsSync(entry)) return { kept: true, key, later: false };
-    // A snapshot of the same key may still wait for an idle runner, and may turn out changed (its
-    // session wrote into it): this one queues behind it and is stored only if that one was not.
-    const previous = this.pending.get(key.id);
+    const meta = await this.meta(entry);
+    const expired = meta !== undefined && this.expired(meta);
+    if (existsSync(entry) && !expired) return { kept: true, key, later: false };
+    // An entry of a manifest past its lifetime makes way for this install, resolved today.
+    if (expired) {
+      if (this.inUse.has(key.id)) return { kept: false, reason: 'the earlier install of this package.json is being copied right now' };
+      await this.discard(entry);
+    }
     const escape = key.manager === 'pip' ? await venvEscape(source, worktree) : undefined;
     if (escape) return { kept: false, reason: `the venv points outside itself: ${escape}` };
-    const folder = this.tempFolder(`snapshot-${key.id}`);
-    try {
-      ensureStateDir(folder);
-      // Hard links cannot cross filesystems (and cp would try, and fail, file by file).
-      if ((await stat(folder)).dev !== (await stat(source)).dev) throw new Error('the cache is on another filesystem than the worktree');
-      // Named as in the worktree, so a link's or a file's path in a message reads the same.
-      await linkTree(source, path.join(folder, folderName));
-    } catch (error) {
-      await rm(folder, { recursive: true, force: true });
-      this.logger.debug('no hard-link snapshot; copying the install now', { error: String(error) });
-      return this.copyNow(worktree, key);
-    }
-    // Its status time is the line: a file's status time later than it was changed after the snapshot.
-    const marker = path.join(folder, 'pristine-at');
-    await writeFile(marker, '', { mode: STATE_FILE_MODE });
-    const snapshot: Snapshot = { key, folder, tree: path.join(folder, folderName), origin: source, pristineAtNs: (await lstat(marker, { bigint: true })).ctimeNs, readers: 1, done: Promise.resolve() };
-    const stored = (): Promise<void> => (existsSync(path.join(entry, 'meta.json')) ? Promise.resolve() : this.storeSnapshot(snapshot));
-    snapshot.done = (previous ? previous.done.then(stored) : stored()).finally(() => this.release(snapshot, -1));
-    this.pending.set(key.id, snapshot);
+    if (!(await this.snapshots.take(key, source, folderName))) return this.copyNow(worktree, key);
     return { kept: true, key, later: true };
   }
 
-  /**
-   * Before `worktree` is deleted: its installed folder, if a snapshot of it is still on its
-   * way into the cache, moves aside until the copy is done. Deleting it would unlink each
-   * file the snapshot shares, and an unlink changes a file's status time as a write does:
-   * the snapshot would look changed and be thrown away.
-   */
+  /** Before `worktree` is deleted: see SnapshotQueue.holdUntilKept. */
   async holdUntilKept(worktree: string): Promise<void> {
-    for (const snapshot of this.pending.values()) {
-      if (path.dirname(snapshot.origin) !== path.resolve(worktree) || !existsSync(snapshot.origin)) continue;
-      // Into the snapshot's folder: removed with it, once the copy and every restore from it are done.
-      await rename(snapshot.origin, path.join(snapshot.folder, 'held')).catch(() => {
-        // left in place: the snapshot may be refused, and a later install is kept instead
-      });
-    }
+    await this.snapshots.holdUntilKept(worktree);
   }
 
   /** Waits for every tree on its way into the cache (tests, benchmarks, and a runner's stop). */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.pending.values()].map((snapshot) => snapshot.done));
+    await this.snapshots.settled();
   }
 
   /** Stops the background copies (their halves are removed) and waits for them. */
   async stop(): Promise<void> {
-    this.stopping.abort();
-    await this.settled();
+    await this.snapshots.stop();
   }
 
-  /** The background half of keep(): copy, check the snapshot unchanged, then the entry appears whole. */
-  private async storeSnapshot(snapshot: Snapshot): Promise<void> {
-    const { key } = snapshot;
-    const temp = this.tempFolder(key.id);
+  /** An entry's meta.json, or undefined when it is no complete entry. */
+  private async meta(entry: string): Promise<EntryMeta | undefined> {
     try {
-      await this.whenIdle(this.stopping.signal);
-      if (this.stopping.signal.aborted) throw new Error('stopped before the copy');
-      ensureStateDir(this.entriesDir);
-      ensureStateDir(temp);
-      await copyTree(snapshot.tree, path.join(temp, 'tree'), { lowPriority: true, signal: this.stopping.signal });
-      // Walked after the copy: a write during the copy is caught too.
-      const survey = await surveyTree(snapshot.tree, snapshot.folder, { changedAfterNs: snapshot.pristineAtNs });
-      const refusal = this.refusal(survey, key) ?? (survey.changed.length > 0 ? `the session changed ${survey.changed.slice(0, 3).join(', ')} before it was kept` : undefined);
-      if (refusal) {
-        this.logger.info('did not keep the installed dependencies', { lockHash: key.lockHash.slice(0, 8), reason: refusal });
-        await rm(temp, { recursive: true, force: true });
-        return;
-      }
-      const meta: EntryMeta = { ...key, bytes: survey.bytes, files: survey.files, createdAt: Date.now(), origin: snapshot.origin };
-      await writeFile(path.join(temp, 'meta.json'), JSON.stringify(meta, null, 2), { mode: STATE_FILE_MODE });
-      await rename(temp, path.join(this.entriesDir, key.id)); // the entry appears whole, or not at all
-      this.logger.info('kept installed dependencies for later sessions', { lockHash: key.lockHash.slice(0, 8), bytes: survey.bytes });
-    } catch (error) {
-      await rm(temp, { recursive: true, force: true });
-      if (!this.stopping.signal.aborted && !existsSync(path.join(this.entriesDir, key.id, 'meta.json'))) {
-        this.logger.warn('could not copy installed dependencies into the cache', { lockHash: key.lockHash.slice(0, 8), error: String(error) });
-      }
-      return;
+      return EntryMetaSchema.parse(JSON.parse(await readFile(path.join(entry, 'meta.json'), 'utf8')));
+    } catch {
+      return undefined;
     }
-    await this.evict();
   }
 
-  /** A reader (or the store) is done with a snapshot: the last one removes it. */
-  private async release(snapshot: Snapshot, change: number): Promise<void> {
-    snapshot.readers += change;
-    if (snapshot.readers > 0) return;
-    if (this.pending.get(snapshot.key.id) === snapshot) this.pending.delete(snapshot.key.id);
-    await rm(snapshot.folder, { recursive: true, force: true });
+  /** An install without a lockfile past its lifetime (noLockfileTtlMs): not reused. */
+  private expired(meta: EntryMeta, now = Date.now()): boolean {
+    return withoutLockfile(meta) && now - meta.createdAt >= this.noLockfileTtlMs;
+  }
+
+  /** Writes meta.json beside `temp/tree` and renames `temp` into place: the entry appears whole, or not at all. */
+  private async commit(temp: string, key: DepsKey, survey: TreeSurvey, origin: string): Promise<void> {
+    ensureStateDir(this.entriesDir);
+    const meta: EntryMeta = { ...key, bytes: survey.bytes, files: survey.files, createdAt: Date.now(), origin };
+    await writeFile(path.join(temp, 'meta.json'), JSON.stringify(meta, null, 2), { mode: STATE_FILE_MODE });
+    await rename(temp, path.join(this.entriesDir, key.id));
   }
 
   /** Why a surveyed tree must not be cached, or undefined. */
@@ -316,12 +280,9 @@ export class DepsCache {
     if (refusal) return { kept: false, reason: refusal };
     const temp = this.tempFolder(key.id);
     try {
-      ensureStateDir(this.entriesDir);
       ensureStateDir(temp);
       await copyTree(source, path.join(temp, 'tree'));
-      const meta: EntryMeta = { ...key, bytes: survey.bytes, files: survey.files, createdAt: Date.now(), origin: source };
-      await writeFile(path.join(temp, 'meta.json'), JSON.stringify(meta, null, 2), { mode: STATE_FILE_MODE });
-      await rename(temp, entry); // the entry appears whole, or not at all
+      await this.commit(temp, key, survey, source);
     } catch (error) {
       await rm(temp, { recursive: true, force: true });
       if (existsSync(path.join(entry, 'meta.json'))) return { kept: true, key, later: false }; // another session kept the same tree first
@@ -387,7 +348,13 @@ export class DepsCache {
       lines.push(`removed an unreadable dependency cache entry (${folder})`);
     }
     for (const entry of entries) {
-      if (now - entry.usedAt < olderThanMs || this.inUse.has(entry.id)) continue;
+      if (this.inUse.has(entry.id)) continue;
+      if (this.expired(entry, now)) {
+        await this.discard(entry.folder);
+        lines.push(`removed cached dependencies: ${describe(entry)}, kept ${Math.round((now - entry.createdAt) / 3_600_000)} h ago (over the lifetime of an install without a lockfile)`);
+        continue;
+      }
+      if (now - entry.usedAt < olderThanMs) continue;
       await this.discard(entry.folder);
       lines.push(`removed cached dependencies: ${describe(entry)}, unused for ${Math.round((now - entry.usedAt) / 3_600_000)} h`);
     }

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { detectPackageManager, packageManagerLauncher } from './agents/toolchain.js';
 import { resolveCommand, toolEnv } from './processTree.js';
-import { pythonKeyFields, requirementFiles, VENV_FOLDER } from './pythonDepsKey.js';
+import { pythonKeyFields, pythonLockFile, requirementFiles, VENV_FOLDER } from './pythonDepsKey.js';
 
 export type CachedManager = 'npm' | 'pnpm' | 'yarn' | 'pip';
 
@@ -23,6 +23,19 @@ export interface DepsKey {
   /** Python's version and ABI tag for pip ("3.11.7 (cpython-311)"). */
   python?: string;
   platform: string;
+}
+
+/**
+ * The lockfile field of an npm project's key that has no lockfile: keyed by the manifest's
+ * dependency fields instead. Its install is not reproducible anyway (it resolves afresh
+ * each time), so a recent one is as good a start as a new one: such an entry lives for a
+ * short while only (DISPATCH_DEPS_CACHE_NO_LOCKFILE_TTL, see DepsCache).
+ */
+export const NO_LOCKFILE = 'package.json';
+
+/** A key of an npm project without a lockfile (see NO_LOCKFILE). */
+export function withoutLockfile(key: { lockfile: string; manager: string }): boolean {
+  return key.manager === 'npm' && key.lockfile === NO_LOCKFILE;
 }
 
 /** The folder an install fills in the worktree: node_modules, or the session's venv. */
@@ -71,33 +84,35 @@ function pick(manifest: Record<string, unknown>): Record<string, unknown> {
 
 /**
  * The cache key of the dependencies `worktree` would install, or why there is none: no
- * lockfile (an install would resolve afresh), a workspace (node_modules in several
- * folders), or a package manager that is not installed.
+ * lockfile for pnpm or yarn (npm's is keyed by its manifest: NO_LOCKFILE), a workspace
+ * (node_modules in several folders), or a package manager that is not installed.
+ * `ignoreLockfile`: the key of the manifest alone, as before an install that wrote a lockfile.
  */
-export async function dependencyKey(worktree: string): Promise<DepsKey | { none: string }> {
+export async function dependencyKey(worktree: string, options: { ignoreLockfile?: boolean } = {}): Promise<DepsKey | { none: string }> {
   let manifest: Record<string, unknown>;
   try {
     manifest = JSON.parse(await readFile(path.join(worktree, 'package.json'), 'utf8')) as Record<string, unknown>;
   } catch {
-    // No package.json: a Python project installs into a venv from its requirement files.
-    return requirementFiles(worktree).length > 0 ? pythonKey(worktree) : { none: 'no readable package.json' };
+    // No package.json: a Python project installs into a venv from its requirement files or its lock.
+    return requirementFiles(worktree).length > 0 || pythonLockFile(worktree) ? pythonKey(worktree) : { none: 'no readable package.json' };
   }
   if ('workspaces' in manifest || existsSync(path.join(worktree, 'pnpm-workspace.yaml'))) return { none: 'a workspace (node_modules in several folders) is not cached' };
   const manager = detectPackageManager(worktree, manifest);
   const lockfile = LOCKFILES[manager];
-  let lock: Buffer;
-  try {
-    lock = await readFile(path.join(worktree, lockfile));
-  } catch {
-    return { none: `no ${lockfile}, so an install would resolve versions afresh` };
-  }
+  const lock = options.ignoreLockfile ? undefined : await readFile(path.join(worktree, lockfile)).catch(() => undefined);
+  if (!lock && manager !== 'npm') return { none: `no ${lockfile}, so an install would resolve versions afresh` };
   const declared = typeof manifest.packageManager === 'string' ? manifest.packageManager : '';
   const version = await managerVersion(manager, worktree, declared);
   if (!version) return { none: `${manager} is not installed` };
-  const lockHash = createHash('sha256').update(lock).digest('hex');
-  const fields = { manager, managerVersion: version, lockfile, lockHash, node: process.version, platform: `${process.platform}-${process.arch}` };
+  // Without a lockfile the manifest's dependency fields are the lock, and the project's .npmrc
+  // (legacy-peer-deps, a registry) shapes what they resolve to: hashed into the id, never shown.
+  const lockHash = createHash('sha256')
+    .update(lock ?? JSON.stringify(pick(manifest)))
+    .digest('hex');
+  const npmrc = lock ? '' : await readFile(path.join(worktree, '.npmrc'), 'utf8').catch(() => '');
+  const fields = { manager, managerVersion: version, lockfile: lock ? lockfile : NO_LOCKFILE, lockHash, node: process.version, platform: `${process.platform}-${process.arch}` };
   const id = createHash('sha256')
-    .update(JSON.stringify({ ...fields, manifest: pick(manifest) }))
+    .update(JSON.stringify({ ...fields, manifest: pick(manifest), ...(npmrc ? { npmrc: createHash('sha256').update(npmrc).digest('hex') } : {}) }))
     .digest('hex')
     .slice(0, 32);
   return { id, ...fields, managerVersion: version, platform: fields.platform };

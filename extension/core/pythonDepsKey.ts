@@ -8,10 +8,19 @@ import { resolveCommand, toolEnv } from './processTree.js';
 
 /**
  * The requirement files a session's venv is installed from, in this order. Together they
- * are the "lock" of a pip project: poetry.lock and uv.lock need their own tools, which
- * Dispatch does not run for a project (see toolchain.ts).
+ * are the "lock" of a pip project. Without any, a poetry.lock or uv.lock is the lock: pip
+ * installs its pins (lockPins.ts), since poetry and uv are not run for a project.
  */
 export const REQUIREMENT_FILES = ['requirements.txt', 'requirements-dev.txt', 'dev-requirements.txt', 'requirements-test.txt', 'test-requirements.txt'];
+
+/** The locks read when there is no requirement file, in this order. */
+export const PYTHON_LOCKS = ['poetry.lock', 'uv.lock'] as const;
+export type PythonLock = (typeof PYTHON_LOCKS)[number];
+
+/** The lock in `dir` a venv is installed from when it has no requirement file. */
+export function pythonLockFile(dir: string): PythonLock | undefined {
+  return PYTHON_LOCKS.find((name) => existsSync(path.join(dir, name)));
+}
 
 /** The session venv's folder in the worktree. */
 export const VENV_FOLDER = '.venv';
@@ -101,8 +110,11 @@ export interface PythonKeyFields {
 export async function pythonKeyFields(worktree: string): Promise<PythonKeyFields | { none: string }> {
   if (process.platform === 'win32') return { none: 'a venv is reused only on Linux and macOS' };
   const files = requirementFiles(worktree);
-  if (files.length === 0) return { none: 'no requirements.txt' };
+  const lock = files.length === 0 ? pythonLockFile(worktree) : undefined;
+  if (files.length === 0 && !lock) return { none: 'no requirements.txt, poetry.lock or uv.lock' };
   const hash = createHash('sha256');
+  // A lock pins everything (its pins are exported from it alone); the hash is of the file as committed.
+  if (lock) hash.update(await readFile(path.join(worktree, lock)));
   for (const name of files) {
     const text = await readFile(path.join(worktree, name), 'utf8');
     const loose = unpinned(text);
@@ -120,7 +132,7 @@ export async function pythonKeyFields(worktree: string): Promise<PythonKeyFields
   const found = await pythonFacts();
   if (!found) return { none: `${basePython()} is not installed (or has no ensurepip)` };
   return {
-    lockfile: files.join(' + '),
+    lockfile: lock ?? files.join(' + '),
     lockHash: hash.digest('hex'),
     managerVersion: found.pip,
     python: `${found.version} (${found.tag})`,

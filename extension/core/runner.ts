@@ -65,6 +65,8 @@ export interface RunnerOptions {
   shipEnv?: Record<string, string | undefined>;
   /** DISPATCH_DEPS_CACHE_MAX in bytes: installed dependencies kept for later sessions (0 = off; default 5 GB). */
   depsCacheMaxBytes?: number;
+  /** DISPATCH_DEPS_CACHE_NO_LOCKFILE_TTL: how long an npm install without a lockfile is reused (default 24 h). */
+  depsCacheNoLockfileTtlMs?: number;
   /** DISPATCH_WORKTREE_POOL: ready worktrees per repository, built while idle (default 0 here; hosts pass the setting). */
   worktreePool?: number;
   /** How long the runner must have been idle before it builds warm worktrees (default 3 s; tests use 0). */
@@ -123,7 +125,7 @@ export class Runner {
     this.grants = new GrantBook(this.clock, path.join(options.home, 'grants.json'));
     this.processGroups = new ProcessGroups(options.home);
     this.queue = new PQueue({ concurrency: this.maxSessions });
-    this.deps = new DepsCache(options.home, options.depsCacheMaxBytes, this.logger.child({ part: 'deps-cache' }), (signal) => this.untilIdle(signal));
+    this.deps = new DepsCache(options.home, options.depsCacheMaxBytes, this.logger.child({ part: 'deps-cache' }), (signal) => this.untilIdle(signal), options.depsCacheNoLockfileTtlMs);
     this.pool = new WorktreePool({ home: options.home, size: options.worktreePool ?? 0, worktrees: this.worktrees, deps: this.deps, logger: this.logger.child({ part: 'pool' }) });
     this.warmPool = new WarmPoolSchedule({
       pool: this.pool,

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { parseEnv } from '../../shared/config.js';
 import { DispatchError } from '../../shared/errors.js';
 import type { AgentSettings } from './agents/agentSettings.js';
-import { DEFAULT_DEPS_CACHE_BYTES, parseByteSize } from './depsCache.js';
+import { DEFAULT_DEPS_CACHE_BYTES, DEFAULT_NO_LOCKFILE_TTL_MS, parseByteSize } from './depsCache.js';
 import type { RepoConfig } from './repositories.js';
 import { parseDuration } from './duration.js';
 
@@ -46,6 +46,11 @@ export const RunnerEnvSchema = z.object({
     .refine((text) => parseByteSize(text) !== undefined, 'a size like "5GB" or "500MB" (0 turns the cache off)')
     .transform((text) => parseByteSize(text) ?? DEFAULT_DEPS_CACHE_BYTES)
     .default(DEFAULT_DEPS_CACHE_BYTES),
+  /** How long an npm install of a project without a lockfile is reused (keyed by package.json). */
+  DISPATCH_DEPS_CACHE_NO_LOCKFILE_TTL: z
+    .string()
+    .refine((value) => parseDuration(value) !== undefined, 'a duration like 24h, 3d or 30m (0 turns it off)')
+    .optional(),
   DISPATCH_WORKTREE_POOL: z.coerce.number().int().min(0).max(20).default(1),
   ...AGENT_ENV,
 });
@@ -62,13 +67,15 @@ export interface RunnerConfig {
   repos: RepoConfig[];
   /** DISPATCH_DEPS_CACHE_MAX in bytes (0 = off). */
   depsCacheMaxBytes: number;
+  /** DISPATCH_DEPS_CACHE_NO_LOCKFILE_TTL in milliseconds (default 24 h; 0 = never reused). */
+  depsCacheNoLockfileTtlMs: number;
   /** DISPATCH_WORKTREE_POOL: ready worktrees per repository (0 = off). */
   worktreePool: number;
 }
 
 /** The warm-start settings as Runner options (hosts that keep a runner alive spread these in). */
-export function warmStartOptions(config: RunnerConfig): { depsCacheMaxBytes: number; worktreePool: number } {
-  return { depsCacheMaxBytes: config.depsCacheMaxBytes, worktreePool: config.worktreePool };
+export function warmStartOptions(config: RunnerConfig): { depsCacheMaxBytes: number; depsCacheNoLockfileTtlMs: number; worktreePool: number } {
+  return { depsCacheMaxBytes: config.depsCacheMaxBytes, depsCacheNoLockfileTtlMs: config.depsCacheNoLockfileTtlMs, worktreePool: config.worktreePool };
 }
 
 /**
@@ -133,6 +140,7 @@ export function loadRunnerConfig(env: Record<string, string | undefined>, cwd: s
     agent: parsed.DISPATCH_AGENT,
     repos,
     depsCacheMaxBytes: parsed.DISPATCH_DEPS_CACHE_MAX,
+    depsCacheNoLockfileTtlMs: parsed.DISPATCH_DEPS_CACHE_NO_LOCKFILE_TTL === undefined ? DEFAULT_NO_LOCKFILE_TTL_MS : (parseDuration(parsed.DISPATCH_DEPS_CACHE_NO_LOCKFILE_TTL) ?? DEFAULT_NO_LOCKFILE_TTL_MS),
     worktreePool: parsed.DISPATCH_WORKTREE_POOL,
   };
 }

@@ -1,5 +1,6 @@
 import { lockLabel, type DepsCache } from './depsCache.js';
-import type { DepsKey } from './depsKey.js';
+import { withoutLockfile, type DepsKey } from './depsKey.js';
+import { roughly } from './duration.js';
 
 /**
  * A turn's way to dependencies that were installed before (handed to the agent in its
@@ -20,6 +21,10 @@ function seconds(ms: number): string {
   return `${(ms / 1_000).toFixed(1)} s`;
 }
 
+function ago(ms: number): string {
+  return ms < 60_000 ? 'just now' : `${roughly(ms)} ago`;
+}
+
 export class TurnDependencies implements DependencySource {
   report: string | undefined;
   /** The key before the install: only an install that kept to its lockfile is cached. */
@@ -37,13 +42,17 @@ export class TurnDependencies implements DependencySource {
     if (!this.before) return undefined;
     const restored = await this.cache.restore(worktree, { key: this.before });
     if (!restored) return undefined;
-    this.report = `dependencies: from cache (${lockLabel(restored.key)}, ${seconds(restored.ms)})`;
+    // Without a lockfile the install is as old as its cache entry: the line says how old.
+    const age = withoutLockfile(restored.key) ? `, cached ${ago(Date.now() - restored.cachedAt)}` : '';
+    this.report = `dependencies: from cache (${lockLabel(restored.key)}${age}, ${seconds(restored.ms)})`;
     return this.report;
   }
 
   async installed(worktree: string, ms: number): Promise<string> {
     const kept = await this.cache.keep(worktree, this.before?.id).catch((error: unknown) => ({ kept: false as const, reason: String(error) }));
-    this.report = `dependencies: installed (${seconds(ms)})`;
+    // A poetry or uv lock is read by Dispatch, not by pip: the line says which one.
+    const from = this.before?.lockfile === 'poetry.lock' || this.before?.lockfile === 'uv.lock' ? ` from ${this.before.lockfile}` : '';
+    this.report = `dependencies: installed${from} (${seconds(ms)})`;
     // A dash, not a colon: the reason may hold one of its own ("could not copy …: EACCES").
     if (!kept.kept) return `${this.report}; not cached — ${kept.reason}`;
     const how = kept.later ? 'being copied into the cache in the background' : 'kept in the cache';

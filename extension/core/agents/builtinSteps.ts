@@ -3,7 +3,9 @@ import type { AgentContext, AgentEvent, AgentOutcome } from './agent.js';
 import { stripAnsi } from './ansi.js';
 import { tailExcerpt } from './excerpt.js';
 import { streamProcess } from './streamedProcess.js';
+import { writeLockPins } from '../lockPins.js';
 import { toolEnv } from '../processTree.js';
+import { venvPython, type PythonLock } from '../pythonDepsKey.js';
 
 /** How one command of the builtin agent went: it ran (well or not), or the turn must stop. */
 export type StepEnd =
@@ -68,7 +70,7 @@ export async function* runStep(context: AgentContext, command: readonly string[]
 }
 
 /** Installs dependencies first when the plan says so; an outcome when the turn must stop. */
-export async function* setUpStep(context: AgentContext, setup: { command: string[]; first?: string[] } | undefined, intervalMs: number): AsyncGenerator<AgentEvent, AgentOutcome | undefined> {
+export async function* setUpStep(context: AgentContext, setup: { command: string[]; first?: string[]; lock?: PythonLock } | undefined, intervalMs: number): AsyncGenerator<AgentEvent, AgentOutcome | undefined> {
   if (!setup) return undefined;
   // The same lockfile installed before: a copy of that install, no command, nothing to ask.
   const cached = await context.dependencies?.restore(context.worktree).catch(() => undefined);
@@ -87,6 +89,13 @@ export async function* setUpStep(context: AgentContext, setup: { command: string
     const made = yield* runStep(context, setup.first, { purpose: 'to create the virtual environment', what: `create the virtual environment (\`${shown(setup.first)}\`)`, intervalMs, onStart, ...env });
     if (!made.ran) return made.outcome;
     if (!made.ok) return failedOutcome(`Creating the virtual environment failed (\`${shown(setup.first)}\`, ${made.exit}).\n\n${tailExcerpt(made.text)}`, `Virtual environment failed (${made.exit})`);
+  }
+  if (setup.lock) {
+    // Read by the venv's own python, so its markers are this interpreter's and this platform's.
+    const pins = await writeLockPins(context.worktree, setup.lock, venvPython(context.worktree));
+    if ('error' in pins) return failedOutcome(`Installing dependencies failed: ${pins.error}.`, 'Installing dependencies failed (lock)');
+    const skipped = pins.skipped.length > 0 ? `; left out: ${pins.skipped.join(', ')}` : '';
+    context.log(`[dispatch] ${setup.lock}: ${pins.count} package${pins.count === 1 ? '' : 's'} pinned${pins.hashed ? ' with hashes' : ''}${skipped}\n`);
   }
   const end = yield* runStep(context, setup.command, { purpose: 'to install dependencies', what: `install dependencies (\`${shown(setup.command)}\`)`, intervalMs, onStart, ...env });
   if (!end.ran) return end.outcome;

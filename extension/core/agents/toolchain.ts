@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { basePython, requirementFiles, VENV_FOLDER, venvPython } from '../pythonDepsKey.js';
+import { PINS_FILE } from '../lockPins.js';
+import { basePython, pythonLockFile, requirementFiles, VENV_FOLDER, venvPython, type PythonLock } from '../pythonDepsKey.js';
 import { findOnPath } from './executables.js';
 import type { CheckAction } from './intentVocabulary.js';
 
@@ -17,7 +18,7 @@ export interface PlannedCommand {
    * A step to run first: a fresh worktree has no installed dependencies (node_modules is
    * not committed), so a project that declares some gets them installed before its scripts run.
    */
-  setup?: { command: string[]; source: string; first?: string[] };
+  setup?: { command: string[]; source: string; first?: string[]; lock?: PythonLock };
 }
 
 type PackageManager = 'npm' | 'pnpm' | 'yarn';
@@ -212,7 +213,17 @@ function hasPythonTests(dir: string): boolean {
  */
 function venvSetup(dir: string): PlannedCommand['setup'] {
   const files = requirementFiles(dir);
-  if (files.length === 0 || existsSync(path.join(dir, VENV_FOLDER))) return undefined;
+  const lock = files.length === 0 ? pythonLockFile(dir) : undefined;
+  if ((files.length === 0 && !lock) || existsSync(path.join(dir, VENV_FOLDER))) return undefined;
+  if (lock) {
+    // The lock's pins are written into the venv once it is made (lockPins.ts); it names every package, so pip resolves nothing.
+    return {
+      first: [basePython(), '-m', 'venv', '--system-site-packages', VENV_FOLDER],
+      command: [venvPython(dir), '-m', 'pip', 'install', '--no-deps', '-r', PINS_FILE],
+      source: lock,
+      lock,
+    };
+  }
   return {
     first: [basePython(), '-m', 'venv', '--system-site-packages', VENV_FOLDER],
     command: [venvPython(dir), '-m', 'pip', 'install', ...files.flatMap((file) => ['-r', file])],

@@ -137,6 +137,7 @@ async function runOneSession(io: RunnerCommandIo, config: RunnerConfig, repos: R
     approvalRemindMinutes: config.approvalRemindMinutes,
     // One session, then the runner ends: the cache helps the next run; a pool would be built for nobody.
     depsCacheMaxBytes: config.depsCacheMaxBytes,
+    depsCacheNoLockfileTtlMs: config.depsCacheNoLockfileTtlMs,
   });
   const jobId = newId();
   // With --json, stdout carries only the result, so `| jq` works; people read stderr.

@@ -21,6 +21,7 @@ describe('runner configuration', () => {
       agent: 'builtin',
       repos: [{ name: 'my-project', path: repo }],
       depsCacheMaxBytes: 5_000_000_000,
+      depsCacheNoLockfileTtlMs: 24 * 3_600_000,
       worktreePool: 1,
     });
   });
@@ -31,6 +32,9 @@ describe('runner configuration', () => {
     assert.equal(loadRunnerConfig({ DISPATCH_DEPS_CACHE_MAX: '5GB' }, cwd).depsCacheMaxBytes, 5_000_000_000);
     assert.equal(loadRunnerConfig({ DISPATCH_DEPS_CACHE_MAX: '1.5 GiB' }, cwd).depsCacheMaxBytes, 1.5 * 1024 ** 3);
     assert.equal(loadRunnerConfig({ DISPATCH_DEPS_CACHE_MAX: '0' }, cwd).depsCacheMaxBytes, 0);
+    assert.equal(loadRunnerConfig({ DISPATCH_DEPS_CACHE_NO_LOCKFILE_TTL: '3h' }, cwd).depsCacheNoLockfileTtlMs, 3 * 3_600_000);
+    assert.equal(loadRunnerConfig({ DISPATCH_DEPS_CACHE_NO_LOCKFILE_TTL: '0' }, cwd).depsCacheNoLockfileTtlMs, 0);
+    assert.throws(() => loadRunnerConfig({ DISPATCH_DEPS_CACHE_NO_LOCKFILE_TTL: 'a day' }, cwd), { code: 'bad_config', message: /DISPATCH_DEPS_CACHE_NO_LOCKFILE_TTL.*24h/ });
     assert.equal(loadRunnerConfig({ DISPATCH_WORKTREE_POOL: '0' }, cwd).worktreePool, 0);
     assert.equal(loadRunnerConfig({ DISPATCH_WORKTREE_POOL: '3' }, cwd).worktreePool, 3);
     assert.throws(() => loadRunnerConfig({ DISPATCH_DEPS_CACHE_MAX: 'lots' }, cwd), { code: 'bad_config', message: /DISPATCH_DEPS_CACHE_MAX.*5GB/ });
