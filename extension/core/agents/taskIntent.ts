@@ -69,12 +69,12 @@ export function parseTaskIntent(task: string): TaskIntent | undefined {
   return parseRequest(text) ?? parseAfterAside(text);
 }
 
-/** A short first sentence, up to its full stop: "nice.", "sorry, misclick.", "ok!". */
-const ASIDE = /^([^.!?\n]{1,40}?)[.!?]+\s+(?=\S)/;
+/** A short first sentence or clause, up to its stop or comma: "nice.", "sorry,", "changed my mind,". */
+const ASIDE = /^([^.!?,;\n]{1,40}?)[.!?,;]+\s+(?=\S)/;
 const MAX_ASIDE_WORDS = 3;
 
 /**
- * "nice. bump prettier to 3.10.1 then", "sorry, misclick. go ahead and run the tests": what
+ * "nice. bump prettier to 3.10.1 then", "changed my mind, format it after all": what
  * people put before the request in a chat. A first sentence of a few words that asks for no
  * work is set aside and the rest read alone; one that names work ("refactor auth. run the
  * tests") is not, so the whole stays a task for a model.

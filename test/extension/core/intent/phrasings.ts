@@ -124,7 +124,9 @@ export const PHRASINGS: Phrasing[] = [
   { text: 'nice. bump prettier to 3.10.1 then', action: 'update', updates: [{ name: 'prettier', version: '3.10.1' }] },
   { text: 'sorry, misclick. go ahead and run the tests', action: 'test' },
   { text: 'thanks! what is outdated?', action: 'outdated' },
+  { text: 'changed my mind, format it after all', action: 'format' },
   // A first sentence that asks for work is no aside: the whole needs a model.
   { text: 'refactor auth. run the tests', action: undefined },
   { text: 'great. now rewrite the parser', action: undefined },
+  { text: 'fix the parser, then run the tests', action: undefined },
 ];
