@@ -1,6 +1,6 @@
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import { isFinal, type SessionEvent } from '../shared/sessions.js';
+import { isFinal, type SessionEvent, type SessionState } from '../shared/sessions.js';
 import type { MessageRef, OutgoingMessage, Platform, ThreadRef, Transport } from './chat.js';
 import { approvalMessage, decidedMessage, decisionVerdict, finalMessage, statusMessage } from './messages.js';
 import { grantedMessage } from './grantMessages.js';
@@ -34,6 +34,13 @@ export interface NotifierOptions {
 
 /** Jobs claimed per round, and events read per job per round. */
 const JOBS_PER_ROUND = 20;
+/** How an approval that no longer matters says the session ended: "the session was cancelled". */
+const ENDED_AS: Partial<Record<SessionState, string>> = {
+  cancelled: 'was cancelled',
+  interrupted: 'was interrupted',
+  failed: 'failed',
+  completed: 'ended',
+};
 const EVENTS_PER_READ = 100;
 
 /**
@@ -268,7 +275,7 @@ export class Notifier {
         await this.refreshStatus(job.id, true);
         for (const open of await this.options.store.unansweredApprovals(job.id)) {
           const moot = { requestId: open.request.requestId, decision: 'deny' as const, reason: `the session ended (${event.state})`, decidedBy: 'Dispatch' };
-          if (await this.options.store.decideApproval(job.id, open.request.requestId, moot, event.at)) await this.closeApproval(job, open, `No longer needed: the session ${event.state}`);
+          if (await this.options.store.decideApproval(job.id, open.request.requestId, moot, event.at)) await this.closeApproval(job, open, `No longer needed: the session ${ENDED_AS[event.state] ?? 'ended'}`);
         }
         // The ending is judged from the event, not the job row, which may already be newer (a follow-up).
         await this.post(job.thread, finalMessage({ ...job, state: event.state }, await this.machineName(job)));

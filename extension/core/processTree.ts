@@ -53,11 +53,14 @@ export function resolveCommand(
 /**
  * The environment for a tool a session runs (the builtin agent's `npm test`, git hooks):
  * the same allowlist as every agent, with no model's auth, plus DISPATCH_AGENT_ENV's
- * names. CI keeps test runners out of watch mode and prompts; NO_COLOR keeps output
- * plain. FORCE_COLOR stays unset: old supports-color turns colour on when it is set at all.
+ * names. CI keeps test runners out of watch mode and prompts. No colour variable is set:
+ * the output goes through pipes (so tools print plain text on their own) and escape codes
+ * are stripped before parsing anyway, while a NO_COLOR or FORCE_COLOR here would change
+ * what a project's own tests see (commander's colour tests fail under NO_COLOR=1) and
+ * make "run the tests" disagree with the user's terminal and CI.
  */
 export function toolEnv(env: NodeJS.ProcessEnv = process.env, passEnv: readonly string[] = []): NodeJS.ProcessEnv {
-  return agentEnv('builtin', env, passEnv, { CI: '1', NO_COLOR: '1', npm_config_update_notifier: 'false' });
+  return agentEnv('builtin', env, passEnv, { CI: '1', npm_config_update_notifier: 'false' });
 }
 
 /** Whether a process with this pid exists (EPERM: it does, but belongs to someone else). */

@@ -159,7 +159,7 @@ async function ensureWorktree(ctx: TurnContext, record: JournalRecord, branch?: 
     }
     return undefined;
   }
-  const based = await ctx.worktrees.resolveBaseNamed(record.repoPath, branch ?? ctx.repo.base);
+  const based = await resolveTaskBase(ctx, record.repoPath, branch);
   const baseCommit = based.commit;
   // "on main" in a repository whose default branch is master runs at master: the branch and the result say so.
   const swapped = branch && based.name && based.name !== branch ? based.name : undefined;
@@ -180,6 +180,21 @@ async function ensureWorktree(ctx: TurnContext, record: JournalRecord, branch?: 
   });
   const baseNote = swapped ? `Ran on ${swapped} (the default branch: this repository has no ${branch}).` : undefined;
   return { ...(taken ? { taken } : {}), ...(baseNote ? { baseNote } : {}) };
+}
+
+/**
+ * The base a task's branch names. "run the tests on cookie" in the repository cookie names
+ * the repository, not a branch: when no branch has that name, the configured base answers.
+ */
+async function resolveTaskBase(ctx: TurnContext, repoPath: string, branch: string | undefined): Promise<{ commit: string; name: string | undefined }> {
+  const fallback = () => ctx.worktrees.resolveBaseNamed(repoPath, ctx.repo.base);
+  if (branch === undefined) return fallback();
+  try {
+    return await ctx.worktrees.resolveBaseNamed(repoPath, branch);
+  } catch (error) {
+    if (asDispatchError(error).code !== 'not_found' || branch.toLowerCase() !== ctx.repo.name.toLowerCase()) throw error;
+    return { ...(await fallback()), name: undefined };
+  }
 }
 
 async function driveAgent(ctx: TurnContext, record: JournalRecord, log: SessionLog, dependencies?: TurnDependencies): Promise<AgentOutcome | undefined> {

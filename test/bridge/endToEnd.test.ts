@@ -111,7 +111,7 @@ describe('end to end: chat → bridge → WebSocket link → runner → worktree
     assert.equal((await live.bridge.store.getJob(job.id))?.state, 'cancelled');
     // The approval request that no longer matters loses its buttons, and a late press changes nothing.
     const approval = chat.inThread(thread).find((p) => /Approval needed/.test(p.message.title ?? ''))!;
-    await chat.waitFor(() => /No longer needed: the session cancelled/.test(titleOf(approval)), 'the approval to close');
+    await chat.waitFor(() => titleOf(approval) === 'No longer needed: the session was cancelled', 'the approval to close');
     assert.equal(RecordingTransport.latest(approval).buttons, undefined);
     const late = await chat.press(alice, approval, approval.message.buttons![0]!.value);
     assert.match(late.ephemeral ?? '', /Too late/);

@@ -66,6 +66,28 @@ const CHANGE_WORDS = new Set(['changes', 'change', 'diff', 'branch', 'pr', 'chan
 export function parseTaskIntent(task: string): TaskIntent | undefined {
   if (task.length > MAX_TASK_CHARS) return undefined;
   const text = task.replace(PREFIX, '').trim();
+  return parseRequest(text) ?? parseAfterAside(text);
+}
+
+/** A short first sentence or clause, up to its stop or comma: "nice.", "sorry,", "changed my mind,". */
+const ASIDE = /^([^.!?,;\n]{1,40}?)[.!?,;]+\s+(?=\S)/;
+const MAX_ASIDE_WORDS = 3;
+
+/**
+ * "nice. bump prettier to 3.10.1 then", "changed my mind, format it after all": what
+ * people put before the request in a chat. A first sentence of a few words that asks for no
+ * work is set aside and the rest read alone; one that names work ("refactor auth. run the
+ * tests") is not, so the whole stays a task for a model.
+ */
+function parseAfterAside(text: string): TaskIntent | undefined {
+  const aside = ASIDE.exec(text);
+  if (!aside?.[1]) return undefined;
+  const words = normalizeWords(aside[1]);
+  if (words.length > MAX_ASIDE_WORDS || words.some((word) => CODING_VERBS.has(word) || ACTION_OF.has(word) || UPDATE_VERBS.has(word))) return undefined;
+  return parseTaskIntent(text.slice(aside[0].length));
+}
+
+function parseRequest(text: string): TaskIntent | undefined {
   const literal = parseLiteralCommand(text.replace(TELL_ME, '').trim());
   if (literal) return fromLiteral(literal);
   const scope = extractScope(text);

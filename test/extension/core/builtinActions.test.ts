@@ -110,6 +110,14 @@ describe('builtin agent: the guide\'s tasks as people phrase them', function () 
     assert.match(end.result?.summary ?? '', /"nope" does not name a commit/);
   });
 
+  it('"on" and the repository\'s own name runs at the configured base, not at a branch of that name', async () => {
+    const repo = makeRepo(path.join(h.temp.make(), 'app'), nodeTestProject('passing'));
+    // Typed in a trial of the web chat, where the repository was called cookie: it failed with 'Base "cookie" does not name a commit'.
+    const { end } = await run(repo, 'hey, can you run the tests on app?');
+    assert.equal(end.state, 'completed', end.result?.summary);
+    assert.equal(end.result?.tests?.failed, 0);
+  });
+
   it('a literal command runs exactly as written, after approval', async () => {
     const repo = makeRepo(path.join(h.temp.make(), 'app'), nodeTestProject('failing'));
     const { end, asked } = await run(repo, 'node --test --test-name-pattern=multiplies');

@@ -66,6 +66,29 @@ describe('builtin agent in a fresh worktree', function () {
     assert.equal(text.match(/failed/gi)?.length, 1, text);
   });
 
+  it("a postinstall that fails with a long stack trace: the chat's excerpt keeps its error, not only frames", async () => {
+    const files = projectWithDependency();
+    // Like cookie 1.1's top-sites, whose postinstall downloads a list and dies offline with 33 lines of frames.
+    files['package.json'] = JSON.stringify({ name: 'app', private: true, scripts: { test: 'node --test', postinstall: 'node postinstall.js' }, dependencies: { shout: 'file:./vendor/shout' } });
+    files['postinstall.js'] = [
+      'Error.stackTraceLimit = 40;',
+      "function fetchList(depth) { if (depth === 0) throw new Error('getaddrinfo ENOTFOUND lists.example.invalid'); fetchList(depth - 1); }",
+      'fetchList(30);',
+      '',
+    ].join('\n');
+    const repo = makeRepo(path.join(h.temp.make(), 'app'), files);
+    const runner = h.runner({ repos: [{ name: 'app', path: repo }] });
+    const { sessionId } = await runner.submit(job('run the tests'));
+    const install = await waitForApproval(runner, sessionId);
+    runner.decide(sessionId, { requestId: install.requestId, decision: 'approve_once' });
+    const end = await waitForEnd(runner, sessionId);
+    assert.equal(end.state, 'failed');
+    const summary = end.result?.summary ?? '';
+    assert.match(summary, /ENOTFOUND lists\.example\.invalid/, summary);
+    assert.match(summary, /… \d+ stack frames/, summary);
+    assert.ok(!/at fetchList/.test(summary), summary);
+  });
+
   it('stops with a clear message when the install is denied', async () => {
     const repo = makeRepo(path.join(h.temp.make(), 'app'), projectWithDependency());
     const runner = h.runner({ repos: [{ name: 'app', path: repo }] });

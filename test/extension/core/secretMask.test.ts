@@ -58,7 +58,6 @@ describe('masking the secrets the runner knows', () => {
       NO_PROXY: 'localhost',
       MY_VAR: 'listed',
       CI: '1',
-      NO_COLOR: '1',
       npm_config_update_notifier: 'false',
     });
   });

@@ -83,7 +83,7 @@ describe("what a session's processes see", function () {
     assert.equal(seen.LC_ALL, 'C.UTF-8');
     assert.equal(seen.TZ, 'Europe/Paris');
     assert.equal(seen.https_proxy, 'http://proxy.internal:3128');
-    assert.equal(seen.NO_COLOR, '1');
+    assert.equal(seen.NO_COLOR, undefined, "NO_COLOR would change what the project's own tests see");
     assert.equal(seen.FORCE_COLOR, undefined, 'old supports-color turns colour on when FORCE_COLOR is set at all');
 
     assert.match(log, new RegExp(`key from the fixture file: ${escape(MASK)}`));
@@ -94,6 +94,41 @@ describe("what a session's processes see", function () {
       assert.ok(!log.includes(value), `the log holds ${value}`);
       assert.ok(!events.includes(value), `an event holds ${value}`);
     }
+  });
+});
+
+/**
+ * commander.js's own colour tests, in small: set FORCE_COLOR, expect colour on, unless
+ * NO_COLOR is set. They pass in a terminal and on CI; a runner that sets NO_COLOR fails them.
+ */
+const COLOUR_PROJECT = {
+  'package.json': JSON.stringify({ name: 'colour-tests', private: true, scripts: { test: 'node --test' } }, null, 2),
+  'colour.test.js': [
+    "const test = require('node:test');",
+    "const assert = require('node:assert/strict');",
+    'const hasColours = () => !process.env.NO_COLOR && Boolean(process.env.FORCE_COLOR);',
+    "test('FORCE_COLOR turns colour on', () => {",
+    "  process.env.FORCE_COLOR = '1';",
+    '  assert.equal(hasColours(), true);',
+    '});',
+    '',
+  ].join('\n'),
+};
+
+describe('a project whose tests read the colour variables', function () {
+  this.timeout(30_000);
+  const h = new Harness();
+  afterEach(() => h.cleanup());
+
+  it('passes under Dispatch as it does in a terminal', async () => {
+    const repo = makeRepo(path.join(h.temp.make(), 'colour'), COLOUR_PROJECT);
+    const runner = h.runner({ home: h.temp.make('dispatch-home-'), repos: [{ name: 'colour', path: repo }] });
+    const started = await runner.submit(job('run the tests'));
+    const request = await waitForApproval(runner, started.sessionId);
+    runner.decide(started.sessionId, { requestId: request.requestId, decision: 'approve_once' });
+    const ended = await waitForEnd(runner, started.sessionId);
+    assert.equal(ended.state, 'completed', readFileSync(ended.result!.logFile!, 'utf8'));
+    assert.match(ended.result!.summary ?? '', /passed/);
   });
 });
 

@@ -119,4 +119,14 @@ export const PHRASINGS: Phrasing[] = [
   { text: 'añade un endpoint para los usuarios', action: undefined },
   { text: 'Schreibe einen neuen Test für den Parser', action: undefined },
   { text: 'implement dark mode and make sure the build passes', action: undefined },
+
+  // Typed in the web chat's trial (a session's thread), before the parser read a first short sentence as an aside.
+  { text: 'nice. bump prettier to 3.10.1 then', action: 'update', updates: [{ name: 'prettier', version: '3.10.1' }] },
+  { text: 'sorry, misclick. go ahead and run the tests', action: 'test' },
+  { text: 'thanks! what is outdated?', action: 'outdated' },
+  { text: 'changed my mind, format it after all', action: 'format' },
+  // A first sentence that asks for work is no aside: the whole needs a model.
+  { text: 'refactor auth. run the tests', action: undefined },
+  { text: 'great. now rewrite the parser', action: undefined },
+  { text: 'fix the parser, then run the tests', action: undefined },
 ];
