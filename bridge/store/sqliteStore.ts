@@ -38,7 +38,7 @@ export class SqliteStore implements Store {
     this.webMessages = new SqliteWebHistory(this.db);
     this.machines = new SqliteMachines(this.sql);
     this.routing = new SqliteRoutingData(this.db, (machineId) => this.machines.byId(machineId)?.repos.map((repo) => repo.name));
-    this.credentials = new SqliteCredentials(this.db);
+    this.credentials = new SqliteCredentials(this.sql);
     this.pairingRows = new SqlitePairings(this.sql);
     this.jobs = new SqliteJobs(this.sql);
     this.jobEvents = new SqliteEvents(this.sql, this.jobs);
