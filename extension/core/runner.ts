@@ -2,7 +2,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import PQueue from 'p-queue';
 import { systemClock, type Clock } from '../../shared/clock.js';
-import { asDispatchError, DispatchError } from '../../shared/errors.js';
+import { DispatchError } from '../../shared/errors.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import {
   ApprovalDecisionSchema,
@@ -20,10 +20,9 @@ import type { AttachWatch } from './attachWatch.js';
 import { watchAttachedSessions } from './attachedSessions.js';
 import { Journal, type JournalRecord } from './journal.js';
 import { findRepo, validateRepos, type RepoConfig } from './repositories.js';
-import { endLeftoverProcesses, processScope, ProcessGroups } from './processGroups.js';
+import { endLeftoverProcesses, ProcessGroups } from './processGroups.js';
 import { runnerSecretMask, type SecretMask } from './secretMask.js';
 import { restrictRunnerState } from './stateFiles.js';
-import { runTurn, type StopReason } from './sessionRun.js';
 import { SessionStore } from './sessionStore.js';
 import { RunnerLock } from './runnerLock.js';
 import { KeyedLock } from './repoLock.js';
@@ -38,6 +37,7 @@ import { sessionApprovalPolicy } from './sessionApprovals.js';
 import { GrantBook } from './grants.js';
 import { taskTooLong, validateJob } from './jobValidation.js';
 import { resultWithoutRun } from './resultWithoutRun.js';
+import { TurnQueue } from './turnQueue.js';
 
 export type { RepoConfig } from './repositories.js';
 export type { PruneReport } from './worktreePrune.js';
@@ -73,12 +73,6 @@ export interface RunnerOptions {
   warmPoolDelayMs?: number;
 }
 
-interface Active {
-  controller: AbortController;
-  reason?: StopReason;
-  done: Promise<void>;
-}
-
 /**
  * The machine side of Dispatch: accepts jobs, runs each as a session in its own
  * worktree with an agent behind the approval policy, and journals every event before
@@ -101,7 +95,7 @@ export class Runner {
   private readonly policies = new Map<string, ApprovalPolicy>();
   /** "Approve 30 min" grants of this machine, across sessions and restarts (grants.ts). */
   private readonly grants: GrantBook;
-  private readonly active = new Map<string, Active>();
+  private readonly turns: TurnQueue;
   private readonly admitting = new Map<string, Promise<SessionSnapshot>>();
   /** One push at a time per session: a double press must not race two pushes. */
   private readonly shipping = new KeyedLock();
@@ -134,6 +128,20 @@ export class Runner {
       owner: () => this.ownsJournal,
       logger: this.logger,
       ...(options.warmPoolDelayMs !== undefined ? { delayMs: options.warmPoolDelayMs } : {}),
+    });
+    this.turns = new TurnQueue({
+      queue: this.queue,
+      maxSessions: this.maxSessions,
+      store: this.store,
+      logger: this.logger,
+      processGroups: this.processGroups,
+      shared: { worktrees: this.worktrees, home: options.home, secrets: this.secrets, deps: this.deps, pool: this.pool },
+      agentFor: (name) => this.agentFor(name),
+      repoFor: (record) => this.repoFor(record),
+      policyFor: (record) => this.policyFor(record),
+      stopped: () => this.stopped,
+      // Once the queue has let go of a turn, the runner may be idle: top the pool up.
+      afterTurn: () => this.warmPool.soon(),
     });
   }
 
@@ -227,11 +235,9 @@ export class Runner {
 
   async cancel(sessionId: string): Promise<void> {
     const record = this.required(sessionId);
-    const active = this.active.get(sessionId);
-    if (active) {
-      active.reason ??= 'cancel';
-      active.controller.abort();
-      await Promise.race([active.done, sleep(15_000, undefined, { ref: false })]);
+    const windingDown = this.turns.cancel(sessionId);
+    if (windingDown) {
+      await windingDown;
       return;
     }
     if (record.snapshot.state === 'queued') {
@@ -309,13 +315,9 @@ export class Runner {
     const building = this.warmPool.stop();
     this.queue.pause();
     this.queue.clear();
-    const running = [...this.active.values()];
-    for (const active of running) {
-      active.reason ??= 'stop';
-      active.controller.abort();
-    }
+    const running = this.turns.abortAll('stop');
     const grace = sleep(this.options.stopGraceMs ?? 5_000, undefined, { ref: false });
-    await Promise.race([Promise.allSettled([...running.map((active) => active.done), building]), grace]);
+    await Promise.race([Promise.allSettled([...running, building]), grace]);
     // Copies into the dependency cache wait for an idle runner (they never compete with a session):
     // stopped, it is idle, so they get a grace of their own before they are cut short.
     await Promise.race([this.deps.settled(), sleep(this.options.stopGraceMs ?? 5_000, undefined, { ref: false })]);
@@ -338,7 +340,7 @@ export class Runner {
 
   /** No session running, queued or being admitted: the only time the warm pool is built. */
   private idle(): boolean {
-    return this.active.size === 0 && this.queue.size === 0 && this.queue.pending === 0 && this.admitting.size === 0;
+    return this.turns.running === 0 && this.queue.size === 0 && this.queue.pending === 0 && this.admitting.size === 0;
   }
 
   /**
@@ -367,57 +369,7 @@ export class Runner {
   }
 
   private enqueue(record: JournalRecord): void {
-    const ahead = this.queue.size + this.queue.pending - this.maxSessions + 1;
-    if (ahead > 0) {
-      const text = `waiting: ${ahead} session${ahead === 1 ? '' : 's'} ahead (limit ${this.maxSessions})`;
-      this.store.emit(record, { kind: 'progress', text });
-    }
-    this.queue.add(() => this.run(record)).catch((error: unknown) => {
-      this.logger.error('session turn crashed', { sessionId: record.snapshot.sessionId, error: String(error) });
-    });
-  }
-
-  private async run(record: JournalRecord): Promise<void> {
-    if (record.snapshot.state !== 'queued' || this.stopped) return;
-    const sessionId = record.snapshot.sessionId;
-    let agent: Agent;
-    try {
-      agent = this.agentFor(record.snapshot.agent ?? 'builtin');
-    } catch (error) {
-      const message = asDispatchError(error).message;
-      this.store.emit(record, { kind: 'result', result: resultWithoutRun(record, `Failed: ${message}`, message) });
-      this.store.transition(record, 'failed', message);
-      return;
-    }
-    const repo = this.repoFor(record);
-    const active: Active = { controller: new AbortController(), done: Promise.resolve() };
-    // The processes this turn starts are journaled under its session (see processGroups.ts).
-    active.done = processScope.run(this.processGroups.watcher(sessionId), () => runTurn(
-      {
-        store: this.store,
-        worktrees: this.worktrees,
-        home: this.options.home,
-        logger: this.logger.child({ sessionId }),
-        agent,
-        approvals: this.policyFor(record),
-        signal: active.controller.signal,
-        stopReason: () => active.reason,
-        repo: { name: repo.name, ...(repo.base !== undefined ? { base: repo.base } : {}) },
-        secrets: this.secrets,
-        deps: this.deps,
-        pool: this.pool,
-      },
-      record,
-    ));
-    this.active.set(sessionId, active);
-    try {
-      await active.done;
-    } finally {
-      // A follow-up may already have started the next turn of this session.
-      if (this.active.get(sessionId) === active) this.active.delete(sessionId);
-      // Once the queue has let go of this turn, the runner may be idle: top the pool up.
-      this.warmPool.soon();
-    }
+    this.turns.enqueue(record);
   }
 
   private policyFor(record: JournalRecord): ApprovalPolicy {

@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import { main } from '../../../bridge/cli/main.js';
+import { Readable } from 'node:stream';
 import { runRunnerCommand } from '../../../extension/core/cli/runnerCommand.js';
 import { TempDirs, makeRepo, nodeTestProject } from '../../helpers/gitRepos.js';
 import { RUNNER_TOKEN, startLiveBridge, type LiveBridge } from '../../helpers/liveBridge.js';
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  return { stdout, stderr, text: () => ({ out, err }) };
-}
+import { capturedOutput, runCli } from '../../helpers/cliRun.js';
 
 describe('a new machine registers once with the registration token (dispatch pair, dispatch runner)', function () {
   this.timeout(60_000);
@@ -32,23 +22,22 @@ describe('a new machine registers once with the registration token (dispatch pai
     const home = temp.make('dispatch-new-machine-');
     const bridge = live.bridge.url.replace('http', 'ws');
 
-    const first = capture();
-    const code = await main(['pair', '--bridge', bridge], { ...first, stdin: Readable.from([]), env: { DISPATCH_HOME: home, DISPATCH_RUNNER_TOKEN: RUNNER_TOKEN, DISPATCH_MACHINE_NAME: 'desk' }, cwd: repo });
-    assert.equal(code, 0, first.text().err);
-    assert.match(first.text().out, /Pairing code for desk: {2}\d{3} \d{3}/);
+    const first = await runCli(['pair', '--bridge', bridge], { env: { DISPATCH_HOME: home, DISPATCH_RUNNER_TOKEN: RUNNER_TOKEN, DISPATCH_MACHINE_NAME: 'desk' }, cwd: repo });
+    assert.equal(first.code, 0, first.err);
+    assert.match(first.out, /Pairing code for desk: {2}\d{3} \d{3}/);
     const machineId = (JSON.parse(readFileSync(join(home, 'machine.json'), 'utf8')) as { machineId: string }).machineId;
     const file = join(home, 'machine-credential.json');
     assert.equal(statSync(file).mode & 0o777, 0o600);
     assert.equal(await live.bridge.store.credentials.state(machineId), 'active');
 
     // Without DISPATCH_RUNNER_TOKEN now: the machine's own credential is enough.
-    const again = capture();
-    assert.equal(await main(['pair', '--bridge', bridge], { ...again, stdin: Readable.from([]), env: { DISPATCH_HOME: home, DISPATCH_MACHINE_NAME: 'desk' }, cwd: repo }), 0, again.text().err);
-    assert.match(again.text().out, /Pairing code for desk/);
+    const again = await runCli(['pair', '--bridge', bridge], { env: { DISPATCH_HOME: home, DISPATCH_MACHINE_NAME: 'desk' }, cwd: repo });
+    assert.equal(again.code, 0, again.err);
+    assert.match(again.out, /Pairing code for desk/);
 
     let stop: () => void = () => undefined;
     const until = new Promise<void>((resolve) => (stop = resolve));
-    const runner = capture();
+    const runner = capturedOutput();
     const exit = runRunnerCommand(['--bridge', bridge], { ...runner, stdin: Readable.from([]), env: { DISPATCH_HOME: home, DISPATCH_MACHINE_NAME: 'desk', DISPATCH_REPOS: `api=${repo}` }, cwd: repo, until });
     const deadline = Date.now() + 10_000;
     while (!live.bridge.hub.isOnline(machineId) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -64,14 +53,14 @@ describe('a new machine registers once with the registration token (dispatch pai
     const env = { DISPATCH_HOME: home, DISPATCH_RUNNER_TOKEN: RUNNER_TOKEN };
     const old = await startLiveBridge({ repos: [{ name: 'api', path: repo }], withRunner: false });
     try {
-      assert.equal(await main(['pair', '--bridge', old.bridge.url], { ...capture(), stdin: Readable.from([]), env, cwd: repo }), 0);
+      assert.equal((await runCli(['pair', '--bridge', old.bridge.url], { env, cwd: repo })).code, 0);
     } finally {
       await old.stop();
     }
     const before = readFileSync(join(home, 'machine-credential.json'), 'utf8');
     live = await startLiveBridge({ repos: [{ name: 'api', path: repo }], withRunner: false });
-    const io = capture();
-    assert.equal(await main(['pair', '--bridge', live.bridge.url], { ...io, stdin: Readable.from([]), env, cwd: repo }), 0, io.text().err);
+    const paired = await runCli(['pair', '--bridge', live.bridge.url], { env, cwd: repo });
+    assert.equal(paired.code, 0, paired.err);
     const machineId = (JSON.parse(readFileSync(join(home, 'machine.json'), 'utf8')) as { machineId: string }).machineId;
     assert.equal(await live.bridge.store.credentials.state(machineId), 'active');
     assert.notEqual(readFileSync(join(home, 'machine-credential.json'), 'utf8'), before, 'the new bridge’s credential is kept');
@@ -79,9 +68,8 @@ describe('a new machine registers once with the registration token (dispatch pai
 
   it('a machine with neither a credential nor the registration token is told what to set', async () => {
     live = await startLiveBridge({ repos: [{ name: 'api', path: makeRepo(join(temp.make(), 'api')) }], withRunner: false });
-    const io = capture();
-    const code = await main(['pair', '--bridge', live.bridge.url], { ...io, stdin: Readable.from([]), env: { DISPATCH_HOME: temp.make('dispatch-bare-') }, cwd: process.cwd() });
-    assert.equal(code, 2);
-    assert.match(io.text().err, /DISPATCH_RUNNER_TOKEN/);
+    const bare = await runCli(['pair', '--bridge', live.bridge.url], { env: { DISPATCH_HOME: temp.make('dispatch-bare-') }, cwd: process.cwd() });
+    assert.equal(bare.code, 2);
+    assert.match(bare.err, /DISPATCH_RUNNER_TOKEN/);
   });
 });
