@@ -21,6 +21,7 @@ import { DEFAULT_REQUEST_TIMEOUT_MS, SocketMessageReader, SocketMessageWriter, c
 import type { ApprovalDecision, SessionEvent } from '../shared/sessions.js';
 import { MachineCredentials, type LinkAuth } from './machineCredentials.js';
 import { KeyedSerial } from './keyedSerial.js';
+import { LinkChecks } from './linkChecks.js';
 import { refusalText } from './linkNotices.js';
 import { Redelivery } from './redelivery.js';
 import type { ShipAnswer, ShipParams } from './machineLinks.js';
@@ -78,6 +79,7 @@ export class MachineHub {
   private readonly timeoutMs: number;
   private readonly redelivery: Redelivery;
   private readonly hellos = new KeyedSerial();
+  private readonly linkChecks: LinkChecks;
 
   constructor(
     private readonly options: {
@@ -96,6 +98,7 @@ export class MachineHub {
   ) {
     this.credentials = new MachineCredentials(options.store, options.runnerToken, options.clock);
     this.timeoutMs = options.timings?.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.linkChecks = new LinkChecks({ store: options.store, clock: options.clock, logger: options.logger });
     this.redelivery = new Redelivery({ store: options.store, logger: options.logger, isLinked: (id) => this.links.has(id), offer: (job) => this.offer(job), decide: (job, decision) => this.decide(job, decision) });
   }
 
@@ -363,16 +366,14 @@ export class MachineHub {
       onTick: () => {
         if (!machineId || role !== 'runner') return;
         const id = machineId;
-        void (async () => {
-          await store.touchMachine(id, clock.now());
-          // A revocation from the CLI (another process) reaches live links within a ping.
-          // Checked again after the await: an earlier tick may have told it already.
-          if ((await store.credentials.state(id)) === 'revoked' && role === 'runner') {
+        this.linkChecks.check(id, {
+          live: () => !closed && role === 'runner',
+          revoked: () => {
             role = undefined; // told once; the socket is closing
             closeFirmly(socket, LinkClose.revoked, 'This machine was revoked on the bridge.');
             this.options.on.machineRevoked?.(id);
-          }
-        })().catch((error) => logger.warn('link check failed', { machineId: id, error: String(error) }));
+          },
+        });
       },
     });
     socket.on('close', (code, reason) => {
