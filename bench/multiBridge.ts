@@ -5,7 +5,7 @@
 // runners is the baseline in the same run. A task not accepted within 10 s is described
 // with its timeline and followed for 30 s more: late, or never. Last, the idle memory of a
 // bridge process on PostgreSQL beside one on SQLite.
-// BENCH_SKIP_SQLITE=1, BENCH_ROUNDS=n, BENCH_RUNNERS=n, BENCH_SLOWEST=1 and BENCH_TRACE_SQL=1 help while working on it.
+// BENCH_SKIP_SQLITE=1, BENCH_ROUNDS=n, BENCH_RUNNERS=n, BENCH_SLOWEST=1, BENCH_COUNT_SQL=1 (each round's statements by kind) and BENCH_TRACE_SQL=1 help while working on it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,6 +125,7 @@ async function connectRunners(bridges: BenchBridge[]) {
     const count = options.count ?? RUNNERS;
     const number = ++rounds;
     timeline.reset();
+    if (process.env.BENCH_COUNT_SQL && count > 1) TaskTimeline.trace = [];
     done = [];
     const missed: string[] = [];
     const loopDelay = monitorEventLoopDelay({ resolution: 5 });
@@ -154,6 +155,16 @@ async function connectRunners(bridges: BenchBridge[]) {
     };
     await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, count) }, user));
     loopDelay.disable();
+    if (process.env.BENCH_COUNT_SQL && count > 1) {
+      // Which statements a round sent, most frequent first (where the per-task figure comes from).
+      const kinds = new Map<string, number>();
+      for (const line of TaskTimeline.trace ?? []) {
+        const sql = line.slice(line.indexOf(' ') + 1).replace(/\s+/g, ' ').slice(0, 90);
+        kinds.set(sql, (kinds.get(sql) ?? 0) + 1);
+      }
+      TaskTimeline.trace = undefined;
+      console.log(`multi-bridge:   statements of round ${number} per task:\n    ${[...kinds].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([sql, n]) => `${fmt(n / count, 2)} ${sql}`).join('\n    ')}`);
+    }
     const waits = timeline.poolWaiting;
     const contention = `event-loop delay p50 ${fmt(loopDelay.percentile(50) / 1e6, 1)} / p99 ${fmt(loopDelay.percentile(99) / 1e6, 1)} / max ${fmt(loopDelay.max / 1e6, 1)} ms; queue of the acceptance's pool at its write p99 ${percentile(waits, 99) ?? 0}, max ${Math.max(0, ...waits)}`;
     const statements = timeline.statementsSinceReset();
