@@ -134,7 +134,8 @@ export class PgBridgePresence implements BridgePresence {
 
   async bridges(): Promise<BridgeSeen[]> {
     const result = await this.pool.query<{ id: string; url: string | null; started_at: string; last_seen_at: string; timings: RecordedTimings | null }>(
-      `SELECT id, url, started_at, last_seen_at, timings FROM bridges b WHERE b.id = $1 OR ${ALIVE_SQL} ORDER BY id`,
+      // Read through the row's JSON: a peer's timings where the column exists (migration 5), null where it does not yet.
+      `SELECT id, url, started_at, last_seen_at, to_jsonb(b) -> 'timings' AS timings FROM bridges b WHERE b.id = $1 OR ${ALIVE_SQL} ORDER BY id`,
       [this.id, this.freshMs],
     );
     // bigint columns arrive as strings from node-postgres.
@@ -181,11 +182,13 @@ export class PgBridgePresence implements BridgePresence {
   /** Writes this bridge's row; true when the row was missing and is back (not on the first write). */
   private async upsert(): Promise<boolean> {
     // An upsert, not an update: a row removed by a peer (or a fresh database) comes back.
+    // Timings only when this bridge has them to record (a bare presence, as in tools and tests, writes none).
+    const timings = this.options.timings ? JSON.stringify(this.options.timings) : undefined;
     const result = await this.pool.query<{ inserted: boolean }>(
-      `INSERT INTO bridges (id, url, started_at, last_seen_at, session_lock, timings) VALUES ($1, $2, ${NOW_MS}, ${NOW_MS}, $3, $4::jsonb)
-       ON CONFLICT (id) DO UPDATE SET url = excluded.url, last_seen_at = excluded.last_seen_at, session_lock = excluded.session_lock, timings = excluded.timings
+      `INSERT INTO bridges (id, url, started_at, last_seen_at, session_lock${timings ? ', timings' : ''}) VALUES ($1, $2, ${NOW_MS}, ${NOW_MS}, $3${timings ? ', $4::jsonb' : ''})
+       ON CONFLICT (id) DO UPDATE SET url = excluded.url, last_seen_at = excluded.last_seen_at, session_lock = excluded.session_lock${timings ? ', timings = excluded.timings' : ''}
        RETURNING (xmax = 0) AS inserted`,
-      [this.id, this.options.url ?? null, this.lockClient !== undefined, this.options.timings ? JSON.stringify(this.options.timings) : null],
+      [this.id, this.options.url ?? null, this.lockClient !== undefined, ...(timings ? [timings] : [])],
     );
     return this.started && result.rows[0]?.inserted === true;
   }
