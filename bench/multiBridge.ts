@@ -5,11 +5,11 @@
 // runners is the baseline in the same run. A task not accepted within 10 s is described
 // with its timeline and followed for 30 s more: late, or never. Last, the idle memory of a
 // bridge process on PostgreSQL beside one on SQLite.
-// BENCH_SKIP_SQLITE=1, BENCH_ROUNDS=n, BENCH_RUNNERS=n, BENCH_SLOWEST=1 and BENCH_TRACE_SQL=1 help while working on it.
+// BENCH_SKIP_SQLITE=1, BENCH_ROUNDS=n, BENCH_RUNNERS=n, BENCH_SLOWEST=1, BENCH_COUNT_SQL=1 (each round's statements by kind) and BENCH_TRACE_SQL=1 help while working on it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import type WebSocket from 'ws';
@@ -78,8 +78,10 @@ interface Samples {
   /** Tasks not accepted within the give-up time, each described. */
   missed: string[];
   slowest: string;
-  /** p50/p99 ms of each step: typed → job stored → offer sent → offer at the runner → acceptance stored. */
+  /** p50/p99 ms of each step: typed → job stored → offer sent → offer at the runner → answer back, write started → acceptance stored. */
   segments: string;
+  /** The process's event-loop delay during the round (both bridges and every runner share it), and the store pool's queue at each acceptance write. */
+  contention: string;
 }
 
 /** Each user's task in a thread of its own (one per round), so a miss can be described by what its thread was told. */
@@ -123,8 +125,11 @@ async function connectRunners(bridges: BenchBridge[]) {
     const count = options.count ?? RUNNERS;
     const number = ++rounds;
     timeline.reset();
+    if (process.env.BENCH_COUNT_SQL && count > 1) TaskTimeline.trace = [];
     done = [];
     const missed: string[] = [];
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
     let next = 0;
     const user = async (): Promise<void> => {
       while (next < count) {
@@ -149,16 +154,29 @@ async function connectRunners(bridges: BenchBridge[]) {
       }
     };
     await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, count) }, user));
+    loopDelay.disable();
+    if (process.env.BENCH_COUNT_SQL && count > 1) {
+      // Which statements a round sent, most frequent first (where the per-task figure comes from).
+      const kinds = new Map<string, number>();
+      for (const line of TaskTimeline.trace ?? []) {
+        const sql = line.slice(line.indexOf(' ') + 1).replace(/\s+/g, ' ').slice(0, 90);
+        kinds.set(sql, (kinds.get(sql) ?? 0) + 1);
+      }
+      TaskTimeline.trace = undefined;
+      console.log(`multi-bridge:   statements of round ${number} per task:\n    ${[...kinds].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([sql, n]) => `${fmt(n / count, 2)} ${sql}`).join('\n    ')}`);
+    }
+    const waits = timeline.poolWaiting;
+    const contention = `event-loop delay p50 ${fmt(loopDelay.percentile(50) / 1e6, 1)} / p99 ${fmt(loopDelay.percentile(99) / 1e6, 1)} / max ${fmt(loopDelay.max / 1e6, 1)} ms; queue of the acceptance's pool at its write p99 ${percentile(waits, 99) ?? 0}, max ${Math.max(0, ...waits)}`;
     const statements = timeline.statementsSinceReset();
     const of = (from: Mark, to: Mark): number[] => Array.from({ length: count }, (_, i) => timeline.between(i, from, to)).filter((ms): ms is number => ms !== undefined);
     // The slowest task's marks: where a tail comes from.
     const slowest = Array.from({ length: count }, (_, i) => i).sort((a, b) => (timeline.between(b, 'typed', 'accepted') ?? Infinity) - (timeline.between(a, 'typed', 'accepted') ?? Infinity))[0] ?? 0;
-    const segments = (['typed', 'stored', 'offered', 'atRunner', 'accepted'] as const).slice(1).map((to, index, tos) => {
+    const segments = (['typed', 'stored', 'offered', 'atRunner', 'answered', 'accepted'] as const).slice(1).map((to, index, tos) => {
       const from = index === 0 ? 'typed' : tos[index - 1]!;
       const values = of(from, to);
       return `${from}→${to} ${fmt(percentile(values, 50), 1)}/${fmt(percentile(values, 99), 1)}`;
     });
-    return { accepted: of('typed', 'accepted'), offerToAccepted: of('offered', 'accepted'), offered: of('typed', 'offered'), segments: segments.join(', '), statementsPerTask: statements / count, missed, slowest: `task ${slowest}: ${timeline.describe(slowest)}` };
+    return { accepted: of('typed', 'accepted'), offerToAccepted: of('offered', 'accepted'), offered: of('typed', 'offered'), segments: segments.join(', '), contention, statementsPerTask: statements / count, missed, slowest: `task ${slowest}: ${timeline.describe(slowest)}` };
   };
   return { round, lateOrLost, describe: (i: number) => timeline.describe(i), close: () => links.forEach((link) => link.socket.close()) };
 }
@@ -178,6 +196,7 @@ function report(what: string, samples: Samples): void {
     `multi-bridge: ${what.padEnd(50)} offer → accepted ${ms(samples.offerToAccepted)} (target p99 ≤ 100 ms: ${p99 <= 100 ? 'met' : 'MISSED'}); typed → accepted ${ms(samples.accepted)}; typed → offer sent p50 ${fmt(percentile(samples.offered, 50), 1)} ms; ${fmt(samples.statementsPerTask, 1)} PG statements/task  [n=${samples.accepted.length}, load ${loadavg().map((load) => load.toFixed(2)).join(' ')}]`,
   );
   console.log(`multi-bridge:   steps p50/p99 ms: ${samples.segments}`);
+  console.log(`multi-bridge:   ${samples.contention}`);
   if (process.env.BENCH_SLOWEST) console.log(`multi-bridge:   slowest ${samples.slowest}`);
   if (samples.missed.length > 0) console.log(`multi-bridge:   ${samples.missed.length} task(s) NOT accepted within ${GIVE_UP_MS / 1_000} s; ${samples.missed.join('; ')}`);
 }

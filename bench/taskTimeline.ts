@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { Bridge } from '../bridge/bridge.js';
 import type { JobRecord } from '../bridge/store/store.js';
 
-export type Mark = 'typed' | 'stored' | 'woken' | 'offered' | 'atRunner' | 'accepted';
+export type Mark = 'typed' | 'stored' | 'woken' | 'offered' | 'atRunner' | 'answered' | 'accepted';
 
 export interface TaskTimes {
   jobId?: string;
@@ -31,6 +31,8 @@ export class TaskTimeline {
   /** Every acceptance stored, by job id, in ms of performance.now() (kept across rounds: a missed task may be accepted late). */
   readonly acceptedAt = new Map<string, number>();
   private statementsAtStart = 0;
+  /** The queue (callers waiting for a connection) of the pool the acceptance goes through, when each acceptance write started. */
+  poolWaiting: number[] = [];
   /** SQL statements this process sent (every pool, the listener, the NOTIFY publisher). */
   static statements = 0;
   /** When set, the text of every statement is pushed here (to see what one task costs). */
@@ -63,6 +65,15 @@ export class TaskTimeline {
     };
     const updateJob = store.updateJob.bind(store);
     store.updateJob = async (id, patch) => {
+      // The runner's answer is back on the bridge and the acceptance write starts: what comes
+      // after is the pool and the database, what comes before is the link and the event loop.
+      const answered = patch.delivery === 'accepted' ? this.byJob.get(id) : undefined;
+      if (answered !== undefined) {
+        this.mark(answered, 'answered');
+        const pools = store as { pool?: { waitingCount: number }; deliveryLane?: { waitingCount: number } };
+        const pool = pools.deliveryLane ?? pools.pool;
+        if (pool) this.poolWaiting.push(pool.waitingCount);
+      }
       await updateJob(id, patch);
       if (patch.delivery === 'accepted' && !this.acceptedAt.has(id)) this.acceptedAt.set(id, performance.now());
       const i = this.byJob.get(id);
@@ -94,6 +105,7 @@ export class TaskTimeline {
     this.tasks = new Map();
     this.byJob.clear();
     this.started = performance.now();
+    this.poolWaiting = [];
     this.statementsAtStart = TaskTimeline.statements;
   }
 

@@ -20,6 +20,7 @@ import { loginUrl } from './transports/web/webAuth.js';
 import { WebTransport } from './transports/web/webTransport.js';
 import { startCluster, type ClusterParts } from './cluster/cluster.js';
 import { healthReport, type HealthSources } from './cluster/health.js';
+import { recordedTimings } from './cluster/clusterTimings.js';
 import { PgBridgePresence } from './cluster/bridgePresence.js';
 import { DeadBridges } from './cluster/deadBridges.js';
 import { StaleRows } from './cluster/staleRows.js';
@@ -105,6 +106,7 @@ export class Bridge {
       logger: logger.child({ part: 'cluster' }),
       heartbeatMs: timings.heartbeatMs,
       freshMs: timings.freshMs,
+      timings: recordedTimings(timings),
     }).catch(async (error: unknown) => {
       await store.close();
       throw error;

@@ -21,11 +21,13 @@ import { DEFAULT_REQUEST_TIMEOUT_MS, SocketMessageReader, SocketMessageWriter, c
 import type { ApprovalDecision, SessionEvent } from '../shared/sessions.js';
 import { MachineCredentials, type LinkAuth } from './machineCredentials.js';
 import { KeyedSerial } from './keyedSerial.js';
-import { refusalText } from './linkNotices.js';
+import { JobOffers } from './jobOffers.js';
+import { LinkChecks } from './linkChecks.js';
+import { refuseForeignJobs } from './ownJobs.js';
 import { Redelivery } from './redelivery.js';
 import type { ShipAnswer, ShipParams } from './machineLinks.js';
 import type { Pairing } from './pairing.js';
-import { jobSpecOf, type JobRecord, type Store } from './store/store.js';
+import type { JobRecord, Store } from './store/store.js';
 
 export interface MachineHubEvents {
   /** New (never seen) events were stored for these jobs. */
@@ -78,6 +80,10 @@ export class MachineHub {
   private readonly timeoutMs: number;
   private readonly redelivery: Redelivery;
   private readonly hellos = new KeyedSerial();
+  private readonly linkChecks: LinkChecks;
+  private readonly offers: JobOffers;
+  /** Offers on their way to a runner, by job id. */
+  private readonly offering = new Map<string, Promise<void>>();
 
   constructor(
     private readonly options: {
@@ -96,6 +102,8 @@ export class MachineHub {
   ) {
     this.credentials = new MachineCredentials(options.store, options.runnerToken, options.clock);
     this.timeoutMs = options.timings?.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.linkChecks = new LinkChecks({ store: options.store, clock: options.clock, logger: options.logger });
+    this.offers = new JobOffers({ store: options.store, clock: options.clock, logger: options.logger, timeoutMs: this.timeoutMs, connectionOf: (id) => this.links.get(id)?.connection, jobRejected: (job, error) => options.on.jobRejected(job, error) });
     this.redelivery = new Redelivery({ store: options.store, logger: options.logger, isLinked: (id) => this.links.has(id), offer: (job) => this.offer(job), decide: (job, decision) => this.decide(job, decision) });
   }
 
@@ -139,26 +147,19 @@ export class MachineHub {
     this.sockets.handleUpgrade(request, socket, head, (ws) => this.accept(ws, auth));
   }
 
-  /** Offers a stored job to its machine if it is online; the job stays `waiting` otherwise. */
-  async offer(job: JobRecord): Promise<void> {
-    const link = this.links.get(job.machineId);
-    if (!link) return;
-    try {
-      const answer = await call(link.connection, bridgeToRunner, 'job/offer', { job: jobSpecOf(job) }, { timeoutMs: this.timeoutMs });
-      if (answer.accepted) {
-        await this.options.store.updateJob(job.id, { delivery: 'accepted' });
-      } else {
-        const current = await this.options.store.getJob(job.id);
-        // A job the machine already reported on (or one cancelled meanwhile) is not failed by a late refusal.
-        if (!current || current.delivery !== 'waiting') return;
-        await this.options.store.updateJob(job.id, { delivery: 'rejected', state: 'failed', updatedAt: this.options.clock.now() });
-        const name = (await this.options.store.getMachine(job.machineId))?.name ?? 'Your machine';
-        this.options.on.jobRejected(job, refusalText(name, answer.error ?? 'The runner refused the job.', answer.code));
-      }
-    } catch (error) {
-      // The link dropped mid-offer: the job stays waiting and is offered again on resync.
-      this.options.logger.warn('offer failed; will retry on reconnect', { jobId: job.id, error: String(error) });
-    }
+  /**
+   * Offers a stored job to its machine if it is online; the job stays `waiting` otherwise.
+   * An offer of the same job still in flight (the dispatcher's, and a sweep or wake-up that
+   * found the job still waiting meanwhile) is joined, not sent twice: under load the second
+   * one doubled the link's and the store's work in the very window the runner waits on.
+   */
+  offer(job: JobRecord): Promise<void> {
+    const inFlight = this.offering.get(job.id);
+    if (inFlight) return inFlight;
+    if (!this.links.has(job.machineId)) return Promise.resolve();
+    const offered = this.offers.offer(job).finally(() => this.offering.delete(job.id));
+    this.offering.set(job.id, offered);
+    return offered;
   }
 
   async decide(job: JobRecord, decision: ApprovalDecision): Promise<boolean> {
@@ -261,18 +262,7 @@ export class MachineHub {
       if (role !== 'runner') throw new DispatchError('forbidden', 'A pairing connection only asks for pairing codes.');
       return id;
     };
-    /** Refuses, changing nothing, when any of these jobs belongs to another machine. */
-    const requireOwnJobs = async (id: string, sessionIds: Iterable<string>): Promise<void> => {
-      const foreign: string[] = [];
-      for (const sessionId of new Set(sessionIds)) {
-        const job = await store.getJob(sessionId);
-        if (job !== undefined && job.machineId !== id) foreign.push(sessionId);
-      }
-      if (foreign.length > 0) {
-        logger.warn('runner spoke for another machine’s jobs; refused', { machineId: id, jobs: foreign.length });
-        throw new DispatchError('forbidden', `Refused: ${foreign.length === 1 ? `session ${foreign[0]} belongs` : `${foreign.length} sessions belong`} to another machine. A machine can only speak for its own jobs; nothing was recorded.`);
-      }
-    };
+    const requireOwnJobs = (id: string, sessionIds: Iterable<string>): Promise<void> => refuseForeignJobs(store, logger, id, sessionIds);
 
     handle(connection, runnerToBridge, 'machine/hello', async (hello) => {
       if (hello.protocolVersion !== PROTOCOL_VERSION) {
@@ -370,16 +360,14 @@ export class MachineHub {
       onTick: () => {
         if (!machineId || role !== 'runner') return;
         const id = machineId;
-        void (async () => {
-          await store.touchMachine(id, clock.now());
-          // A revocation from the CLI (another process) reaches live links within a ping.
-          // Checked again after the await: an earlier tick may have told it already.
-          if ((await store.credentials.state(id)) === 'revoked' && role === 'runner') {
+        this.linkChecks.check(id, {
+          live: () => !closed && role === 'runner',
+          revoked: () => {
             role = undefined; // told once; the socket is closing
             closeFirmly(socket, LinkClose.revoked, 'This machine was revoked on the bridge.');
             this.options.on.machineRevoked?.(id);
-          }
-        })().catch((error) => logger.warn('link check failed', { machineId: id, error: String(error) }));
+          },
+        });
       },
     });
     socket.on('close', (code, reason) => {

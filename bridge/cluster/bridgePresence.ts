@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
 import { silentLogger, type Logger } from '../../shared/logger.js';
+import { mismatchText, timingMismatches, type RecordedTimings } from './clusterTimings.js';
 
 /** A bridge as the others see it. Times are milliseconds since the epoch, by the database's clock. */
 export interface BridgeSeen {
@@ -9,11 +10,15 @@ export interface BridgeSeen {
   url: string | null;
   startedAt: number;
   lastSeenAt: number;
+  /** The timings it recorded (null: an older Dispatch that records none). */
+  timings?: RecordedTimings | null;
 }
 
 /** Which bridges are up: this one, and on PostgreSQL the peers that wrote lately. */
 export interface BridgePresence {
   readonly id: string;
+  /** The timings this bridge runs with, by setting (clustered bridges; compared with the peers' in /healthz). */
+  readonly timings?: RecordedTimings;
   start(): Promise<void>;
   /** Bridges seen within the freshness window, this one included, by id. */
   bridges(): Promise<BridgeSeen[]>;
@@ -63,6 +68,8 @@ export interface PgBridgePresenceOptions {
   heartbeatMs?: number;
   /** A bridge not heard from for this long is gone (default 15 s: three missed beats). */
   freshMs?: number;
+  /** Recorded in this bridge's row; a live peer with other values is warned about at start. */
+  timings?: RecordedTimings;
   logger?: Logger;
 }
 
@@ -99,11 +106,16 @@ export class PgBridgePresence implements BridgePresence {
     this.logger = options.logger ?? silentLogger;
   }
 
+  get timings(): RecordedTimings | undefined {
+    return this.options.timings;
+  }
+
   /** Takes the session lock and writes the first beat (failing if the database is unreachable), then keeps beating. */
   async start(): Promise<void> {
     if (this.options.connectionString) await this.lock();
     await this.upsert();
     this.started = true;
+    await this.warnOfOtherTimings();
     this.timer = setInterval(() => {
       this.beating = this.beat();
     }, this.options.heartbeatMs ?? 5_000);
@@ -121,12 +133,25 @@ export class PgBridgePresence implements BridgePresence {
   }
 
   async bridges(): Promise<BridgeSeen[]> {
-    const result = await this.pool.query<{ id: string; url: string | null; started_at: string; last_seen_at: string }>(
-      `SELECT id, url, started_at, last_seen_at FROM bridges b WHERE b.id = $1 OR ${ALIVE_SQL} ORDER BY id`,
+    const result = await this.pool.query<{ id: string; url: string | null; started_at: string; last_seen_at: string; timings: RecordedTimings | null }>(
+      // Read through the row's JSON: a peer's timings where the column exists (migration 5), null where it does not yet.
+      `SELECT id, url, started_at, last_seen_at, to_jsonb(b) -> 'timings' AS timings FROM bridges b WHERE b.id = $1 OR ${ALIVE_SQL} ORDER BY id`,
       [this.id, this.freshMs],
     );
     // bigint columns arrive as strings from node-postgres.
-    return result.rows.map((row) => ({ id: row.id, url: row.url, startedAt: Number(row.started_at), lastSeenAt: Number(row.last_seen_at) }));
+    return result.rows.map((row) => ({ id: row.id, url: row.url, startedAt: Number(row.started_at), lastSeenAt: Number(row.last_seen_at), timings: row.timings }));
+  }
+
+  /**
+   * Timings that differ between bridges are each valid but wrong together (a peer taken for
+   * dead between its beats, a claim lapsing between renewals): said once at start, per
+   * setting and peer, with both values; /healthz keeps listing them (health.ts).
+   */
+  private async warnOfOtherTimings(): Promise<void> {
+    const own = this.options.timings;
+    if (!own) return;
+    const peers = (await this.bridges().catch(() => [])).filter((seen) => seen.id !== this.id);
+    for (const mismatch of timingMismatches(own, peers)) this.logger.warn(mismatchText(mismatch), { ...mismatch });
   }
 
   /** Stops beating and removes this bridge's row (and lock), so the others stop listing it at once. */
@@ -157,11 +182,13 @@ export class PgBridgePresence implements BridgePresence {
   /** Writes this bridge's row; true when the row was missing and is back (not on the first write). */
   private async upsert(): Promise<boolean> {
     // An upsert, not an update: a row removed by a peer (or a fresh database) comes back.
+    // Timings only when this bridge has them to record (a bare presence, as in tools and tests, writes none).
+    const timings = this.options.timings ? JSON.stringify(this.options.timings) : undefined;
     const result = await this.pool.query<{ inserted: boolean }>(
-      `INSERT INTO bridges (id, url, started_at, last_seen_at, session_lock) VALUES ($1, $2, ${NOW_MS}, ${NOW_MS}, $3)
-       ON CONFLICT (id) DO UPDATE SET url = excluded.url, last_seen_at = excluded.last_seen_at, session_lock = excluded.session_lock
+      `INSERT INTO bridges (id, url, started_at, last_seen_at, session_lock${timings ? ', timings' : ''}) VALUES ($1, $2, ${NOW_MS}, ${NOW_MS}, $3${timings ? ', $4::jsonb' : ''})
+       ON CONFLICT (id) DO UPDATE SET url = excluded.url, last_seen_at = excluded.last_seen_at, session_lock = excluded.session_lock${timings ? ', timings = excluded.timings' : ''}
        RETURNING (xmax = 0) AS inserted`,
-      [this.id, this.options.url ?? null, this.lockClient !== undefined],
+      [this.id, this.options.url ?? null, this.lockClient !== undefined, ...(timings ? [timings] : [])],
     );
     return this.started && result.rows[0]?.inserted === true;
   }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { DispatchError } from '../../shared/errors.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
+import type { RecordedTimings } from './clusterTimings.js';
 import { InProcessBridgePresence, newBridgeId, PgBridgePresence, type BridgePresence } from './bridgePresence.js';
 import { InProcessEventOnce, PgEventOnce, type EventOnce } from './eventOnce.js';
 import { InProcessLeaderLease, PgLeaderLease, type LeaderLease } from './leaderLease.js';
@@ -34,6 +35,8 @@ export interface ClusterOptions {
   /** A bridge not heard from for this long is gone (default 15 s). */
   freshMs?: number;
   leaseRetryMs?: number;
+  /** This bridge's timings by setting (clusterTimings.ts): recorded in its row, compared with its peers'. */
+  timings?: RecordedTimings;
 }
 
 /**
@@ -53,7 +56,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const ownPool = options.pool ? undefined : new pg.Pool({ connectionString, max: 4, application_name: `${bridgeId}:cluster` });
   ownPool?.on('error', (error) => logger.warn('cluster database connection failed', { error: error.message }));
   const pool = options.pool ?? ownPool!;
-  const presence = new PgBridgePresence({ pool, connectionString, id: bridgeId, ...(options.url ? { url: options.url } : {}), ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}), ...(options.freshMs ? { freshMs: options.freshMs } : {}), logger });
+  const presence = new PgBridgePresence({ pool, connectionString, id: bridgeId, ...(options.url ? { url: options.url } : {}), ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}), ...(options.freshMs ? { freshMs: options.freshMs } : {}), ...(options.timings ? { timings: options.timings } : {}), logger });
   let wakeBus: PgWakeBus | undefined;
   try {
     await presence.start();

@@ -1,4 +1,5 @@
 import type { BridgePresence, BridgeSeen } from './bridgePresence.js';
+import { timingMismatches, type TimingMismatch } from './clusterTimings.js';
 
 /** What /healthz reads besides the version, when the bridge has them (clustered, or told its store). */
 export interface HealthSources {
@@ -15,6 +16,11 @@ export interface HealthReport {
   version: string;
   database?: { engine: 'sqlite' | 'postgres'; ok: boolean };
   bridges?: { id: string; url: string | null; lastSeenAt: number }[];
+  /**
+   * Clustered bridges: settings a live peer runs with other values than this bridge (empty
+   * when they agree). Not a failure of this bridge (`ok` stays as it is), but to be fixed.
+   */
+  timingMismatches?: TimingMismatch[];
 }
 
 /**
@@ -33,6 +39,8 @@ export async function healthReport(version: string, sources: HealthSources = {})
     if (!report.database.ok) report.ok = false;
   }
   if (bridges !== null) report.bridges = (bridges ?? []).map((bridge: BridgeSeen) => ({ id: bridge.id, url: bridge.url, lastSeenAt: bridge.lastSeenAt }));
+  const own = sources.presence?.timings;
+  if (own && bridges) report.timingMismatches = timingMismatches(own, bridges.filter((bridge) => bridge.id !== sources.presence!.id));
   return report;
 }
 

@@ -157,10 +157,10 @@ describe('the store contract on PostgreSQL', function () {
   describe('migrations on an existing database', () => {
     it('applies nothing the second time, and two bridges starting at once migrate once', async () => {
       const [a, b] = await Promise.all([PgStore.open(url), PgStore.open(url)]);
-      assert.deepEqual([a.schema.applied, b.schema.applied].sort((x, y) => x.length - y.length), [[], ['1 initial schema', '2 machine links across bridges', '3 notifier job claims', '4 dead bridges, link notices and pruning']]);
+      assert.deepEqual([a.schema.applied, b.schema.applied].sort((x, y) => x.length - y.length), [[], ['1 initial schema', '2 machine links across bridges', '3 notifier job claims', '4 dead bridges, link notices and pruning', '5 bridge timings']]);
       await Promise.all([a.close(), b.close()]);
       const again = await PgStore.open(url);
-      assert.deepEqual(again.schema, { before: 4, after: 4, applied: [] });
+      assert.deepEqual(again.schema, { before: 5, after: 5, applied: [] });
       await again.close();
     });
 
@@ -185,7 +185,7 @@ describe('the store contract on PostgreSQL', function () {
       await store.close();
       const cluster = postgres.cluster();
       await cluster.sql(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from the future', 0)`, [], databaseOf(url));
-      await assert.rejects(PgStore.open(url), /newer Dispatch \(schema 999; this one knows 4\)\. Upgrade Dispatch/);
+      await assert.rejects(PgStore.open(url), /newer Dispatch \(schema 999; this one knows 5\)\. Upgrade Dispatch/);
       assert.equal((await cluster.sql(`SELECT count(*)::int AS n FROM jobs`, [], databaseOf(url))).rows[0].n, 1, 'the data is untouched');
     });
   });

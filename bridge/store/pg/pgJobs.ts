@@ -15,7 +15,14 @@ const ACTIVE_STATES = ['queued', 'preparing', 'running', 'waiting_for_approval']
  * decision is a conditional update.
  */
 export class PgJobs {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    /**
+     * A few connections of their own for a job's delivery (accepted, rejected): the runner is
+     * waiting on it, and it must not queue behind a burst of other work in the main pool.
+     */
+    private readonly deliveryLane: pg.Pool = pool,
+  ) {}
 
   async createJob(job: JobRecord): Promise<void> {
     await this.pool.query(
@@ -82,7 +89,8 @@ export class PgJobs {
     const columns = jobPatchColumns(patch);
     if (columns.length === 0) return;
     const sets = columns.map(([column], index) => `${column} = $${index + 1}`).join(', ');
-    await this.pool.query(`UPDATE jobs SET ${sets} WHERE id = $${columns.length + 1}`, [...columns.map(([, value]) => value), id]);
+    const pool = patch.delivery !== undefined ? this.deliveryLane : this.pool;
+    await pool.query(`UPDATE jobs SET ${sets} WHERE id = $${columns.length + 1}`, [...columns.map(([, value]) => value), id]);
   }
 
   async recordEvents(jobId: string, events: SessionEvent[]): Promise<SessionEvent[]> {

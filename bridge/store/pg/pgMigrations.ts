@@ -155,6 +155,15 @@ export const PG_MIGRATIONS: PgMigration[] = [
     CREATE INDEX machine_requests_answered ON machine_requests (answered_at) WHERE answered_at IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    name: 'bridge timings',
+    sql: `
+    -- The timings each bridge runs with (DISPATCH_CLUSTER_BEAT_MS …, setting → ms): a bridge
+    -- that starts beside a peer with other values warns, and /healthz lists the mismatch.
+    ALTER TABLE bridges ADD COLUMN timings jsonb;
+    `,
+  },
 ];
 
 /** Any constant both bridges agree on: the advisory lock that serializes migrations ("dsp" + 1). */

@@ -15,6 +15,9 @@ import { connectionError, createPool } from './pgPool.js';
 import { PgRoutingData } from './pgRoutingData.js';
 import { PgWebHistory } from './pgWebHistory.js';
 
+/** Connections reserved for deliveries, beside the main pool (README, "For a team": connections per bridge). */
+const DELIVERY_LANE_SIZE = 2;
+
 /** PostgreSQL's "disk full" (SQLSTATE class 53, insufficient resources). */
 const DISK_FULL = '53100';
 
@@ -35,10 +38,12 @@ export class PgStore implements Store {
     readonly pool: pg.Pool,
     /** What opening did to the schema (for `dispatch bridge --check` and the start log). */
     readonly schema: SchemaChange,
+    /** Two connections for deliveries only (pgJobs.ts); opened on first use. */
+    readonly deliveryLane: pg.Pool,
   ) {
     this.webMessages = new PgWebHistory(pool);
     this.credentials = new PgCredentials(pool);
-    this.jobs = new PgJobs(pool);
+    this.jobs = new PgJobs(pool, deliveryLane);
     this.machines = new PgMachines(pool);
     this.pairing = new PgPairing(pool);
     this.routing = new PgRoutingData(pool);
@@ -49,7 +54,7 @@ export class PgStore implements Store {
     const pool = createPool(url, options.poolSize !== undefined ? { max: options.poolSize } : {});
     try {
       const schema = await migratePostgres(pool);
-      return new PgStore(pool, schema);
+      return new PgStore(pool, schema, createPool(url, { max: DELIVERY_LANE_SIZE }));
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw error instanceof DispatchError ? error : connectionError(error, url);
@@ -218,6 +223,6 @@ export class PgStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.deliveryLane.end()]);
   }
 }

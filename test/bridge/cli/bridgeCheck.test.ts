@@ -54,9 +54,9 @@ describe('dispatch bridge --check', function () {
       const first = await check({ DISPATCH_HOME: home, DISPATCH_DATABASE_URL: urlWith(password) });
       assert.equal(first.code, 0, first.err);
       assert.match(first.out, new RegExp(`Store: PostgreSQL at postgres://checker:\\*\\*\\*@127\\.0\\.0\\.1:${postgres.cluster().port}/${database}\\n`));
-      assert.match(first.out, /Schema version: 0 → 4\nMigrations applied: 1 initial schema, 2 machine links across bridges, 3 notifier job claims, 4 dead bridges, link notices and pruning/);
+      assert.match(first.out, /Schema version: 0 → 5\nMigrations applied: 1 initial schema, 2 machine links across bridges, 3 notifier job claims, 4 dead bridges, link notices and pruning, 5 bridge timings/);
       const second = await check({ DISPATCH_HOME: home, DISPATCH_DATABASE_URL: urlWith(password) });
-      assert.match(second.out, /Schema version: 4 → 4\nMigrations: up to date\./);
+      assert.match(second.out, /Schema version: 5 → 5\nMigrations: up to date\./);
       assert.ok(!`${first.out}${first.err}${second.out}${second.err}`.includes(password));
       assert.equal(existsSync(join(home, 'bridge.db')), false, 'no SQLite file beside it');
     });

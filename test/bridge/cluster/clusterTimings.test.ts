@@ -6,6 +6,14 @@ import { clusterTimingsOf, loadBridgeEnv } from '../../../bridge/config.js';
 import { startLiveBridge } from '../../helpers/liveBridge.js';
 import { usePostgres } from '../../helpers/postgres.js';
 import { runCli, type CliResult } from '../../helpers/cliRun.js';
+import { RecordingLogger } from '../../helpers/recordingLogger.js';
+import type { LiveBridge } from '../../helpers/liveBridge.js';
+
+interface Health {
+  ok: boolean;
+  timingMismatches?: { setting: string; here: number; peer: number; bridgeId: string }[];
+}
+const healthOf = async (bridge: LiveBridge): Promise<Health> => (await (await fetch(`${bridge.bridge.url}/healthz`)).json()) as Health;
 
 const dispatchBridge = (env: Record<string, string>): Promise<CliResult> => runCli(['bridge'], { env });
 
@@ -33,6 +41,49 @@ describe('cluster timings from the environment', function () {
       assert.deepEqual(body.bridges.map((seen) => seen.id), [bridge.bridge.cluster.bridgeId]);
     } finally {
       await bridge.stop();
+    }
+  });
+
+  it('a bridge started beside a live peer with another beat warns naming the setting and both values, and both /healthz list it', async () => {
+    const url = await postgres.cluster().createDatabase();
+    const first = await startLiveBridge({ repos: [], withRunner: false, env: { DISPATCH_DATABASE_URL: url } });
+    const logger = new RecordingLogger();
+    let second: LiveBridge | undefined;
+    try {
+      second = await startLiveBridge({ repos: [], withRunner: false, logger, env: { DISPATCH_DATABASE_URL: url, DISPATCH_CLUSTER_BEAT_MS: '1000' } });
+      const firstId = first.bridge.cluster.bridgeId;
+      const secondId = second.bridge.cluster.bridgeId;
+      const warnings = logger.lines.filter((line) => line.level === 'warn' && line.message.includes('DISPATCH_CLUSTER_BEAT_MS'));
+      assert.equal(warnings.length, 1, `one warning, got ${JSON.stringify(logger.lines.filter((line) => line.level === 'warn'))}`);
+      assert.match(warnings[0]!.message, new RegExp(`^DISPATCH_CLUSTER_BEAT_MS is 1000 ms on this bridge but 5000 ms on bridge ${firstId}: give every bridge the same value`));
+      assert.equal(logger.lines.filter((line) => line.level === 'warn' && /ms on this bridge but/.test(line.message)).length, 1, 'the settings that agree are not warned about');
+      const seenBySecond = await healthOf(second);
+      assert.deepEqual(seenBySecond.timingMismatches, [{ setting: 'DISPATCH_CLUSTER_BEAT_MS', here: 1000, peer: 5000, bridgeId: firstId }]);
+      assert.equal(seenBySecond.ok, true, 'a mismatch is reported, not a failure that takes the bridge out of a load balancer');
+      assert.deepEqual((await healthOf(first)).timingMismatches, [{ setting: 'DISPATCH_CLUSTER_BEAT_MS', here: 5000, peer: 1000, bridgeId: secondId }], 'the peer that was there first sees it too');
+    } finally {
+      await second?.stop();
+      await first.stop();
+    }
+  });
+
+  it('bridges with the same timings say nothing about them, and /healthz lists no mismatch', async () => {
+    const url = await postgres.cluster().createDatabase();
+    const env = { DISPATCH_DATABASE_URL: url, DISPATCH_NOTIFY_LEASE_MS: '9000' };
+    const first = await startLiveBridge({ repos: [], withRunner: false, env });
+    const logger = new RecordingLogger();
+    let second: LiveBridge | undefined;
+    try {
+      second = await startLiveBridge({ repos: [], withRunner: false, logger, env });
+      assert.deepEqual(logger.lines.filter((line) => /ms on this bridge but/.test(line.message)), []);
+      const health = await healthOf(second);
+      assert.deepEqual(health.timingMismatches, []);
+      const pool = (second.bridge.store as unknown as { pool: import('pg').Pool }).pool;
+      const { rows } = await pool.query('SELECT timings FROM bridges WHERE id = $1', [first.bridge.cluster.bridgeId]);
+      assert.equal(rows[0].timings.DISPATCH_NOTIFY_LEASE_MS, 9000, 'each bridge records its timings in its row');
+    } finally {
+      await second?.stop();
+      await first.stop();
     }
   });
 

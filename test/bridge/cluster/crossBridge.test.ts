@@ -12,7 +12,7 @@ import { ScriptedAgent } from '../../extension/core/harness.js';
 import { TempDirs, git, makeRepo, nodeTestProject } from '../../helpers/gitRepos.js';
 import { startLiveBridge, type LiveBridge } from '../../helpers/liveBridge.js';
 import { terminateSessions } from '../../helpers/clusterTables.js';
-import { postgresMissing, startPostgres, type PostgresServer } from '../../helpers/postgres.js';
+import { usePostgres } from '../../helpers/postgres.js';
 import { RecordingLogger } from '../../helpers/recordingLogger.js';
 import { RecordingTransport, type Posted } from '../../helpers/recordingTransport.js';
 
@@ -58,22 +58,16 @@ async function answerTo(chat: RecordingTransport, text: string, user: typeof ali
 
 describe('reaching a machine on another bridge (two bridges, one PostgreSQL)', function () {
   this.timeout(90_000);
-  let server: PostgresServer | undefined;
+  const postgres = usePostgres();
   let url: string;
   const temp = new TempDirs();
   let repo: string;
   let chatA: RecordingTransport;
   let chatB: RecordingTransport;
 
-  before(async function () {
-    if (postgresMissing()) return this.skip();
-    this.timeout(60_000);
-    server = await startPostgres();
-  });
-  after(async () => server?.stop());
 
   beforeEach(async () => {
-    url = await server!.createDatabase();
+    url = await postgres.cluster().createDatabase();
     repo = makeRepo(join(temp.make(), 'api'), nodeTestProject('failing'));
     // One chat workspace that both bridges post into (as two bridges of one Slack app do).
     chatA = new RecordingTransport('web');

@@ -8,7 +8,7 @@ import { BridgeLink } from '../../../extension/core/link/bridgeLink.js';
 import { silentLogger } from '../../../shared/logger.js';
 import { TempDirs, makeRepo } from '../../helpers/gitRepos.js';
 import { RUNNER_TOKEN, startLiveBridge, type LiveBridge } from '../../helpers/liveBridge.js';
-import { postgresMissing, startPostgres, type PostgresServer } from '../../helpers/postgres.js';
+import { usePostgres } from '../../helpers/postgres.js';
 import { RecordingTransport } from '../../helpers/recordingTransport.js';
 
 const alice = { platform: 'web' as const, userId: 'alice', displayName: 'alice' };
@@ -45,21 +45,15 @@ async function healthzIds(bridge: LiveBridge): Promise<string[]> {
 
 describe('a peer bridge that dies (kill -9) or stops, seen from the others', function () {
   this.timeout(90_000);
-  let server: PostgresServer | undefined;
+  const postgres = usePostgres();
   let url: string;
   const temp = new TempDirs();
   const children: ChildProcess[] = [];
   const bridges: LiveBridge[] = [];
   const links: BridgeLink[] = [];
 
-  before(async function () {
-    if (postgresMissing()) return this.skip();
-    this.timeout(60_000);
-    server = await startPostgres();
-  });
-  after(async () => server?.stop());
   beforeEach(async () => {
-    url = await server!.createDatabase();
+    url = await postgres.cluster().createDatabase();
   });
   afterEach(async () => {
     for (const link of links.splice(0)) await link.stop().catch(() => undefined);
