@@ -143,6 +143,7 @@ export class LinkedMachineWork {
           if (!job || job.machineId !== machineId) return { ok: false, code: 'not_found', message: 'That session is not on this machine.' };
           if (request.kind === 'cancel') return { ok: true, value: await hub.cancel(job) };
           if (request.kind === 'followUp') return { ok: true, value: await hub.followUp(job, request.payload.text) };
+          if (request.kind === 'endGrant') return { ok: true, value: await hub.endGrant(job, request.payload.grantId) };
           return { ok: true, value: await hub.ship(job, request.payload) };
         }
       }

@@ -11,6 +11,8 @@ import type { ErrorCode } from '../../shared/errors.js';
 export const MachineRequestSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('cancel'), jobId: z.string().min(1).max(100), payload: z.object({}) }),
   z.object({ kind: z.literal('followUp'), jobId: z.string().min(1).max(100), payload: z.object({ text: z.string().min(1).max(20_000) }) }),
+  /** A person pressed End grant: the holder asks the runner to end that "Approve 30 min" grant. */
+  z.object({ kind: z.literal('endGrant'), jobId: z.string().min(1).max(100), payload: z.object({ grantId: z.string().min(1).max(100) }) }),
   z.object({ kind: z.literal('ship'), jobId: z.string().min(1).max(100), payload: bridgeToRunner['session/ship'].params.omit({ sessionId: true }) }),
   /** Someone paired or unpaired: the holder tells the machine whether anyone is paired now. */
   z.object({ kind: z.literal('pairing'), jobId: z.null(), payload: z.object({}) }),

@@ -80,6 +80,12 @@ export class RemoteMachines implements MachineLinks {
     return (await this.ask(job.machineId, { kind: 'followUp', jobId: job.id, payload: { text } })) === true;
   }
 
+  async endGrant(job: JobRecord, grantId: string): Promise<'ended' | 'gone' | 'offline'> {
+    if (this.options.hub.isOnline(job.machineId)) return this.options.hub.endGrant(job, grantId);
+    const value = await this.ask(job.machineId, { kind: 'endGrant', jobId: job.id, payload: { grantId } });
+    return value === 'ended' || value === 'gone' ? value : 'offline';
+  }
+
   async ship(job: JobRecord, params: ShipParams): Promise<ShipAnswer | false> {
     if (this.options.hub.isOnline(job.machineId)) return this.options.hub.ship(job, params);
     const value = await this.ask(job.machineId, { kind: 'ship', jobId: job.id, payload: params }, Math.max(this.options.requestTimeoutMs, SHIP_TIMEOUT_MS));

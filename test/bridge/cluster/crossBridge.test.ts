@@ -127,6 +127,27 @@ describe('reaching a machine on another bridge (two bridges, one PostgreSQL)', f
       assert.equal((await b!.bridge.store.listJobs({ owner: alice })).length, 1);
     });
 
+    it('"Approve 30 min" pressed at B covers the next session on A’s machine, and End grant pressed at B ends it there', async () => {
+      const first = await chatB.say(alice, 'run the tests');
+      await chatB.waitFor(() => chatB.inThread(first).some(titled(/Approval needed/)), 'the approval request');
+      const approval = chatB.inThread(first).find(titled(/Approval needed/))!;
+      const approveFor = approval.message.buttons!.find((button) => button.label === 'Approve 30 min')!;
+      const given = await chatB.press(alice, approval, approveFor.value);
+      assert.equal(given.update?.title, 'Approved for 30 min by alice');
+      await chatB.waitFor(() => chatB.inThread(first).some(titled(/^Session [0-9a-f]{8} failed/)), 'the first session to end', 30_000);
+
+      const second = await chatB.say(alice, 'run the tests');
+      await chatB.waitFor(() => chatB.inThread(second).some(titled(/^Approved by your 30-minute grant/)), 'the grant notice');
+      const notice = chatB.inThread(second).find(titled(/^Approved by your 30-minute grant/))!;
+      const ended = await chatB.press(alice, notice, notice.message.buttons!.find((button) => button.label === 'End grant')!.value);
+      assert.equal(ended.update?.title, 'Grant ended by alice', 'the request reached the runner through A');
+      assert.equal(ended.ephemeral, undefined, 'no "cannot reach the machine" note');
+      await chatB.waitFor(() => chatB.inThread(second).some(titled(/^Session [0-9a-f]{8} failed/)), 'the second session to end', 30_000);
+
+      const third = await chatB.say(alice, 'run the tests');
+      await chatB.waitFor(() => chatB.inThread(third).some(titled(/Approval needed/)), 'the third session to ask again');
+    });
+
     it('`machines` at B says the machine is online, and offline at once after A stops cleanly', async () => {
       assert.match(await answerTo(chatB, 'machines'), /• laptop — online \(default\)/);
       await a!.stop();
