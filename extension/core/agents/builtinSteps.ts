@@ -79,7 +79,7 @@ export async function* setUpStep(context: AgentContext, setup: { command: string
     yield { kind: 'progress', text: cached };
     return undefined;
   }
-  yield { kind: 'progress', text: `The worktree has no installed dependencies; installing them first (\`${shown(setup.command)}\`).` };
+  yield { kind: 'progress', text: `The worktree has no installed dependencies: the first step installs them (\`${shown(setup.command)}\`).` };
   let startedAt = 0;
   const onStart = () => (startedAt ||= performance.now());
   // pip's shared cache (PIP_CACHE_DIR) for the install; the rest of the environment as for any command.
