@@ -69,6 +69,8 @@ export const IT_NL_ROWS: readonly Row[] = [
   ['surface', 1, 'the UI', 'pagina+delle pagina+di modulo+di+iscrizione iscrizione registrazione aanmelden aanmeldknop aanmeldformulier winkelmandje factuurpagina schermata'],
   ['surface', 1, 'the website', 'sito sito+web nostro+sito onze+website'],
   ['actionVerb', 0, 'make', 'rendi fai'],
+  // "ci sono" is "there are", not CI: a longer form, weighing nothing, takes the words first.
+  ['coworkObject', 0, 'planning', 'ci+sono ci+siamo ci+vuole'],
   // Office work.
   ['coworkObject', -2, 'writing', 'lettera paragrafo alinea spelfouten'],
   ['coworkObject', -2, 'planning', 'piano+per piano+di riunione vergadering viaggio reis regalo cadeau compleanno verjaardag'],

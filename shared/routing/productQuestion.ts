@@ -46,10 +46,10 @@ const SOFTWARE_VERBS = new Set(
 const IN_OUR_PRODUCT =
   /\b(?:in|on) our (?:app|site|website|api|backend|frontend|platform|checkout|dashboard|admin|product page)\b|\b(?:dans|sur) notre (?:appli|app|application|site|api)\b|\ben nuestra (?:app|aplicacion|web|api)\b|\bn[oa] (?:nosso|nossa) (?:app|aplicativo|site|api)\b|\bin unserer (?:app|anwendung|api)\b/;
 const PEOPLE =
-  /^(?:customers|people|clients|users|visitors|shoppers|buyers|employees|staff|students|readers|subscribers|consumers|members|guests|patients|candidates|gens|personnes|utilisateurs|clientes|usuarios|pessoas|kunden|leute|nutzer)$/;
+  /^(?:customers|people|clients|users|visitors|shoppers|buyers|employees|staff|students|readers|subscribers|consumers|members|guests|patients|candidates|gens|personnes|utilisateurs|clientes|usuarios|pessoas|kunden|leute|nutzer|clienti|utenti|persone|visitatori|klanten|gebruikers|mensen|bezoekers)$/;
 // What happens to people because of the product: "why do users get logged out", "see a blank page".
-const UNDERGOES = new Set('get gets keep see receive end hit lose have cant cannot never still recoivent voient reciben ven recebem veem bekommen sehen'.split(' '));
-const PEOPLE_LEADS = new Set('our the so many most some more do did are were would les los os as die unsere nos'.split(' '));
+const UNDERGOES = new Set('get gets keep see receive end hit lose have cant cannot never still recoivent voient reciben ven recebem veem bekommen sehen vedono ricevono perdono krijgen zien ontvangen'.split(' '));
+const PEOPLE_LEADS = new Set('our the so many most some more do did are were would les los os as die unsere nos i gli nostri tanti molti de onze veel'.split(' '));
 
 /**
  * Reads the shape of a question about the product.
