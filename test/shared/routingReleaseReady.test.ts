@@ -11,6 +11,11 @@ const CASES: ReadonlyArray<[rule: string, text: string, expected: 'code' | 'cowo
   ['things shipped are not software', 'can we ship the order to the client by Friday?', 'cowork'],
   ['Italian question about our code', 'dove salviamo le preferenze degli utenti nel nostro codice?', 'code'],
   ['Dutch question about our build', 'waarom is onze build zo traag geworden?', 'code'],
+  ['a Dutch diagnostic question', 'wat is er mis met onze build?', 'code'],
+  ['an explanation stays office work', "spiegami cos'è un deadlock", 'cowork'],
+  ['an explanation stays office work', 'leg uit wat een deadlock is', 'cowork'],
+  ['a question about any website is general', 'why does a website get slower when lots of people visit it?', 'cowork'],
+  ['people as the agent stays research', 'perché i clienti abbandonano il carrello?', 'cowork'],
 ];
 
 describe('release readiness and Italian and Dutch questions about the project', () => {
