@@ -161,6 +161,9 @@ export async function knownLists(): Promise<Array<[string, () => LabelledMessage
     ['devI', 'routingDevI.jsonl'],
     ['devL', 'routingDevL.jsonl'],
     ['devM', 'routingDevM.jsonl'],
+    // Product words from non-developers, questions about one's own code and release readiness, in seven
+    // languages, with as many office near-misses (issue #12).
+    ['devP', 'routingDevP.jsonl'],
     // Forced phrasings, near-misses that must not force, and Italian and Dutch messages. Named outside
     // routingDev*.jsonl so that the learned signal does not train on it (it tests the override).
     ['devForced', 'forcedDev.jsonl'],

@@ -43,6 +43,8 @@ export const IT_NL_ROWS: readonly Row[] = [
   ['coworkVerb', -2, 'planning', 'organizza organizzare pianifica'],
   ['coworkVerb', -2, 'research', 'bedenk'],
   ['coworkVerb', -1, 'planning', 'prenota plannen'],
+  // "spiegami cos'è …", "leg uit wat … is": a request for an explanation, as "explain" is in English.
+  ['coworkVerb', -2, 'research', 'spiegami spiegare spiega leg+uit uitleggen'],
   // Things that live in a codebase.
   ['codeObject', 2, 'a branch', 'ramo'],
   ['codeObject', 2, 'a dependency', 'dipendenza dipendenze afhankelijkheid afhankelijkheden'],
@@ -61,9 +63,17 @@ export const IT_NL_ROWS: readonly Row[] = [
   // Failure words.
   ['failure', 1, 'a failure', 'fallisce falliscono fallito fallita rotto rotta rotti errore errori non+funziona faalt falen gefaald kapot werkt+niet crasht'],
   ['codeObject', 1, 'performance', 'lento lenti lenta traag'],
+  // What users see is wrong: "la data sbagliata", "de verkeerde datum".
+  ['failure', 1, 'a failure', 'sbagliato sbagliata sbagliati sbagliate errato errata errati verkeerd verkeerde si+blocca si+bloccano crasha va+in+crash loopt+vast'],
+  // Parts of a product and what is done with them, as non-developers name them.
+  ['surface', 1, 'the UI', 'pagina+delle pagina+di modulo+di+iscrizione iscrizione registrazione aanmelden aanmeldknop aanmeldformulier winkelmandje factuurpagina schermata'],
+  ['surface', 1, 'the website', 'sito sito+web nostro+sito onze+website'],
+  ['actionVerb', 0, 'make', 'rendi fai'],
+  // "ci sono" is "there are", not CI: a longer form, weighing nothing, takes the words first.
+  ['coworkObject', 0, 'planning', 'ci+sono ci+siamo ci+vuole'],
   // Office work.
   ['coworkObject', -2, 'writing', 'lettera paragrafo alinea spelfouten'],
-  ['coworkObject', -2, 'planning', 'riunione vergadering viaggio reis regalo cadeau compleanno verjaardag'],
+  ['coworkObject', -2, 'planning', 'piano+per piano+di riunione vergadering viaggio reis regalo cadeau compleanno verjaardag'],
   ['coworkObject', -2, 'a summary', 'riassunto samenvatting'],
   ['coworkObject', -2, 'spreadsheet work', 'foglio+di+calcolo'],
   ['coworkObject', -2, 'research', 'presentazione presentatie'],

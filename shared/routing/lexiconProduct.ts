@@ -30,7 +30,7 @@ export const PRODUCT_ROWS: readonly Row[] = [
   ['codeObject', 1, 'a database', 'col cols'],
   // Malfunctions users see: freezes, hangs, slow loading.
   ['failure', 1, 'a failure', 'quebrando quebrou ladt+nicht laedt+nicht no+carga nao+carrega ne+charge+pas is+down went+down returns+nothing shows+nothing overlaps overlap overlapping misaligned overflows'],
-  ['failure', 1, 'a failure', 'trava travou travando congela congelou plante plantent se+cuelga se+bloquea hangt friert+ein sturzt'],
+  ['failure', 1, 'a failure', 'errado errada errados erradas trava travou travando congela congelou plante plantent se+cuelga se+bloquea hangt friert+ein sturzt'],
   ['codeObject', 1, 'performance', 'a+charger en+cargar para+carregar carregar lade ladt+langsam lent lente lenta lento langsam demora+para tarda+en tarda+mucho'],
   // Verbs of asking for a change.
   ['actionVerb', 0, 'make', 'faz faca fazer cria criar crie haz hace fais faire mach mache'],

@@ -18,24 +18,27 @@ import type { WordMatch } from './signals.js';
 export interface ProductQuestion {
   /** Asks about a part of the product, or asks where the code does something. */
   readonly aboutProduct: boolean;
-  /** Asks why people (customers, users) act as they do: market research, not a bug. */
+  /** Asks why people (customers, users) act as they do, or about any product in general: research, not a bug. */
   readonly peopleAgent: boolean;
 }
 
 const NONE: ProductQuestion = { aboutProduct: false, peopleAgent: false };
+// A question about things in general weighs as one about people: not a bug of the user's product.
+const GENERAL: ProductQuestion = { aboutProduct: false, peopleAgent: true };
+const INDEFINITE = new Set('a an any un une des una unos unas um uma uns umas ein eine einer einen een'.split(' '));
 
 const FILLERS = new Set('so ok okay um uh hey hi and but like hmm also btw yeah quick question alors bon et euh pues y entao tipo e und hm also ahm'.split(' '));
-const QUESTION_WORDS = new Set('why how where what which when whys pourquoi comment ou quand por porque como onde donde cuando warum wie wo wann'.split(' '));
-const WHERE_WORDS = new Set(['where', 'ou', 'onde', 'donde', 'wo']);
+const QUESTION_WORDS = new Set('why how where what which when whys pourquoi comment ou quand por porque como onde donde cuando warum wie wo wann perche dove come quale quali quando waarom hoe waar welke wanneer'.split(' '));
+const WHERE_WORDS = new Set(['where', 'ou', 'onde', 'donde', 'wo', 'dove', 'waar']);
 // Auxiliaries and their like between the question word and the subject ("est-ce que", "is it that").
 const AUX = new Set('does do did is are was were will would can could has have come est ce que qu que e es esta estan se is it'.split(' '));
-const DETERMINERS = new Set('the our this my your le la les l notre nos ce cette el los las nuestro nuestra nuestros nuestras o a os as nosso nossa nossos nossas der die das den dem unser unsere unseren unserem unserer'.split(' '));
-const OURS = new Set('we on nous wir gente'.split(' '));
+const DETERMINERS = new Set('the our this my your le la les l notre nos ce cette el los las nuestro nuestra nuestros nuestras o a os as nosso nossa nossos nossas der die das den dem unser unsere unseren unserem unserer il lo gli nostro nostri nostre de het onze ons'.split(' '));
+const OURS = new Set('we on nous wir gente noi'.split(' '));
 const SUBJECT_WINDOW = 3;
 const WHERE_WINDOW = 8;
 // Verbs of what software does with data, as asked about in "where do we … / where is it …".
 const SOFTWARE_VERBS = new Set(
-  'store stored save saved persist persisted compute computed calculate calculated cache cached set apply applied validate validated render rendered generate generated decide decided pick picked determine determined load loaded fetch fetched log logged round rounded define defined configure configured parse parsed convert converted trigger triggered sort sorted filter filtered hash hashed encrypt encrypted populate populated initialize initialized implemented implement call called check checked guarda calcule calcules calculons calculee stocke stockons stockee enregistre enregistrons enregistree genere generee definit definie applique appliquee valide validee gere calculamos almacena almacenamos guardamos generamos aplica aplicamos aplicado validamos definimos definido calculado guardado salva salvamos armazena armazenamos geramos aplicada validado berechnen berechnet speichern speichert erzeugen erzeugt generieren generiert setzen gesetzt prufen gepruft validieren angewendet'.split(
+  'store stored save saved persist persisted compute computed calculate calculated cache cached set apply applied validate validated render rendered generate generated decide decided pick picked determine determined load loaded fetch fetched log logged round rounded define defined configure configured parse parsed convert converted trigger triggered sort sorted filter filtered hash hashed encrypt encrypted populate populated initialize initialized implemented implement call called check checked guarda calcule calcules calculons calculee stocke stockons stockee enregistre enregistrons enregistree genere generee definit definie applique appliquee valide validee gere calculamos almacena almacenamos guardamos generamos aplica aplicamos aplicado validamos definimos definido calculado guardado salva salvamos armazena armazenamos geramos aplicada validado berechnen berechnet speichern speichert erzeugen erzeugt generieren generiert setzen gesetzt prufen gepruft validieren angewendet calcola calcoliamo salviamo memorizziamo generiamo validiamo controlliamo applichiamo gestiamo berekenen berekent opslaan slaan controleren valideren genereren toepassen'.split(
     ' ',
   ),
 );
@@ -43,10 +46,10 @@ const SOFTWARE_VERBS = new Set(
 const IN_OUR_PRODUCT =
   /\b(?:in|on) our (?:app|site|website|api|backend|frontend|platform|checkout|dashboard|admin|product page)\b|\b(?:dans|sur) notre (?:appli|app|application|site|api)\b|\ben nuestra (?:app|aplicacion|web|api)\b|\bn[oa] (?:nosso|nossa) (?:app|aplicativo|site|api)\b|\bin unserer (?:app|anwendung|api)\b/;
 const PEOPLE =
-  /^(?:customers|people|clients|users|visitors|shoppers|buyers|employees|staff|students|readers|subscribers|consumers|members|guests|patients|candidates|gens|personnes|utilisateurs|clientes|usuarios|pessoas|kunden|leute|nutzer)$/;
+  /^(?:customers|people|clients|users|visitors|shoppers|buyers|employees|staff|students|readers|subscribers|consumers|members|guests|patients|candidates|gens|personnes|utilisateurs|clientes|usuarios|pessoas|kunden|leute|nutzer|clienti|utenti|persone|visitatori|klanten|gebruikers|mensen|bezoekers)$/;
 // What happens to people because of the product: "why do users get logged out", "see a blank page".
-const UNDERGOES = new Set('get gets keep see receive end hit lose have cant cannot never still recoivent voient reciben ven recebem veem bekommen sehen'.split(' '));
-const PEOPLE_LEADS = new Set('our the so many most some more do did are were would les los os as die unsere nos'.split(' '));
+const UNDERGOES = new Set('get gets keep see receive end hit lose have cant cannot never still recoivent voient reciben ven recebem veem bekommen sehen vedono ricevono perdono krijgen zien ontvangen'.split(' '));
+const PEOPLE_LEADS = new Set('our the so many most some more do did are were would les los os as die unsere nos i gli nostri tanti molti de onze veel'.split(' '));
 
 /**
  * Reads the shape of a question about the product.
@@ -69,6 +72,8 @@ export function productQuestion(words: readonly string[], matches: readonly Word
   // "what is the …" asks for a definition or a fact.
   if (questionWord === 'what' && (words[at] === 'is' || words[at] === 'are' || words[at] === 's')) return NONE;
   while (at < first + 5 && AUX.has(words[at] ?? '')) at++;
+  // "why does a website get slower …", "perché un sito …", "waarom wordt een website …": any website, a general question.
+  if (INDEFINITE.has(words[at] ?? '') && !IN_OUR_PRODUCT.test(text)) return GENERAL;
   if (DETERMINERS.has(words[at] ?? '') && partOfProductWithin(matches, at + 1, at + SUBJECT_WINDOW)) return { aboutProduct: true, peopleAgent };
   if (WHERE_WORDS.has(questionWord) && locatesInCode(words, first + 1)) return { aboutProduct: true, peopleAgent };
   return NONE;
@@ -88,7 +93,7 @@ function locatesInCode(words: readonly string[], from: number): boolean {
   let verb = false;
   for (let i = from; i < from + WHERE_WINDOW && i < words.length; i++) {
     const word = words[i] ?? '';
-    if (OURS.has(word) || DETERMINERS.has(word) || /^\w{3,}(?:amos|emos|imos|ons)$/.test(word)) ours = true;
+    if (OURS.has(word) || DETERMINERS.has(word) || /^\w{3,}(?:amos|emos|imos|ons|iamo)$/.test(word)) ours = true;
     if (SOFTWARE_VERBS.has(word)) verb = true;
   }
   return ours && verb;

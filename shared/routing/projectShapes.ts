@@ -23,10 +23,11 @@ const BULK_EDIT: ProjectShape = { weight: 3, label: 'an edit across the source f
 const OUR_STACK: ProjectShape = { weight: 3, label: 'asks about the project\'s dependencies' };
 const SCHEMA_CHANGE: ProjectShape = { weight: 3, label: 'a change to a database table' };
 const RACE: ProjectShape = { weight: 3, label: 'asks what happens when two users act at once' };
+const RELEASE_READY: ProjectShape = { weight: 3, label: 'asks whether the project is ready to release' };
 
-const PROJECT_PART = String.raw`(?:packages|paquets|paquetes|pakete|pacotes|tests|testes|test suite|pruebas|build|builds|ci|pipeline|deps|dependencies|dependencias|dependances|abhangigkeiten|lint|linter|coverage|bundle|lockfile|type ?check)`;
+const PROJECT_PART = String.raw`(?:packages|paquets|paquetes|pakete|pacotes|tests|testes|test|test suite|pruebas|build|builds|ci|pipeline|deps|dependencies|dependencias|dependances|abhangigkeiten|lint|linter|coverage|bundle|lockfile|type ?check)`;
 // Said of a project part: it passes, is green or red, is slow, takes long, is outdated, covers something.
-const STATE = String.raw`(?:skipped|pending|disabled|passa|pass|passes|passing|passed|green|red|slow|slower|slowest|longest|take|takes|taking|took|outdated|out of date|stale|cover|covers|covering|clean|flaky|fail|fails|failing|passent|passe|lents?|lentes?|prend|verts?|pasan|pasa|lentas?|lentos?|tarda|tardan|verdes?|laufen|lauft|durch|langsam|langsamsten|dauert|grun|passando|passam|demorando|demora|veraltet|obsoletos?|obsoletas?|desactualizad[oa]s?|desatualizad[oa]s?)`;
+const STATE = String.raw`(?:skipped|pending|disabled|passa|pass|passes|passing|passed|green|red|slow|slower|slowest|longest|take|takes|taking|took|outdated|out of date|stale|cover|covers|covering|clean|flaky|fail|fails|failing|passent|passe|lents?|lentes?|prend|verts?|pasan|pasa|lentas?|lentos?|tarda|tardan|verdes?|laufen|lauft|durch|langsam|langsamsten|dauert|grun|passando|passam|demorando|demora|veraltet|obsoletos?|obsoletas?|desactualizad[oa]s?|desatualizad[oa]s?|traag|traagst|trager|groen|rood|lenti|lente|piu lenti|verdi|rossi|passano|falliscono)`;
 // Before the part, only adjectives: "failing tests", "outdated deps" (not "take to build a shed").
 const STATE_BEFORE = String.raw`(?:passing|failing|flaky|slow|slower|slowest|outdated|stale|broken|red|green|lents|lentas|lentos|langsamsten|veraltete|obsoletas|obsoletos|desactualizadas|desatualizadas)`;
 // A question that puts the verb first: "¿por qué tarda tanto el build?", "warum dauert der Build", "pasan los tests".
@@ -48,7 +49,7 @@ const HISTORY =
 
 // "explain how auth works in this project", "dans ce projet", "in unserem Code" — but not "in my project plan".
 const THIS_CODE =
-  /\b(?:(?:in|of|from|across)\s+(?:this|our|my)\s+(?:project|codebase|code|repo)(?!\s+(?:plan|proposal|report|timeline|budget|team|meeting|manager|brief|review|update|status))|dans (?:ce|notre|mon) (?:projet|code)|en (?:este|nuestro|mi) (?:proyecto|codigo)|in (?:diesem|unserem|meinem) (?:projekt|code)|(?:neste|no nosso|no meu) (?:projeto|codigo))\b/;
+  /\b(?:(?:in|of|from|across)\s+(?:this|our|my)\s+(?:project|codebase|code|repo)(?!\s+(?:plan|proposal|report|timeline|budget|team|meeting|manager|brief|review|update|status))|dans (?:ce|notre|mon) (?:projet|code)|en (?:este|nuestro|mi) (?:proyecto|codigo)|in (?:diesem|unserem|meinem) (?:projekt|code)|(?:neste|no nosso|no meu) (?:projeto|codigo)|(?:nel nostro|in questo|del nostro|nel mio) (?:progetto|codice|repo)|in (?:ons|onze|dit|mijn) (?:project|code|repo))\b/;
 const COLUMN = /\b(?:columns?|colonnes?|columnas?|colunas?|spalten?)\b/;
 // A table of a database: named by what it holds ("the orders table", "la tabla de pedidos",
 // "der Bestelltabelle"), or with a database word; not "make a table with columns for …".
@@ -89,6 +90,7 @@ export function projectShapes(folded: string): ProjectShape[] {
   if (folded.includes('version') && VERSION_WE_USE.test(folded)) found.push(OUR_STACK);
   if (mayName(folded, AT_ONCE_STEMS) && AT_ONCE.test(folded) && TWO_ACTORS.test(folded) && !OFFICE_TOOLS.test(folded)) found.push(RACE);
   if (mayName(folded, COLUMN_STEMS) && COLUMN.test(folded) && (NAMED_TABLE.test(folded) || DATABASE_WORD.test(folded)) && !OFFICE_TABLE.test(folded)) found.push(SCHEMA_CHANGE);
+  if (asksReleaseReady(folded)) found.push(RELEASE_READY);
   return found;
 }
 
@@ -112,10 +114,29 @@ const TWO_ACTORS =
   /\b(?:two|2|deux|dos|zwei|dois|duas)\s+(?:\w+\s+)?(?:users?|customers?|people|clients?|admins?|members?|visitors?|buyers?|requests?|workers?|jobs?|tabs?|devices?|utilisateurs?|usuarios?|usuarias?|nutzer|benutzer|kunden|clientes|personnes|personas|pessoas|leute|anfragen|requetes|peticiones|requisicoes)\b/;
 const OFFICE_TOOLS = /\b(?:spreadsheets?|sheets?|excel|google|notion|word|docs?|slides?|outlook|calendar|zoom|teams|meet|webinar|meeting|paper|vacation|holidays?|conges|vacaciones|urlaub|ferias)\b/;
 
+// "are we good to ship?", "is main ready to release?", "können wir heute das Release ausrollen?",
+// "¿estamos listos para publicar la versión nueva?", "siamo pronti a rilasciare?", "kunnen we de nieuwe
+// versie uitbrengen?": whether the project can be released. A verb that names only a software release
+// is enough; one that can launch anything ("launch", "publicar", "uitbrengen") needs a version word.
+const RELEASE_ONLY = String.raw`(?:ship|ship it|release|release it|deploy|tag a release|cut a release|livrer la (?:version|release)|deployer|sortir la (?:version|release)|ausrollen|releasen|deployen|shippen|desplegar|hacer (?:el )?deploy|fazer (?:o )?deploy|rilasciare|uitrollen)`;
+const RELEASE_ANY = String.raw`(?:launch|publish|go live|lanzar|publicar|sacar|lancar|subir|livrer|sortir|publier|veroffentlichen|ausliefern|pubblicare|uitbrengen|live zetten|live gaan)`;
+const READY_TO = String.raw`(?:(?:good|ready|ok|okay|safe|clear|set) (?:to|for)(?: a| the)?|prets? (?:a|pour)|pretes? (?:a|pour)|(?:peut|pouvons|peux)[ -]?(?:on|nous)?|bereit (?:fur|zum|zu)(?: das| den)?|(?:konnen|durfen) wir(?: \S+){0,3}|listos? para|listas? para|podemos|prontos? para|prontas? para|pront[io] (?:a|per)|possiamo|(?:kunnen|mogen) we(?: \S+){0,3}|klaar (?:om|voor)(?: te)?|can we|could we|should we)`;
+const RELEASE_READY_ONLY = new RegExp(String.raw`\b${READY_TO} (?:\S+ )?${RELEASE_ONLY}\b`);
+const RELEASE_READY_ANY = new RegExp(String.raw`\b${READY_TO} (?:\S+ )?${RELEASE_ANY}\b`);
+const VERSION_WORD = /\b(?:version|versions|versao|versione|versie|release|v?\d+\.\d+(?:\.\d+)?)\b/;
+// Things shipped or launched that are not software: "can we ship the order by Friday", "ready to launch the campaign".
+const NOT_SOFTWARE = /\b(?:orders?|packages?|parcels?|box|boxes|goods|samples?|shipments?|campaign|campagne|campana|campanha|kampagne|campagna|newsletter|event|products? to|to the (?:customer|client)s?|commande|pedido|bestellung|ordine)\b/;
+const RELEASE_STEMS = ['ship', 'releas', 'deplo', 'launch', 'publi', 'live', 'lanz', 'saca', 'lanc', 'subi', 'livr', 'sorti', 'rollen', 'ausliefern', 'rilasc', 'pubblic', 'uitbreng'];
+
+function asksReleaseReady(folded: string): boolean {
+  if (!mayName(folded, RELEASE_STEMS) || NOT_SOFTWARE.test(folded)) return false;
+  return RELEASE_READY_ONLY.test(folded) || (RELEASE_READY_ANY.test(folded) && VERSION_WORD.test(folded));
+}
+
 // Files of office work: "rename all the files in my photos folder" is not a code edit.
 const OFFICE_FILES = /\b(?:photos?|pictures?|images?|pdfs?|documents?|docs|downloads|invoices|receipts|music|videos?|desktop|drive|dropbox)\b/;
 const MAY_NAME_PART = /test|build|ci|pipeline|dep|lint|coverage|bundle|lockfile|type|prueba|abhangig|paque|pake|pacote|packages/;
 const MAY_LOCATE = /where|ou|donde|wo|onde/;
 const MAY_BE_EVENT = /when|once|time|soon|quand|lorsqu|fois|cuando|vez|wenn|sobald|quando|sempre|assim/;
 const MAY_BE_EVERY = /each|every|all|chaque|tous|todo|toda|cada|jede|alle|across|tout|ganzen/;
-const MAY_NAME_CODE = /proje|code|repo|proyecto|codigo/;
+const MAY_NAME_CODE = /proje|code|repo|proyecto|codigo|progett|codice/;
