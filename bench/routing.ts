@@ -50,9 +50,9 @@ function loadCorpus(): string[] {
   return Array.from({ length: CORPUS_SIZE }, (_, i) => messages[i % messages.length] ?? '');
 }
 
-// A machine with three repositories, one with a full vocabulary (dependency-like names,
-// folders, compound identifiers), as a runner would send it.
-function benchContext(): RoutingContext {
+/** A machine with three repositories, one with a full vocabulary (dependency-like names,
+ * folders, compound identifiers), as a runner would send it. */
+export function benchContext(): RoutingContext {
   const parts = ['order', 'invoice', 'shipping', 'cart', 'user', 'account', 'price', 'tax', 'report', 'session', 'token', 'payment', 'refund', 'coupon', 'stock'];
   const verbs = ['compute', 'get', 'set', 'load', 'save', 'build', 'format', 'parse', 'validate', 'send'];
   const terms: string[] = ['moment', 'dayjs', 'react', 'express', 'zod', 'date-fns', 'src', 'lib', 'test', 'shipping', 'payments'];

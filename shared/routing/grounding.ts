@@ -12,6 +12,8 @@ import type { RepoVocabulary, RoutingContext } from './context.js';
 import { isEnglishWord } from './englishWords.js';
 import { LEXICON } from './lexicon.js';
 import { foldText } from './normalize.js';
+import { WordMemo } from './wordMemo.js';
+import { wordsOf } from './words.js';
 
 /** What the context says about a message. */
 export interface GroundingSignals {
@@ -72,6 +74,27 @@ function indexOf(vocabulary: RepoVocabulary): VocabularyIndex {
   return index;
 }
 
+/** How a word of a message could ground it, whatever the vocabulary (memoized: it depends on the word alone). */
+interface WordGrounding {
+  /** The weight the word adds when a vocabulary holds it; 0 for a word never looked up. */
+  readonly weight: number;
+  /** The word without a plural "s", looked up too. */
+  readonly singular: string;
+}
+
+const UNGROUNDED: WordGrounding = { weight: 0, singular: '' };
+const DIGITS = /^\d+$/;
+const wordGroundings = new WordMemo<WordGrounding>();
+
+function groundingOfWord(word: string): WordGrounding {
+  if (word.length < 3 || GENERIC.has(word) || LEXICON.words.has(word) || DIGITS.test(word)) return UNGROUNDED;
+  const singular = word.length > 4 && word.endsWith('s') ? word.slice(0, -1) : word;
+  return { weight: isEnglishWord(word) ? ENGLISH_WEIGHT : SPECIFIC_WEIGHT, singular };
+}
+
+// Names of repositories, folded once each.
+const foldedNames = new WordMemo<string>();
+
 /**
  * Finds the words of a message that name the user's code and repositories.
  *
@@ -81,54 +104,75 @@ function indexOf(vocabulary: RepoVocabulary): VocabularyIndex {
  */
 export function groundingSignals(folded: string, context: RoutingContext | undefined): GroundingSignals {
   if (!context || context.repos.length === 0) return { weight: 0, terms: [] };
-  const words = (folded.match(WORD) ?? []).slice(0, MAX_WORDS);
+  const all = wordsOf(folded);
+  const words = all.length > MAX_WORDS ? all.slice(0, MAX_WORDS) : all;
   const repoName = findRepoName(folded, context);
-  const indexesOfRepos = context.repos.flatMap((repo) => (repo.vocabulary && repo.vocabulary.terms.length > 0 ? [indexOf(repo.vocabulary)] : []));
+  const vocabularies: VocabularyIndex[] = [];
+  for (const repo of context.repos) if (repo.vocabulary && repo.vocabulary.terms.length > 0) vocabularies.push(indexOf(repo.vocabulary));
   const terms: string[] = [];
   let weight = 0;
-  const covered = new Set<number>();
+  // Words inside a phrase found; made on the first phrase, as most messages have none.
+  let covered: Uint8Array | undefined;
   for (let i = 0; i < words.length - 1; i++) {
-    const first = words[i] ?? '';
-    if (covered.has(i) || !indexesOfRepos.some((index) => index.phraseStarts.has(first))) continue;
+    const first = words[i] as string;
+    if (covered?.[i] || !anyHas(vocabularies, 'phraseStarts', first)) continue;
     // Every run of two words of a compound name is indexed: without its first pair, no
     // longer phrase from here can match either.
-    const pair = `${first} ${words[i + 1] ?? ''}`;
-    const singularPair = pair.endsWith('s') ? pair.slice(0, -1) : pair;
-    if (!indexesOfRepos.some((index) => index.phrases.has(pair) || index.phrases.has(singularPair))) continue;
+    const pair = `${first} ${words[i + 1] as string}`;
+    if (!anyHasOrSingular(vocabularies, 'phrases', pair)) continue;
     for (let n = Math.min(MAX_PHRASE_WORDS, words.length - i); n >= 2; n--) {
-      const slice = words.slice(i, i + n);
-      if (slice.every((word) => GENERIC.has(word) || word.length < 3)) continue;
-      const phrase = slice.join(' ');
-      const singular = phrase.endsWith('s') ? phrase.slice(0, -1) : phrase;
-      if (indexesOfRepos.some((index) => index.phrases.has(phrase) || index.phrases.has(singular))) {
+      if (allGeneric(words, i, i + n)) continue;
+      const phrase = words.slice(i, i + n).join(' ');
+      if (anyHasOrSingular(vocabularies, 'phrases', phrase)) {
         weight += PHRASE_WEIGHT;
         terms.push(phrase);
-        for (let k = i; k < i + n; k++) covered.add(k);
+        covered ??= new Uint8Array(words.length);
+        covered.fill(1, i, i + n);
         break;
       }
     }
   }
-  words.forEach((word, i) => {
-    if (covered.has(i) || word.length < 3 || GENERIC.has(word) || LEXICON.words.has(word) || /^\d+$/.test(word)) return;
-    const singular = word.length > 4 && word.endsWith('s') ? word.slice(0, -1) : word;
-    if (!indexesOfRepos.some((index) => index.words.has(word) || index.words.has(singular))) return;
-    weight += isEnglishWord(word) ? ENGLISH_WEIGHT : SPECIFIC_WEIGHT;
+  for (let i = 0; i < words.length; i++) {
+    if (covered?.[i]) continue;
+    const word = words[i] as string;
+    const grounding = wordGroundings.get(word, groundingOfWord);
+    if (grounding.weight === 0) continue;
+    if (!anyHas(vocabularies, 'words', word) && !anyHas(vocabularies, 'words', grounding.singular)) continue;
+    weight += grounding.weight;
     terms.push(word);
-  });
-  return { weight: Math.min(MAX_WEIGHT, weight), terms: [...new Set(terms)].slice(0, 4), ...(repoName !== undefined && { repoName }) };
+  }
+  return { weight: Math.min(MAX_WEIGHT, weight), terms: terms.length === 0 ? terms : [...new Set(terms)].slice(0, 4), ...(repoName !== undefined && { repoName }) };
+}
+
+function anyHas(vocabularies: readonly VocabularyIndex[], set: 'words' | 'phrases' | 'phraseStarts', key: string): boolean {
+  for (const vocabulary of vocabularies) if (vocabulary[set].has(key)) return true;
+  return false;
+}
+
+/** The phrase, or the phrase without a plural "s", in any vocabulary. */
+function anyHasOrSingular(vocabularies: readonly VocabularyIndex[], set: 'phrases', phrase: string): boolean {
+  if (anyHas(vocabularies, set, phrase)) return true;
+  return phrase.endsWith('s') && anyHas(vocabularies, set, phrase.slice(0, -1));
+}
+
+/** Whether every word of words[from, to) is generic or short: such a phrase names nothing. */
+function allGeneric(words: readonly string[], from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const word = words[k] as string;
+    if (!GENERIC.has(word) && word.length >= 3) return false;
+  }
+  return true;
 }
 
 /** A repository named by itself: "run the tests in isfail", "fix the header on the website". */
 function findRepoName(folded: string, context: RoutingContext): string | undefined {
   let best: { at: number; name: string } | undefined;
   for (const repo of context.repos) {
-    const name = foldText(repo.name);
+    const name = foldedNames.get(repo.name, foldText);
     if (name.length < 2) continue;
     let from = 0;
     for (let at = folded.indexOf(name, from); at !== -1; at = folded.indexOf(name, from)) {
-      const before = folded[at - 1];
-      const after = folded[at + name.length];
-      if (!isNameChar(before) && !isNameChar(after) && (best === undefined || at < best.at)) {
+      if (!isNameChar(folded.charCodeAt(at - 1)) && !isNameChar(folded.charCodeAt(at + name.length)) && (best === undefined || at < best.at)) {
         best = { at, name: repo.name };
         break;
       }
@@ -138,6 +182,7 @@ function findRepoName(folded: string, context: RoutingContext): string | undefin
   return best?.name;
 }
 
-function isNameChar(char: string | undefined): boolean {
-  return char !== undefined && /[a-z0-9_-]/.test(char);
+/** [a-z0-9_-]; NaN (outside the text) is not. */
+function isNameChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 95 || code === 45;
 }

@@ -12,7 +12,6 @@ import { findRepoHint } from './repoHint.js';
 import { weigh } from './score.js';
 import { joinContractions, wordSignals } from './signals.js';
 import { structuralSignals } from './structure.js';
-import { technicalSignals, type TechnicalSignals } from './technical.js';
 import { MIN_RUN_ON_WORDS, runOnClauses } from './clauses.js';
 import { CODE_THRESHOLD } from './score.js';
 import { SHIPPED_COMBINATION, learnedLogOdds, mayOverrule, overrules, shippedModel, type LearnedCombination, type LearnedInput, type LearnedModel } from './learned.js';
@@ -103,11 +102,10 @@ export function routeByRules(text: string, context?: RoutingContext): RulesTrace
   }
   const words = wordSignals(folded);
   const verbKind = words.mainVerb?.term.kind;
-  let technical: TechnicalSignals | undefined;
   const verdict = weigh({
     words,
     structure: structuralSignals(normalized, masked),
-    technical: () => (technical ??= technicalSignals(unquoted, verbKind === 'codeVerb' || verbKind === 'actionVerb')),
+    technical: { text: unquoted, wantUnknown: verbKind === 'codeVerb' || verbKind === 'actionVerb' },
     grounding,
     shapes: projectShapes(folded),
     declinesCodeSession: override.kind === 'negated',

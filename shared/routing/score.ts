@@ -7,7 +7,7 @@ import type { Term } from './lexicon.js';
 import type { ProjectShape } from './projectShapes.js';
 import type { WordMatch, WordSignals } from './signals.js';
 import type { StructuralSignal } from './structure.js';
-import type { TechnicalSignals } from './technical.js';
+import { technicalOnDemand, type TechnicalRequest, type TechnicalSignals } from './technical.js';
 import { codeReason, coworkReason } from './scoreReasons.js';
 
 /** The signals of one message, as found by the other routing modules. */
@@ -20,9 +20,9 @@ export interface MessageSignals {
   readonly asksAboutCodeSessions: boolean;
   /**
    * Names shaped like code and words no English list knows (see `technical.ts`), found on
-   * demand: most office messages never need them.
+   * demand with `technicalOnDemand`: most office messages never need them.
    */
-  readonly technical?: () => TechnicalSignals;
+  readonly technical?: TechnicalRequest;
   /** Words that name the user's own code and repositories (see `grounding.ts`). */
   readonly grounding?: GroundingSignals;
   /** Shapes of a request about the project as a whole (see `projectShapes.ts`). */
@@ -111,7 +111,7 @@ export function weigh(signals: MessageSignals): Verdict {
   const wishesFeature = words.wants && !officeWork && tally.coworkVerbs === 0 && tally.codeObjects > 0;
   const verbsAreTopicsEarly = (words.informational || signals.asksAboutCodeSessions) && !words.diagnostic && !words.imperative;
   const actsOnCode = aboutCode(words);
-  const technical = actsOnCode && !verbsAreTopicsEarly ? signals.technical?.() : undefined;
+  const technical = actsOnCode && !verbsAreTopicsEarly ? technicalOnDemand(signals.technical) : undefined;
   if (technical) {
     tally.tech += SHAPED_NAME_WEIGHT * technical.shaped.length;
     // An unknown word is only a hint: it counts next to a verb that acts ("memoize", not "sumarize").

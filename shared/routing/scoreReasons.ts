@@ -6,6 +6,7 @@
 import type { Term } from './lexicon.js';
 import type { MessageSignals } from './score.js';
 import type { WordSignals } from './signals.js';
+import { technicalOnDemand } from './technical.js';
 
 /**
  * Why a message is coding work, for the user.
@@ -62,7 +63,7 @@ function codeObjectLabels(signals: MessageSignals, failure: boolean): string[] {
     }
   });
   for (const term of signals.grounding?.terms ?? []) scored.push({ label: `"${term}" from your code`, weight: 1.5, order: 50 });
-  for (const name of signals.technical?.().shaped ?? []) scored.push({ label: name, weight: 0.5, order: 60 });
+  for (const name of technicalOnDemand(signals.technical)?.shaped ?? []) scored.push({ label: name, weight: 0.5, order: 60 });
   scored.sort((a, b) => b.weight - a.weight || a.order - b.order);
   const labels = new Set(scored.map((s) => s.label));
   for (const [precise, vague] of REDUNDANT) if (labels.has(precise)) labels.delete(vague);

@@ -7,6 +7,7 @@ import { LEXICON, POLITE, type Term } from './lexicon.js';
 import { WordMemo } from './wordMemo.js';
 import { stems } from './stems.js';
 import { productQuestion } from './productQuestion.js';
+import { wordsOf } from './words.js';
 
 /** A vocabulary term found in the message. */
 export interface WordMatch {
@@ -53,7 +54,6 @@ export interface WordSignals {
 
 const MAIN_VERB_WINDOW = 12;
 const HEAD_OBJECT_WINDOW = 6;
-const WORD = /[a-z0-9]+/g;
 const ELISION = /\b(qu|[cdjlmnst])'/g;
 const APOSTROPHE = /'/g;
 
@@ -175,7 +175,7 @@ export function joinContractions(folded: string): string {
  * @returns The terms found and the shape of the request.
  */
 export function wordSignals(text: string): WordSignals {
-  const words = text.match(WORD) ?? [];
+  const words = wordsOf(text);
   const matches: WordMatch[] = [];
   let firstWord = 0;
   while (firstWord < words.length && POLITE.has(words[firstWord] ?? '')) firstWord++;

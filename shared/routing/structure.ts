@@ -141,9 +141,10 @@ function scanText(text: string, found: Set<StructuralSignal>): void {
   for (const token of text.split(WHITESPACE)) {
     if (token.length > 0 && token.length <= 300) {
       // Most tokens are plain lower-case words: they only matter after "column" or "cell".
+      // The previous word is lowercased only for the tokens that read it (most do not).
       const signal = MAYBE_STRUCTURAL.test(token) && !(PLAIN_WORD.test(token) && !token.includes('file'))
         ? classifyToken(token, previous.toLowerCase())
-        : token.length <= 3 && COLUMN_WORDS.has(previous.toLowerCase()) && COLUMN_LETTER.test(token)
+        : token.length <= 3 && COLUMN_LETTER.test(token) && COLUMN_WORDS.has(previous.toLowerCase())
           ? SPREADSHEET_REF
           : undefined;
       if (signal) found.add(signal);

@@ -132,3 +132,24 @@ function nearEnglishWord(word: string): boolean {
   }
   return false;
 }
+
+/** What to look for technical signals in, and what was found once looked for. */
+export interface TechnicalRequest {
+  readonly text: string;
+  readonly wantUnknown: boolean;
+  found?: TechnicalSignals;
+}
+
+/**
+ * The technical signals of a request, found on its first use and kept for the next. A
+ * request object rather than a closure: tsx names every closure it creates, which cost
+ * more per message than the look-up it deferred.
+ *
+ * @param request - The text and what is wanted of it; absent when nothing is.
+ * @returns The signals, or undefined without a request.
+ */
+export function technicalOnDemand(request: TechnicalRequest | undefined): TechnicalSignals | undefined {
+  if (!request) return undefined;
+  request.found ??= technicalSignals(request.text, request.wantUnknown);
+  return request.found;
+}
