@@ -47,6 +47,9 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 }
 
 /** 1. npm ci in a fresh worktree vs the cache's copy into another fresh worktree; returns npm ci's median. */
+/** Pairs of (install, copy): an even number, so that ABBA evens out the order. */
+const DEPS_ROUNDS = 4;
+
 async function depsReady(root: string, repo: string): Promise<number> {
   const cache = new DepsCache(path.join(root, 'deps-home'));
   const install: number[] = [];
@@ -64,9 +67,11 @@ async function depsReady(root: string, repo: string): Promise<number> {
   const kept = await cache.keep(first, key?.id);
   if (!kept.kept) throw new Error(`bench: the tree was not cached: ${kept.reason}`);
   await cache.settled(); // the copy into the cache runs in the background
-  for (let round = 0; round < ROUNDS; round++) {
+  const installOnce = async () => {
     const a = await fresh();
     install.push(await timed(() => run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: a, env: toolEnv() })));
+  };
+  const copyOnce = async () => {
     const b = await fresh();
     // As a session does: the key (lockfile hash; npm's version is known after the first) and the copy.
     copy.push(
@@ -74,6 +79,17 @@ async function depsReady(root: string, repo: string): Promise<number> {
         if (!(await cache.restore(b))) throw new Error('bench: no restore');
       }),
     );
+  };
+  // ABBA: a copy right after an install competes with that install's writes still being flushed
+  // to disk; alternating the order gives each side the same share of that.
+  for (let round = 0; round < DEPS_ROUNDS; round++) {
+    if (round % 2 === 0) {
+      await installOnce();
+      await copyOnce();
+    } else {
+      await copyOnce();
+      await installOnce();
+    }
   }
   const ratio = median(copy) / median(install);
   console.log(
