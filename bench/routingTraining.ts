@@ -2,7 +2,7 @@
  * Training the learned routing signal (see shared/routing/learned.ts): the labelled
  * development lists, their features, logistic regression and multinomial naive Bayes over
  * hashed features, and the compiled weights file. Deterministic: the same lists give the
- * same file, byte for byte. Never reads a held-out list (heldOutK.jsonl and any later one).
+ * same file, byte for byte. Never reads a held-out list (heldOutK.jsonl, heldOut4.jsonl and any later one).
  */
 
 import { existsSync, readdirSync } from 'node:fs';
