@@ -76,8 +76,10 @@ interface Pending {
 
 /**
  * One session's approvals: the safe list, the grants people gave (scoped, expiring by
- * the injected clock, kept in the machine's grant book), and the requests waiting for an answer. A waiting request never
- * times out and is never approved by anything but a decision.
+ * the injected clock, kept in the machine's grant book), and the requests waiting for an
+ * answer. A waiting request never times out and is never approved by anything but a decision.
+ * The book is read afresh at each check (a small file): another session's grant, or one
+ * given before a restart, counts at once. Approval checks are per tool call, not per message.
  */
 export class ApprovalPolicy implements ApprovalGate {
   private readonly book: GrantBook;
