@@ -15,6 +15,7 @@
 import { LEXICON } from './lexicon.js';
 import { foldText } from './normalize.js';
 import { stems } from './stems.js';
+import { detectOverrideInMoreLanguages } from './overrideMoreLanguages.js';
 import {
   AFTER,
   BETWEEN,
@@ -95,7 +96,7 @@ const MAX_LEAD = 4;
  */
 export function detectOverride(text: string, masked: string): OverrideResult {
   const spans: Array<readonly [number, number]> = [];
-  if (!MAY_NAME_SESSION.test(masked) || !MAY_MENTION.test(masked)) return { kind: 'none', task: text, spans };
+  if (!MAY_NAME_SESSION.test(masked) || !MAY_MENTION.test(masked)) return detectOverrideInMoreLanguages(text, masked) ?? { kind: 'none', task: text, spans };
   const tokens = tokenize(masked);
   const questionMarks = new SentenceEnds(masked);
   let firstKind: OverrideKind | undefined;
@@ -118,7 +119,12 @@ export function detectOverride(text: string, masked: string): OverrideResult {
     firstKind ??= mention.kind;
     if (mention.kind === 'forced') forced = { start: mention.start, end: mention.end, clauseStart: lastBoundary(masked, mention.frameStart) };
   }
-  if (!forced) return { kind: firstKind ?? 'none', task: text, spans };
+  if (!forced) {
+    // Nothing in the lexicon's languages: the message may ask in Polish, Russian, Turkish, Swedish, Japanese, Korean or Chinese.
+    const more = firstKind === undefined ? detectOverrideInMoreLanguages(text, masked) : undefined;
+    if (more && more.kind !== 'none') return { ...more, spans: [...spans, ...more.spans] };
+    return { kind: firstKind ?? 'none', task: text, spans };
+  }
   return { kind: 'forced', task: forcedTask(text, forced.clauseStart, forced.start, forced.end), spans };
 }
 

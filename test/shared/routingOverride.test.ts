@@ -121,3 +121,42 @@ describe('Italian and Dutch requests', () => {
     it(`${JSON.stringify(text)} → ${expected}`, () => assert.equal(route(text).route, expected));
   }
 });
+
+describe('the override in Polish, Russian, Turkish, Swedish, Japanese, Korean and Chinese', () => {
+  for (const [text, task] of [
+    ['otwórz nową sesję Claude Code i napraw testy', 'napraw testy'],
+    ['Откройте, пожалуйста, новую сессию Code: почини логин', 'почини логин'],
+    ['yeni bir kod oturumu başlatır mısın, README güncelle', 'README güncelle'],
+    ['starta en kodsession och fixa bygget', 'fixa bygget'],
+    ['コードセッションを起動してください。ログインのバグを直して', 'ログインのバグを直して'],
+    ['코드 세션 하나 열어줘. 로그인 버그 고쳐', '로그인 버그 고쳐'],
+    ['开个代码会话，修一下登录的bug', '修一下登录的bug'],
+    // Office work in a forced session stays forced.
+    ['打开 Code 会话，帮我写一封请假邮件', '帮我写一封请假邮件'],
+  ] as const) {
+    it(`${JSON.stringify(text)} runs ${JSON.stringify(task)}`, () => {
+      const d = route(text);
+      assert.equal(d.forced, true);
+      assert.equal(d.route, 'code');
+      assert.equal(d.task, task);
+    });
+  }
+
+  for (const text of [
+    'nie otwieraj sesji Code, po prostu napisz maila do zespołu',
+    'не надо открывать Code-сессию, просто напиши письмо клиенту',
+    'Code oturumu açmana gerek yok, toplantı notlarını özetle',
+    'du behöver inte öppna någon Code-session, skriv bara ett mejl',
+    'Code セッションは開かなくていいので、会議のメモを要約して',
+    'Code 세션 열 필요 없고, 회의록만 정리해줘',
+    '不用开 Code 会话，帮我写一封邮件',
+    '如何打开 Code 会话？',
+    'jak otworzyć sesję Code?',
+  ]) {
+    it(`${JSON.stringify(text)} declines or asks about a session: Cowork, not forced`, () => {
+      const d = route(text);
+      assert.equal(d.forced, false);
+      assert.equal(d.route, 'cowork');
+    });
+  }
+});
