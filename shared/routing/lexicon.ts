@@ -6,6 +6,7 @@
 
 import { PRODUCT_ROWS } from './lexiconProduct.js';
 import { IT_NL_ROWS } from './lexiconItNl.js';
+import { MORE_LANGUAGE_ROWS } from './lexiconMoreLanguages.js';
 
 /** What a word suggests about a message. */
 export type TermKind =
@@ -320,7 +321,7 @@ export interface Lexicon {
 }
 
 /** The router's vocabulary. When a form is listed twice, the first row wins. */
-export const LEXICON: Lexicon = buildLexicon([...ROWS, ...PRODUCT_ROWS, ...IT_NL_ROWS]);
+export const LEXICON: Lexicon = buildLexicon([...ROWS, ...PRODUCT_ROWS, ...IT_NL_ROWS, ...MORE_LANGUAGE_ROWS]);
 
 function buildLexicon(rows: readonly Row[]): Lexicon {
   const words = new Map<string, Term>();

@@ -8,6 +8,7 @@ import { foldText, normalizeChatText } from './normalize.js';
 import { detectOverride } from './override.js';
 import { groundingSignals } from './grounding.js';
 import { projectShapes } from './projectShapes.js';
+import { spaceOutCjkWords } from './cjkSegments.js';
 import { findRepoHint } from './repoHint.js';
 import { weigh } from './score.js';
 import { joinContractions, wordSignals } from './signals.js';
@@ -93,7 +94,7 @@ export function routeByRules(text: string, context?: RoutingContext): RulesTrace
   const override = detectOverride(normalized.text, normalized.masked);
   const masked = blank(normalized.masked, override.spans);
   const unquoted = masked.includes('"') || masked.includes('\u201C') ? masked.replace(QUOTED, blankOut) : masked;
-  const folded = joinContractions(foldText(unquoted));
+  const folded = spaceOutCjkWords(joinContractions(foldText(unquoted)));
   const grounding = groundingSignals(folded, context);
   const repoHint = findRepoHint(normalized.text, normalized.links) ?? grounding.repoName;
 
