@@ -78,7 +78,7 @@ export function technicalSignals(masked: string, wantUnknown = true): TechnicalS
     }
     if (bare.length < 3) continue;
     if (mayBeShaped && INNER_SHAPE.test(bare)) {
-      if (shaped.length < MAX_FOUND && !URL_LIKE.test(bare) && isShapedName(bare)) shaped.push(bare);
+      if (shaped.length < MAX_FOUND && !URL_LIKE.test(bare) && shapedNames.get(bare, isShapedName)) shaped.push(bare);
       continue;
     }
     // A capitalised unknown word is a name or a place ("Sarah", "Lisbon"); a lowercase one, a technical word.
@@ -88,6 +88,10 @@ export function technicalSignals(masked: string, wantUnknown = true): TechnicalS
   const english = theirs === 0 || ours > theirs;
   return { shaped, unknown: english ? candidates : [], english };
 }
+
+// Whether a token is a shaped name depends on the token alone, and tokens such as `date-fns`
+// recur: the several expressions and splits of the test are run once per token.
+const shapedNames = new WordMemo<boolean>();
 
 function isShapedName(bare: string): boolean {
   if (SCOPED.test(bare)) return true;
