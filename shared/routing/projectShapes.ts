@@ -6,6 +6,8 @@
  * Each is a shape, not a word: "what is a test suite" has the words but not the shape.
  */
 
+import { wordsOf } from './words.js';
+
 /** A project shape found in a message. */
 export interface ProjectShape {
   readonly weight: number;
@@ -77,27 +79,65 @@ const VERSION_WE_USE = /\b(?:(?:what|which) version of \S+ (?:are|do|is) we|(?:a
  */
 export function projectShapes(folded: string): ProjectShape[] {
   const found: ProjectShape[] = [];
+  const keys = keyWords(folded);
   // Each shape needs a word that most messages lack: a cheap test first.
-  if (MAY_NAME_PART.test(folded) && STATE_NEAR_PART.test(folded)) found.push(STATE_OF_PROJECT);
-  const mayLocate = MAY_LOCATE.test(folded);
+  if (keys & PART_KEY && STATE_NEAR_PART.test(folded)) found.push(STATE_OF_PROJECT);
+  const mayLocate = (keys & LOCATE_KEY) !== 0;
   const locate = mayLocate ? LOCATE.exec(folded) : null;
   if ((locate && THEN_ACT.test(folded.slice(locate.index + locate[0].length))) || (mayLocate && PLACE_IN_CODE.test(folded))) found.push(LOCATES_CODE);
-  if (mayName(folded, LOG_STEMS) && LOG_WORD.test(folded) && PERSONAL_DATA.test(folded)) found.push(PERSONAL_DATA_IN_LOGS);
-  if (mayName(folded, NOTE_STEMS) && NOTES.test(folded) && HISTORY.test(folded)) found.push(NOTES_FROM_HISTORY);
+  if (keys & LOG_KEY && LOG_WORD.test(folded) && PERSONAL_DATA.test(folded)) found.push(PERSONAL_DATA_IN_LOGS);
+  if (keys & NOTES_KEY && NOTES.test(folded) && HISTORY.test(folded)) found.push(NOTES_FROM_HISTORY);
   if (MAY_NAME_CODE.test(folded) && THIS_CODE.test(folded)) found.push(ABOUT_THIS_CODE);
-  if (MAY_BE_EVENT.test(folded) && ON_EVENT.test(folded)) found.push(TRIGGERED_BEHAVIOUR);
+  if (keys & EVENT_KEY && ON_EVENT.test(folded)) found.push(TRIGGERED_BEHAVIOUR);
   if (MAY_BE_EVERY.test(folded) && EVERY_FILE.test(folded) && !OFFICE_FILES.test(folded)) found.push(BULK_EDIT);
   if (folded.includes('version') && VERSION_WE_USE.test(folded)) found.push(OUR_STACK);
   if (mayName(folded, AT_ONCE_STEMS) && AT_ONCE.test(folded) && TWO_ACTORS.test(folded) && !OFFICE_TOOLS.test(folded)) found.push(RACE);
-  if (mayName(folded, COLUMN_STEMS) && COLUMN.test(folded) && (NAMED_TABLE.test(folded) || DATABASE_WORD.test(folded)) && !OFFICE_TABLE.test(folded)) found.push(SCHEMA_CHANGE);
-  if (asksReleaseReady(folded)) found.push(RELEASE_READY);
+  if (keys & COLUMN_KEY && COLUMN.test(folded) && (NAMED_TABLE.test(folded) || DATABASE_WORD.test(folded)) && !OFFICE_TABLE.test(folded)) found.push(SCHEMA_CHANGE);
+  if (keys & RELEASE_KEY && asksReleaseReady(folded)) found.push(RELEASE_READY);
   return found;
 }
 
-// Literal stems of each shape's key words: a few substring searches cost less than a regular expression.
-const LOG_STEMS = ['log', 'journaux', 'registros', 'protokoll', 'sentry', 'report', 'trace'];
-const NOTE_STEMS = ['note', 'log', 'version', 'versao', 'hinweise'];
-const COLUMN_STEMS = ['colu', 'colo', 'spalte'];
+// Key words: every match of a shape's expression holds one of its key words as a whole word
+// (each listed word sits between \b or \s in the expression, and a folded word is a run of
+// [a-z0-9], a subset of \w), so a message with none cannot match. One look-up per word of the
+// message, shared by all shapes, costs less than a substring search per stem per shape.
+const PART_KEY = 1;
+const LOCATE_KEY = 2;
+const LOG_KEY = 4;
+const NOTES_KEY = 8;
+const EVENT_KEY = 16;
+const COLUMN_KEY = 32;
+const RELEASE_KEY = 64;
+const KEY_WORDS: ReadonlyMap<string, number> = keyWordTable([
+  // PROJECT_PART, in each branch of STATE_NEAR_PART; "type ?check" is "type" or "typecheck".
+  [PART_KEY, 'packages paquets paquetes pakete pacotes tests testes test pruebas build builds ci pipeline deps dependencies dependencias dependances abhangigkeiten lint linter coverage bundle lockfile type typecheck'],
+  // The place words of LOCATE and of PLACE_IN_CODE.
+  [LOCATE_KEY, 'where wherever somewhere ou donde wo onde'],
+  // LOG_WORD.
+  [LOG_KEY, 'log logs logged logging logger journaux registros protokolle sentry error crash stack'],
+  // NOTES.
+  [NOTES_KEY, 'release changelog change notes notas versionshinweise releasenotes'],
+  // The first words of ON_EVENT.
+  [EVENT_KEY, 'when whenever every each as once quand lorsqu lorsque chaque cuando cada wenn sobald quando sempre assim'],
+  // COLUMN.
+  [COLUMN_KEY, 'column columns colonne colonnes columna columnas coluna colunas spalte spalten'],
+  // The first words of RELEASE_ONLY and RELEASE_ANY, which end both RELEASE_READY_* expressions.
+  [RELEASE_KEY, 'ship release deploy tag cut livrer deployer sortir ausrollen releasen deployen shippen desplegar hacer fazer rilasciare uitrollen launch publish go lanzar publicar sacar lancar subir publier veroffentlichen ausliefern pubblicare uitbrengen live'],
+]);
+
+function keyWordTable(groups: ReadonlyArray<readonly [number, string]>): Map<string, number> {
+  const table = new Map<string, number>();
+  for (const [key, words] of groups) for (const word of words.split(' ')) table.set(word, (table.get(word) ?? 0) | key);
+  return table;
+}
+
+function keyWords(folded: string): number {
+  let keys = 0;
+  for (const word of wordsOf(folded)) keys |= KEY_WORDS.get(word) ?? 0;
+  return keys;
+}
+
+// Literal stems of the race's key words: a few substring searches cost less than a regular expression.
 const AT_ONCE_STEMS = ['once', 'same', 'simult', 'concurrent', 'meme temps', 'vez', 'mismo tiempo', 'gleichzeitig', 'selben zeit'];
 
 function mayName(folded: string, stems: readonly string[]): boolean {
@@ -126,17 +166,13 @@ const RELEASE_READY_ANY = new RegExp(String.raw`\b${READY_TO} (?:\S+ )?${RELEASE
 const VERSION_WORD = /\b(?:version|versions|versao|versione|versie|release|v?\d+\.\d+(?:\.\d+)?)\b/;
 // Things shipped or launched that are not software: "can we ship the order by Friday", "ready to launch the campaign".
 const NOT_SOFTWARE = /\b(?:orders?|packages?|parcels?|box|boxes|goods|samples?|shipments?|campaign|campagne|campana|campanha|kampagne|campagna|newsletter|event|products? to|to the (?:customer|client)s?|commande|pedido|bestellung|ordine)\b/;
-const RELEASE_STEMS = ['ship', 'releas', 'deplo', 'launch', 'publi', 'live', 'lanz', 'saca', 'lanc', 'subi', 'livr', 'sorti', 'rollen', 'ausliefern', 'rilasc', 'pubblic', 'uitbreng'];
 
 function asksReleaseReady(folded: string): boolean {
-  if (!mayName(folded, RELEASE_STEMS) || NOT_SOFTWARE.test(folded)) return false;
+  if (NOT_SOFTWARE.test(folded)) return false;
   return RELEASE_READY_ONLY.test(folded) || (RELEASE_READY_ANY.test(folded) && VERSION_WORD.test(folded));
 }
 
 // Files of office work: "rename all the files in my photos folder" is not a code edit.
 const OFFICE_FILES = /\b(?:photos?|pictures?|images?|pdfs?|documents?|docs|downloads|invoices|receipts|music|videos?|desktop|drive|dropbox)\b/;
-const MAY_NAME_PART = /test|build|ci|pipeline|dep|lint|coverage|bundle|lockfile|type|prueba|abhangig|paque|pake|pacote|packages/;
-const MAY_LOCATE = /where|ou|donde|wo|onde/;
-const MAY_BE_EVENT = /when|once|time|soon|quand|lorsqu|fois|cuando|vez|wenn|sobald|quando|sempre|assim/;
 const MAY_BE_EVERY = /each|every|all|chaque|tous|todo|toda|cada|jede|alle|across|tout|ganzen/;
 const MAY_NAME_CODE = /proje|code|repo|proyecto|codigo|progett|codice/;

@@ -269,7 +269,8 @@ function isSwap(a: string, b: string): boolean {
 
 function matchAt(words: readonly string[], i: number, allowTypos: boolean): WordMatch | undefined {
   const word = words[i] ?? '';
-  const seconds = LEXICON.phraseSeconds.get(word);
+  const entry = entries.get(word, entryOf);
+  const seconds = entry.seconds;
   const next = words[i + 1];
   // A two-word phrase with a plural last word ("unit tests") is found as its singular.
   if (seconds !== undefined && next !== undefined && (seconds.has(next) || (next.endsWith('s') && seconds.has(next.slice(0, -1))))) {
@@ -285,18 +286,33 @@ function matchAt(words: readonly string[], i: number, allowTypos: boolean): Word
     }
     if (longest) return longest;
   }
-  if (BRANCH_TERM && BRANCH_WORDS.has(word) && BRANCH_PREPOSITIONS.has(words[i - 1] ?? '')) {
+  if (BRANCH_TERM && entry.branchWord && BRANCH_PREPOSITIONS.has(words[i - 1] ?? '')) {
     return { term: BRANCH_TERM, index: i, word };
   }
-  const term = (allowTypos ? termsOrTypos.get(word, lookUpOrTypo) : terms.get(word, lookUpOrNull)) ?? undefined;
+  let term = entry.term;
+  if (term === null && allowTypos) {
+    entry.typo ??= lookUpTypo(word) ?? null;
+    term = entry.typo;
+  }
   return term ? { term, index: i, word } : undefined;
 }
 
-// Null (not undefined) for a word with no term, so that the memo remembers the miss too.
-const terms = new WordMemo<Term | null>();
-const termsOrTypos = new WordMemo<Term | null>();
-const lookUpOrNull = (word: string): Term | null => lookUp(word) ?? null;
-const lookUpOrTypo = (word: string): Term | null => terms.get(word, lookUpOrNull) ?? lookUpTypo(word) ?? null;
+/**
+ * What the vocabulary knows of one word, looked up once: the phrases it starts, whether it
+ * may name a branch, its term, and (on first need) the term it is one typo from. One memo
+ * probe per word instead of one per table.
+ */
+interface WordEntry {
+  readonly seconds: ReadonlySet<string> | undefined;
+  readonly branchWord: boolean;
+  /** Null (not undefined) for a word with no term, so that the memo remembers the miss too. */
+  readonly term: Term | null;
+  /** The term of a typo, when the word has no term of its own; found on first need. */
+  typo?: Term | null;
+}
+
+const entries = new WordMemo<WordEntry>();
+const entryOf = (word: string): WordEntry => ({ seconds: LEXICON.phraseSeconds.get(word), branchWord: BRANCH_WORDS.has(word), term: lookUp(word) ?? null });
 
 /** Finds a long, distinctive word one typo away ("refacter", "dependancies", "spreadhseet"). */
 function lookUpTypo(word: string): Term | undefined {

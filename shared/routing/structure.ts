@@ -7,6 +7,7 @@
 
 import type { NormalizedText } from './normalize.js';
 import { commandLine } from './commandLine.js';
+import { WordMemo } from './wordMemo.js';
 
 /** One structural signal; positive weights point at Code, negative at Cowork. */
 export interface StructuralSignal {
@@ -156,18 +157,52 @@ function scanText(text: string, found: Set<StructuralSignal>): void {
 }
 
 function classifyToken(token: string, previous: string): StructuralSignal | undefined {
+  const shape = tokenShapes.get(token, shapeOfToken);
+  if (shape.decided) return shape.signal;
+  if (shape.cell && CELL_WORDS.has(previous)) return SPREADSHEET_REF;
+  if (shape.columnLetter && COLUMN_WORDS.has(previous)) return SPREADSHEET_REF;
+  // "404 on /settings": a status that opens the message is a report of it.
+  if (shape.httpError && (shape.plural || STATUS_VERBS.has(previous) || previous === '')) return HTTP_STATUS;
+  if (shape.routePath && PATH_PREPOSITIONS.has(previous)) return URL_PATH;
+  return shape.signal;
+}
+
+/**
+ * What a token says by itself. Only a few tests read the word before it ("column B",
+ * "returns 500", "on /settings"); the rest depend on the token alone and are run once per
+ * token, since tokens recur from message to message.
+ */
+interface TokenShape {
+  /** The signal is known without the previous word (`signal` may then be undefined). */
+  readonly decided: boolean;
+  /** When not decided: the signal of the token unless a test of the previous word wins. */
+  readonly signal: StructuralSignal | undefined;
+  readonly cell: boolean;
+  readonly columnLetter: boolean;
+  readonly httpError: boolean;
+  readonly plural: boolean;
+  readonly routePath: boolean;
+}
+
+const tokenShapes = new WordMemo<TokenShape>();
+const UNDECIDED = { cell: false, columnLetter: false, httpError: false, plural: false, routePath: false };
+
+function shapeOfToken(token: string): TokenShape {
   const core = token.replace(LEADING_PUNCTUATION, '').replace(TRAILING_PUNCTUATION, '');
   const bare = core.replace(TRAILING_STOP, '');
-  if (bare.length === 0) return undefined;
-  if (URL_START.test(bare)) return REPO_URL.test(bare) ? REPO_LINK : undefined;
-  if (ERROR_CLASS.test(bare) || core === 'Error:' || ERRNO.has(bare) || ERR_CODE.test(bare)) return ERROR_NAME;
-  if (CELL_RANGE.test(bare) || FORMULA.test(bare)) return SPREADSHEET_REF;
-  if (CELL_WORDS.has(previous) && CELL.test(bare)) return SPREADSHEET_REF;
-  if (COLUMN_WORDS.has(previous) && COLUMN_LETTER.test(bare)) return SPREADSHEET_REF;
-  // "404 on /settings": a status that opens the message is a report of it.
-  if (HTTP_ERROR.test(bare) && (bare.endsWith('s') || STATUS_VERBS.has(previous) || previous === '')) return HTTP_STATUS;
-  if (ROUTE_PATH.test(bare) && PATH_PREPOSITIONS.has(previous)) return URL_PATH;
-  return fileSignal(bare) ?? codeShapeSignal(token, bare) ?? versionSignal(bare);
+  if (bare.length === 0) return { ...UNDECIDED, decided: true, signal: undefined };
+  if (URL_START.test(bare)) return { ...UNDECIDED, decided: true, signal: REPO_URL.test(bare) ? REPO_LINK : undefined };
+  if (ERROR_CLASS.test(bare) || core === 'Error:' || ERRNO.has(bare) || ERR_CODE.test(bare)) return { ...UNDECIDED, decided: true, signal: ERROR_NAME };
+  if (CELL_RANGE.test(bare) || FORMULA.test(bare)) return { ...UNDECIDED, decided: true, signal: SPREADSHEET_REF };
+  return {
+    decided: false,
+    signal: fileSignal(bare) ?? codeShapeSignal(token, bare) ?? versionSignal(bare),
+    cell: CELL.test(bare),
+    columnLetter: COLUMN_LETTER.test(bare),
+    httpError: HTTP_ERROR.test(bare),
+    plural: bare.endsWith('s'),
+    routePath: ROUTE_PATH.test(bare),
+  };
 }
 
 function fileSignal(bare: string): StructuralSignal | undefined {

@@ -70,23 +70,52 @@ export function technicalSignals(masked: string, wantUnknown = true): TechnicalS
   for (let position = 0; position < tokens.length; position++) {
     const token = tokens[position] ?? '';
     if (token.length === 0 || token.length > 80) continue;
-    const bare = EDGE.test(token) ? token.replace(EDGE_PUNCTUATION, '') : token;
-    if (bare.length <= 5) {
-      const lower = bare.toLowerCase();
-      if (ENGLISH_FUNCTION.has(lower)) ours++;
-      else if (FOREIGN_FUNCTION.has(lower)) theirs++;
-    }
-    if (bare.length < 3) continue;
-    if (mayBeShaped && INNER_SHAPE.test(bare)) {
-      if (shaped.length < MAX_FOUND && !URL_LIKE.test(bare) && isShapedName(bare)) shaped.push(bare);
+    const read = tokenReadings.get(token, readToken);
+    if (read.functionWord === ENGLISH) ours++;
+    else if (read.functionWord === FOREIGN) theirs++;
+    if (read.bare.length < 3) continue;
+    if (mayBeShaped && read.innerShape) {
+      if (shaped.length < MAX_FOUND && read.shapedName) shaped.push(read.bare);
       continue;
     }
     // A capitalised unknown word is a name or a place ("Sarah", "Lisbon"); a lowercase one, a technical word.
-    if (wantUnknown && position > 0 && candidates.length < 2 && LOWER_WORD.test(bare) && isUnknownWord(bare)) candidates.push(bare);
+    if (wantUnknown && position > 0 && candidates.length < 2 && read.lowerWord && isUnknownWord(read.bare)) candidates.push(read.bare);
   }
   // Every word of a French or German message is unknown to an English list: only English messages count them.
   const english = theirs === 0 || ours > theirs;
   return { shaped, unknown: english ? candidates : [], english };
+}
+
+/** What a token says by itself, apart from its place in the message. */
+interface TokenReading {
+  /** The token without the punctuation at its edges. */
+  readonly bare: string;
+  readonly functionWord: typeof ENGLISH | typeof FOREIGN | undefined;
+  /** May be a shaped name (a scope, a dot or dash inside, a capital after a letter). */
+  readonly innerShape: boolean;
+  /** Is a shaped name (read only when `innerShape`). */
+  readonly shapedName: boolean;
+  /** A lowercase word of 4 to 30 letters, which may be an unknown word. */
+  readonly lowerWord: boolean;
+}
+
+const ENGLISH = 1;
+const FOREIGN = 2;
+
+// The same tokens recur from message to message, and a token's reading depends on it alone:
+// the expressions and sets are consulted once per token.
+const tokenReadings = new WordMemo<TokenReading>();
+
+function readToken(token: string): TokenReading {
+  const bare = EDGE.test(token) ? token.replace(EDGE_PUNCTUATION, '') : token;
+  let functionWord: TokenReading['functionWord'];
+  if (bare.length <= 5) {
+    const lower = bare.toLowerCase();
+    if (ENGLISH_FUNCTION.has(lower)) functionWord = ENGLISH;
+    else if (FOREIGN_FUNCTION.has(lower)) functionWord = FOREIGN;
+  }
+  const innerShape = bare.length >= 3 && INNER_SHAPE.test(bare);
+  return { bare, functionWord, innerShape, shapedName: innerShape && !URL_LIKE.test(bare) && isShapedName(bare), lowerWord: LOWER_WORD.test(bare) };
 }
 
 function isShapedName(bare: string): boolean {
