@@ -166,6 +166,10 @@ export async function knownLists(): Promise<Array<[string, () => LabelledMessage
     // Product words from non-developers, questions about one's own code and release readiness, in seven
     // languages, with as many office near-misses (issue #12).
     ['devP', 'routingDevP.jsonl'],
+    // Code-leaning messages in eleven languages (pl/ja/ko/zh/ru/tr/sv among them), with office near-misses.
+    ['devQ', 'routingDevQ.jsonl'],
+    // Cowork-leaning office work with a technical flavour, in eleven languages, with coding requests mixed in.
+    ['devR', 'routingDevR.jsonl'],
     // Forced phrasings, near-misses that must not force, and Italian and Dutch messages. Named outside
     // routingDev*.jsonl so that the learned signal does not train on it (it tests the override).
     ['devForced', 'forcedDev.jsonl'],
