@@ -70,12 +70,12 @@ const OFF = NEVER;
 // that, on the lists J and D held out in turn, it sent more office work to Code than it saved.
 const TO_CODE = [4.5, 5, 6, 7, 8];
 const TO_CODE_PER_POINT = [0, 0.5, 1, 1.5, 2];
-// It overrules the rules' Code only at odds of e^6 (about 400 to 1) for Cowork or more, and
+// It overrules the rules' Code only at odds of e^5 (about 150 to 1; e^6 until lists Q and R) for Cowork or more, and
 // a point more for each point the rules are sure: the rules' Code misses it catches are
 // office work in words of code ("summarize this github issue thread for my boss"); lower
 // thresholds lost coding work on the held-out folds, and without the per-point term it
 // overruled rule tests ("summarize the PR" is coding work).
-const TO_COWORK = [6, 8, 10, 12];
+const TO_COWORK = [5, 6, 8, 10, 12];
 const TO_COWORK_PER_POINT = [1, 2];
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Trains the learned routing signal on the labelled development lists
- * (test/shared/eval/routingDev*.jsonl, the former held-out lists D and J and A–C, and
- * ../shared/eval/routing-sample.jsonl; never heldOutK.jsonl) and writes shared/routing/learnedWeights.data.ts. Deterministic.
+ * (test/shared/eval/routingDev*.jsonl, the former held-out lists D, J, K, 4 and A–C, and
+ * ../shared/eval/routing-sample.jsonl; never a list in UNSEEN of bench/routingEval.ts) and writes shared/routing/learnedWeights.data.ts. Deterministic.
  *
  *   npm run train:router
  */

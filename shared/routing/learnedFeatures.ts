@@ -18,6 +18,9 @@ const WORD_SEED = 0x1b873593;
 const BIGRAM_SEED = 0x5bd1e995;
 const GRAM_SEED = 0x27d4eb2d;
 const SHAPE_SEED = 0x165667b1;
+const CJK_SEED = 0x3c6ef372;
+// Japanese and Chinese write no spaces: a clause is one "word", and its character pairs carry its words.
+const MAX_CJK_WORD = 160;
 const BOUNDARY = 0x2; // marks the start and the end of a word in its character n-grams
 const MAX_GRAM = 5; // and 3 the shortest
 const MAX_GRAMMED_WORD = 40;
@@ -87,9 +90,11 @@ export function featureBuckets(folded: string, original: string, hasCode: boolea
     words++;
     let word = mix(WORD_SEED, 0);
     let inner = 0; // bit set: 1 dot, 2 slash, 4 dash, 8 underscore, 16 digit, 32 letter
+    let cjk = false;
     for (let k = start; k < end; k++) {
       const code = folded.charCodeAt(k);
       word = mix(word, code);
+      if (code >= 0x3040 && isCjk(code)) cjk = true;
       if (code === 46) inner |= 1;
       else if (code === 47) inner |= 2;
       else if (code === 45) inner |= 4;
@@ -102,6 +107,7 @@ export function featureBuckets(folded: string, original: string, hasCode: boolea
     previousWord = word;
     // A very long token (a pasted hash, a run of one letter) says nothing its first characters don't: its grams stop there.
     n = grams(folded, start, Math.min(end, start + MAX_GRAMMED_WORD), out, n, wordLimit);
+    if (cjk) n = cjkPairs(folded, start, Math.min(end, start + MAX_CJK_WORD), out, n, wordLimit);
     const shapes = (inner & 1 && inner & 32 ? 1 << Shape.DottedName : 0) | (inner & 2 && inner & 32 ? 1 << Shape.Path : 0) | (inner & 1 && inner & 16 && !(inner & 32) ? 1 << Shape.Version : 0) | (inner & 4 && inner & 32 ? 1 << Shape.Dashed : 0) | (inner & 8 ? 1 << Shape.Underscored : 0) | (inner & 16 ? 1 << Shape.Digits : 0);
     const fresh = shapes & ~seen;
     if (fresh !== 0) {
@@ -129,6 +135,22 @@ function grams(folded: string, start: number, end: number, out: Int32Array, n: n
       hash = Math.imul(hash ^ (at === end ? BOUNDARY : folded.charCodeAt(at)), FNV_PRIME);
       out[n++] = hash & MASK;
     }
+  }
+  return n;
+}
+
+/** Kana, CJK ideographs and Hangul syllables. */
+function isCjk(code: number): boolean {
+  return (code >= 0x3040 && code <= 0x30ff) || (code >= 0x3400 && code <= 0x9fff) || (code >= 0xac00 && code <= 0xd7af);
+}
+
+/** Writes the pairs of adjacent characters of folded[start, end) with a CJK character in them; returns the new n. */
+function cjkPairs(folded: string, start: number, end: number, out: Int32Array, n: number, limit: number): number {
+  for (let at = start + 1; at < end && n < limit - MAX_GRAM; at++) {
+    const before = folded.charCodeAt(at - 1);
+    const code = folded.charCodeAt(at);
+    if (!isCjk(before) && !isCjk(code)) continue;
+    out[n++] = Math.imul(Math.imul(CJK_SEED ^ before, FNV_PRIME) ^ code, FNV_PRIME) & MASK;
   }
   return n;
 }
