@@ -77,9 +77,9 @@ interface Mention {
 }
 
 // Every form of the phrase names code (or Claude): most messages are done with one cheap test.
-// Every form also names a session or Claude: "ses…" (session, sesión, sessão, sessie, sesh), "sitz…".
+// Every form also names a session or Claude: "ses…" (session, sesión, sessão, sessie, sesh), "sitz…", "mod…" (Code mode).
 const MAY_MENTION = /c[o\u00F3\u00F2][dei]|cdoe|claude/i;
-const MAY_NAME_SESSION = /ses|sitz|claude/i;
+const MAY_NAME_SESSION = /ses|sitz|mod|claude/i;
 const TOKEN = /[\p{L}\p{N}]+/gu;
 // Between the words of one phrase: "Claude-Code-Session", "code_session", "code  session".
 const JOINER = /^[\s\-_]{0,3}$/;
@@ -192,7 +192,9 @@ function frame(masked: string, tokens: readonly Token[], phrase: SessionPhrase, 
   if (verb && (REQUEST_VERBS.has(verb.word) || GERUNDS.has(verb.word)) && asks(verb.word, tokens[v - 1]?.word) && (phrase.singular || negated)) {
     // "Claude Code" alone is the product only after an opening verb: "open Claude Code and …".
     if (phrase.app && !/^(?:open|opne|start|strat|launch|fire|run)$/.test(verb.word)) return undefined;
-    const kind = negated ? 'negated' : GERUNDS.has(verb.word) ? 'question' : classify(masked, verb.start, lastToken.end, questionMarks, verb.word);
+    // A gerund names the act ("does opening a code session …"), except after "mind": "would you mind opening a Code session?" asks.
+    const namesTheAct = GERUNDS.has(verb.word) && tokens[v - 1]?.word !== 'mind';
+    const kind = negated ? 'negated' : namesTheAct ? 'question' : classify(masked, verb.start, lastToken.end, questionMarks, verb.word);
     return { start: verb.start, end, frameStart: verb.start, kind };
   }
   if (phrase.app || !phrase.singular) return undefined;
@@ -303,7 +305,7 @@ const NEGATION =
   /\b(?:don't|dont|do not|does not|doesn't|didn't|did not|never|not|no need to|no|without|instead of|rather than|stop|avoid|won't|wouldn't|shouldn't|can't|cannot|nor|ne|pas|jamais|sans|nunca|sin|nicht|kein|keine|keinen|ohne|nao|nem|non|mai|senza|niet|geen|nooit|zonder)\b|\bn'/;
 
 const QUESTION =
-  /\b(?:how|what|why|when|where|which|who|whether|is it|is there|are there|does|did|do (?:i|we)|can (?:i|we)|could (?:i|we)|should (?:i|we)|may (?:i|we)|if (?:i|we|you)|once (?:i|we|you)|after (?:i|we|you)|before (?:i|we|you)|possible to|able to|way to|allowed to|comment|pourquoi|quand|est-ce que|puis-je|peut-on|como|por que|cuando|puedo|se puede|posso|quando|wie|warum|wann|kann ich|kann man|darf ich|come (?:si|posso|faccio|apro|avvio|inizio)|perche|si puo|hoe|waarom|wanneer|kan ik|mag ik|wat)\b/;
+  /\b(?:how|what|why|when|where|which|who|whether|is it|is there|are there|does|did|do (?:i|we)|can (?:i|we)|could (?:i|we)|should (?:i|we)|may (?:i|we)|if (?:i|we|you)|once (?:i|we|you)|after (?:i|we|you)|before (?:i|we|you)|possible to|able to|way to|allowed to|comment|combien|pourquoi|quand|est-ce que|puis-je|peut-on|como|cuanto|cuanta|por que|cuando|puedo|se puede|posso|quando|wie|warum|wann|kann ich|kann man|darf ich|come (?:si|posso|faccio|apro|avvio|inizio)|perche|quanto|si puo|hoe|waarom|wanneer|kan ik|mag ik|wat)\b/;
 
 // Someone else's words: "my manager said to open …", "the docs say to …", "remind me to …".
 const REPORTED =

@@ -10,9 +10,10 @@ const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/).f
 /** "Code" in a session's name: "code session", "sesión de código", "sessione di codice", typos. */
 export const CODE_WORDS = set('code codes cdoe coed cod coding codign codeing codigo codice codi claudecode');
 
-/** "Session" in each language, as typed on phones: sesion, sesison, sesh, sitzung, sessie. */
+/** "Session" in each language, as typed on phones: sesion, sesison, sesh, sitzung, sessie; and "mode". */
 export const SESSION_WORDS = set(
-  'session sesion sesison sessoin sessiom sessio sesson sessin sesh sitzung sitzun sessao sessione sesione sessie sesie',
+  // "Code mode" is what some people call a session of the product ("launch Code mode and …").
+  'session sesion sesison sessoin sessiom sessio sesson sessin sesh sitzung sitzun sessao sessione sesione sessie sesie mode modo modus',
 );
 
 /** Plural sessions: a mention ("code sessions are great"), never a request for one. */
@@ -110,7 +111,7 @@ export const HEADING_LEAD = set(`
 export const FILLER_WORDS = set(`
   hey hi hello yo ok okay so now then and also alright right great thanks bot claude dispatch please pls plz kindly
   just quickly can could would will you u we go ahead i want need like d id let lets s us me time to for quick one
-  um uh yeah well like
+  um uh yeah well like mind do
   bitte por favor porfa stp svp peux tu pouvez vous puedes podes pode podrias voce kannst konntest du mal
   j ai besoin m mi serve ho bisogno di preciso de necesito ich brauche ik heb kun je kunt kan even graag puoi potresti
 `);

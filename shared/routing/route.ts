@@ -8,6 +8,7 @@ import { foldText, normalizeChatText } from './normalize.js';
 import { detectOverride } from './override.js';
 import { groundingSignals } from './grounding.js';
 import { projectShapes } from './projectShapes.js';
+import { declineOfCodeWork } from './declinesCodeWork.js';
 import { spaceOutCjkWords } from './cjkSegments.js';
 import { findRepoHint } from './repoHint.js';
 import { weigh } from './score.js';
@@ -102,6 +103,7 @@ export function routeByRules(text: string, context?: RoutingContext): RulesTrace
     return { decision: withHint({ route: 'code', forced: true, reason: FORCED_REASON, task: override.task }, repoHint), margin: 0 };
   }
   const words = wordSignals(folded);
+  const declinesWork = declinesWorkOnCode(folded, words);
   const verbKind = words.mainVerb?.term.kind;
   const verdict = weigh({
     words,
@@ -110,17 +112,34 @@ export function routeByRules(text: string, context?: RoutingContext): RulesTrace
     grounding,
     shapes: projectShapes(folded),
     declinesCodeSession: override.kind === 'negated',
+    // A declined Code session declines the work too: "don't launch code mode for this, just summarize …".
+    declinesCodeWork: declinesWork || override.kind === 'negated',
     asksAboutCodeSessions: override.kind === 'question',
   });
-  const clause = verdict.route === 'cowork' && words.wordCount >= MIN_RUN_ON_WORDS && mayHoldCodingClause(words) ? codingClause(folded) : undefined;
+  // A message that rules out work on code names that work only to rule it out ("I'm not asking you to fix the bug, just …").
+  const clause = verdict.route === 'cowork' && !declinesWork && words.wordCount >= MIN_RUN_ON_WORDS && mayHoldCodingClause(words) ? codingClause(folded) : undefined;
   const final = clause ?? verdict;
   // A coding clause in a run-on message is a code route with no margin of its own.
   const margin = clause ? 0 : Math.abs(verdict.score - CODE_THRESHOLD);
   const decision = withHint({ route: final.route, forced: false, reason: final.reason, task: normalized.text }, repoHint);
   // A question about Code sessions, or a message that declines one, is the rules' alone: the model reads "code session" as code.
-  if (override.kind !== 'none') return { decision, margin };
+  // So is a message that declines work on code: the model reads the declined words as the request.
+  if (override.kind !== 'none' || declinesWork) return { decision, margin };
   const input: LearnedInput = { folded, original: normalized.text, hasCode: normalized.codeSpans.length > 0 || normalized.codeBlocks.length > 0 };
   return { decision, margin, input };
+}
+
+/**
+ * Whether a message rules out work on code: it says so, and not after a request that is
+ * coding work ("refactor the parser, don't change the tests" asks for a refactor).
+ */
+function declinesWorkOnCode(folded: string, words: WordSignals): boolean {
+  const at = declineOfCodeWork(folded);
+  if (at === -1) return false;
+  const verb = words.mainVerb;
+  if (!verb || !words.imperative || verb.term.kind !== 'codeVerb') return true;
+  const verbAt = folded.indexOf(verb.word);
+  return verbAt === -1 || verbAt >= at;
 }
 
 /**

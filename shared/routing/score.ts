@@ -18,6 +18,8 @@ export interface MessageSignals {
   readonly declinesCodeSession: boolean;
   /** The message asks a question about Code sessions ("how do I open a Code session?"). */
   readonly asksAboutCodeSessions: boolean;
+  /** The message says it wants no work on code ("don't look at the code, I only need …"; see `declinesCodeWork.ts`). */
+  readonly declinesCodeWork?: boolean;
   /**
    * Names shaped like code and words no English list knows (see `technical.ts`), found on
    * demand with `technicalOnDemand`: most office messages never need them.
@@ -64,6 +66,10 @@ const BUMP_VERBS = new Set(['bump', 'upgrade']);
 const TASK_VERBS = new Set(['run', 'check']);
 const PROJECT_TASKS = new Set(['types', 'tests', 'unit tests', 'the build', 'the linter', 'a pipeline', 'CI', 'a script', 'a migration', 'test coverage', 'the bundle', 'the lockfile', 'a flaky test']);
 const PROJECT_TASK_WEIGHT = 2;
+// Outweighs the code words the decline itself names ("don't look at the code"), and a light
+// request beside it, but not a plain coding task with a constraint ("fix the failing login
+// test in auth.ts, don't touch the code in payments/").
+const DECLINES_CODE_WORK_WEIGHT = -6;
 
 interface Tally {
   codeObjects: number;
@@ -141,7 +147,8 @@ export function weigh(signals: MessageSignals): Verdict {
   // In a question ("explain how git rebase works") a code verb is the topic, not the request.
   // A question about Code sessions is a question too.
   const informational = (words.informational || signals.asksAboutCodeSessions) && !words.diagnostic && !asksAboutOurs;
-  const verbsAreTopics = informational && !words.imperative;
+  // An imperative of office work is the question itself: "объясни, как работает git rebase" (explain how …).
+  const verbsAreTopics = informational && (!words.imperative || words.mainVerb?.term.kind === 'coworkVerb');
   const codeVerbs = verbsAreTopics ? 0 : tally.codeVerbs;
   const strongestCodeVerb = verbsAreTopics ? 0 : tally.strongestCodeVerb;
   const projectTask = runsProjectTask(words, verbsAreTopics);
@@ -173,9 +180,10 @@ export function weigh(signals: MessageSignals): Verdict {
   const setsUpTool = setsUpATool(words) && !officeWork;
   if (setsUpTool) score += 2;
   if (swapsLibrary) score += SWAP_LIBRARY_WEIGHT;
+  if (signals.declinesCodeWork) score += DECLINES_CODE_WORK_WEIGHT;
 
   // A project shape is a request about the project by itself, unless the request is to write or research.
-  if (shapes.length > 0 && !(words.mainVerb?.term.kind === 'coworkVerb' && words.mainVerb.term.weight <= -2)) score = Math.max(score, CODE_THRESHOLD);
+  if (shapes.length > 0 && !signals.declinesCodeWork && !(words.mainVerb?.term.kind === 'coworkVerb' && words.mainVerb.term.weight <= -2)) score = Math.max(score, CODE_THRESHOLD);
   const anchored = hasStructure || shapes.length > 0 || projectTask || codeEvidence >= 2 || strongestCodeVerb >= 3 || strongestCodeVerb + codeEvidence >= 3 || dependencyUpdate || builds || documentsCode || wishesFeature || asksAboutOurs || terse || setsUpTool || swapsLibrary || actsOnCodeHead(words);
   const route = anchored && score >= CODE_THRESHOLD ? 'code' : 'cowork';
   const dependencyVerb = dependencyUpdate ? (words.matches.find((m) => UPDATE_VERBS.has(m.term.label))?.term.label ?? 'update') : undefined;

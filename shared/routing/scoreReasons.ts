@@ -75,6 +75,7 @@ export function coworkReason(signals: MessageSignals, codeEvidence: number, hasS
   const area = coworkArea(signals.words);
   if (signals.asksAboutCodeSessions) return 'a question about Code sessions, not a coding task';
   if (signals.declinesCodeSession) return `the message says not to open a Code session; looks like ${area}`;
+  if (signals.declinesCodeWork) return `the message says it needs no work on code; looks like ${area}`;
   if (codeEvidence >= 2 || hasStructure) {
     const labels = codeObjectLabels(signals, false).slice(0, 2);
     return `weak coding signal${labels.length > 0 ? ` (mentions ${joinAnd(labels)})` : ''}; looks like ${area}`;

@@ -8,6 +8,7 @@ import { WordMemo } from './wordMemo.js';
 import { stems } from './stems.js';
 import { productQuestion } from './productQuestion.js';
 import { wordsOf } from './words.js';
+import { foldText } from './normalize.js';
 
 /** A vocabulary term found in the message. */
 export interface WordMatch {
@@ -59,6 +60,22 @@ const APOSTROPHE = /'/g;
 
 const INFORMATIONAL =
   /\b(?:what(?:s| is| are| was| were| does| do| did| should| would| will| can| could| happens| about)|who (?:is|are|was|were)|when (?:is|are|was|did|does|do|will|should)|where (?:is|are|can|do|does|should)|which (?:is|are|one|ones)|how (?:do|does|did|can|could|should|would|is|are|many|much|long|often|far|old|to)|explain|describe|define|tell me|teach me|help me understand|difference between|meaning of|eli5|give me (?:a |an |some )?(?:summary|overview|list|ideas?|tips|examples|rundown|recap|brief|breakdown)|is it (?:true|possible|worth|better|ok|okay)|should i|qu est[- ]ce|c est quoi|explique|que significa|explica|como funciona|was ist|was sind|wie (?:viel|viele|lange|funktioniert)|erklare|erklar|spiegami|spiegaci|spiegare|che cos[ae]|cose un[ao]?|cosa (?:e|sono|significa)|leg (?:me )?uit|uitleggen|wat (?:is|zijn|betekent))\b/;
+// The same in Polish, Russian, Turkish and Swedish, and in Japanese, Korean and Chinese, folded as the message is.
+// Their letters are not \w: a word starts after a character that is no letter, instead of at \b; the
+// words of the unspaced scripts need no edge.
+const QUESTION_WORDS_MORE = [
+  ...['co to jest', 'co to są', 'czym jest', 'czym są', 'wyjaśnij', 'wytłumacz', 'objaśnij', 'jak działa', 'na czym polega', 'jaka jest różnica'],
+  ...['что такое', 'что значит', 'что означает', 'объясни', 'расскажи', 'как работает', 'как работают', 'в чём разница', 'чем отличается'],
+  ...['nedir', 'ne demek', 'açıkla', 'anlatır mısın', 'nasıl çalış', 'farkı ne'],
+  ...['vad är', 'vad betyder', 'vad innebär', 'förklara', 'hur fungerar', 'skillnaden mellan'],
+];
+const QUESTION_WORDS_UNSPACED = ['とは', 'って何', 'を教えて', 'について教えて', '説明して', '仕組み', '違いは', '뭔지', '무엇인가', '뭐야', '설명해', '어떻게 작동', '차이가', '什么是', '是什么', '解释', '介绍一下', '怎么工作', '如何工作', '原理', '区别'];
+const INFORMATIONAL_MORE = new RegExp(
+  String.raw`(?:^|[^\p{L}\p{N}])(?:${QUESTION_WORDS_MORE.map(foldText).join('|')})|${QUESTION_WORDS_UNSPACED.map(foldText).join('|')}`,
+  'u',
+);
+// Most messages are written in the languages INFORMATIONAL reads; the others are looked at only when a word may be theirs.
+const MAY_ASK_MORE = /[^\x00-\x7f]|nedir|ne demek|vad ar|vad betyder|forklara|hur fungerar|skillnaden|co to|czym|wyjasnij|objasnij|na czym/;
 const DIAGNOSTIC =
   /\b(?:why|whys|what(?:s| is) (?:wrong|broken|failing|causing|breaking|happening with)|what broke|pourquoi|por que|porque falla|warum|perche|waarom|wat is er mis|(?:che )?cosa non va)\b/;
 const MALFUNCTION = new RegExp(
@@ -213,7 +230,7 @@ export function wordSignals(text: string): WordSignals {
     mainVerb,
     imperative: mainVerb?.index === firstWord,
     headObject,
-    informational: INFORMATIONAL.test(text),
+    informational: INFORMATIONAL.test(text) || (MAY_ASK_MORE.test(text) && INFORMATIONAL_MORE.test(text)),
     diagnostic: DIAGNOSTIC.test(text),
     versionTarget: MAY_BE_VERSION.test(text) && VERSION_TARGET.test(text),
     malfunction: MAY_MALFUNCTION.test(text) && MALFUNCTION.test(text),

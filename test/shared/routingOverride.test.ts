@@ -160,3 +160,30 @@ describe('the override in Polish, Russian, Turkish, Swedish, Japanese, Korean an
     });
   }
 });
+
+// From lists K and 4 (written before these rules by people who never read the router), with variants.
+describe('the override: "Code mode", "would you mind opening …", questions of how long', () => {
+  for (const [text, task] of [
+    ["launch Code mode and go through the celery tasks, I think some of them aren't idempotent", "go through the celery tasks, I think some of them aren't idempotent"],
+    ['start code mode and fix the flaky test', 'fix the flaky test'],
+    ["Hey, would you mind opening a Code session? I'd like help brainstorming names for our new podcast.", "I'd like help brainstorming names for our new podcast."],
+    ['do you mind starting a code session and bumping lodash', 'bumping lodash'],
+  ] as const) {
+    it(`${JSON.stringify(text)} forces a Code session`, () => {
+      const d = route(text);
+      assert.equal(d.forced, true, d.reason);
+      assert.equal(d.route, 'code');
+      assert.equal(d.task, task);
+    });
+  }
+
+  for (const text of ['¿cuánto tarda en arrancar una sesión de Code?', 'combien de temps pour ouvrir une session Code ?', 'does opening a code session cost more?', 'what is code mode?', 'open the code mode settings']) {
+    it(`${JSON.stringify(text)} forces nothing`, () => assert.equal(route(text).forced, false));
+  }
+
+  it('a declined Code session declines the work: "don\'t launch code mode for this, just summarize …" is Cowork', () => {
+    const d = route("please don't launch code mode for this, just summarize the Rust 1.80 release post");
+    assert.equal(d.forced, false);
+    assert.equal(d.route, 'cowork', d.reason);
+  });
+});
