@@ -70,10 +70,14 @@ const UNSPACED_PATTERNS: readonly string[] = [
 
 const ANY = new RegExp(PATTERNS.map((p) => foldText(p)).join('|'));
 const UNSPACED = new RegExp(UNSPACED_PATTERNS.map((p) => foldText(p)).join('|'), 'u');
+// What UNSPACED_PATTERNS rule out, in their words.
+const MAY_DECLINE_UNSPACED = new RegExp(foldText('kod|код|репо|repo|コード|코드|代码'));
+const NON_ASCII = /[^\x00-\x7f]/;
 const SPACES = / +/g;
 const CJK_GAP = /(?<=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]) (?=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])/gu;
-// The cheap test first: most messages never say any of these words.
-const MAY_DECLINE = new RegExp(foldText('code|repo|bug|test|source|codigo|codice|depot|kod|код|репо|コード|코드|代码'));
+// The cheap tests first: most messages never say both a thing of code and a word of negation.
+const MAY_NAME_CODE = new RegExp(foldText('code|repo|bug|test|source|codigo|codice|depot|kod|код|репо|コード|코드|代码'));
+const MAY_NEGATE = new RegExp(foldText('dont|do not|no |not |nothing|pas |inutile|nada|kein|nicht|fass|nao|non |niente|geen|niet|blijf|nie |не |dokunma|degistirme|bakma|gerek|yazma|inte |ingen|ない|いらない|不要|지|필요없|不|别'));
 
 /**
  * Where a folded message says it wants no work on code.
@@ -82,9 +86,10 @@ const MAY_DECLINE = new RegExp(foldText('code|repo|bug|test|source|codigo|codice
  * @returns The index in `folded` where the decline starts (about, for unspaced scripts), or -1 when it says none.
  */
 export function declineOfCodeWork(folded: string): number {
-  if (!MAY_DECLINE.test(folded)) return -1;
+  if (!MAY_NAME_CODE.test(folded) || !MAY_NEGATE.test(folded)) return -1;
   const spaced = ANY.exec(folded);
   if (spaced) return spaced.index;
+  if (!MAY_DECLINE_UNSPACED.test(folded)) return -1;
   // Taking spaces out only moves the decline nearer the start.
-  return UNSPACED.exec(folded.replace(CJK_GAP, '').replace(SPACES, ' '))?.index ?? -1;
+  return UNSPACED.exec(NON_ASCII.test(folded) ? folded.replace(CJK_GAP, '').replace(SPACES, ' ') : folded)?.index ?? -1;
 }

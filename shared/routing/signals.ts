@@ -74,8 +74,11 @@ const INFORMATIONAL_MORE = new RegExp(
   String.raw`(?:^|[^\p{L}\p{N}])(?:${QUESTION_WORDS_MORE.map(foldText).join('|')})|${QUESTION_WORDS_UNSPACED.map(foldText).join('|')}`,
   'u',
 );
-// Most messages are written in the languages INFORMATIONAL reads; the others are looked at only when a word may be theirs.
-const MAY_ASK_MORE = /[^\x00-\x7f]|nedir|ne demek|vad ar|vad betyder|forklara|hur fungerar|skillnaden|co to|czym|wyjasnij|objasnij|na czym/;
+// Most messages are written in the languages INFORMATIONAL reads: the others are looked at only when a letter
+// outside ASCII, or a word of theirs that folds to ASCII, may be one.
+const NON_ASCII_LETTER = /[^\x00-\x7f]/;
+const ASCII_ASK_WORDS = new Set(['nedir', 'demek', 'vad', 'forklara', 'fungerar', 'skillnaden', 'co', 'czym', 'wyjasnij', 'objasnij']);
+const mayAskInMoreLanguages = (text: string, words: readonly string[]): boolean => NON_ASCII_LETTER.test(text) || words.some((w) => ASCII_ASK_WORDS.has(w));
 const DIAGNOSTIC =
   /\b(?:why|whys|what(?:s| is) (?:wrong|broken|failing|causing|breaking|happening with)|what broke|pourquoi|por que|porque falla|warum|perche|waarom|wat is er mis|(?:che )?cosa non va)\b/;
 const MALFUNCTION = new RegExp(
@@ -230,7 +233,7 @@ export function wordSignals(text: string): WordSignals {
     mainVerb,
     imperative: mainVerb?.index === firstWord,
     headObject,
-    informational: INFORMATIONAL.test(text) || (MAY_ASK_MORE.test(text) && INFORMATIONAL_MORE.test(text)),
+    informational: INFORMATIONAL.test(text) || (mayAskInMoreLanguages(text, words) && INFORMATIONAL_MORE.test(text)),
     diagnostic: DIAGNOSTIC.test(text),
     versionTarget: MAY_BE_VERSION.test(text) && VERSION_TARGET.test(text),
     malfunction: MAY_MALFUNCTION.test(text) && MALFUNCTION.test(text),
