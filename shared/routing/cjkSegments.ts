@@ -25,3 +25,18 @@ export function spaceOutCjkWords(folded: string): string {
   if (!ANY_CJK.test(folded)) return folded;
   return folded.replace(KNOWN, ' $& ').replace(SCRIPT_CHANGE, ' ');
 }
+
+const CJK_GAP = new RegExp(String.raw`(?<=${CJK_LETTER}) +(?=${CJK_LETTER})`, 'gu');
+const SPACES = / {2,}/g;
+
+/**
+ * Undoes `spaceOutCjkWords` between two Japanese, Korean or Chinese letters, and runs of
+ * spaces: for patterns written as the text is written ("コードは触らないで").
+ *
+ * @param spaced - A folded message, as `spaceOutCjkWords` left it.
+ * @returns The text with those spaces taken out; never longer, so an index in it is at or before the same place in `spaced`.
+ */
+export function closeUpCjkWords(spaced: string): string {
+  if (!ANY_CJK.test(spaced)) return spaced;
+  return spaced.replace(CJK_GAP, '').replace(SPACES, ' ');
+}

@@ -8,6 +8,7 @@
  * the rest of the message rather than letting it decide alone.
  */
 
+import { closeUpCjkWords } from './cjkSegments.js';
 import { foldText } from './normalize.js';
 
 // What is ruled out: code, its home, or work on it.
@@ -72,9 +73,6 @@ const ANY = new RegExp(PATTERNS.map((p) => foldText(p)).join('|'));
 const UNSPACED = new RegExp(UNSPACED_PATTERNS.map((p) => foldText(p)).join('|'), 'u');
 // What UNSPACED_PATTERNS rule out, in their words.
 const MAY_DECLINE_UNSPACED = new RegExp(foldText('kod|код|репо|repo|コード|코드|代码'));
-const NON_ASCII = /[^\x00-\x7f]/;
-const SPACES = / +/g;
-const CJK_GAP = /(?<=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]) (?=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])/gu;
 // The cheap tests first: most messages never say both a thing of code and a word of negation.
 const MAY_NAME_CODE = new RegExp(foldText('code|repo|bug|test|source|codigo|codice|depot|kod|код|репо|コード|코드|代码'));
 const MAY_NEGATE = new RegExp(foldText('dont|do not|no |not |nothing|pas |inutile|nada|kein|nicht|fass|nao|non |niente|geen|niet|blijf|nie |не |dokunma|degistirme|bakma|gerek|yazma|inte |ingen|ない|いらない|不要|지|필요없|不|别'));
@@ -91,5 +89,5 @@ export function declineOfCodeWork(folded: string): number {
   if (spaced) return spaced.index;
   if (!MAY_DECLINE_UNSPACED.test(folded)) return -1;
   // Taking spaces out only moves the decline nearer the start.
-  return UNSPACED.exec(NON_ASCII.test(folded) ? folded.replace(CJK_GAP, '').replace(SPACES, ' ') : folded)?.index ?? -1;
+  return UNSPACED.exec(closeUpCjkWords(folded))?.index ?? -1;
 }

@@ -34,7 +34,8 @@ const MAX_SEGMENTS = 1000;
 const REMOVED = '\u0001';
 const REMOVED_MARKUP = /\u0001+(?: ?[,:](?= |$))?/g;
 const SPACE_BEFORE_PUNCTUATION = / +(?=[,.!?;:](?:\s|$))/g;
-const NON_ASCII = /[^\x00-\x7F]/;
+/** Any character outside ASCII: text without one needs no Unicode folding, and no reading of other scripts. */
+export const NON_ASCII = /[^\x00-\x7F]/;
 const HORIZONTAL_SPACE = /[ \t\u00A0\u2000-\u200B\u202F\u205F\u3000]{2,}|[\t\u00A0\u2000-\u200B\u202F\u205F\u3000]/g;
 const SPACE_AROUND_NEWLINE = / ?\n ?/g;
 const MANY_NEWLINES = /\n{3,}/g;

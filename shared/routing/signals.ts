@@ -8,7 +8,7 @@ import { WordMemo } from './wordMemo.js';
 import { stems } from './stems.js';
 import { productQuestion } from './productQuestion.js';
 import { wordsOf } from './words.js';
-import { foldText } from './normalize.js';
+import { NON_ASCII, foldText } from './normalize.js';
 
 /** A vocabulary term found in the message. */
 export interface WordMatch {
@@ -76,9 +76,8 @@ const INFORMATIONAL_MORE = new RegExp(
 );
 // Most messages are written in the languages INFORMATIONAL reads: the others are looked at only when a letter
 // outside ASCII, or a word of theirs that folds to ASCII, may be one.
-const NON_ASCII_LETTER = /[^\x00-\x7f]/;
 const ASCII_ASK_WORDS = new Set(['nedir', 'demek', 'vad', 'forklara', 'fungerar', 'skillnaden', 'co', 'czym', 'wyjasnij', 'objasnij']);
-const mayAskInMoreLanguages = (text: string, words: readonly string[]): boolean => NON_ASCII_LETTER.test(text) || words.some((w) => ASCII_ASK_WORDS.has(w));
+const mayAskInMoreLanguages = (text: string, words: readonly string[]): boolean => NON_ASCII.test(text) || words.some((w) => ASCII_ASK_WORDS.has(w));
 const DIAGNOSTIC =
   /\b(?:why|whys|what(?:s| is) (?:wrong|broken|failing|causing|breaking|happening with)|what broke|pourquoi|por que|porque falla|warum|perche|waarom|wat is er mis|(?:che )?cosa non va)\b/;
 const MALFUNCTION = new RegExp(

@@ -4,10 +4,11 @@
  * reader instead of being done again.
  */
 
+import { NON_ASCII } from './normalize.js';
+
 const WORD = /[a-z0-9]+/g;
 // Letters that folding keeps (Cyrillic, Polish ł, Turkish ı, Japanese, Korean, Chinese) are letters of words too.
 const ANY_WORD = /[\p{L}\p{N}]+/gu;
-const NON_ASCII = /[^\x00-\x7f]/;
 const NO_WORDS: readonly string[] = [];
 
 let lastText: string | undefined;
