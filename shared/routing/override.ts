@@ -16,6 +16,7 @@ import { LEXICON } from './lexicon.js';
 import { foldText } from './normalize.js';
 import { stems } from './stems.js';
 import { detectOverrideInMoreLanguages } from './overrideMoreLanguages.js';
+import { taskFromGerund } from './gerundTask.js';
 import {
   AFTER,
   BETWEEN,
@@ -378,6 +379,8 @@ function forcedTask(text: string, clauseStart: number, start: number, end: numbe
   const before = text.slice(0, keptUpTo).trim();
   let after = text.slice(end).replace(LEADING_CONNECTOR, '').trim();
   if (prefixIsFiller && POLITE_QUESTION.test(clausePrefix) && after.endsWith('?')) after = after.slice(0, -1).trimEnd();
+  // "would you mind opening a Code session and bumping lodash": the task goes on in gerunds.
+  if (GERUNDS.has(foldToken(/^\S+/.exec(text.slice(start, end))?.[0] ?? ''))) after = taskFromGerund(after);
   const kept = before.replace(/[\s,;:\u2014\u2013-]+$/, '');
   return kept && after ? `${kept} ${after}` : kept || after;
 }

@@ -167,7 +167,7 @@ describe('the override: "Code mode", "would you mind opening …", questions of 
     ["launch Code mode and go through the celery tasks, I think some of them aren't idempotent", "go through the celery tasks, I think some of them aren't idempotent"],
     ['start code mode and fix the flaky test', 'fix the flaky test'],
     ["Hey, would you mind opening a Code session? I'd like help brainstorming names for our new podcast.", "I'd like help brainstorming names for our new podcast."],
-    ['do you mind starting a code session and bumping lodash', 'bumping lodash'],
+    ['do you mind starting a code session and bumping lodash', 'bump lodash'],
   ] as const) {
     it(`${JSON.stringify(text)} forces a Code session`, () => {
       const d = route(text);
