@@ -151,6 +151,9 @@ export async function knownLists(): Promise<Array<[string, () => LabelledMessage
     ['heldOut4', () => readLabelledLines(path.resolve(repoRoot, 'test', 'shared', 'eval', 'heldOut4.jsonl'))],
     // 450 messages in 14 languages written 2026-12-03 by someone who read no code and no list; unseen (see UNSEEN).
     ['heldOut5', () => readLabelledLines(path.resolve(repoRoot, 'test', 'shared', 'eval', 'heldOut5.jsonl'))],
+    // 495 messages in 14 languages (41 code and 19 cowork with a repository context) written 2026-12-03 by
+    // someone who read no code and no list, before the rules of that day; unseen (see UNSEEN).
+    ['heldOut6', () => readLabelledLines(path.resolve(repoRoot, 'test', 'shared', 'eval', 'heldOut6.jsonl'))],
   ];
   for (const [name, file] of [
     ['dev', 'routingDev.jsonl'],
@@ -172,6 +175,8 @@ export async function knownLists(): Promise<Array<[string, () => LabelledMessage
     ['devQ', 'routingDevQ.jsonl'],
     // Cowork-leaning office work with a technical flavour, in eleven languages, with coding requests mixed in.
     ['devR', 'routingDevR.jsonl'],
+    // Product words, chores and failures said plainly in pl/ru/tr/sv/ja/ko/zh (and some de/en), with tech-flavoured office work.
+    ['devS', 'routingDevS.jsonl'],
     // Forced phrasings, near-misses that must not force, and Italian and Dutch messages. Named outside
     // routingDev*.jsonl so that the learned signal does not train on it (it tests the override).
     ['devForced', 'forcedDev.jsonl'],
@@ -183,7 +188,7 @@ export async function knownLists(): Promise<Array<[string, () => LabelledMessage
 }
 
 // Lists whose sentences stay unseen: scored only when named, their misses never printed, never trained on.
-export const UNSEEN: ReadonlySet<string> = new Set<string>(['heldOut5']);
+export const UNSEEN: ReadonlySet<string> = new Set<string>(['heldOut5', 'heldOut6']);
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const args = process.argv.slice(2);

@@ -280,7 +280,7 @@ const ROWS: readonly Row[] = [
   ['coworkObject', -1, 'writing', 'email mail courriel correo podcast video screenplay youtube post message mensaje nachricht reply respuesta text texte texto note notes sentence proposal pitch outline invitation invite spelling description'],
   ['coworkObject', -2, 'a document', 'transcript whitepaper release+notes meeting+notes compte+rendu meeting+minutes'],
   ['coworkObject', -1, 'a document', 'bug+report feature+request user+feedback customer+feedback'],
-  ['coworkObject', -2, 'writing', 'status+update complaint complaints'],
+  ['coworkObject', -2, 'writing', 'status+update complaint complaints guidelines'],
   // People and teams named after code are not code: "the backend team".
   ['coworkObject', 0, 'planning', 'backend+team frontend+team dev+team engineering+team backend+developer frontend+developer backend+engineer frontend+engineer api+product'],
   ['coworkObject', -1, 'planning', 'sprint retro standup onboarding offsite hackathon'],

@@ -142,6 +142,23 @@ const SPACED_ROWS: readonly Row[] = [
   ['coworkObject', -2, 'planning', 'möte mötet resa semester'],
   ['coworkObject', -2, 'spreadsheet work', 'kalkylark kalkylarket'],
   ['coworkObject', -2, 'a summary', 'sammanfattning'],
+  // The chores of a repository, the parts of a shop or an app as users name them, and failures said
+  // as people say them ("не уходит", "nie przychodzi", "gitmiyor"), in the same four languages.
+  ['codeVerb', 1, 'fix', 'разберись пофиксь ogarnij popraw+to hallet düzeltin'],
+  ['codeVerb', 3, 'commit', 'закоммить закоммитить закомить коммитни zacommituj scommituj commitnij commitle committa commita'],
+  ['codeVerb', 1, 'rename', 'переименуй zmień+nazwę yeniden+adlandır döp+om'],
+  ['actionVerb', 0, 'format', 'отформатируй sformatuj formatla formatera'],
+  ['actionVerb', 0, 'change', 'замени zastąp zamień podmień byt ersätt'],
+  ['codeObject', 2, 'a commit', 'коммит коммиты коммитов коммита commity commitów commitler'],
+  ['codeObject', 1, 'a file', 'файл файла файле файлы файлов plik pliki plików dosya dosyası dosyaları filen filerna'],
+  ['failure', 1, 'a failure', 'не+уходит не+приходит не+срабатывает не+сохраняется не+отправляется не+грузится не+открывается вылетает крашится глючит зависает'],
+  ['failure', 1, 'a failure', 'nie+przychodzi nie+dochodzi nie+zapisuje nie+wysyła nie+ładuje ucina wysypuje zawiesza'],
+  ['failure', 1, 'a failure', 'gitmiyor gelmiyor çöküyo patlıyor yüklenmiyor açılmıyor kaydetmiyor'],
+  ['failure', 1, 'a failure', 'kapar kraschade hänger laddar+inte skickas+inte kommer+inte+fram'],
+  ['surface', 1, 'the checkout', 'оплата оплаты оплате заказ заказа заказы заказов чекаут płatność płatności zamówienie zamówienia zamówień ödeme ödemesi sipariş siparişi siparişler siparişlerde betalningen ordern beställningen kassan'],
+  ['surface', 1, 'an invoice', 'faktura faktury fakturze fatura faturası faturada fakturan kvittot'],
+  ['surface', 1, 'the UI', 'админка админке админку экспорт экспорта выгрузка выгрузку фильтр поиск логин регистрация регистрации eksport eksportu panelu+admina panel+admina powiadomienie powiadomienia rejestracja admin+paneli yönetim+paneli bildirim bildirimi adminpanelen inloggningen exporten'],
+  ['surface', 1, 'sign-in', 'пароль пароля hasło hasła hasłem şifre şifresi şifreyi lösenord lösenordet'],
 ];
 
 /** Japanese, Korean and Chinese (simplified and traditional) forms: cut out of the text before it is read. */
@@ -179,6 +196,17 @@ const CJK_ROWS: readonly Row[] = [
   ['coworkObject', -2, 'planning', '会議 議事録 회의 회의록 会议 會議 纪要 旅行 여행 出張 출장 行程'],
   ['coworkObject', -2, 'spreadsheet work', 'スプレッドシート 스프레드시트 엑셀 表格 电子表格'],
   ['coworkObject', -2, 'research', 'プレゼン 발표 幻灯片 演示文稿'],
+  // The chores of a repository, the parts of a shop or an app, and failures said as people say them.
+  ['codeVerb', 1, 'fix', '直しといて 直しておいて 해결해줘 손봐줘 搞定 修下 改一下 处理下 处理一下'],
+  ['codeVerb', 3, 'commit', 'コミットして 커밋해 커밋하고'],
+  ['codeVerb', 1, 'rename', 'リネーム 리네임 改名 重命名'],
+  ['actionVerb', 0, 'format', 'フォーマット 整形 포맷 格式化'],
+  ['actionVerb', 0, 'change', '置き換え 乗り換え 교체 갈아타 替换 换成'],
+  ['failure', 1, 'a failure', 'ずれる ずれてる 届かない 反応しない 何も起きない 固まる 文字化け 터짐 터져 안+가 안+와 틀려 멈춰 崩了 没反应 没反映 收不到 没生效 不生效 卡住 白屏'],
+  ['surface', 1, 'the checkout', '注文 決済 주문 결제 订单 支付 回调'],
+  ['surface', 1, 'an invoice', '請求書 청구서 发票'],
+  ['surface', 1, 'the UI', '管理画面 관리자+화면 관리자 後台 后台 管理页面 详情页 画面 화면 页面 알림 推送 エクスポート'],
+  ['surface', 1, 'sign-in', 'パスワード 비밀번호 密码 ログイン 登陆'],
 ];
 
 const folded = (rows: readonly Row[]): Row[] =>

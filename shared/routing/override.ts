@@ -306,7 +306,7 @@ const NEGATION =
   /\b(?:don't|dont|do not|does not|doesn't|didn't|did not|never|not|no need to|no|without|instead of|rather than|stop|avoid|won't|wouldn't|shouldn't|can't|cannot|nor|ne|pas|jamais|sans|nunca|sin|nicht|kein|keine|keinen|ohne|nao|nem|non|mai|senza|niet|geen|nooit|zonder)\b|\bn'/;
 
 const QUESTION =
-  /\b(?:how|what|why|when|where|which|who|whether|is it|is there|are there|does|did|do (?:i|we)|can (?:i|we)|could (?:i|we)|should (?:i|we)|may (?:i|we)|if (?:i|we|you)|once (?:i|we|you)|after (?:i|we|you)|before (?:i|we|you)|possible to|able to|way to|allowed to|comment|combien|pourquoi|quand|est-ce que|puis-je|peut-on|como|cuanto|cuanta|por que|cuando|puedo|se puede|posso|quando|wie|warum|wann|kann ich|kann man|darf ich|come (?:si|posso|faccio|apro|avvio|inizio)|perche|quanto|si puo|hoe|waarom|wanneer|kan ik|mag ik|wat)\b/;
+  /\b(?:how|what|why|when|where|which|who|whether|is it|is there|are there|does|did|do (?:i|we)|can (?:i|we|a|an|the|my|our)|could (?:i|we|a|an|the)|(?:will|would) (?:a|an|the|my)|should (?:i|we)|may (?:i|we)|if (?:i|we|you)|once (?:i|we|you)|after (?:i|we|you)|before (?:i|we|you)|possible to|able to|way to|allowed to|comment|combien|pourquoi|quand|est-ce que|puis-je|peut-on|como|cuanto|cuanta|por que|cuando|puedo|se puede|posso|quando|wie|warum|wann|kann|darf ich|come (?:si|posso|faccio|apro|avvio|inizio)|perche|quanto|si puo|hoe|waarom|wanneer|kan ik|mag ik|wat)\b/;
 
 // Someone else's words: "my manager said to open …", "the docs say to …", "remind me to …".
 const REPORTED =

@@ -48,9 +48,9 @@ const LANGUAGES: readonly LanguagePattern[] = [
   },
   {
     lang: 'tr',
-    // Verb last: "bir Code oturumu aç", "yeni kod oturumu başlatır mısın"; -ma/-me is the negative ("açma").
+    // Verb last: "bir Code oturumu aç", "yeni kod oturumu başlatır mısın", "Code'da oturum başlat"; -ma/-me is the negative ("açma").
     request: new RegExp(
-      String.raw`(?:(?:bir|yeni)\s+)*${CODE}\s+(?:oturum[uı]?|session[ıi]?)\s+(?:(?:bir|yeni|l[uü]tfen)\s+)*(?:a[cç](?!ma|mak)[a-zçğıöşü]*|ba[sş]lat(?!ma|mak)[a-zçğıöşü]*|olu[sş]tur(?!ma|mak)[a-zçğıöşü]*)(?:\s+m[ıi]s[ıi]n(?:[ıi]z)?)?`,
+      String.raw`(?:(?:bir|yeni)\s+)*${CODE}(?:'?(?:da|de|ta|te|la|le))?\s+(?:(?:bir|yeni)\s+)?(?:oturum[uı]?|session[ıi]?)\s+(?:(?:bir|yeni|l[uü]tfen)\s+)*(?:a[cç](?!ma|mak)[a-zçğıöşü]*|ba[sş]lat(?!ma|mak)[a-zçğıöşü]*|olu[sş]tur(?!ma|mak)[a-zçğıöşü]*)(?:\s+m[ıi]s[ıi]n(?:[ıi]z)?)?`,
       'iu',
     ),
     negation: /(?:gerek\s+yok|gerekmez|istemiyorum|olmadan)/iu,
@@ -59,7 +59,7 @@ const LANGUAGES: readonly LanguagePattern[] = [
   {
     lang: 'sv',
     request: new RegExp(
-      String.raw`(?:[oö]ppna|starta|skapa|dra\s+ig[aå]ng|beh[oö]ver|vill\s+ha)(?:\s+(?:en|ny|mig|[aå]t\s+mig|g[aä]rna|snabbt))*\s+(?:${CODE}[\s-]?session|session\s+i\s+${CODE})`,
+      String.raw`(?:[oö]ppna|starta|skapa|dra\s+ig[aå]ng|k[oö]r\s+ig[aå]ng|beh[oö]ver|vill\s+ha)(?:\s+(?:en|ny|mig|[aå]t\s+mig|g[aä]rna|snabbt))*\s+(?:${CODE}[\s-]?session|session\s+i\s+${CODE})`,
       'iu',
     ),
     negation: /(?:^|\s)(?:inte|ingen|utan|beh[oö]vs\s+inte)(?:$|\s)/iu,
@@ -69,11 +69,11 @@ const LANGUAGES: readonly LanguagePattern[] = [
     lang: 'ja',
     // "Codeセッションを開いて", "コードセッションを起動してください"; 開かない / 開かず / 開かなくて decline.
     request: new RegExp(
-      String.raw`${CODE}\s*セッション\s*(?:を|で)?\s*(?:新しく|すぐ)?\s*(?:開(?!かな|かず)|ひら(?!かな|かず)|起動(?!しな|せず)|開始(?!しな|せず)|始め(?!な|ず)|はじめ(?!な|ず)|立ち上げ(?!な|ず)|作成(?!しな|せず)|作っ)`,
+      String.raw`${CODE}\s*の?\s*セッション\s*(?:を|で)?\s*(?:新しく|すぐ)?\s*(?:開(?!かな|かず)|ひら(?!かな|かず)|起動(?!しな|せず)|開始(?!しな|せず)|始め(?!な|ず)|はじめ(?!な|ず)|立ち上げ(?!な|ず)|作成(?!しな|せず)|作っ)`,
       'iu',
     ),
     negation: /(?:不要|いらない|必要はない|必要ない|なくていい|なくて大丈夫)/u,
-    question: /(?:どうやって|どうすれば|方法|とは|って何|なぜ)/u,
+    question: /(?:どうやって|どうすれば|方法|とは|って何|なぜ|どこ|いつ|できる|できます)/u,
   },
   {
     lang: 'ko',
@@ -83,7 +83,7 @@ const LANGUAGES: readonly LanguagePattern[] = [
       'iu',
     ),
     negation: /(?:안\s*열|열지|필요\s*없|하지\s*마|말고)/u,
-    question: /(?:어떻게|왜|뭐야|무엇|방법)/u,
+    question: /(?:어떻게|왜|뭐야|무엇|방법|어디|언제|가능|할\s*수\s*있)/u,
   },
   {
     lang: 'zh',
@@ -93,7 +93,7 @@ const LANGUAGES: readonly LanguagePattern[] = [
       'iu',
     ),
     negation: /(?:不用|不要|别|別|无需|無需|不必|没必要|沒必要)\s*(?:再\s*)?$/u,
-    question: /(?:怎么|怎麼|如何|为什么|為什麼|是什么|是什麼)/u,
+    question: /(?:怎么|怎麼|如何|为什么|為什麼|是什么|是什麼|哪里|哪裡|哪儿|什么时候|能不能|可以吗|可以嗎)/u,
   },
 ];
 
@@ -124,7 +124,7 @@ export function detectOverrideInMoreLanguages(text: string, masked: string): Ove
     const before = masked.slice(Math.max(0, start - NEGATION_WINDOW), start);
     const after = masked.slice(end, end + NEGATION_WINDOW);
     if (language.negation.test(before) || (language.lang !== 'zh' && language.negation.test(after))) return { kind: 'negated', task: text, spans };
-    if (language.question.test(masked.slice(0, end + NEGATION_WINDOW))) return { kind: 'question', task: text, spans };
+    if (language.question.test(masked.slice(0, questionScopeEnd(masked, end)))) return { kind: 'question', task: text, spans };
     return { kind: 'forced', task: taskWithout(text, start, end), spans };
   }
   // A session named without a verb of opening: declined ("nie otwieraj sesji Code"), asked about, or only mentioned.
@@ -137,6 +137,22 @@ export function detectOverrideInMoreLanguages(text: string, masked: string): Ove
   if (LANGUAGES.some((language) => language.negation.test(near))) return { kind: 'negated', task: text, spans };
   if (LANGUAGES.some((language) => language.question.test(masked))) return { kind: 'question', task: text, spans };
   return { kind: 'none', task: text, spans };
+}
+
+// The rest of a verb after the pattern's stem ("開いて", "열고", "otwórz"), and what joins a task to it.
+const VERB_REST = /^[\p{Script=Hiragana}\p{Script=Hangul}a-zçğıöşüęąłńśźżó]*/u;
+const JOINS_TASK = /(?:て|で|고|서)$/u;
+const JOINER_NEXT = /^\s*(?:[,、，:;—–-]|(?:i|a|и|а|och|ve|oraz)\s)/iu;
+
+/**
+ * Where a question word still makes the request a question about sessions. Just after the
+ * request it may ("Codeセッションを開く方法は？"); once a task is joined to the request
+ * ("Code 세션 열고 배포가 왜 실패하는지 봐줘"), a question word belongs to the task.
+ */
+function questionScopeEnd(masked: string, end: number): number {
+  const verbRest = VERB_REST.exec(masked.slice(end))?.[0] ?? '';
+  const joined = JOINS_TASK.test(verbRest) || JOINER_NEXT.test(masked.slice(end + verbRest.length));
+  return joined ? end + verbRest.length : end + NEGATION_WINDOW;
 }
 
 /** The message less the phrase and the words that join it to the task. */

@@ -13,6 +13,7 @@
  */
 
 import type { WordMatch } from './signals.js';
+import { asksWhereInCodeMoreLanguages } from './whereInCodeMoreLanguages.js';
 
 /** What the shape of a question says about the user's own product. */
 export interface ProductQuestion {
@@ -25,6 +26,7 @@ export interface ProductQuestion {
 const NONE: ProductQuestion = { aboutProduct: false, peopleAgent: false };
 // A question about things in general weighs as one about people: not a bug of the user's product.
 const GENERAL: ProductQuestion = { aboutProduct: false, peopleAgent: true };
+const ABOUT_PRODUCT: ProductQuestion = { aboutProduct: true, peopleAgent: false };
 const INDEFINITE = new Set('a an any un une des una unos unas um uma uns umas ein eine einer einen een'.split(' '));
 
 const FILLERS = new Set('so ok okay um uh hey hi and but like hmm also btw yeah quick question alors bon et euh pues y entao tipo e und hm also ahm'.split(' '));
@@ -63,7 +65,7 @@ export function productQuestion(words: readonly string[], matches: readonly Word
   let first = 0;
   while (first < 3 && FILLERS.has(words[first] ?? '')) first++;
   const questionWord = words[first] ?? '';
-  if (!QUESTION_WORDS.has(questionWord)) return NONE;
+  if (!QUESTION_WORDS.has(questionWord)) return asksWhereInCodeMoreLanguages(text) ? ABOUT_PRODUCT : NONE;
   const peopleAgent = asksAboutPeople(words, first + 1);
   if (peopleAgent) return { aboutProduct: false, peopleAgent };
   if (IN_OUR_PRODUCT.test(text)) return { aboutProduct: true, peopleAgent };

@@ -105,9 +105,10 @@ export function routeByRules(text: string, context?: RoutingContext): RulesTrace
   const words = wordSignals(folded);
   const declinesWork = declinesWorkOnCode(folded, words);
   const verbKind = words.mainVerb?.term.kind;
+  const structure = structuralSignals(normalized, masked);
   const verdict = weigh({
     words,
-    structure: structuralSignals(normalized, masked),
+    structure,
     technical: { text: unquoted, wantUnknown: verbKind === 'codeVerb' || verbKind === 'actionVerb' },
     grounding,
     shapes: projectShapes(folded),
@@ -124,7 +125,9 @@ export function routeByRules(text: string, context?: RoutingContext): RulesTrace
   const decision = withHint({ route: final.route, forced: false, reason: final.reason, task: normalized.text }, repoHint);
   // A question about Code sessions, or a message that declines one, is the rules' alone: the model reads "code session" as code.
   // So is a message that declines work on code: the model reads the declined words as the request.
-  if (override.kind !== 'none' || declinesWork) return { decision, margin };
+  // A document file the rules keep in Cowork ("rename the file to final.pdf") is theirs too: the model reads a file name as code.
+  const namesDocument = !clause && verdict.route === 'cowork' && structure.some((signal) => signal.label === 'a document file');
+  if (override.kind !== 'none' || declinesWork || namesDocument) return { decision, margin };
   const input: LearnedInput = { folded, original: normalized.text, hasCode: normalized.codeSpans.length > 0 || normalized.codeBlocks.length > 0 };
   return { decision, margin, input };
 }

@@ -111,8 +111,9 @@ export function weigh(signals: MessageSignals): Verdict {
   // "where do we send the receipts", "how does our app decide …": a question about the user's own product.
   // Only with a thing of the product or its code: a verb alone ("how do we handle refunds") may be about the business.
   // A light office verb ("calculate") may be what the product does: "how do we calculate the estimate shown at checkout".
+  // "where is the work of a Code session stored?" asks about Dispatch, not about the user's product.
   const asksAboutOurs =
-    !officeWork && tally.coworkVerbs >= -1 && ((words.asksAboutOurs && words.matches.some((m) => PRODUCT_KINDS.has(m.term.kind))) || words.asksAboutProduct);
+    !officeWork && !signals.asksAboutCodeSessions && tally.coworkVerbs >= -1 && ((words.asksAboutOurs && words.matches.some((m) => PRODUCT_KINDS.has(m.term.kind))) || words.asksAboutProduct);
   // "I want a button that …", "make it so the dashboard shows …": a wish for a part of the product.
   const wishesFeature = words.wants && !officeWork && tally.coworkVerbs === 0 && tally.codeObjects > 0;
   const verbsAreTopicsEarly = (words.informational || signals.asksAboutCodeSessions) && !words.diagnostic && !words.imperative;
