@@ -80,7 +80,7 @@ const SPACED_ROWS: readonly Row[] = [
   ['coworkObject', -2, 'writing', 'письмо письма'],
   ['coworkObject', -2, 'planning', 'встреча встречу совещание отпуск'],
   ['coworkObject', -2, 'spreadsheet work', 'таблица таблицу таблице'],
-  ['coworkObject', -2, 'research', 'презентацию презентация'],
+  ['coworkObject', -2, 'research', 'презентацию презентация слайды слайдов слайдах'],
   // Turkish.
   ['codeVerb', 1, 'fix', 'düzelt düzeltir onar fixle'],
   ['codeVerb', 2, 'deploy', 'deploy+et yayına+al'],
@@ -159,6 +159,23 @@ const SPACED_ROWS: readonly Row[] = [
   ['surface', 1, 'an invoice', 'faktura faktury fakturze fatura faturası faturada fakturan kvittot'],
   ['surface', 1, 'the UI', 'админка админке админку экспорт экспорта выгрузка выгрузку фильтр поиск логин регистрация регистрации eksport eksportu panelu+admina panel+admina powiadomienie powiadomienia rejestracja admin+paneli yönetim+paneli bildirim bildirimi adminpanelen inloggningen exporten'],
   ['surface', 1, 'sign-in', 'пароль пароля hasło hasła hasłem şifre şifresi şifreyi lösenord lösenordet'],
+  // Git, code generation, redaction and retries, as developers of these languages type them
+  // (often an English stem with the language's ending: "ребейзни", "rebasea", "stub'larını").
+  ['codeVerb', 3, 'rebase', 'ребейзни ребейзнуть заребейзь rebasea zrebasuj zrebase\'uj rebase\'le rebasele'],
+  ['codeVerb', 2, 'redact', 'замаскируй замаскировать zamaskuj zanonimizuj maskera anonymisera maskele anonimleştir'],
+  ['actionVerb', 0, 'generate', 'перегенерируй перегенери сгенери wygeneruj+ponownie zregeneruj yeniden+üret generera+om regenerera'],
+  ['codeObject', 2, 'generated code', 'стабы стабов стабы стаб stuby stubów stub\'ları stub\'larını stubları stubbar stubbarna'],
+  ['codeObject', 2, 'a merge conflict', 'конфликты конфликтов konflikty konfliktów konflikterna konflikter çakışmaları çakışma'],
+  ['codeObject', 2, 'staged changes', 'застейдженные застейдженных zestage\'owanych zestagowanych stage\'deki stageade stagade'],
+  ['codeObject', 2, 'fixtures', 'фикстуры фикстурах фикстур fixture\'ach fixtury fixturach fixturerna fixture\'larda fixture\'lar'],
+  ['codeObject', 1, 'retries', 'ретраи ретраев ретрай повторы повторов ponowne+próby ponowień omförsök omförsöken omförsöket yeniden+deneme'],
+  ['codeObject', 1, 'a handler', 'вебхук вебхука вебхуки webhooka webhooki webhook\'u webhook\'a webhooken'],
+  ['codeObject', 1, 'a service', 'сервис сервиса сервисе сервисы микросервис serwis serwisu serwisie mikroserwis servis servisi servisinde tjänsten tjänst'],
+  ['codeObject', 1, 'a cache', 'кеш кэш кеша кэша кеширование кэширование cache\'u cache\'a keszowanie önbellek cachen cachning'],
+  ['codeObject', 1, 'a queue', 'очередь очереди очередь+задач kolejka kolejki kolejce kuyruk kuyruğu kön'],
+  // Office work the rows above missed: articles, job ads and comparisons.
+  ['coworkVerb', -2, 'research', 'сравни сравните porównaj karşılaştır jämför'],
+  ['coworkObject', -2, 'writing', 'статья статьи статью статей вакансию вакансия вакансии artykuł artykułu artykuły ogłoszenie ogłoszenia makale makalesi ilanı artikel artikeln platsannons jobbannons'],
 ];
 
 /** Japanese, Korean and Chinese (simplified and traditional) forms: cut out of the text before it is read. */
@@ -195,7 +212,7 @@ const CJK_ROWS: readonly Row[] = [
   ['coworkObject', -2, 'writing', 'メール 이메일 메일 邮件 郵件'],
   ['coworkObject', -2, 'planning', '会議 議事録 회의 회의록 会议 會議 纪要 旅行 여행 出張 출장 行程'],
   ['coworkObject', -2, 'spreadsheet work', 'スプレッドシート 스프레드시트 엑셀 表格 电子表格'],
-  ['coworkObject', -2, 'research', 'プレゼン 발표 幻灯片 演示文稿'],
+  ['coworkObject', -2, 'research', 'プレゼン 발표 幻灯片 演示文稿 スライド 슬라이드 大纲 提纲'],
   // The chores of a repository, the parts of a shop or an app, and failures said as people say them.
   ['codeVerb', 1, 'fix', '直しといて 直しておいて 해결해줘 손봐줘 搞定 修下 改一下 处理下 处理一下'],
   ['codeVerb', 3, 'commit', 'コミットして 커밋해 커밋하고'],
@@ -207,6 +224,20 @@ const CJK_ROWS: readonly Row[] = [
   ['surface', 1, 'an invoice', '請求書 청구서 发票'],
   ['surface', 1, 'the UI', '管理画面 관리자+화면 관리자 後台 后台 管理页面 详情页 画面 화면 页面 알림 推送 エクスポート'],
   ['surface', 1, 'sign-in', 'パスワード 비밀번호 密码 ログイン 登陆'],
+  ['codeVerb', 3, 'rebase', 'リベース 리베이스 变基 變基'],
+  ['codeVerb', 2, 'redact', 'マスキング 마스킹 脱敏 打码'],
+  ['actionVerb', 0, 'generate', '再生成 재생성 重新生成'],
+  ['codeObject', 2, 'generated code', 'スタブ 스텁 存根 桩代码'],
+  ['codeObject', 2, 'a merge conflict', 'コンフリクト 충돌 冲突 衝突'],
+  ['codeObject', 2, 'fixtures', 'フィクスチャ 픽스처 픽스쳐'],
+  ['codeObject', 1, 'retries', 'リトライ 再試行 재시도 重试 重試'],
+  ['codeObject', 1, 'a handler', 'ウェブフック webhook 웹훅'],
+  ['codeObject', 1, 'a service', 'サービス 서비스 服务 服務 微服务'],
+  ['codeObject', 1, 'a cache', 'キャッシュ 캐시 缓存 快取'],
+  ['codeObject', 1, 'a queue', 'キュー 큐 队列 隊列'],
+  // Office work the rows above missed: articles, job ads and comparisons.
+  ['coworkVerb', -2, 'research', '比較して 비교해 비교 比较 對比 对比'],
+  ['coworkObject', -2, 'writing', '記事 기사 文章 求人 채용+공고 채용공고 招聘 职位描述'],
 ];
 
 const folded = (rows: readonly Row[]): Row[] =>

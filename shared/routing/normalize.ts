@@ -203,3 +203,17 @@ export function foldText(text: string): string {
     .replace(/ß/g, 'ss')
     .replace(/[\u2018\u2019\u02BC]/g, "'");
 }
+
+// A regular expression's escapes ("\\S", "\\p{L}") are kept as written when its words are folded.
+const ESCAPE = /(\\[a-zA-Z](?:\{[^}]*\})?)/;
+
+/**
+ * A regular expression whose words are folded as `foldText` folds a message ("й" → "и",
+ * "ą" → "a", "ど" → "と"), so that a pattern written as people type matches folded text.
+ *
+ * @param pattern - The pattern's source, written with its accents.
+ * @returns The pattern, folded outside its escapes, with the `u` flag.
+ */
+export function foldedPattern(pattern: string): RegExp {
+  return new RegExp(pattern.split(ESCAPE).map((part, n) => (n % 2 === 1 ? part : foldText(part))).join(''), 'u');
+}

@@ -9,6 +9,7 @@ import type { WordMatch, WordSignals } from './signals.js';
 import type { StructuralSignal } from './structure.js';
 import { technicalOnDemand, type TechnicalRequest, type TechnicalSignals } from './technical.js';
 import { codeReason, coworkReason } from './scoreReasons.js';
+import { swapsToolsInMoreLanguages } from './swapsMoreLanguages.js';
 
 /** The signals of one message, as found by the other routing modules. */
 export interface MessageSignals {
@@ -112,8 +113,12 @@ export function weigh(signals: MessageSignals): Verdict {
   // Only with a thing of the product or its code: a verb alone ("how do we handle refunds") may be about the business.
   // A light office verb ("calculate") may be what the product does: "how do we calculate the estimate shown at checkout".
   // "where is the work of a Code session stored?" asks about Dispatch, not about the user's product.
+  // "explain how our retry logic works" asks with an office verb, about the code: only an office object makes it office work.
+  const namesProduct = words.matches.some((m) => PRODUCT_KINDS.has(m.term.kind));
+  const explainsOurs = words.asksAboutOurs === 'explains' && tally.coworkObjects >= 0 && namesProduct;
   const asksAboutOurs =
-    !officeWork && !signals.asksAboutCodeSessions && tally.coworkVerbs >= -1 && ((words.asksAboutOurs && words.matches.some((m) => PRODUCT_KINDS.has(m.term.kind))) || words.asksAboutProduct);
+    !signals.asksAboutCodeSessions &&
+    (explainsOurs || (!officeWork && tally.coworkVerbs >= -1 && ((words.asksAboutOurs === 'asks' && namesProduct) || words.asksAboutProduct)));
   // "I want a button that …", "make it so the dashboard shows …": a wish for a part of the product.
   const wishesFeature = words.wants && !officeWork && tally.coworkVerbs === 0 && tally.codeObjects > 0;
   const verbsAreTopicsEarly = (words.informational || signals.asksAboutCodeSessions) && !words.diagnostic && !words.imperative;
@@ -127,6 +132,9 @@ export function weigh(signals: MessageSignals): Verdict {
   }
   // "move from jest to vitest", "passe de jest à vitest": one tool for another.
   const swapsTools = technical !== undefined && namedTools(words, technical) >= 2 && (FROM_TO.test(words.text) || words.mainVerb?.term.label === 'change' || words.mainVerb?.term.label === 'convert' || words.mainVerb?.term.label === 'migrate');
+  // "Vi byter ut Moment mot Luxon", "把moment换成dayjs": names the lexicon does not know, told by their shape and script.
+  const swapsToolsMore = !swapsTools && actsOnCode && !officeWork && signals.technical !== undefined && swapsToolsInMoreLanguages(words.text, signals.technical.text);
+  if (swapsToolsMore) tally.codeObjects += 3;
   if (swapsTools) tally.codeObjects += 3;
   const swapsLibrary = swapsALibrary(words, tally);
   // In a question ("what does the shipping module do?") the user's code words count half.

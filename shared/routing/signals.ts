@@ -3,9 +3,11 @@
  * object it acts on, and the framing of the message (a question, a diagnosis).
  */
 
+import { isEnglishWord } from './englishWords.js';
 import { LEXICON, POLITE, type Term } from './lexicon.js';
 import { WordMemo } from './wordMemo.js';
 import { stems } from './stems.js';
+import { aboutOurs, type AboutOurs } from './asksAboutOurs.js';
 import { productQuestion } from './productQuestion.js';
 import { wordsOf } from './words.js';
 import { NON_ASCII, foldText } from './normalize.js';
@@ -45,8 +47,8 @@ export interface WordSignals {
   readonly bugShape: boolean;
   /** Says what the user wants of their product ("I want a button that …", "make it so", "fais en sorte que"). */
   readonly wants: boolean;
-  /** A question about the user's own product ("where do we …", "how does our app …", "wo berechnen wir …"). */
-  readonly asksAboutOurs: boolean;
+  /** A question about the user's own product ("where do we …", "how does our app …"), or a request to explain it ("explain how our … works"). */
+  readonly asksAboutOurs: AboutOurs;
   /** A question about a part of the product or a place in its code ("why does the cart …", "where do we store …"). */
   readonly asksAboutProduct: boolean;
   /** A question about why people act as they do ("why do customers abandon …"): research, not a bug. */
@@ -122,24 +124,6 @@ const BUG_SHAPE = new RegExp(
 const WANTS =
   /\b(?:i want|we want|i need|we need|i d like|id like|i would like|we should|there should be|it should|should be able to|can we|could we|make it so|make sure|quero que|queremos que|quero um|je veux que|je voudrais que|on veut que|fais en sorte|faites en sorte|quiero que|queremos que|haz que|hagan que|faz com que|faca com que|faz que|ich will|ich mochte|wir wollen|wir brauchen|sorg dafur|sorge dafur)\b/;
 const MAY_WANT = /want|need|like|should|can we|could we|make|quer|veux|voudrais|veut|sorte|quier|haz|hagan|faz|faca|will|mocht|woll|brauch|sorg/;
-// A question about the user's own product: a question word first (after fillers), then "we"
-// or "our" within a few words ("where do we …", "how does our app …", "wo berechnen wir …").
-const QUESTION_FILLERS = new Set('so ok okay um uh hey hi and but like hmm also btw yeah alors bon et pues y entao e und hm'.split(' '));
-const QUESTION_WORDS = new Set('why how where what which when does do is are did ou pourquoi comment donde por como onde wo warum wie'.split(' '));
-const OURS = new Set('our we us on nous notre nos nuestro nuestra nuestros nosso nossa gente wir unser unsere unseren unserem unserer'.split(' '));
-const OURS_WINDOW = 4;
-const FIRST_PLURAL_VERB = /^\w{3,}(?:amos|emos|imos)$/;
-
-function asksAboutOurs(words: readonly string[]): boolean {
-  let first = 0;
-  while (first < 3 && QUESTION_FILLERS.has(words[first] ?? '')) first++;
-  if (!QUESTION_WORDS.has(words[first] ?? '')) return false;
-  for (let i = first + 1; i <= first + OURS_WINDOW && i < words.length; i++) {
-    const word = words[i] ?? '';
-    if (OURS.has(word) || FIRST_PLURAL_VERB.test(word)) return true;
-  }
-  return false;
-}
 // Every version target has a digit or a word for the latest: one cheap test first.
 const MAY_BE_VERSION = /\d|latest|newest|derniere|ultima|neueste/;
 const VERSION_TARGET = /\b(?:to|a|auf) (?:the )?(?:latest|newest|derniere|ultima|neueste)\b|\bto v?\d{1,4}(?:\.(?:\d{1,6}|x)){0,3}\b|\bto [a-z][\w.-]{1,20} v?\d{1,4}(?:\.(?:\d{1,6}|x)){1,3}\b/;
@@ -238,7 +222,7 @@ export function wordSignals(text: string): WordSignals {
     malfunction: MAY_MALFUNCTION.test(text) && MALFUNCTION.test(text),
     bugShape: MAY_BE_BUG.test(text) && BUG_SHAPE.test(text),
     wants: MAY_WANT.test(text) && WANTS.test(text),
-    asksAboutOurs: asksAboutOurs(words),
+    asksAboutOurs: aboutOurs(words, text),
     asksAboutProduct: question.aboutProduct,
     peopleAgent: question.peopleAgent,
     text,
@@ -333,15 +317,30 @@ interface WordEntry {
 const entries = new WordMemo<WordEntry>();
 const entryOf = (word: string): WordEntry => ({ seconds: LEXICON.phraseSeconds.get(word), branchWord: BRANCH_WORDS.has(word), term: lookUp(word) ?? null });
 
-/** Finds a long, distinctive word one typo away ("refacter", "dependancies", "spreadhseet"). */
+// Shorter words of code ("lgoin", "failng", "biuld"): only a swap of neighbours or a letter
+// dropped or doubled, never a letter changed (one change makes other words: "fest", "bold"),
+// same first letter, and only for a word no English list knows.
+const SHORT_TYPO_TARGETS: readonly string[] = 'test tests login logout build deploy merge broken crash error commit branch failing crashing'.split(' ');
+const MIN_SHORT_TYPO_LENGTH = 4;
+
+function lookUpShortTypo(word: string): Term | undefined {
+  if (word.length < MIN_SHORT_TYPO_LENGTH || isEnglishWord(word)) return undefined;
+  for (const target of SHORT_TYPO_TARGETS) {
+    if (target[0] !== word[0] || Math.abs(target.length - word.length) > 1 || word === target) continue;
+    if ((target.length === word.length ? isSwap(word, target) : withinOneEdit(word, target))) return lookUp(target);
+  }
+  return undefined;
+}
+
+/** Finds a long, distinctive word one typo away ("refacter", "dependancies", "spreadhseet"), or a short word of code misspelt. */
 function lookUpTypo(word: string): Term | undefined {
-  if (word.length < MIN_TYPO_LENGTH) return undefined;
+  if (word.length < MIN_TYPO_LENGTH) return lookUpShortTypo(word);
   for (let length = word.length - 1; length <= word.length + 1; length++) {
     for (const target of TYPO_TARGETS.get(length) ?? []) {
       if (withinOneEdit(word, target)) return LEXICON.words.get(target);
     }
   }
-  return undefined;
+  return lookUpShortTypo(word);
 }
 
 /** One substitution, insertion, deletion or swap of neighbours apart. */

@@ -10,49 +10,47 @@
  * place in someone's code.
  */
 
-import { foldText } from './normalize.js';
+import { foldedPattern } from './normalize.js';
 
-// The patterns are folded as messages are ("й" → "и", "ą" → "a", "ど" → "と"); folding lowercases \p{L} too.
-const fold = (pattern: string): RegExp => new RegExp(foldText(pattern).replaceAll(String.raw`\p{l}`, String.raw`\p{L}`), 'u');
 
 // Polish, Russian and Turkish mark "we" (and the passive) in the verb's ending.
 const SPACED_PLACES: readonly RegExp[] = [
   // Russian: где / в каком месте (файле) … a 1st-plural or reflexive present ("считаем", "хранится").
-  fold(
+  foldedPattern(
     String.raw`(?:^|[^\p{L}])(?:где|в каком (?:месте|файле|модуле|сервисе))(?:[^\p{L}]+\p{L}+){0,5}?[^\p{L}]+(?:пере)?(?:счита|вычисля|рассчитыва|храни|хран|сохраня|записыва|пише|генериру|формиру|провер|валидиру|зада|выставля|устанавлива|обрабатыва|логиру|кеширу|кэширу|парси|округля|определя|выбира|отправля|шле|шлё|загружа|гру|рендери|рису|собира|стро|считыва)\p{L}*(?:ем|им|ём|ется|ится|ются|ятся|ен|ена|ено|ены)(?![\p{L}])`,
   ),
-  fold(String.raw`(?:^|[^\p{L}])где у нас(?![\p{L}])`),
+  foldedPattern(String.raw`(?:^|[^\p{L}])где у нас(?![\p{L}])`),
   // Polish: gdzie / w którym miejscu (pliku) … a 1st-plural ("liczymy") or "się" ("liczy się").
-  fold(
+  foldedPattern(
     String.raw`(?:^|[^\p{L}])(?:gdzie|w którym (?:miejscu|pliku|module|serwisie))(?:[^\p{L}]+\p{L}+){0,5}?[^\p{L}]+(?:prze)?(?:licz|oblicz|wylicz|przechow|zapisuj|trzym|generuj|sprawdz|waliduj|ustawi|przetwarz|loguj|cachuj|keszuj|parsuj|zaokrągl|określ|decyduj|wybier|wysył|ładuj|renderuj|wyznacz|budujemy|tworz)\p{L}*(?:my|ny|ne|na|ane|ony|ona|one)(?![\p{L}])`,
   ),
-  fold(String.raw`(?:^|[^\p{L}])gdzie(?:[^\p{L}]+\p{L}+){0,4}?[^\p{L}]+się (?:licz|oblicz|przechow|zapis|trzym|generuj|sprawdz|ustaw|przetwarz|loguj|wysył|ładuj)`),
-  fold(String.raw`(?:^|[^\p{L}])gdzie u nas(?![\p{L}])`),
+  foldedPattern(String.raw`(?:^|[^\p{L}])gdzie(?:[^\p{L}]+\p{L}+){0,4}?[^\p{L}]+się (?:licz|oblicz|przechow|zapis|trzym|generuj|sprawdz|ustaw|przetwarz|loguj|wysył|ładuj)`),
+  foldedPattern(String.raw`(?:^|[^\p{L}])gdzie u nas(?![\p{L}])`),
   // Turkish: nerede / hangi dosyada … a verb in -yoruz ("hesaplıyoruz") or a passive in progress ("hesaplanıyor").
-  fold(
+  foldedPattern(
     String.raw`(?:^|[^\p{L}])(?:nerede|nerde|nereden|nereye|hangi (?:dosyada|modülde|serviste|fonksiyonda|kısımda))(?:[^\p{L}]+\p{L}+){0,2}?[^\p{L}]+(?:hesapl|sakl|tut|kayded|kaydet|oluştur|üret|doğrul|ayarl|işl|logl|kontrol ed|belirl|karar ver|gönder|yükl|render|pars|yuvarl|seç|topl|yaz)\p{L}*(?:yoruz|yor|ıyor|iyor|uyor|üyor|ıyoruz|iyoruz|uyoruz|üyoruz)(?![\p{L}])`,
   ),
   // Swedish: var … vi / hos oss ("var räknar vi ut", "var sparar vi"), or "var i koden".
-  fold(
+  foldedPattern(
     String.raw`(?:^|[^\p{L}])var (?:någonstans )?(?:räknar|beräknar|sparar|lagrar|sätter|genererar|validerar|kontrollerar|hanterar|loggar|cachar|avrundar|parsar|bestämmer|skickar|laddar|renderar|skapar|bygger|läser|skriver|väljer|gör) (?:vi|man)(?![\p{L}])`,
   ),
-  fold(String.raw`(?:^|[^\p{L}])var (?:i koden|i appen|hos oss|i vår kod|i vårt system)(?![\p{L}])`),
+  foldedPattern(String.raw`(?:^|[^\p{L}])var (?:i koden|i appen|hos oss|i vår kod|i vårt system)(?![\p{L}])`),
 ];
 
 // Japanese, Korean and Chinese: a word of "where", then within a short stretch a verb of software;
 // the text is matched with no spaces, as it is written.
 const WRITTEN_PLACES: readonly RegExp[] = [
   // Japanese: どこで / どこに / どのファイル … 計算してる, 保存している, 設定されてる.
-  fold(String.raw`(?:どこで|どこに|どこの|どのファイル|どのモジュール|どの辺)[^。？?！!]{0,20}?(?:計算|保存|格納|設定|生成|検証|処理|チェック|判定|決め|決定|ログ|キャッシュ|丸め|パース|送信|送って|読み込|書き込|出力|作成|実装|定義)(?:し|され|して|して)?(?:てる|ている|ています|てます|た|る|とる)`),
-  fold(String.raw`(?:うちの|我々の)[^。？?]{0,30}(?:どこ|どのファイル)`),
+  foldedPattern(String.raw`(?:どこで|どこに|どこの|どのファイル|どのモジュール|どの辺)[^。？?！!]{0,20}?(?:計算|保存|格納|設定|生成|検証|処理|チェック|判定|決め|決定|ログ|キャッシュ|丸め|パース|送信|送って|読み込|書き込|出力|作成|実装|定義)(?:し|され|して|して)?(?:てる|ている|ています|てます|た|る|とる)`),
+  foldedPattern(String.raw`(?:うちの|我々の)[^。？?]{0,30}(?:どこ|どのファイル)`),
   // Korean: 어디서 / 어디에서 / 어느 파일 … 계산하고 있, 저장하지, 처리해?
-  fold(String.raw`(?:어디서|어디에서|어디에|어느 ?파일|어느 ?부분|어느 ?모듈)[^.?!]{0,20}?(?:계산|저장|설정|생성|검증|처리|체크|판단|결정|로그|캐시|반올림|파싱|보내|불러|읽|구현|정의)(?:하고|하지|해|하는|되는|되고|돼|됨|하나|되나|되지|했)`),
+  foldedPattern(String.raw`(?:어디서|어디에서|어디에|어느 ?파일|어느 ?부분|어느 ?모듈)[^.?!]{0,20}?(?:계산|저장|설정|생성|검증|처리|체크|판단|결정|로그|캐시|반올림|파싱|보내|불러|읽|구현|정의)(?:하고|하지|해|하는|되는|되고|돼|됨|하나|되나|되지|했)`),
   // Chinese: 我们在哪里算, 在哪儿存, 哪个文件里计算 (a plain "哪" is "which": "哪个库更好" compares libraries).
-  fold(String.raw`(?:哪里|哪儿|在哪|哪个文件|哪个模块|哪段代码|什么地方)[^。？?！!]{0,12}?(?:计算|算|存储|保存|存|设置|生成|校验|验证|处理|判断|决定|记录|缓存|四舍五入|取整|解析|发送|加载|读取|写入|实现|定义|配置)`),
+  foldedPattern(String.raw`(?:哪里|哪儿|在哪|哪个文件|哪个模块|哪段代码|什么地方)[^。？?！!]{0,12}?(?:计算|算|存储|保存|存|设置|生成|校验|验证|处理|判断|决定|记录|缓存|四舍五入|取整|解析|发送|加载|读取|写入|实现|定义|配置)`),
 ];
 
 // Asking what one should do is advice: "где лучше хранить", "gdzie najlepiej", "どこに保存すべき", "应该存在哪里".
-const ADVICE = fold(String.raw`лучше|следует|стоит ли|najlepiej|powinien|powinno|powinniśmy|nerede olmalı|malıyım|meliyim|bör|ska man|べき|ばいい|たらいい|のがいい|해야|하는 게 좋|하면 좋|应该|最好|建议`);
+const ADVICE = foldedPattern(String.raw`лучше|следует|стоит ли|najlepiej|powinien|powinno|powinniśmy|nerede olmalı|malıyım|meliyim|bör|ska man|べき|ばいい|たらいい|のがいい|해야|하는 게 좋|하면 좋|应该|最好|建议`);
 const ANY_CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const NON_LATIN_OR_MARKED = /[^\u0000-\u007f]|\b(?:gdzie|nerede|nerde|var)\b/;
 
