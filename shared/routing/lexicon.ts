@@ -246,7 +246,7 @@ const ROWS: readonly Row[] = [
   ['codeObject', 2, 'imports', 'imports import+statement'],
   ['codeObject', 2, 'a validator', 'validator validators'],
   ['codeObject', 2, 'an environment variable', 'env+var env+vars environment+variable'],
-  ['codeObject', 2, 'localization', 'i18n l10n localization localisation'],
+  ['codeObject', 2, 'localization', 'i18n l10n i18next localization localisation locales locale+file locale+files translation+keys translation+files missing+translations traductions+manquantes traducciones+faltantes'],
   ['codeObject', 2, 'rate limiting', 'rate+limit rate+limiting rate+limiter throttling'],
   ['codeObject', 1, 'types', 'typings type+definitions'],
   ['codeObject', 1, 'headers', 'header'],
@@ -270,6 +270,8 @@ const ROWS: readonly Row[] = [
   // Tools that live only in codebases weigh more than languages and platforms.
   ['tech', 2, '', 'npm npx yarn pnpm pip poetry cargo gradle maven mvn bundler composer nuget dependabot renovate'],
   ['tech', 2, '', 'jest vitest mocha pytest junit rspec cypress playwright selenium eslint prettier webpack vite babel tsc esbuild rollup tailwind storybook husky turborepo'],
+  // Linters, type checkers, formatters and coverage tools: run on code and nothing else.
+  ['tech', 2, '', 'clippy phpunit ruff checkstyle rubocop mypy pylint flake8 golangci-lint shellcheck stylelint minitest isort gofmt rustfmt biome oxlint tslint sonarqube codecov coveralls linting pyright'],
   ['tech', 1, '', 'css html json yaml yml toml xml regex'],
   // Failure words.
   ['failure', 1, 'a failure', 'fail failure broken broke break breaking erreur error fehler fallo falla fallan roto rota rotos rotas kaputt casse cassee echoue echouent echec quebrado quebrada quebrou fehlgeschlagen scheitert hang hangs freeze timeout timeouts not+working doesnt+work does+nothing wont+load cant cannot unable'],
@@ -280,7 +282,7 @@ const ROWS: readonly Row[] = [
   ['coworkObject', -1, 'writing', 'email mail courriel correo podcast video screenplay youtube post message mensaje nachricht reply respuesta text texte texto note notes sentence proposal pitch outline invitation invite spelling description'],
   ['coworkObject', -2, 'a document', 'transcript whitepaper release+notes meeting+notes compte+rendu meeting+minutes'],
   ['coworkObject', -1, 'a document', 'bug+report feature+request user+feedback customer+feedback'],
-  ['coworkObject', -2, 'writing', 'status+update complaint complaints guidelines'],
+  ['coworkObject', -2, 'writing', 'status+update complaint complaints guidelines apology apologies support+reply support+response canned+response status+page+update'],
   // People and teams named after code are not code: "the backend team".
   ['coworkObject', 0, 'planning', 'backend+team frontend+team dev+team engineering+team backend+developer frontend+developer backend+engineer frontend+engineer api+product'],
   ['coworkObject', -1, 'planning', 'sprint retro standup onboarding offsite hackathon'],

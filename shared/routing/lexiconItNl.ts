@@ -72,7 +72,7 @@ export const IT_NL_ROWS: readonly Row[] = [
   // "ci sono" is "there are", not CI: a longer form, weighing nothing, takes the words first.
   ['coworkObject', 0, 'planning', 'ci+sono ci+siamo ci+vuole'],
   // Office work.
-  ['coworkObject', -2, 'writing', 'lettera paragrafo alinea spelfouten'],
+  ['coworkObject', -2, 'writing', 'lettera paragrafo alinea spelfouten supportantwoord antwoord risposta scuse excuses'],
   ['coworkObject', -2, 'planning', 'piano+per piano+di riunione vergadering viaggio reis regalo cadeau compleanno verjaardag'],
   ['coworkObject', -2, 'a summary', 'riassunto samenvatting'],
   ['coworkObject', -2, 'spreadsheet work', 'foglio+di+calcolo'],

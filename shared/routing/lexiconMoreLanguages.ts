@@ -105,7 +105,9 @@ const SPACED_ROWS: readonly Row[] = [
   ['coworkVerb', -2, 'translation', 'çevir'],
   ['coworkVerb', -2, 'a summary', 'özetle'],
   ['coworkVerb', -2, 'research', 'açıkla anlat'],
-  ['coworkObject', -2, 'writing', 'e-posta mektup'],
+  ['coworkObject', -2, 'writing', 'e-posta mektup cevap cevabı yanıt yanıtı özür'],
+  // "indirim kodu" is a discount code, not code.
+  ['coworkObject', 0, 'a question', 'indirim+kodu kupon+kodu promosyon+kodu'],
   ['coworkObject', -2, 'planning', 'toplantı toplantısı tatil'],
   ['coworkObject', -2, 'spreadsheet work', 'tablo tabloyu'],
   ['coworkObject', -2, 'research', 'sunum sunumu'],
@@ -237,7 +239,7 @@ const CJK_ROWS: readonly Row[] = [
   ['codeObject', 1, 'a queue', 'キュー 큐 队列 隊列'],
   // Office work the rows above missed: articles, job ads and comparisons.
   ['coworkVerb', -2, 'research', '比較して 비교해 비교 比较 對比 对比'],
-  ['coworkObject', -2, 'writing', '記事 기사 文章 求人 채용+공고 채용공고 招聘 职位描述'],
+  ['coworkObject', -2, 'writing', '記事 기사 文章 求人 채용+공고 채용공고 招聘 职位描述 返信 回复 回覆 답변 답장 お詫び 道歉'],
 ];
 
 const folded = (rows: readonly Row[]): Row[] =>

@@ -80,7 +80,8 @@ interface Mention {
 // Every form of the phrase names code (or Claude): most messages are done with one cheap test.
 // Every form also names a session or Claude: "ses…" (session, sesión, sessão, sessie, sesh), "sitz…", "mod…" (Code mode).
 const MAY_MENTION = /c[o\u00F3\u00F2][dei]|cdoe|claude/i;
-const MAY_NAME_SESSION = /ses|sitz|mod|claude/i;
+// "open Code and …": the app by its capital after an opening verb (see `namesCodeApp`).
+const MAY_NAME_SESSION = /ses|sitz|mod|claude|(?:open|start|launch|fire up) Code\b/i;
 const TOKEN = /[\p{L}\p{N}]+/gu;
 // Between the words of one phrase: "Claude-Code-Session", "code_session", "code  session".
 const JOINER = /^[\s\-_]{0,3}$/;
@@ -112,7 +113,8 @@ export function detectOverride(text: string, masked: string): OverrideResult {
       const start = tokens[phrase.first]!.start;
       spans.push([start, tokens[phrase.last]!.end]);
       // "why did my code session close?", "what is a code session?": a question about the product.
-      if (!forced && QUESTION.test(foldText(masked.slice(lastBoundary(masked, start), start)))) firstKind ??= 'question';
+      // "¿Una sesión de Code puede ver mis repositorios privados?": named as the subject of a question.
+      if (!forced && (QUESTION.test(foldText(masked.slice(lastBoundary(masked, start), start))) || askedOfASession(tokens, phrase.first, questionMarks))) firstKind ??= 'question';
       continue;
     }
     spans.push([mention.start, mention.end]);
@@ -141,6 +143,17 @@ function tokenize(masked: string): Token[] {
 const joined = (masked: string, a: Token | undefined, b: Token | undefined): boolean =>
   a !== undefined && b !== undefined && JOINER.test(masked.slice(a.end, b.start));
 
+// "open Code and bump the deps": the product named by its capital, then the task joined to it.
+const AFTER_APP = new Set(['and', 'to', 'then', 'so', 'et', 'y', 'und', 'e', 'en']);
+const APP_PUNCTUATION = /^\s*[,:;.!\u2013\u2014-]/;
+
+function namesCodeApp(masked: string, tokens: readonly Token[], i: number): boolean {
+  const token = tokens[i]!;
+  if (token.word !== 'code' || masked[token.start] !== 'C' || i === 0) return false;
+  const next = tokens[i + 1];
+  return next === undefined || AFTER_APP.has(next.word) || APP_PUNCTUATION.test(masked.slice(token.end));
+}
+
 /** The session noun phrase that starts at token `i`, if any. */
 function sessionPhraseAt(masked: string, tokens: readonly Token[], i: number): SessionPhrase | undefined {
   const word = tokens[i]!.word;
@@ -157,7 +170,7 @@ function sessionPhraseAt(masked: string, tokens: readonly Token[], i: number): S
       if (SESSION_WORDS.has(next.word)) return { first: i, last: k + 1, singular: true, app: false };
       if (SESSION_PLURALS.has(next.word)) return { first: i, last: k + 1, singular: false, app: false };
     }
-    const isApp = k > i || word === 'claudecode';
+    const isApp = k > i || word === 'claudecode' || namesCodeApp(masked, tokens, i);
     return isApp ? { first: i, last: k, singular: true, app: true } : undefined;
   }
   // "session in Code", "sesión de código", "sessione di Claude Code", "Session Code".
@@ -309,6 +322,14 @@ const QUESTION =
   /\b(?:how|what|why|when|where|which|who|whether|is it|is there|are there|does|did|do (?:i|we)|can (?:i|we|a|an|the|my|our)|could (?:i|we|a|an|the)|(?:will|would) (?:a|an|the|my)|should (?:i|we)|may (?:i|we)|if (?:i|we|you)|once (?:i|we|you)|after (?:i|we|you)|before (?:i|we|you)|possible to|able to|way to|allowed to|comment|combien|pourquoi|quand|est-ce que|puis-je|peut-on|como|cuanto|cuanta|por que|cuando|puedo|se puede|posso|quando|wie|warum|wann|kann|darf ich|come (?:si|posso|faccio|apro|avvio|inizio)|perche|quanto|si puo|hoe|waarom|wanneer|kan ik|mag ik|wat)\b/;
 
 // Someone else's words: "my manager said to open …", "the docs say to …", "remind me to …".
+const INDEFINITE_ARTICLES = new Set(['a', 'an', 'una', 'uma', 'un', 'une', 'een', 'ein', 'eine', 'uno']);
+
+/** "¿Una sesión de Code puede ver mis repositorios?": a session, with an indefinite article, as the subject of a question. */
+function askedOfASession(tokens: readonly Token[], first: number, questionMarks: SentenceEnds): boolean {
+  const before = tokens[first - 1];
+  return before !== undefined && INDEFINITE_ARTICLES.has(before.word) && questionMarks.endsWithQuestion(tokens[first]!.start);
+}
+
 const REPORTED =
   /\b(?:said|says|say to|told|tells|asked (?:me|us|him|her|them)|suggested|suggests|recommended|recommends|advised|wants? (?:me|us|him|her|them) to|wanted (?:me|us) to|remind (?:me|us) to|reminder to|m'a dit|a dit|dijo|disse|sagte|gesagt|ha detto|zei|zegt)\b/;
 

@@ -102,6 +102,7 @@ const MAY_NAME_SESSION = /sesj|сесси|oturum|session|セッション|세션|
 // What joins the phrase to the task: "… and", "… и", "… ve", "…、", "…，帮我".
 const JOINER = /^[\s,.:;!?、，。：；！？-]*(?:i|oraz|a|и|а|ve|och|して|그리고|然后|然後|并且|並且|并|並)?[\s,.:;!?、，。：；！？-]*/iu;
 const NEGATION_WINDOW = 12;
+const ASKED = /[?？]\s*$/u;
 // The session noun of each language next to a word for Code, in either order.
 const SESSION_NOUN = String.raw`(?:${SESSION_PL}|${SESSION_RU}|oturum[uı]?|session|セッション|세션|会话|會話)`;
 const MENTION = new RegExp(String.raw`${CODE}[\s-]?${SESSION_NOUN}|${SESSION_NOUN}\s+(?:w\s+|в\s+|i\s+)?${CODE}`, 'iu');
@@ -135,7 +136,8 @@ export function detectOverrideInMoreLanguages(text: string, masked: string): Ove
   const near = `${masked.slice(Math.max(0, start - 2 * NEGATION_WINDOW), start)} ${masked.slice(end, end + NEGATION_WINDOW)}`;
   const spans = [[start, end] as const];
   if (LANGUAGES.some((language) => language.negation.test(near))) return { kind: 'negated', task: text, spans };
-  if (LANGUAGES.some((language) => language.question.test(masked))) return { kind: 'question', task: text, spans };
+  // "Code会话能看到我们公司的私有仓库吗？": named in a question.
+  if (LANGUAGES.some((language) => language.question.test(masked)) || ASKED.test(masked)) return { kind: 'question', task: text, spans };
   return { kind: 'none', task: text, spans };
 }
 

@@ -6,6 +6,7 @@
  * Each is a shape, not a word: "what is a test suite" has the words but not the shape.
  */
 
+import { NON_ASCII } from './normalize.js';
 import { wordsOf } from './words.js';
 
 /** A project shape found in a message. */
@@ -44,10 +45,21 @@ const LOCATE =
   /\b(?:find|locate|look for|search for|show me|figure out|trouve|cherche|busca|encuentra|localiza|finde|suche|zeig mir|encontre|procure|ache|localize)\s*,?\s+(?:out\s+)?(?:where|wherever|ou|donde|wo|onde)\s+(?:(?:do|did|does)\s+)?(?:we|on|nous|wir|nos|\w+(?:amos|emos|imos))\b/;
 const PERSONAL_DATA =
   /\b(?:pii|personal data|personal information|emails?|email address(?:es)?|e mail address(?:es)?|phone numbers?|passwords?|card numbers?|credit cards?|ssns?|social security|adresses? e[ -]?mail|donnees personnelles|datos personales|personenbezogene daten|dados pessoais|telefonnummern?|numeros? de telefon[oe]|senhas?|contrasenas?|mots? de passe|numeros? de (?:carte|tarjeta|cartao)|kartennummern?|tokens?|secrets?|api keys?)\b/;
-const LOG_WORD = /\b(?:log|logs|logged|logging|logger|journaux|registros|protokolle|sentry|error reports?|crash reports?|stack traces?)\b/;
+const LOG_WORD = /\b(?:log(?! (?:in|out|into|on|off)\b)|logs|logged|logging|logger|journaux|registros|protokolle|sentry|error reports?|crash reports?|stack traces?)\b/;
 const NOTES = /\b(?:release notes?|changelog|change log|notes de version|notas de (?:la )?version|notas de versao|versionshinweise|release ?notes)\b/;
 const HISTORY =
   /\b(?:commits?|since (?:the )?(?:last )?(?:tag|release|version)|since v?\d|git log|merged since|merged prs|merged pull requests|what (?:landed|went in|was merged)|depuis (?:le )?tag|depuis (?:la )?derniere|desde (?:la |a )?(?:etiqueta|tag|ultima)|seit (?:dem )?(?:tag|letzten)|prs? merged)\b/;
+
+// The same in Polish, Russian, Turkish, Swedish, Japanese, Korean and Chinese ("release notes z commitów od tagu v1.8.0",
+// "コミットからリリースノート作って", "根据tag之后的提交整理release notes"), whose endings \b cannot read.
+const NOTES_MORE = /リリースノート|変更履歴|릴리[스즈]\s*노트|변경\s*로그|发布说明|發布說明|更新日志|版本说明/u;
+const HISTORY_MORE = /коммит|тег[аеу]?(?![\p{L}])|commit(?:ów|ow|'?ler|'?lerden|sen|s)|tag(?:u|'?in|'?inden|gen)(?![\p{L}])|コミット|タグ|커밋|태그|提交|(?:^|\s)tag(?:\s|$)/u;
+
+function writesNotesFromHistory(folded: string, keys: number): boolean {
+  const notes = (keys & NOTES_KEY && NOTES.test(folded)) || (NON_ASCII.test(folded) && NOTES_MORE.test(folded));
+  if (!notes) return false;
+  return HISTORY.test(folded) || HISTORY_MORE.test(folded);
+}
 
 // "explain how auth works in this project", "dans ce projet", "in unserem Code" — but not "in my project plan".
 const THIS_CODE =
@@ -86,7 +98,7 @@ export function projectShapes(folded: string): ProjectShape[] {
   const locate = mayLocate ? LOCATE.exec(folded) : null;
   if ((locate && THEN_ACT.test(folded.slice(locate.index + locate[0].length))) || (mayLocate && PLACE_IN_CODE.test(folded))) found.push(LOCATES_CODE);
   if (keys & LOG_KEY && LOG_WORD.test(folded) && PERSONAL_DATA.test(folded)) found.push(PERSONAL_DATA_IN_LOGS);
-  if (keys & NOTES_KEY && NOTES.test(folded) && HISTORY.test(folded)) found.push(NOTES_FROM_HISTORY);
+  if (writesNotesFromHistory(folded, keys)) found.push(NOTES_FROM_HISTORY);
   if (MAY_NAME_CODE.test(folded) && THIS_CODE.test(folded)) found.push(ABOUT_THIS_CODE);
   if (keys & EVENT_KEY && ON_EVENT.test(folded)) found.push(TRIGGERED_BEHAVIOUR);
   if (MAY_BE_EVERY.test(folded) && EVERY_FILE.test(folded) && !OFFICE_FILES.test(folded)) found.push(BULK_EDIT);

@@ -139,10 +139,25 @@ export function routeByRules(text: string, context?: RoutingContext): RulesTrace
 function declinesWorkOnCode(folded: string, words: WordSignals): boolean {
   const at = declineOfCodeWork(folded);
   if (at === -1) return false;
+  // "not asking you to write code, just look at the diff on PR #482": what comes after "just" is the request.
+  if (readOnlyRequestAfter(folded, at)) return false;
   const verb = words.mainVerb;
   if (!verb || !words.imperative || verb.term.kind !== 'codeVerb') return true;
   const verbAt = folded.indexOf(verb.word);
   return verbAt === -1 || verbAt >= at;
+}
+
+const ONLY = /(?:^|[^\p{L}])(?:just|only|simply|solo|seulement|juste|nur|apenas|alleen|soltanto|tylko|только|sadece|bara)(?![\p{L}])/u;
+
+/** After a decline, "just …" or "only …" and a request that is coding work by its own words: the decline was a constraint. */
+function readOnlyRequestAfter(folded: string, at: number): boolean {
+  const rest = folded.slice(at);
+  const only = ONLY.exec(rest);
+  if (!only) return false;
+  const clause = rest.slice(only.index + only[0].length);
+  const words = wordSignals(clause);
+  if (asksForOfficeWork(words)) return false;
+  return weigh({ words, structure: [], shapes: projectShapes(clause), declinesCodeSession: false, asksAboutCodeSessions: false }).route === 'code';
 }
 
 /**

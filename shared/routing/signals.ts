@@ -8,7 +8,10 @@ import { LEXICON, POLITE, type Term } from './lexicon.js';
 import { WordMemo } from './wordMemo.js';
 import { stems } from './stems.js';
 import { aboutOurs, type AboutOurs } from './asksAboutOurs.js';
+import { peopleMeetProduct } from './peopleMeetProduct.js';
 import { productQuestion } from './productQuestion.js';
+import { tellsSymptom } from './symptomsMoreLanguages.js';
+import { reportsWrongBehaviour } from './wrongBehaviour.js';
 import { wordsOf } from './words.js';
 import { NON_ASCII, foldText } from './normalize.js';
 
@@ -61,7 +64,7 @@ const ELISION = /\b(qu|[cdjlmnst])'/g;
 const APOSTROPHE = /'/g;
 
 const INFORMATIONAL =
-  /\b(?:what(?:s| is| are| was| were| does| do| did| should| would| will| can| could| happens| about)|who (?:is|are|was|were)|when (?:is|are|was|did|does|do|will|should)|where (?:is|are|can|do|does|should)|which (?:is|are|one|ones)|how (?:do|does|did|can|could|should|would|is|are|many|much|long|often|far|old|to)|explain|describe|define|tell me|teach me|help me understand|difference between|meaning of|eli5|give me (?:a |an |some )?(?:summary|overview|list|ideas?|tips|examples|rundown|recap|brief|breakdown)|is it (?:true|possible|worth|better|ok|okay)|should i|qu est[- ]ce|c est quoi|explique|que significa|explica|como funciona|was ist|was sind|wie (?:viel|viele|lange|funktioniert)|erklare|erklar|spiegami|spiegaci|spiegare|che cos[ae]|cose un[ao]?|cosa (?:e|sono|significa)|leg (?:me )?uit|uitleggen|wat (?:is|zijn|betekent))\b/;
+  /\b(?:what(?:s| is| are| was| were| does| do| did| should| would| will| can| could| happens| about)|who (?:is|are|was|were)|when (?:is|are|was|did|does|do|will|should)|where (?:is|are|can|do|does|should)|which (?:is|are|one|ones)|how (?:do|does|did|can|could|should|would|is|are|many|much|long|often|far|old|to)|explain|describe|define|tell me|teach me|help me understand|difference between|meaning of|eli5|give me (?:a |an |some )?(?:summary|overview|list|ideas?|tips|examples|rundown|recap|brief|breakdown)|is it (?:true|possible|worth|better|ok|okay)|(?:is|are) \w+(?: \w+)? (?:generally |really |actually )?(?:better|worse|faster|slower|cheaper) than|should i|qu est[- ]ce|c est quoi|explique|que significa|explica|como funciona|was ist|was sind|wie (?:viel|viele|lange|funktioniert)|erklare|erklar|spiegami|spiegaci|spiegare|che cos[ae]|cose un[ao]?|cosa (?:e|sono|significa)|leg (?:me )?uit|uitleggen|wat (?:is|zijn|betekent))\b/;
 // The same in Polish, Russian, Turkish and Swedish, and in Japanese, Korean and Chinese, folded as the message is.
 // Their letters are not \w: a word starts after a character that is no letter, instead of at \b; the
 // words of the unspaced scripts need no edge.
@@ -71,7 +74,7 @@ const QUESTION_WORDS_MORE = [
   ...['nedir', 'ne demek', 'açıkla', 'anlatır mısın', 'nasıl çalış', 'farkı ne'],
   ...['vad är', 'vad betyder', 'vad innebär', 'förklara', 'hur fungerar', 'skillnaden mellan'],
 ];
-const QUESTION_WORDS_UNSPACED = ['とは', 'って何', 'を教えて', 'について教えて', '説明して', '仕組み', '違いは', '뭔지', '무엇인가', '뭐야', '설명해', '어떻게 작동', '차이가', '什么是', '是什么', '解释', '介绍一下', '怎么工作', '如何工作', '原理', '区别'];
+const QUESTION_WORDS_UNSPACED = ['とは', 'って何', 'を教えて', 'について教えて', '説明して', '仕組み', '違いは', '違いって', '違いを', '뭔지', '무엇인가', '뭐야', '설명해', '어떻게 작동', '차이가', '什么是', '是什么', '解释', '介绍一下', '怎么工作', '如何工作', '原理', '区别'];
 const INFORMATIONAL_MORE = new RegExp(
   String.raw`(?:^|[^\p{L}\p{N}])(?:${QUESTION_WORDS_MORE.map(foldText).join('|')})|${QUESTION_WORDS_UNSPACED.map(foldText).join('|')}`,
   'u',
@@ -219,8 +222,8 @@ export function wordSignals(text: string): WordSignals {
     informational: INFORMATIONAL.test(text) || (mayAskInMoreLanguages(text, words) && INFORMATIONAL_MORE.test(text)),
     diagnostic: DIAGNOSTIC.test(text),
     versionTarget: MAY_BE_VERSION.test(text) && VERSION_TARGET.test(text),
-    malfunction: MAY_MALFUNCTION.test(text) && MALFUNCTION.test(text),
-    bugShape: MAY_BE_BUG.test(text) && BUG_SHAPE.test(text),
+    malfunction: (MAY_MALFUNCTION.test(text) && MALFUNCTION.test(text)) || peopleMeetProduct(words),
+    bugShape: (MAY_BE_BUG.test(text) && BUG_SHAPE.test(text)) || reportsWrongBehaviour(text) || tellsSymptom(text),
     wants: MAY_WANT.test(text) && WANTS.test(text),
     asksAboutOurs: aboutOurs(words, text),
     asksAboutProduct: question.aboutProduct,
@@ -317,8 +320,8 @@ interface WordEntry {
 const entries = new WordMemo<WordEntry>();
 const entryOf = (word: string): WordEntry => ({ seconds: LEXICON.phraseSeconds.get(word), branchWord: BRANCH_WORDS.has(word), term: lookUp(word) ?? null });
 
-// Shorter words of code ("lgoin", "failng", "biuld"): only a swap of neighbours or a letter
-// dropped or doubled, never a letter changed (one change makes other words: "fest", "bold"),
+// Shorter words of code ("lgoin", "failng", "biuld"): only a swap of neighbours or a letter dropped
+// (a letter added only in a word of six letters or more), never a letter changed (one change makes other words: "fest", "bold"),
 // same first letter, and only for a word no English list knows.
 const SHORT_TYPO_TARGETS: readonly string[] = 'test tests login logout build deploy merge broken crash error commit branch failing crashing'.split(' ');
 const MIN_SHORT_TYPO_LENGTH = 4;
@@ -327,7 +330,8 @@ function lookUpShortTypo(word: string): Term | undefined {
   if (word.length < MIN_SHORT_TYPO_LENGTH || isEnglishWord(word)) return undefined;
   for (const target of SHORT_TYPO_TARGETS) {
     if (target[0] !== word[0] || Math.abs(target.length - word.length) > 1 || word === target) continue;
-    if ((target.length === word.length ? isSwap(word, target) : withinOneEdit(word, target))) return lookUp(target);
+    // A letter dropped ("brokn"), not one added: "tekst" is Dutch for text, not "test" misspelt.
+    if (target.length === word.length ? isSwap(word, target) : (word.length < target.length || word.length >= MIN_TYPO_LENGTH) && withinOneEdit(word, target)) return lookUp(target);
   }
   return undefined;
 }
