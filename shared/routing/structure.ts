@@ -126,10 +126,13 @@ export function structuralSignals(normalized: NormalizedText, masked: string): S
   scanText(masked, found);
   const command = commandLine(masked);
   if (command) found.add(command);
-  const code = [...normalized.codeSpans, ...normalized.codeBlocks];
-  if (code.length > 0) scanText(code.join('\n'), found);
-  return [...found].sort((a, b) => b.weight - a.weight);
+  // Most messages have no code: the spans are joined only when there are some.
+  if (normalized.codeSpans.length > 0 || normalized.codeBlocks.length > 0) scanText([...normalized.codeSpans, ...normalized.codeBlocks].join('\n'), found);
+  return [...found].sort(byWeight);
 }
+
+// Made once rather than per message.
+const byWeight = (a: StructuralSignal, b: StructuralSignal): number => b.weight - a.weight;
 
 /** A cheap test before the stack-trace patterns: each needs one of these literals. */
 function mayBeStackTrace(text: string): boolean {
