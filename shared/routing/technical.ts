@@ -9,6 +9,7 @@
 import { isEnglishWord } from './englishWords.js';
 import { LEXICON } from './lexicon.js';
 import { WordMemo } from './wordMemo.js';
+import { tokensOf } from './tokens.js';
 
 /** What the technical words of a message are. */
 export interface TechnicalSignals {
@@ -21,7 +22,6 @@ export interface TechnicalSignals {
 }
 
 const MAX_TOKENS = 200;
-const WHITESPACE = /\s+/;
 // Words with a dot, dash, colon or slash inside, scoped names, and camel or Pascal case.
 const EDGE = /^[("'\[{<*_~>¿¡]|[)"'\]}>*_~,;!?.:]$/;
 // A token that may be a shaped name: a scope, a dot/dash/colon/slash inside, or a capital after a letter.
@@ -66,8 +66,10 @@ export function technicalSignals(masked: string, wantUnknown = true): TechnicalS
   // that tell an English message from a French or German one.
   let ours = 0;
   let theirs = 0;
-  const tokens = masked.split(WHITESPACE, MAX_TOKENS);
-  for (let position = 0; position < tokens.length; position++) {
+  // The structural signals split the same masked text: the split is shared, and read up to MAX_TOKENS.
+  const tokens = tokensOf(masked);
+  const count = Math.min(tokens.length, MAX_TOKENS);
+  for (let position = 0; position < count; position++) {
     const token = tokens[position] ?? '';
     if (token.length === 0 || token.length > 80) continue;
     const read = tokenReadings.get(token, readToken);
