@@ -310,7 +310,8 @@ function matchAt(words: readonly string[], i: number, allowTypos: boolean): Word
   }
   let term = entry.term;
   if (term === null && allowTypos) {
-    entry.typo ??= lookUpTypo(word) ?? null;
+    // A word one typo from no term is remembered as null: `??=` would look it up again every time.
+    if (entry.typo === undefined) entry.typo = lookUpTypo(word) ?? null;
     term = entry.typo;
   }
   return term ? { term, index: i, word } : undefined;
@@ -326,12 +327,13 @@ interface WordEntry {
   readonly branchWord: boolean;
   /** Null (not undefined) for a word with no term, so that the memo remembers the miss too. */
   readonly term: Term | null;
-  /** The term of a typo, when the word has no term of its own; found on first need. */
-  typo?: Term | null;
+  /** The term of a typo, when the word has no term of its own: undefined until first need, null for none. */
+  typo: Term | null | undefined;
 }
 
 const entries = new WordMemo<WordEntry>();
-const entryOf = (word: string): WordEntry => ({ seconds: LEXICON.phraseSeconds.get(word), branchWord: BRANCH_WORDS.has(word), term: lookUp(word) ?? null });
+// Every field is set from the start, so that all entries share one shape.
+const entryOf = (word: string): WordEntry => ({ seconds: LEXICON.phraseSeconds.get(word), branchWord: BRANCH_WORDS.has(word), term: lookUp(word) ?? null, typo: undefined });
 
 /** Finds a long, distinctive word one typo away ("refacter", "dependancies", "spreadhseet"). */
 function lookUpTypo(word: string): Term | undefined {
