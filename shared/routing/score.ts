@@ -310,10 +310,12 @@ function tallyTerms(matches: readonly WordMatch[]): Tally {
     surfaces: 0,
   };
   const seen = new Set<Term | string>();
-  matches.forEach(({ term, word }, n) => {
+  // A plain loop: a callback would be made anew for every message.
+  for (let n = 0; n < matches.length; n++) {
+    const { term, word } = matches[n] as WordMatch;
     // Each term counts once; each tool counts once by name.
     const key = term.kind === 'tech' ? word : term;
-    if (seen.has(key) || modifiesCodeObject(matches, n)) return;
+    if (seen.has(key) || modifiesCodeObject(matches, n)) continue;
     seen.add(key);
     switch (term.kind) {
       case 'codeVerb':
@@ -343,7 +345,7 @@ function tallyTerms(matches: readonly WordMatch[]): Tally {
       case 'actionVerb':
         break;
     }
-  });
+  }
   return tally;
 }
 

@@ -77,7 +77,12 @@ const INFORMATIONAL_MORE = new RegExp(
 // Most messages are written in the languages INFORMATIONAL reads: the others are looked at only when a letter
 // outside ASCII, or a word of theirs that folds to ASCII, may be one.
 const ASCII_ASK_WORDS = new Set(['nedir', 'demek', 'vad', 'forklara', 'fungerar', 'skillnaden', 'co', 'czym', 'wyjasnij', 'objasnij']);
-const mayAskInMoreLanguages = (text: string, words: readonly string[]): boolean => NON_ASCII.test(text) || words.some((w) => ASCII_ASK_WORDS.has(w));
+function mayAskInMoreLanguages(text: string, words: readonly string[]): boolean {
+  if (NON_ASCII.test(text)) return true;
+  // A plain loop: a callback would be made anew for every message.
+  for (const word of words) if (ASCII_ASK_WORDS.has(word)) return true;
+  return false;
+}
 const DIAGNOSTIC =
   /\b(?:why|whys|what(?:s| is) (?:wrong|broken|failing|causing|breaking|happening with)|what broke|pourquoi|por que|porque falla|warum|perche|waarom|wat is er mis|(?:che )?cosa non va)\b/;
 const MALFUNCTION = new RegExp(

@@ -81,7 +81,7 @@ export function technicalSignals(masked: string, wantUnknown = true): TechnicalS
       continue;
     }
     // A capitalised unknown word is a name or a place ("Sarah", "Lisbon"); a lowercase one, a technical word.
-    if (wantUnknown && position > 0 && candidates.length < 2 && read.lowerWord && isUnknownWord(read.bare)) candidates.push(read.bare);
+    if (wantUnknown && position > 0 && candidates.length < 2 && read.lowerWord && isUnknownReading(read)) candidates.push(read.bare);
   }
   // Every word of a French or German message is unknown to an English list: only English messages count them.
   const english = theirs === 0 || ours > theirs;
@@ -99,6 +99,8 @@ interface TokenReading {
   readonly shapedName: boolean;
   /** A lowercase word of 4 to 30 letters, which may be an unknown word. */
   readonly lowerWord: boolean;
+  /** Whether `bare` is an unknown word: undefined until first asked (only of a `lowerWord`). */
+  unknown: boolean | undefined;
 }
 
 const ENGLISH = 1;
@@ -117,7 +119,13 @@ function readToken(token: string): TokenReading {
     else if (FOREIGN_FUNCTION.has(lower)) functionWord = FOREIGN;
   }
   const innerShape = bare.length >= 3 && INNER_SHAPE.test(bare);
-  return { bare, functionWord, innerShape, shapedName: innerShape && !URL_LIKE.test(bare) && isShapedName(bare), lowerWord: LOWER_WORD.test(bare) };
+  return { bare, functionWord, innerShape, shapedName: innerShape && !URL_LIKE.test(bare) && isShapedName(bare), lowerWord: LOWER_WORD.test(bare), unknown: undefined };
+}
+
+/** Whether the token is an unknown word, kept in its reading: one memo probe per token instead of two. */
+function isUnknownReading(read: TokenReading): boolean {
+  if (read.unknown === undefined) read.unknown = isUnknownWord(read.bare);
+  return read.unknown;
 }
 
 function isShapedName(bare: string): boolean {
