@@ -46,11 +46,20 @@ function mix(hash: number, code: number): number {
 }
 
 // A word is a run of letters, digits and the inner punctuation of names (a.b, a-b, a_b, a/b, @scope).
+// Below 0xC0 the class of a character is read from a table (one load instead of a chain of
+// comparisons, for every character of every message); from 0xC0 up every character is a letter.
+const LETTER_OR_DIGIT = 1;
+const NAME_PUNCTUATION = 2;
+const ASCII_CLASS = new Uint8Array(0xc0);
+for (let code = 97; code <= 122; code++) ASCII_CLASS[code] = LETTER_OR_DIGIT;
+for (let code = 48; code <= 57; code++) ASCII_CLASS[code] = LETTER_OR_DIGIT;
+for (const code of [46, 45, 95, 47, 64, 35]) ASCII_CLASS[code] = NAME_PUNCTUATION; // . - _ / @ #
+
 function isWordChar(code: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code >= 0xc0 || code === 46 || code === 45 || code === 95 || code === 47 || code === 64 || code === 35;
+  return code >= 0xc0 || ASCII_CLASS[code] !== 0;
 }
-function isLetter(code: number): boolean {
-  return (code >= 97 && code <= 122) || code >= 0xc0;
+function isLetterOrDigit(code: number): boolean {
+  return code >= 0xc0 || ASCII_CLASS[code] === LETTER_OR_DIGIT;
 }
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
@@ -84,15 +93,18 @@ export function featureBuckets(folded: string, original: string, hasCode: boolea
     while (i < length && isWordChar(folded.charCodeAt(i))) i++;
     let end = i;
     // Trailing and leading name punctuation is sentence punctuation: "the build." reads "build".
-    while (end > start && !isLetter(folded.charCodeAt(end - 1)) && !isDigit(folded.charCodeAt(end - 1))) end--;
-    while (start < end && !isLetter(folded.charCodeAt(start)) && !isDigit(folded.charCodeAt(start))) start++;
+    while (end > start && !isLetterOrDigit(folded.charCodeAt(end - 1))) end--;
+    while (start < end && !isLetterOrDigit(folded.charCodeAt(start))) start++;
     if (end <= start) continue;
     words++;
     let word = mix(WORD_SEED, 0);
     let inner = 0; // bit set: 1 dot, 2 slash, 4 dash, 8 underscore, 16 digit, 32 letter
     let cjk = false;
+    // A very long token (a pasted hash, a run of one letter) says nothing its first characters don't: its grams stop there.
+    const grammed = Math.min(end - start, MAX_GRAMMED_WORD);
     for (let k = start; k < end; k++) {
       const code = folded.charCodeAt(k);
+      if (k - start < grammed) wordCodes[k - start + 1] = code;
       word = mix(word, code);
       if (code >= 0x3040 && isCjk(code)) cjk = true;
       if (code === 46) inner |= 1;
@@ -105,8 +117,7 @@ export function featureBuckets(folded: string, original: string, hasCode: boolea
     out[n++] = word & MASK;
     out[n++] = mix(mix(BIGRAM_SEED, previousWord), word) & MASK;
     previousWord = word;
-    // A very long token (a pasted hash, a run of one letter) says nothing its first characters don't: its grams stop there.
-    n = grams(folded, start, Math.min(end, start + MAX_GRAMMED_WORD), out, n, wordLimit);
+    n = grams(grammed, out, n, wordLimit);
     if (cjk) n = cjkPairs(folded, start, Math.min(end, start + MAX_CJK_WORD), out, n, wordLimit);
     const shapes = (inner & 1 && inner & 32 ? 1 << Shape.DottedName : 0) | (inner & 2 && inner & 32 ? 1 << Shape.Path : 0) | (inner & 1 && inner & 16 && !(inner & 32) ? 1 << Shape.Version : 0) | (inner & 4 && inner & 32 ? 1 << Shape.Dashed : 0) | (inner & 8 ? 1 << Shape.Underscored : 0) | (inner & 16 ? 1 << Shape.Digits : 0);
     const fresh = shapes & ~seen;
@@ -122,17 +133,25 @@ export function featureBuckets(folded: string, original: string, hasCode: boolea
   return n;
 }
 
+// The char codes of the word being read, between two boundaries: wordCodes[0] and
+// wordCodes[length + 1] are BOUNDARY, wordCodes[1 … length] its first characters. Read once
+// into this scratch array, they are hashed into grams without a string read or a test of the
+// boundary per character.
+const wordCodes = new Int32Array(MAX_GRAMMED_WORD + 2);
+wordCodes[0] = BOUNDARY;
+
 /**
- * Writes the character 3–5-grams of folded[start, end), with the word's boundaries as
- * characters, into out from n on; returns the new n.
+ * Writes the character 3–5-grams of the word in wordCodes[1, length] (its first `length`
+ * characters), with the word's boundaries as characters, into out from n on; returns the new n.
  */
-function grams(folded: string, start: number, end: number, out: Int32Array, n: number, limit: number): number {
-  // Positions run over the word with a boundary before and after: start - 1 … end.
-  for (let from = start - 1; from < end && n < limit - MAX_GRAM; from++) {
-    let hash = Math.imul(GRAM_SEED ^ (from < start ? BOUNDARY : folded.charCodeAt(from)), FNV_PRIME);
-    hash = Math.imul(hash ^ (from + 1 === end ? BOUNDARY : folded.charCodeAt(from + 1)), FNV_PRIME);
-    for (let at = from + 2; at <= end && at < from + MAX_GRAM; at++) {
-      hash = Math.imul(hash ^ (at === end ? BOUNDARY : folded.charCodeAt(at)), FNV_PRIME);
+function grams(length: number, out: Int32Array, n: number, limit: number): number {
+  wordCodes[length + 1] = BOUNDARY;
+  // Positions run over the word with a boundary before and after: 0 … length + 1.
+  for (let from = 0; from <= length && n < limit - MAX_GRAM; from++) {
+    let hash = Math.imul(GRAM_SEED ^ (wordCodes[from] as number), FNV_PRIME);
+    hash = Math.imul(hash ^ (wordCodes[from + 1] as number), FNV_PRIME);
+    for (let at = from + 2; at <= length + 1 && at < from + MAX_GRAM; at++) {
+      hash = Math.imul(hash ^ (wordCodes[at] as number), FNV_PRIME);
       out[n++] = hash & MASK;
     }
   }

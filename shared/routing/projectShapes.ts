@@ -103,7 +103,7 @@ export function projectShapes(folded: string): ProjectShape[] {
   if (keys & EVENT_KEY && ON_EVENT.test(folded)) found.push(TRIGGERED_BEHAVIOUR);
   if (MAY_BE_EVERY.test(folded) && EVERY_FILE.test(folded) && !OFFICE_FILES.test(folded)) found.push(BULK_EDIT);
   if (folded.includes('version') && VERSION_WE_USE.test(folded)) found.push(OUR_STACK);
-  if (mayName(folded, AT_ONCE_STEMS) && AT_ONCE.test(folded) && TWO_ACTORS.test(folded) && !OFFICE_TOOLS.test(folded)) found.push(RACE);
+  if (AT_ONCE_STEMS.test(folded) && AT_ONCE.test(folded) && TWO_ACTORS.test(folded) && !OFFICE_TOOLS.test(folded)) found.push(RACE);
   if (keys & COLUMN_KEY && COLUMN.test(folded) && (NAMED_TABLE.test(folded) || DATABASE_WORD.test(folded)) && !OFFICE_TABLE.test(folded)) found.push(SCHEMA_CHANGE);
   if (keys & RELEASE_KEY && asksReleaseReady(folded)) found.push(RELEASE_READY);
   return found;
@@ -149,13 +149,9 @@ function keyWords(folded: string): number {
   return keys;
 }
 
-// Literal stems of the race's key words: a few substring searches cost less than a regular expression.
-const AT_ONCE_STEMS = ['once', 'same', 'simult', 'concurrent', 'meme temps', 'vez', 'mismo tiempo', 'gleichzeitig', 'selben zeit'];
-
-function mayName(folded: string, stems: readonly string[]): boolean {
-  for (const stem of stems) if (folded.includes(stem)) return true;
-  return false;
-}
+// Literal stems of the race's key words, as one alternation of literals: it matches where any
+// stem is a substring, and one pass of it costs less than nine substring searches (measured).
+const AT_ONCE_STEMS = /once|same|simult|concurrent|meme temps|vez|mismo tiempo|gleichzeitig|selben zeit/;
 
 // "what happens if two customers buy the last ticket at the same time", "deux utilisateurs …
 // en même temps", "zwei Kunden gleichzeitig": a race between users of the product. Two

@@ -54,20 +54,27 @@ export function findRepoHint(text: string, links: readonly string[] = []): strin
   return undefined;
 }
 
+const NAME_PATTERNS: readonly RegExp[] = [NAME_BEFORE, NAME_AFTER, HYPHENATED];
+
 function nameNear(window: string): string | undefined {
   // The earliest mention wins, whichever pattern finds it.
-  let best: { index: number; name: string } | undefined;
-  for (const pattern of [NAME_BEFORE, NAME_AFTER, HYPHENATED]) {
-    for (const match of window.matchAll(pattern)) {
-      if (best && match.index >= best.index) break;
+  let bestIndex = Infinity;
+  let bestName: string | undefined;
+  for (const pattern of NAME_PATTERNS) {
+    // exec from 0 rather than matchAll, which copies the expression on every call; none of
+    // these matches an empty string, so the matches are the same, in the same order.
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(window); match !== null; match = pattern.exec(window)) {
+      if (match.index >= bestIndex) break;
       const name = match[1] === undefined ? undefined : cleanName(match[1]);
       if (name) {
-        best = { index: match.index, name };
+        bestIndex = match.index;
+        bestName = name;
         break;
       }
     }
   }
-  return best?.name;
+  return bestName;
 }
 
 function cleanName(raw: string): string | undefined {

@@ -140,12 +140,19 @@ export function weigh(signals: MessageSignals): Verdict {
   // In a question ("what does the shipping module do?") the user's code words count half.
   const grounding = signals.grounding && actsOnCode ? Math.min(GROUNDING_CAP, signals.grounding.weight) / (verbsAreTopicsEarly ? 2 : 1) : 0;
   const shapes = signals.shapes ?? [];
-  const shapeScore = Math.min(SHAPE_CAP, shapes.reduce((sum, shape) => sum + shape.weight, 0));
-  const structureScore =
-    Math.min(STRUCTURE_CAP, structure.reduce((sum, s) => sum + Math.max(0, s.weight), 0)) +
-    structure.reduce((sum, s) => sum + Math.min(0, s.weight), 0);
+  let shapeSum = 0;
+  for (const shape of shapes) shapeSum += shape.weight;
+  const shapeScore = Math.min(SHAPE_CAP, shapeSum);
+  // One pass over the structure, in order (so the sums are the same), instead of three with a closure each.
+  let structureFor = 0;
+  let structureAgainst = 0;
+  for (const s of structure) {
+    structureFor += Math.max(0, s.weight);
+    structureAgainst += Math.min(0, s.weight);
+  }
+  const structureScore = Math.min(STRUCTURE_CAP, structureFor) + structureAgainst;
   const codeEvidence = tally.codeObjects + Math.min(TECH_CAP, tally.tech) + grounding;
-  const hasStructure = structure.some((s) => s.weight > 0);
+  const hasStructure = structureFor > 0;
   const acts = words.matches.some((m) => m.term.kind === 'codeVerb' || m.term.kind === 'actionVerb') || words.diagnostic;
   // "bump next to 14.2": bumping or upgrading to a version is a dependency update by itself.
   const dependencyUpdate =
@@ -312,10 +319,12 @@ function tallyTerms(matches: readonly WordMatch[]): Tally {
     surfaces: 0,
   };
   const seen = new Set<Term | string>();
-  matches.forEach(({ term, word }, n) => {
+  // A plain loop: a callback would be made anew for every message.
+  for (let n = 0; n < matches.length; n++) {
+    const { term, word } = matches[n] as WordMatch;
     // Each term counts once; each tool counts once by name.
     const key = term.kind === 'tech' ? word : term;
-    if (seen.has(key) || modifiesCodeObject(matches, n)) return;
+    if (seen.has(key) || modifiesCodeObject(matches, n)) continue;
     seen.add(key);
     switch (term.kind) {
       case 'codeVerb':
@@ -345,7 +354,7 @@ function tallyTerms(matches: readonly WordMatch[]): Tally {
       case 'actionVerb':
         break;
     }
-  });
+  }
   return tally;
 }
 

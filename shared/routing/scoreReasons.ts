@@ -48,12 +48,25 @@ const REDUNDANT: ReadonlyArray<readonly [precise: string, vague: string]> = [
   ['a pull request', 'git'],
 ];
 
+interface ScoredLabel {
+  readonly label: string;
+  readonly weight: number;
+  readonly order: number;
+}
+
+// Plain loops and a comparator made once: this runs for every message, and each closure made per call costs.
+const byWeightThenOrder = (a: ScoredLabel, b: ScoredLabel): number => b.weight - a.weight || a.order - b.order;
+
 function codeObjectLabels(signals: MessageSignals, failure: boolean): string[] {
-  const scored: Array<{ label: string; weight: number; order: number }> = [];
-  signals.structure.forEach((s, order) => {
+  const scored: ScoredLabel[] = [];
+  const { structure } = signals;
+  for (let order = 0; order < structure.length; order++) {
+    const s = structure[order] as (typeof structure)[number];
     if (s.weight > 0) scored.push({ label: s.label, weight: s.weight, order });
-  });
-  signals.words.matches.forEach((m, order) => {
+  }
+  const { matches } = signals.words;
+  for (let order = 0; order < matches.length; order++) {
+    const m = matches[order] as (typeof matches)[number];
     const { term } = m;
     if (term.kind === 'codeObject' || term.kind === 'surface') {
       const failing = failure && term.failLabel !== undefined;
@@ -61,11 +74,13 @@ function codeObjectLabels(signals: MessageSignals, failure: boolean): string[] {
     } else if (term.kind === 'tech') {
       scored.push({ label: m.word, weight: 0.5, order: 100 + order });
     }
-  });
+  }
   for (const term of signals.grounding?.terms ?? []) scored.push({ label: `"${term}" from your code`, weight: 1.5, order: 50 });
   for (const name of technicalOnDemand(signals.technical)?.shaped ?? []) scored.push({ label: name, weight: 0.5, order: 60 });
-  scored.sort((a, b) => b.weight - a.weight || a.order - b.order);
-  const labels = new Set(scored.map((s) => s.label));
+  if (scored.length === 0) return [];
+  scored.sort(byWeightThenOrder);
+  const labels = new Set<string>();
+  for (const s of scored) labels.add(s.label);
   for (const [precise, vague] of REDUNDANT) if (labels.has(precise)) labels.delete(vague);
   return [...labels];
 }

@@ -82,7 +82,12 @@ const INFORMATIONAL_MORE = new RegExp(
 // Most messages are written in the languages INFORMATIONAL reads: the others are looked at only when a letter
 // outside ASCII, or a word of theirs that folds to ASCII, may be one.
 const ASCII_ASK_WORDS = new Set(['nedir', 'demek', 'vad', 'forklara', 'fungerar', 'skillnaden', 'co', 'czym', 'wyjasnij', 'objasnij']);
-const mayAskInMoreLanguages = (text: string, words: readonly string[]): boolean => NON_ASCII.test(text) || words.some((w) => ASCII_ASK_WORDS.has(w));
+function mayAskInMoreLanguages(text: string, words: readonly string[]): boolean {
+  if (NON_ASCII.test(text)) return true;
+  // A plain loop: a callback would be made anew for every message.
+  for (const word of words) if (ASCII_ASK_WORDS.has(word)) return true;
+  return false;
+}
 const DIAGNOSTIC =
   /\b(?:why|whys|what(?:s| is) (?:wrong|broken|failing|causing|breaking|happening with)|what broke|pourquoi|por que|porque falla|warum|perche|waarom|wat is er mis|(?:che )?cosa non va)\b/;
 const MALFUNCTION = new RegExp(
@@ -297,7 +302,8 @@ function matchAt(words: readonly string[], i: number, allowTypos: boolean): Word
   }
   let term = entry.term;
   if (term === null && allowTypos) {
-    entry.typo ??= lookUpTypo(word) ?? null;
+    // A word one typo from no term is remembered as null: `??=` would look it up again every time.
+    if (entry.typo === undefined) entry.typo = lookUpTypo(word) ?? null;
     term = entry.typo;
   }
   return term ? { term, index: i, word } : undefined;
@@ -313,12 +319,13 @@ interface WordEntry {
   readonly branchWord: boolean;
   /** Null (not undefined) for a word with no term, so that the memo remembers the miss too. */
   readonly term: Term | null;
-  /** The term of a typo, when the word has no term of its own; found on first need. */
-  typo?: Term | null;
+  /** The term of a typo, when the word has no term of its own: undefined until first need, null for none. */
+  typo: Term | null | undefined;
 }
 
 const entries = new WordMemo<WordEntry>();
-const entryOf = (word: string): WordEntry => ({ seconds: LEXICON.phraseSeconds.get(word), branchWord: BRANCH_WORDS.has(word), term: lookUp(word) ?? null });
+// Every field is set from the start, so that all entries share one shape.
+const entryOf = (word: string): WordEntry => ({ seconds: LEXICON.phraseSeconds.get(word), branchWord: BRANCH_WORDS.has(word), term: lookUp(word) ?? null, typo: undefined });
 
 // Shorter words of code ("lgoin", "failng", "biuld"): only a swap of neighbours or a letter dropped
 // (a letter added only in a word of six letters or more), never a letter changed (one change makes other words: "fest", "bold"),

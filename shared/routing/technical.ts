@@ -9,6 +9,7 @@
 import { isEnglishWord } from './englishWords.js';
 import { LEXICON } from './lexicon.js';
 import { WordMemo } from './wordMemo.js';
+import { tokensOf } from './tokens.js';
 
 /** What the technical words of a message are. */
 export interface TechnicalSignals {
@@ -21,7 +22,6 @@ export interface TechnicalSignals {
 }
 
 const MAX_TOKENS = 200;
-const WHITESPACE = /\s+/;
 // Words with a dot, dash, colon or slash inside, scoped names, and camel or Pascal case.
 const EDGE = /^[("'\[{<*_~>¿¡]|[)"'\]}>*_~,;!?.:]$/;
 // A token that may be a shaped name: a scope, a dot/dash/colon/slash inside, or a capital after a letter.
@@ -66,8 +66,10 @@ export function technicalSignals(masked: string, wantUnknown = true): TechnicalS
   // that tell an English message from a French or German one.
   let ours = 0;
   let theirs = 0;
-  const tokens = masked.split(WHITESPACE, MAX_TOKENS);
-  for (let position = 0; position < tokens.length; position++) {
+  // The structural signals split the same masked text: the split is shared, and read up to MAX_TOKENS.
+  const tokens = tokensOf(masked);
+  const count = Math.min(tokens.length, MAX_TOKENS);
+  for (let position = 0; position < count; position++) {
     const token = tokens[position] ?? '';
     if (token.length === 0 || token.length > 80) continue;
     const read = tokenReadings.get(token, readToken);
@@ -79,7 +81,7 @@ export function technicalSignals(masked: string, wantUnknown = true): TechnicalS
       continue;
     }
     // A capitalised unknown word is a name or a place ("Sarah", "Lisbon"); a lowercase one, a technical word.
-    if (wantUnknown && position > 0 && candidates.length < 2 && read.lowerWord && isUnknownWord(read.bare)) candidates.push(read.bare);
+    if (wantUnknown && position > 0 && candidates.length < 2 && read.lowerWord && isUnknownReading(read)) candidates.push(read.bare);
   }
   // Every word of a French or German message is unknown to an English list: only English messages count them.
   const english = theirs === 0 || ours > theirs;
@@ -97,6 +99,8 @@ interface TokenReading {
   readonly shapedName: boolean;
   /** A lowercase word of 4 to 30 letters, which may be an unknown word. */
   readonly lowerWord: boolean;
+  /** Whether `bare` is an unknown word: undefined until first asked (only of a `lowerWord`). */
+  unknown: boolean | undefined;
 }
 
 const ENGLISH = 1;
@@ -115,7 +119,13 @@ function readToken(token: string): TokenReading {
     else if (FOREIGN_FUNCTION.has(lower)) functionWord = FOREIGN;
   }
   const innerShape = bare.length >= 3 && INNER_SHAPE.test(bare);
-  return { bare, functionWord, innerShape, shapedName: innerShape && !URL_LIKE.test(bare) && isShapedName(bare), lowerWord: LOWER_WORD.test(bare) };
+  return { bare, functionWord, innerShape, shapedName: innerShape && !URL_LIKE.test(bare) && isShapedName(bare), lowerWord: LOWER_WORD.test(bare), unknown: undefined };
+}
+
+/** Whether the token is an unknown word, kept in its reading: one memo probe per token instead of two. */
+function isUnknownReading(read: TokenReading): boolean {
+  if (read.unknown === undefined) read.unknown = isUnknownWord(read.bare);
+  return read.unknown;
 }
 
 function isShapedName(bare: string): boolean {
