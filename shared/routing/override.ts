@@ -81,7 +81,8 @@ interface Mention {
 // Every form also names a session or Claude: "ses…" (session, sesión, sessão, sessie, sesh), "sitz…", "mod…" (Code mode).
 const MAY_MENTION = /c[o\u00F3\u00F2][dei]|cdoe|claude/i;
 // "open Code and …": the app by its capital after an opening verb (see `namesCodeApp`).
-const MAY_NAME_SESSION = /ses|sitz|mod|claude|(?:open|start|launch|fire up) Code\b/i;
+const MAY_NAME_SESSION = /ses|sitz|mod|claude/i;
+const MAY_OPEN_APP = /(?:open|start|launch|fire up) Code\b/i;
 const TOKEN = /[\p{L}\p{N}]+/gu;
 // Between the words of one phrase: "Claude-Code-Session", "code_session", "code  session".
 const JOINER = /^[\s\-_]{0,3}$/;
@@ -98,7 +99,7 @@ const MAX_LEAD = 4;
  */
 export function detectOverride(text: string, masked: string): OverrideResult {
   const spans: Array<readonly [number, number]> = [];
-  if (!MAY_NAME_SESSION.test(masked) || !MAY_MENTION.test(masked)) return detectOverrideInMoreLanguages(text, masked) ?? { kind: 'none', task: text, spans };
+  if (!(MAY_NAME_SESSION.test(masked) || (masked.includes(' Code') && MAY_OPEN_APP.test(masked))) || !MAY_MENTION.test(masked)) return detectOverrideInMoreLanguages(text, masked) ?? { kind: 'none', task: text, spans };
   const tokens = tokenize(masked);
   const questionMarks = new SentenceEnds(masked);
   let firstKind: OverrideKind | undefined;

@@ -65,7 +65,7 @@ export function productQuestion(words: readonly string[], matches: readonly Word
   let first = 0;
   while (first < 3 && FILLERS.has(words[first] ?? '')) first++;
   const questionWord = words[first] ?? '';
-  if (!QUESTION_WORDS.has(questionWord)) return asksWhereInCodeMoreLanguages(text) ? ABOUT_PRODUCT : NONE;
+  if (!QUESTION_WORDS.has(questionWord)) return asksWhereInCodeMoreLanguages(text, words) ? ABOUT_PRODUCT : NONE;
   const peopleAgent = asksAboutPeople(words, first + 1);
   if (peopleAgent) return { aboutProduct: false, peopleAgent };
   if (IN_OUR_PRODUCT.test(text)) return { aboutProduct: true, peopleAgent };

@@ -228,7 +228,7 @@ export function wordSignals(text: string): WordSignals {
     diagnostic: DIAGNOSTIC.test(text),
     versionTarget: MAY_BE_VERSION.test(text) && VERSION_TARGET.test(text),
     malfunction: (MAY_MALFUNCTION.test(text) && MALFUNCTION.test(text)) || peopleMeetProduct(words),
-    bugShape: (MAY_BE_BUG.test(text) && BUG_SHAPE.test(text)) || reportsWrongBehaviour(text) || tellsSymptom(text),
+    bugShape: (MAY_BE_BUG.test(text) && BUG_SHAPE.test(text)) || reportsWrongBehaviour(text) || tellsSymptom(text, words),
     wants: MAY_WANT.test(text) && WANTS.test(text),
     asksAboutOurs: aboutOurs(words, text),
     asksAboutProduct: question.aboutProduct,

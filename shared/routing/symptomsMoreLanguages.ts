@@ -8,7 +8,7 @@
  */
 
 import { closeUpCjkWords } from './cjkSegments.js';
-import { foldedPattern } from './normalize.js';
+import { NON_ASCII, foldedPattern } from './normalize.js';
 
 const NEAR = String.raw`(?:\s+\S+){0,5}?\s+`;
 const ARRIVES = String.raw`(?:приход\p{L}*|присыла\p{L}*|отправля\p{L}*|получа\p{L}*|показыва\p{L}*|списыва\p{L}*|przychodz\p{L}*|dostaj\p{L}*|wysyła\p{L}*|pokazuj\p{L}*|geliyor|gidiyor|gönderiliyor|gösteriliyor|kommer|skickas|visas|får|krijgen|komt|komen|verstuurd|ricevono|arriva\p{L}*|inviat\p{L}*|kriegen|bekommen|kommt|reçoivent|recoivent|arrive\p{L}*|recebem|chega\p{L}*|reciben|llega\p{L}*)`;
@@ -25,17 +25,21 @@ const WRITTEN: readonly RegExp[] = [
   foldedPattern(String.raw`(?:ずっと|永遠に|계속|一直|始终|總是)[^。！!？?]{0,8}?(?:くるくる|ぐるぐる|ロード|読み込み|로딩|돌아|转圈|轉圈|加载|加載|loading)`),
 ];
 
-// Every symptom has one of these (folded: "zweimal", "ewig", or a letter outside ASCII): one cheap test first.
-const MAY_TELL = /dubbel|keer|volte|doppi|doppelt|zweimal|fois|double|vezes|veces|duplicad|razy|dwukrot|podwoj|kere|kez|defa|gang|ewig|endlos|siempre|sempre|infini|eindeloos|oneindig|evigt|hela tiden|surekli|durmadan|nieskon|konca|[^\u0000-\u007f]/;
+// A symptom written in ASCII once folded holds one of these words ("zweimal", "ewig", "dwa razy"); any other needs a
+// letter outside ASCII: one look-up per word first.
+const SYMPTOM_WORDS = new Set(
+  'dubbel dubbelt keer volte doppio doppia doppelt zweimal fois double vezes veces duplicado duplicados duplicada duplicadas razy dwukrotnie podwojnie kere kez defa ganger ewig endlos siempre sempre infinito infini indefiniment eindeloos oneindig evigt tiden surekli durmadan nieskonczonosc konca'.split(' '),
+);
 const ANY_CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
 /**
  * Whether the message tells a bug by a symptom in the languages `signals.ts` reads less well.
  *
  * @param text - The folded message.
+ * @param words - Its folded words.
  */
-export function tellsSymptom(text: string): boolean {
-  if (!MAY_TELL.test(text)) return false;
+export function tellsSymptom(text: string, words: readonly string[]): boolean {
+  if (!NON_ASCII.test(text) && !words.some((word) => SYMPTOM_WORDS.has(word))) return false;
   if (SPACED.some((shape) => shape.test(text))) return true;
   if (!ANY_CJK.test(text)) return false;
   const written = closeUpCjkWords(text);

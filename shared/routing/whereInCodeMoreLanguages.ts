@@ -10,7 +10,7 @@
  * place in someone's code.
  */
 
-import { foldedPattern } from './normalize.js';
+import { NON_ASCII, foldedPattern } from './normalize.js';
 
 
 // Polish, Russian and Turkish mark "we" (and the passive) in the verb's ending.
@@ -52,17 +52,19 @@ const WRITTEN_PLACES: readonly RegExp[] = [
 // Asking what one should do is advice: "где лучше хранить", "gdzie najlepiej", "どこに保存すべき", "应该存在哪里".
 const ADVICE = foldedPattern(String.raw`лучше|следует|стоит ли|najlepiej|powinien|powinno|powinniśmy|nerede olmalı|malıyım|meliyim|bör|ska man|べき|ばいい|たらいい|のがいい|해야|하는 게 좋|하면 좋|应该|最好|建议`);
 const ANY_CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
-const NON_LATIN_OR_MARKED = /[^\u0000-\u007f]|\b(?:gdzie|nerede|nerde|var)\b/;
+// Polish, Turkish and Swedish fold to ASCII: their word of "where" is looked for among the words.
+const ASCII_WHERE = new Set(['gdzie', 'nerede', 'nerde', 'var']);
 
 /**
  * Whether a message asks where the user's own code does something, in one of the seven
  * languages read by `lexiconMoreLanguages.ts`.
  *
  * @param text - The folded message (spaces may have been put around Japanese, Korean and Chinese words).
+ * @param words - Its folded words.
  * @returns True when it asks for a place in the code.
  */
-export function asksWhereInCodeMoreLanguages(text: string): boolean {
-  if (!NON_LATIN_OR_MARKED.test(text) || ADVICE.test(text)) return false;
+export function asksWhereInCodeMoreLanguages(text: string, words: readonly string[]): boolean {
+  if (!(NON_ASCII.test(text) || words.some((word) => ASCII_WHERE.has(word))) || ADVICE.test(text)) return false;
   if (SPACED_PLACES.some((place) => place.test(text))) return true;
   if (!ANY_CJK.test(text)) return false;
   const written = text.replace(/(?<=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]) +(?=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])/gu, '');
