@@ -16,10 +16,10 @@ export type AboutOurs = 'none' | 'asks' | 'explains';
 const foldedWords = (list: string): Set<string> => new Set(foldText(list).split(' '));
 
 const FILLERS = foldedWords('so ok okay um uh hey hi and but like hmm also btw yeah alors bon et pues y entao e und hm please pls can could you u tell me walk through a ну короче слушай to no wiec tak peki şey alltså så');
-const QUESTION_WORDS = foldedWords('why how where what which when does do is are did ou pourquoi comment donde por como onde wo warum wie как почему где откуда зачем что jak dlaczego czemu gdzie skąd hur varför varifrån');
+const QUESTION_WORDS = foldedWords('why how where what which when does do is are did ou pourquoi comment donde por como onde wo warum wie hoe waarom waar welke come perché dove quale как почему где откуда зачем что jak dlaczego czemu gdzie skąd hur varför varifrån');
 const EXPLAIN_WORDS = foldedWords('explain explique expliquer explica explícame erkläre erklär spiegami spiegaci spiega uitleggen объясни объясните расскажи wyjaśnij wytłumacz objaśnij opowiedz açıkla anlat förklara beskriv');
 const OURS = foldedWords(
-  'our we us on nous notre nos nuestro nuestra nuestros nosso nossa gente wir unser unsere unseren unserem unserer noi nostro nostra nostri nostre onze ons wij наш наша наше нашего нашей нашем нашу наши наших нашим нас мы nasz nasza nasze naszej naszego naszym naszych nas bizim bizde bizdeki vi oss',
+  'our we us on nous notre nos nuestro nuestra nuestros nosso nossa gente wir unser unsere unseren unserem unserer uns noi nostro nostra nostri nostre onze ons wij наш наша наше нашего нашей нашем нашу наши наших нашим нас мы nasz nasza nasze naszej naszego naszym naszych nas bizim bizde bizdeki vi oss',
 );
 // Turkish says "our" with a suffix: "uygulamamız", "sistemimizde", "sepetimizdeki".
 const TURKISH_OURS = /^\p{L}{3,}m[ıiu]z(?:da|de|dan|den|daki|deki|ın|in|a|e|ı|i)?$/u;
