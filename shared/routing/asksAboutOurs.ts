@@ -7,7 +7,7 @@
  * of the product or its code in the message.
  */
 
-import { closeUpCjkWords } from './cjkSegments.js';
+import { ANY_CJK, closeUpCjkWords } from './cjkSegments.js';
 import { foldText, foldedPattern } from './normalize.js';
 
 /** How a message asks about the user's own product. */
@@ -30,7 +30,6 @@ const WINDOW_MORE = 6;
 
 // Japanese, Korean and Chinese: "our" and a word of how or of explaining, as written.
 const CJK_OURS = foldedPattern(String.raw`(?:(?:なんで|なぜ|왜|为什么|為什麼)[^。？?！!]{0,6}?(?:うちの|我们|我們|우리)|うちの|我々の|弊社の|우리(?:\s*회사)?\s*\S*|我们|咱们|我們)[^。？?！!]{0,30}?(?:なんで|なぜ|왜|为什么|為什麼|どう|どうやって|仕組み|流れ|説明|어떻게|설명|구조|怎么|怎麼|如何|讲讲|講講|解释|解釋|说明|說明|原理|逻辑|邏輯)|(?:讲讲|講講|解释|解釋|说明|說明|説明して|설명해)[^。？?！!]{0,10}?(?:我们|咱们|我們|うちの|우리)`);
-const ANY_CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
 function isOurs(word: string): boolean {
   return OURS.has(word) || FIRST_PLURAL_VERB.test(word) || TURKISH_OURS.test(word);

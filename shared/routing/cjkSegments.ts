@@ -12,7 +12,8 @@ const escape = (form: string): string => form.replace(/[.*+?^${}()|[\]\\]/g, '\\
 const KNOWN = new RegExp([...CJK_FORMS].sort((a, b) => b.length - a.length).map(escape).join('|'), 'gu');
 const CJK_LETTER = String.raw`[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]`;
 const SCRIPT_CHANGE = new RegExp(String.raw`(?<=${CJK_LETTER})(?=[a-z0-9])|(?<=[a-z0-9])(?=${CJK_LETTER})`, 'gu');
-const ANY_CJK = new RegExp(CJK_LETTER, 'u');
+/** A Japanese, Korean or Chinese letter: the cheap test before a pattern written for those scripts. */
+export const ANY_CJK = new RegExp(CJK_LETTER, 'u');
 
 /**
  * Puts spaces around the known Japanese, Korean and Chinese words of a folded message, and

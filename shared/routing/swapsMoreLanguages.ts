@@ -8,7 +8,6 @@
 import { closeUpCjkWords } from './cjkSegments.js';
 import { foldedPattern } from './normalize.js';
 
-
 const SWAPS: readonly RegExp[] = [
   // Russian: "с moment на date-fns", "вместо requests", "перейдём на vitest", "замени логгер на zap".
   foldedPattern(String.raw`(?:^|[^\p{L}])(?:с|со)\s+\S+\s+(?:\S+\s+)?на\s|(?:^|[^\p{L}])вместо\s|(?:перейд|переед|переход|пересяд|замен)\p{L}*(?:\s+\S+){0,4}\s+на\s`),

@@ -7,7 +7,7 @@
  * week" or "wait forever for the bus" stay what they are.
  */
 
-import { closeUpCjkWords } from './cjkSegments.js';
+import { ANY_CJK, closeUpCjkWords } from './cjkSegments.js';
 import { NON_ASCII, foldedPattern } from './normalize.js';
 
 const NEAR = String.raw`(?:\s+\S+){0,5}?\s+`;
@@ -30,7 +30,6 @@ const WRITTEN: readonly RegExp[] = [
 const SYMPTOM_WORDS = new Set(
   'dubbel dubbelt keer volte doppio doppia doppelt zweimal fois double vezes veces duplicado duplicados duplicada duplicadas razy dwukrotnie podwojnie kere kez defa ganger ewig endlos siempre sempre infinito infini indefiniment eindeloos oneindig evigt tiden surekli durmadan nieskonczonosc konca'.split(' '),
 );
-const ANY_CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
 /**
  * Whether the message tells a bug by a symptom in the languages `signals.ts` reads less well.

@@ -10,6 +10,7 @@
  * place in someone's code.
  */
 
+import { ANY_CJK, closeUpCjkWords } from './cjkSegments.js';
 import { NON_ASCII, foldedPattern } from './normalize.js';
 
 
@@ -51,7 +52,6 @@ const WRITTEN_PLACES: readonly RegExp[] = [
 
 // Asking what one should do is advice: "где лучше хранить", "gdzie najlepiej", "どこに保存すべき", "应该存在哪里".
 const ADVICE = foldedPattern(String.raw`лучше|следует|стоит ли|najlepiej|powinien|powinno|powinniśmy|nerede olmalı|malıyım|meliyim|bör|ska man|べき|ばいい|たらいい|のがいい|해야|하는 게 좋|하면 좋|应该|最好|建议`);
-const ANY_CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 // Polish, Turkish and Swedish fold to ASCII: their word of "where" is looked for among the words.
 const ASCII_WHERE = new Set(['gdzie', 'nerede', 'nerde', 'var']);
 
@@ -67,6 +67,6 @@ export function asksWhereInCodeMoreLanguages(text: string, words: readonly strin
   if (!(NON_ASCII.test(text) || words.some((word) => ASCII_WHERE.has(word))) || ADVICE.test(text)) return false;
   if (SPACED_PLACES.some((place) => place.test(text))) return true;
   if (!ANY_CJK.test(text)) return false;
-  const written = text.replace(/(?<=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]) +(?=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])/gu, '');
+  const written = closeUpCjkWords(text);
   return WRITTEN_PLACES.some((place) => place.test(written));
 }

@@ -7,7 +7,7 @@
  * sends, computes or does by itself.
  */
 
-import { closeUpCjkWords } from './cjkSegments.js';
+import { ANY_CJK, closeUpCjkWords } from './cjkSegments.js';
 import { NON_ASCII, foldedPattern } from './normalize.js';
 
 const GAP = String.raw`(?:\s+\S+){0,8}?\s+`;
@@ -40,7 +40,6 @@ const WRITTEN_SHAPES: readonly RegExp[] = [
 // One cheap test first: an ASCII scan, and the other scripts' words only when the message has such letters.
 const MAY_SAY_INSTEAD = /instead|lieu|vez|lugar|inves|statt|stelle|invece|posto|plaats|zamiast|yerine|stallet/;
 const MAY_SAY_INSTEAD_MORE = /вместо|ではなく|じゃなくて|代わり|대신|而不是|而非/u;
-const ANY_CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
 /**
  * Whether the message reports the product doing one thing instead of another.
