@@ -17,6 +17,7 @@ import { foldText } from './normalize.js';
 import { stems } from './stems.js';
 import { detectOverrideInMoreLanguages } from './overrideMoreLanguages.js';
 import { taskFromGerund } from './gerundTask.js';
+import { SentenceEnds } from './sentenceEnds.js';
 import {
   AFTER,
   BETWEEN,
@@ -365,21 +366,6 @@ function lastBoundary(text: string, before: number): number {
   let clauseStart = from;
   for (let m = CLAUSE_BOUNDARY.exec(window); m !== null; m = CLAUSE_BOUNDARY.exec(window)) clauseStart = from + m.index + m[0].length;
   return clauseStart;
-}
-
-/** The end of each sentence, found once: mentions come in order, so the search only moves forward. */
-class SentenceEnds {
-  private next = -1;
-  constructor(private readonly text: string) {}
-
-  endsWithQuestion(from: number): boolean {
-    if (this.next < from) {
-      const m = /[.!?\n]/g;
-      m.lastIndex = from;
-      this.next = m.exec(this.text)?.index ?? this.text.length;
-    }
-    return this.text[this.next] === '?';
-  }
 }
 
 const LEADING_CONNECTOR =
